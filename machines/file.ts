@@ -1,0 +1,200 @@
+// The device file: f_count, fput → __fput → the driver's release (fs/file_table.c, v4.4), and the
+// driver's ioctls (bind a PASID, queue DMA, unbind). The final fput from a task is deferred with
+// task_work_add; from a kthread, or once task_work_add fails, it goes to delayed_fput.
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import { callerOf, ret, send } from './emit.ts';
+import { isKthread, obj, patch, type Objs } from './kernel.ts';
+
+interface Ctx {
+  id: string;
+  dev: string;
+  svm: string;
+  owner: string;
+  mm: string;
+  objs: Objs;
+  /** The PASID this file bound (the driver's private data), and its svm. */
+  pasid: number | null;
+  svmObj: string | null;
+  /** Who called the operation in progress, and on which thread. */
+  caller: { from: string; fn: string } | null;
+  ctx: string;
+  /** The caller of the last fput, answered once the final fput is queued. */
+  fputCaller: { from: string; fn: string } | null;
+}
+type Ev = { type: string; from?: string; [k: string]: unknown };
+
+const count = (c: Ctx) => c.objs[c.id]?.f_count ?? 0;
+
+export const fileMachine = setup({
+  types: {} as { context: Ctx; events: Ev; input: { id: string; dev: string; svm: string } },
+  actions: {
+    // do_sys_open → alloc_file: f_count 1 for the fd table.
+    alloc_file: enqueueActions(({ context, event, enqueue }) => {
+      const owner = String(event.owner);
+      enqueue.assign({ owner, mm: String(event.mm), objs: { [context.id]: obj('file', owner, { f_count: 1, refs: [] }) } });
+      enqueue.emit(ret(callerOf(event)));
+    }),
+    // get_file: f_count +1 (mmap_region's vma->vm_file).
+    get_file: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({ objs: patch(context.objs, context.id, { f_count: count(context) + 1 }) });
+      enqueue.emit(ret(callerOf(event)));
+    }),
+    // fput: f_count -1; a non-final fput returns at once.
+    fput: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({
+        objs: patch(context.objs, context.id, { f_count: count(context) - 1 }),
+        fputCaller: callerOf(event),
+        ctx: String(event.ctx),
+      });
+    }),
+    returnFromFput: emit(({ context }) => ret(context.fputCaller)),
+    // task_work_add(current, ____fput): ask the task to run __fput on its way out.
+    task_work_add: emit(({ context }) => send(context.ctx, { type: 'task_work_add', file: context.id })),
+    // schedule_delayed_work(&delayed_fput_work): __fput later, from a kworker.
+    delayed_fput: emit(({ context }) => send(context.id, { type: 'delayed_fput', ctx: 'kworker' }, 'workqueue')),
+    // delayed_fput is the workqueue's own work: nobody waits for it.
+    rememberCaller: assign(({ event }) => ({
+      caller: event.type === 'delayed_fput' ? null : callerOf(event),
+      ctx: String(event.ctx),
+    })),
+    // The driver's ioctl: intel_svm_bind_mm(dev, &pasid, 0, ops) in the caller's context.
+    intel_svm_bind_mm: emit(({ context }) =>
+      send(context.svm, { type: 'intel_svm_bind_mm', ctx: context.ctx, dev: context.dev, mm: context.mm, owner: context.owner }),
+    ),
+    storePasid: assign(({ context, event }) => ({
+      pasid: Number(event.pasid),
+      svmObj: String(event.svm),
+      objs: patch(context.objs, context.id, { refs: [String(event.svm)] }),
+    })),
+    // The driver's ioctl: queue DMA jobs on the device for this file's PASID.
+    dma_submit: emit(({ context, event }) =>
+      send(context.dev, {
+        type: 'dma_submit',
+        pasid: context.pasid,
+        addr: event.addr,
+        write: event.write,
+        count: event.count,
+        forMm: context.mm,
+      }),
+    ),
+    // release: stop the device's work for the PASID and wait for it (the intel-svm.h contract).
+    dma_stop: emit(({ context }) => send(context.dev, { type: 'dma_stop', pasid: context.pasid })),
+    // intel_svm_unbind_mm(dev, pasid).
+    intel_svm_unbind_mm: emit(({ context }) =>
+      send(context.svm, { type: 'intel_svm_unbind_mm', ctx: context.ctx, dev: context.dev, pasid: context.pasid }),
+    ),
+    forgetPasid: assign(({ context }) => ({ pasid: null, svmObj: null, objs: patch(context.objs, context.id, { refs: [] }) })),
+    // __fput ends: file_free.
+    file_free: assign(({ context }) => ({ objs: patch(context.objs, context.id, { alive: false }) })),
+    returnToCaller: emit(({ context, event }) => ret(context.caller, event.type === 'ret.intel_svm_bind_mm' ? { pasid: event.pasid } : {})),
+  },
+  guards: {
+    isLastRef: ({ context }) => count(context) === 0,
+    fromKthread: ({ context }) => isKthread(context.ctx),
+    taskWorkQueued: ({ event }) => event.ok === true,
+    isBound: ({ context }) => context.pasid !== null,
+  },
+}).createMachine({
+  id: 'file',
+  context: ({ input }) => ({
+    ...input,
+    owner: '',
+    mm: '',
+    objs: {},
+    pasid: null,
+    svmObj: null,
+    caller: null,
+    ctx: '',
+    fputCaller: null,
+  }),
+  initial: 'unallocated',
+  states: {
+    unallocated: {
+      on: { open: { target: 'open', actions: 'alloc_file' } },
+    },
+    open: {
+      on: {
+        get_file: { actions: 'get_file' },
+        // filp_close: f_op->flush (nothing to do here), then fput.
+        filp_close: { target: '.fput', actions: 'fput' },
+        fput: { target: '.fput', actions: 'fput' },
+      },
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            ioctl_bind: { target: 'ioctl_bind', actions: ['rememberCaller', 'intel_svm_bind_mm'] },
+            ioctl_dma: { target: 'ioctl_dma', actions: ['rememberCaller', 'dma_submit'] },
+            ioctl_unbind: { target: 'ioctl_unbind', actions: ['rememberCaller', 'intel_svm_unbind_mm'] },
+          },
+        },
+        ioctl_bind: {
+          tags: ['waiting'],
+          on: { 'ret.intel_svm_bind_mm': { target: 'idle', actions: ['storePasid', 'returnToCaller'] } },
+        },
+        ioctl_dma: {
+          tags: ['waiting'],
+          on: { 'ret.dma_submit': { target: 'idle', actions: 'returnToCaller' } },
+        },
+        ioctl_unbind: {
+          tags: ['waiting'],
+          on: { 'ret.intel_svm_unbind_mm': { target: 'idle', actions: ['forgetPasid', 'returnToCaller'] } },
+        },
+        // fput: was it the last reference?
+        fput: {
+          always: [
+            { guard: 'isLastRef', target: '#file.final_fput' },
+            { target: 'idle', actions: 'returnFromFput' },
+          ],
+        },
+      },
+    },
+    // f_count hit 0: defer __fput to the task, or to delayed_fput from a kthread.
+    final_fput: {
+      always: [
+        { guard: 'fromKthread', target: 'deferred', actions: ['delayed_fput', 'returnFromFput'] },
+        { target: 'task_work_add' },
+      ],
+    },
+    task_work_add: {
+      tags: ['waiting'],
+      entry: 'task_work_add',
+      on: {
+        'ret.task_work_add': [
+          { guard: 'taskWorkQueued', target: 'deferred', actions: 'returnFromFput' },
+          // task_work_add failed: exit_task_work already ran, use delayed_fput.
+          { target: 'deferred', actions: ['delayed_fput', 'returnFromFput'] },
+        ],
+      },
+    },
+    // Waiting for ____fput (task work) or delayed_fput_work (kworker) to run __fput.
+    deferred: {
+      on: {
+        __fput: { target: '__fput', actions: 'rememberCaller' },
+        delayed_fput: { target: '__fput', actions: 'rememberCaller' },
+      },
+    },
+    // __fput → f_op->release: the driver's release, then file_free.
+    __fput: {
+      initial: 'release',
+      states: {
+        release: {
+          always: [{ guard: 'isBound', target: 'dma_stop' }, { target: '#file.freed', actions: ['file_free', 'returnToCaller'] }],
+        },
+        // Stop the device's work for the PASID; the device answers when nothing is outstanding.
+        dma_stop: {
+          tags: ['waiting'],
+          entry: 'dma_stop',
+          on: { 'ret.dma_stop': 'intel_svm_unbind_mm' },
+        },
+        intel_svm_unbind_mm: {
+          tags: ['waiting'],
+          entry: 'intel_svm_unbind_mm',
+          on: { 'ret.intel_svm_unbind_mm': { target: '#file.freed', actions: ['forgetPasid', 'file_free', 'returnToCaller'] } },
+        },
+      },
+    },
+    // file_free: any later use is a use after free (the host reports it).
+    freed: {},
+  },
+});

@@ -1,0 +1,22 @@
+// The machines, by actor kind. A world (src/scenario/world.ts) names one kind per actor.
+import type { AnyStateMachine } from 'xstate';
+import { dmaMachine } from './dma.ts';
+import { faultHandlerMachine } from './fault-handler.ts';
+import { fileMachine } from './file.ts';
+import { iommuMachine } from './iommu.ts';
+import { mmMachine } from './mm.ts';
+import { processMachine } from './process.ts';
+import { svmMachine } from './svm.ts';
+import { vmaMachine } from './vma.ts';
+
+export const machines: Record<string, AnyStateMachine> = {
+  process: processMachine,
+  mm: mmMachine,
+  file: fileMachine,
+  vma: vmaMachine,
+  svm: svmMachine,
+  faultHandler: faultHandlerMachine,
+  iommu: iommuMachine,
+  dma: dmaMachine,
+};
+export const KINDS = Object.keys(machines);

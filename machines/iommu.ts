@@ -1,0 +1,187 @@
+// The VT-d hardware: the PASID table (each entry → an mm's PGD), the PASID cache, the IOTLB with its
+// paging-structure cache, the page-request queue (PRQ) and queued invalidation (qi_submit_sync,
+// complete before the driver's next step). Translation looks in the IOTLB, then the PASID cache or
+// table, then walks the page tables; a stale cache is exactly what intel_mm_release must flush.
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import { access, callerOf, ret, send } from './emit.ts';
+import { obj, patch, type Objs } from './kernel.ts';
+
+interface Entry {
+  pgd: string;
+  mm: string;
+  entry: string;
+}
+interface Walk {
+  from: string;
+  fn: string;
+  pasid: number;
+  addr: number;
+  write: boolean;
+  forMm: string;
+  gen: number;
+}
+interface Ctx {
+  id: string;
+  prqThread: string;
+  objs: Objs;
+  seq: number;
+  table: Record<string, Entry>;
+  pcache: Record<string, Entry>;
+  iotlb: Record<string, string>;
+  /** Paging-structure cache: the page table a PASID's last walk went through. */
+  pwc: Record<string, string>;
+  /** Invalidation generation per PASID: a walk that raced a flush fills no cache. */
+  gen: Record<string, number>;
+  prq: Record<string, unknown>[];
+  irqPending: boolean;
+  walk: Walk | null;
+  walkQueue: Ev[];
+}
+type Ev = { type: string; from?: string; [k: string]: unknown };
+
+const key = (pasid: unknown, addr: unknown) => `${String(pasid)}:${String(addr)}`;
+const ofPasid = (pasid: unknown) => (k: string) => k.startsWith(`${String(pasid)}:`);
+const without = <T,>(r: Record<string, T>, drop: (k: string) => boolean) =>
+  Object.fromEntries(Object.entries(r).filter(([k]) => !drop(k)));
+
+export const iommuMachine = setup({
+  types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string } },
+  actions: {
+    // intel_iommu_enable_pasid: extended context entry → pasid_table; PASID/PRI/ATS on.
+    intel_iommu_enable_pasid: emit(({ event }) => ret(callerOf(event), { did: 1 })),
+    // pasid_table[pasid].val = __pa(pgd) | 1: a present entry (an object: leaks if never cleared).
+    pasid_table_set: enqueueActions(({ context, event, enqueue }) => {
+      const seq = context.seq + 1;
+      const entry = `pasid-entry#${seq}`;
+      enqueue.assign({
+        seq,
+        table: { ...context.table, [String(event.pasid)]: { pgd: String(event.pgd), mm: String(event.mm), entry } },
+        objs: { ...context.objs, [entry]: obj('pasid-entry', String(event.owner), { pasid: event.pasid, pgd: event.pgd }) },
+      });
+      enqueue.emit(ret(callerOf(event)));
+    }),
+    // pasid_table[pasid].val = 0: not present. The PASID cache may still hold it.
+    pasid_table_clear: enqueueActions(({ context, event, enqueue }) => {
+      const e = context.table[String(event.pasid)];
+      if (e) {
+        enqueue.assign({
+          table: without(context.table, (k) => k === String(event.pasid)),
+          objs: patch(context.objs, e.entry, { alive: false }),
+        });
+      }
+      enqueue.emit(ret(callerOf(event)));
+    }),
+    // qi_submit_sync: the invalidation descriptor, then its wait descriptor: done on return.
+    qi_submit_sync: enqueueActions(({ context, event, enqueue }) => {
+      const p = String(event.pasid);
+      const gen = { ...context.gen, [p]: (context.gen[p] ?? 0) + 1 };
+      if (event.desc === 'pasid-cache') enqueue.assign({ gen, pcache: without(context.pcache, (k) => k === p) });
+      else {
+        const start = Number(event.start ?? -Infinity);
+        const end = Number(event.end ?? Infinity);
+        const inRange = (k: string) => ofPasid(p)(k) && Number(k.split(':')[1]) >= start && Number(k.split(':')[1]) < end;
+        enqueue.assign({ gen, iotlb: without(context.iotlb, inRange), pwc: without(context.pwc, (k) => k === p) });
+      }
+      enqueue.emit(ret(callerOf(event), { tag: event.tag }));
+    }),
+    // A DMA translation: an IOTLB hit goes straight to the page.
+    iotlb_hit: enqueueActions(({ context, event, enqueue }) => {
+      const page = context.iotlb[key(event.pasid, event.addr)]!;
+      enqueue.emit(access(page, event.write ? 'dma-write' : 'dma-read', String(event.forMm)));
+      enqueue.emit(ret(callerOf(event), { ok: true, pasid: event.pasid }));
+    }),
+    pasid_not_present: emit(({ event }) => ret(callerOf(event), { ok: false, fault: 'pasid-not-present', pasid: event.pasid })),
+    // A miss: the PASID cache (filled from the table), then a page walk from the entry's PGD.
+    page_walk: enqueueActions(({ context, event, enqueue }) => {
+      const p = String(event.pasid);
+      const e = context.pcache[p] ?? context.table[p]!;
+      const walk: Walk = { ...callerOf(event), pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), gen: context.gen[p] ?? 0 };
+      enqueue.assign({ walk, pcache: { ...context.pcache, [p]: e } });
+      enqueue.emit(send(e.mm, { type: 'iommu_walk', pgd: e.pgd, pt: context.pwc[p] ?? null, addr: event.addr, write: !!event.write, forMm: event.forMm, pasid: event.pasid }));
+    }),
+    // The walk came back: fill the IOTLB unless an invalidation raced it, answer the device.
+    walk_done: enqueueActions(({ context, event, enqueue }) => {
+      const w = context.walk!;
+      const p = String(w.pasid);
+      const page = (event.page as string | null) ?? null;
+      if (page && (context.gen[p] ?? 0) === w.gen) {
+        enqueue.assign({ iotlb: { ...context.iotlb, [key(p, w.addr)]: page }, pwc: { ...context.pwc, [p]: String(event.pt) } });
+      }
+      enqueue.emit(ret(w, page ? { ok: true, pasid: w.pasid } : { ok: false, fault: 'page-not-present', pasid: w.pasid }));
+      enqueue.assign({ walk: null });
+    }),
+    queueWalk: assign(({ context, event }) => ({ walkQueue: [...context.walkQueue, event] })),
+    nextWalk: enqueueActions(({ context, enqueue }) => {
+      const [next, ...rest] = context.walkQueue;
+      enqueue.assign({ walkQueue: rest });
+      enqueue.raise(next as never);
+    }),
+    // The device's page request lands in the PRQ; raise pr_irq unless it is already pending.
+    prq_enqueue: enqueueActions(({ context, event, enqueue }) => {
+      const { type: _t, from: _f, ...req } = event;
+      enqueue.assign({ prq: [...context.prq, { ...req, dev: event.from }], irqPending: true });
+      if (!context.irqPending) enqueue.emit(send(context.prqThread, { type: 'pr_irq' }));
+    }),
+    // prq_event_thread reads one descriptor between head and tail; an empty queue ends the IRQ.
+    prq_next: enqueueActions(({ context, event, enqueue }) => {
+      const [req, ...rest] = context.prq;
+      enqueue.assign(req ? { prq: rest } : { irqPending: false });
+      enqueue.emit(ret(callerOf(event), { req: req ?? null }));
+    }),
+    // Page Group Response (qi_submit_sync): the device gets the result for its request.
+    qi_page_response: enqueueActions(({ event, enqueue }) => {
+      enqueue.emit(send(String(event.dev), { type: 'page_response', pasid: event.pasid, addr: event.addr, result: event.result }));
+      enqueue.emit(ret(callerOf(event)));
+    }),
+  },
+  guards: {
+    iotlbHit: ({ context, event }) => context.iotlb[key(event.pasid, event.addr)] !== undefined,
+    pasidPresent: ({ context, event }) => !!(context.pcache[String(event.pasid)] ?? context.table[String(event.pasid)]),
+    walkQueued: ({ context }) => context.walkQueue.length > 0,
+  },
+}).createMachine({
+  id: 'iommu',
+  context: ({ input }) => ({
+    ...input,
+    objs: {},
+    seq: 0,
+    table: {},
+    pcache: {},
+    iotlb: {},
+    pwc: {},
+    gen: {},
+    prq: [],
+    irqPending: false,
+    walk: null,
+    walkQueue: [],
+  }),
+  on: {
+    intel_iommu_enable_pasid: { actions: 'intel_iommu_enable_pasid' },
+    pasid_table_set: { actions: 'pasid_table_set' },
+    pasid_table_clear: { actions: 'pasid_table_clear' },
+    qi_submit_sync: { actions: 'qi_submit_sync' },
+    page_request: { actions: 'prq_enqueue' },
+    prq_next: { actions: 'prq_next' },
+    qi_page_response: { actions: 'qi_page_response' },
+  },
+  initial: 'translate',
+  states: {
+    // The translation unit: one page walk at a time, hits served at once.
+    translate: {
+      always: { guard: 'walkQueued', actions: 'nextWalk' },
+      on: {
+        dma_map: [
+          { guard: 'iotlbHit', actions: 'iotlb_hit' },
+          { guard: 'pasidPresent', target: 'page_walk', actions: 'page_walk' },
+          { actions: 'pasid_not_present' },
+        ],
+      },
+    },
+    page_walk: {
+      on: {
+        dma_map: { actions: 'queueWalk' },
+        'ret.iommu_walk': { target: 'translate', actions: 'walk_done' },
+      },
+    },
+  },
+});

@@ -1,0 +1,58 @@
+// The vocabulary every machine shares: kernel objects, the variant switches, and what a machine
+// emits. Machines never talk to threads or schedulers: they emit `send`, `access` and `bug`, and
+// the runtime (src/runtime) turns those into deliveries and trace effects.
+
+/** One kernel object with a lifetime (kmemleak/KASAN's unit). Counts carry their kernel names. */
+export interface KObj {
+  kind: 'mm' | 'pgd' | 'pt' | 'page' | 'file' | 'vma' | 'svm' | 'sdev' | 'pasid' | 'pasid-entry' | 'task';
+  alive: boolean;
+  /** The process whose lifetime this object belongs to (for the leak oracle). */
+  owner: string;
+  mm_users?: number;
+  mm_count?: number;
+  f_count?: number;
+  users?: number;
+  /** References, for naming a leak's cycle: what this object pins. */
+  refs?: string[];
+  [field: string]: unknown;
+}
+export type Objs = Record<string, KObj>;
+
+/** The hunks of the seed patch, as switches (src/kernel/variants.ts builds them from names). */
+export interface Hunks {
+  /** intel_mm_release clears the PASID entry *and* flushes PASID cache + IOTLB (hunk 1). */
+  releaseFlush: boolean;
+  /** The svm holds mm_count only: bind always mmput()s, unbind does not (hunks 2+3). */
+  mmCountOnly: boolean;
+  /** prq_event_thread pins mm_users with atomic_inc_not_zero and mmput()s after (hunks 4+5). */
+  faultPin: boolean;
+}
+
+/** Every call carries the kernel thread it runs on: a task (process#N) or a kthread. */
+export interface Ctx {
+  ctx: string;
+}
+export const isKthread = (ctx: string): boolean => !ctx.startsWith('process#');
+
+/** What a machine emits; the runtime collects these per delivery. */
+export type Emitted =
+  | { type: 'send'; to: string; event: { type: string; [k: string]: unknown } }
+  /** A use of an object: KASAN checks it is alive; `how` says what kind of access. */
+  | { type: 'access'; obj: string; how: string; mm?: string }
+  /** A BUG_ON/WARN_ON the model checks, or a model-level invariant. */
+  | { type: 'bug'; oracle: 'invariant' | 'isolation' | 'use-after-free' | 'dma-freed'; message: string }
+  /** A WARN_ON: printed in the trace, not a violation. */
+  | { type: 'warn'; message: string };
+
+export const obj = (kind: KObj['kind'], owner: string, extra: Partial<KObj> = {}): KObj => ({
+  kind,
+  alive: true,
+  owner,
+  ...extra,
+});
+
+/** Objects are immutable values in context: update one by copy. */
+export const patch = (objs: Objs, id: string, fields: Partial<KObj>): Objs => ({
+  ...objs,
+  [id]: { ...objs[id], ...fields } as KObj,
+});

@@ -1,0 +1,397 @@
+// intel-svm.c: intel_svm_bind_mm / intel_svm_unbind_mm under pasid_mutex, the mmu-notifier
+// callbacks (intel_mm_release, intel_invalidate_range) which take no mutex, and pasid_idr, which
+// hands out the lowest free PASID like idr_alloc. One actor for the driver; each intel_svm and
+// intel_svm_dev is an object in its context with a lifetime of its own.
+import { assign, emit, enqueueActions, setup } from 'xstate';
+import { access, callerOf, ret, send, warn } from './emit.ts';
+import { obj, patch, type Hunks, type Objs } from './kernel.ts';
+
+interface Svm {
+  pasid: number;
+  mm: string;
+  owner: string;
+  pasidObj: string;
+  devs: { dev: string; sdev: string }[];
+}
+interface Op {
+  from: string;
+  fn: string;
+  ctx: string;
+  dev: string;
+  mm?: string;
+  owner?: string;
+  pasid?: number;
+  svm?: string;
+  i: number;
+  [k: string]: unknown;
+}
+interface Ctx {
+  id: string;
+  iommu: string;
+  hunks: Hunks;
+  objs: Objs;
+  /** pasid_idr: PASID → intel_svm. */
+  idr: Record<string, string>;
+  svms: Record<string, Svm>;
+  seq: number;
+  /** pasid_mutex's waiters (the blocked calls), and the call holding it. */
+  mutexWaiters: Ev[];
+  /** A woken waiter is on its way to take the mutex: wake no other. */
+  handoff: boolean;
+  op: Op | null;
+  /** The notifier callback running (under SRCU), and those queued behind it. */
+  cb: Op | null;
+  cbQueue: Ev[];
+}
+type Ev = { type: string; from?: string; [k: string]: unknown };
+
+const svmOf = (c: Ctx, o: Op | null) => (o?.svm ? c.svms[o.svm] : undefined);
+const sdevOf = (c: Ctx, o: Op) => svmOf(c, o)?.devs.find((d) => d.dev === o.dev);
+const usersOf = (c: Ctx, sdev: string) => c.objs[sdev]?.users ?? 0;
+const svmForMm = (c: Ctx, mm: string) => Object.keys(c.svms).find((k) => c.svms[k]!.mm === mm);
+/** idr_alloc(&pasid_idr, svm, 0, pasid_max): the lowest free id. */
+const lowestFree = (idr: Record<string, string>) => {
+  let p = 0;
+  while (idr[p] !== undefined) p++;
+  return p;
+};
+const qi = (c: Ctx, o: Op, tag: string, desc: string) =>
+  send(c.iommu, { type: 'qi_submit_sync', desc, pasid: svmOf(c, o)!.pasid, dev: svmOf(c, o)!.devs[o.i]?.dev ?? o.dev, tag });
+
+export const svmMachine = setup({
+  types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks } },
+  actions: {
+    // mutex_lock(&pasid_mutex) while held: sleep until the holder unlocks.
+    mutex_wait: assign(({ context, event }) => ({ mutexWaiters: [...context.mutexWaiters, event] })),
+    // mutex_unlock wakes the first waiter, which takes the mutex in its own step.
+    mutex_wake: enqueueActions(({ context, enqueue }) => {
+      const [next, ...rest] = context.mutexWaiters;
+      enqueue.assign({ mutexWaiters: rest, handoff: true });
+      enqueue.emit(send(context.id, next!, 'pasid_mutex'));
+    }),
+    beginOp: assign(({ event }) => ({ handoff: false, op: { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: String(event.dev), i: 0 } as Op })),
+    // get_task_mm(current): mm_users +1 for the duration of the bind.
+    get_task_mm: emit(({ context }) => send(context.op!.mm!, { type: 'mmget', ctx: context.op!.ctx })),
+    // A reused svm: get_task_mm's reference is dropped at out, pre-fix too.
+    useExisting: assign(({ context }) => ({ op: { ...context.op!, svm: svmForMm(context, context.op!.mm!), reused: true } })),
+    // An sdev for this device exists already: sdev->users++.
+    sdev_users_inc: assign(({ context }) => {
+      const sdev = sdevOf(context, context.op!)!.sdev;
+      return { objs: patch(context.objs, sdev, { users: usersOf(context, sdev) + 1 }) };
+    }),
+    // intel_iommu_enable_pasid(iommu, sdev): context entry, PASID/PRI/ATS on the device.
+    intel_iommu_enable_pasid: emit(({ context }) => send(context.iommu, { type: 'intel_iommu_enable_pasid', dev: context.op!.dev })),
+    // kzalloc(svm) + idr_alloc: the lowest free PASID.
+    idr_alloc: assign(({ context }) => {
+      const o = context.op!;
+      const seq = context.seq + 1;
+      const pasid = lowestFree(context.idr);
+      const id = `svm#${seq}`;
+      const pasidObj = `pasid#${seq}`;
+      const svm: Svm = { pasid, mm: o.mm!, owner: o.owner!, pasidObj, devs: [] };
+      return {
+        seq,
+        idr: { ...context.idr, [pasid]: id },
+        svms: { ...context.svms, [id]: svm },
+        op: { ...o, svm: id, pasid },
+        objs: {
+          ...context.objs,
+          [id]: obj('svm', o.owner!, { pasid, mm: o.mm, refs: context.hunks.mmCountOnly ? [] : [o.mm!] }),
+          [pasidObj]: obj('pasid', o.owner!, { value: pasid }),
+        },
+      };
+    }),
+    // mmu_notifier_register(&svm->notifier, mm): mm_count +1.
+    mmu_notifier_register: emit(({ context }) => send(context.op!.mm!, { type: 'mmu_notifier_register', ctx: context.op!.ctx, svm: context.op!.svm })),
+    // pasid_table[pasid].val = __pa(mm->pgd) | 1.
+    pasid_table_set: emit(({ context }) => {
+      const o = context.op!;
+      const mmNum = o.mm!.slice(o.mm!.indexOf('#') + 1);
+      return send(context.iommu, { type: 'pasid_table_set', pasid: o.pasid, pgd: `pgd#${mmNum}`, mm: o.mm, owner: o.owner });
+    }),
+    // list_add_rcu(&sdev->list, &svm->devs), sdev->users = 1.
+    list_add_rcu: assign(({ context }) => {
+      const o = context.op!;
+      const s = context.svms[o.svm!]!;
+      const seq = context.seq + 1;
+      const sdev = `sdev#${seq}`;
+      return {
+        seq,
+        svms: { ...context.svms, [o.svm!]: { ...s, devs: [...s.devs, { dev: o.dev, sdev }] } },
+        objs: { ...context.objs, [sdev]: obj('sdev', s.owner, { users: 1, dev: o.dev, svm: o.svm }) },
+      };
+    }),
+    // out: mmput(mm) of get_task_mm's reference (pre-fix: only when an svm was reused).
+    mmput: emit(({ context }) => send(context.op!.mm!, { type: 'mmput', ctx: context.op!.ctx })),
+    returnPasid: emit(({ context }) => ret(context.op, { pasid: context.op!.pasid ?? svmOf(context, context.op)!.pasid, svm: context.op!.svm })),
+    endOp: assign({ op: null }),
+    // unbind: idr_find(&pasid_idr, pasid).
+    idr_find_op: assign(({ context }) => ({ op: { ...context.op!, svm: context.idr[String(context.op!.pasid)] } })),
+    sdev_users_dec: assign(({ context }) => {
+      const sdev = sdevOf(context, context.op!)!.sdev;
+      return { objs: patch(context.objs, sdev, { users: usersOf(context, sdev) - 1 }) };
+    }),
+    // list_del_rcu(&sdev->list), then flush this device's PASID cache and IOTLB.
+    list_del_rcu: assign(({ context }) => {
+      const o = context.op!;
+      const s = context.svms[o.svm!]!;
+      return { op: { ...o, sdev: sdevOf(context, o)!.sdev }, svms: { ...context.svms, [o.svm!]: { ...s, devs: s.devs.filter((d) => d.dev !== o.dev) } } };
+    }),
+    intel_flush_pasid_dev: emit(({ context }) => qi(context, context.op!, 'unbind', 'pasid-cache')),
+    intel_flush_svm_range_dev: emit(({ context }) => qi(context, context.op!, 'unbind', 'iotlb-all')),
+    kfree_rcu_sdev: assign(({ context }) => ({ objs: patch(context.objs, String(context.op!.sdev), { alive: false }) })),
+    mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
+    // idr_remove(&pasid_idr, svm->pasid): the PASID is free for the next bind.
+    idr_remove: assign(({ context }) => {
+      const s = svmOf(context, context.op)!;
+      const idr = { ...context.idr };
+      delete idr[s.pasid];
+      return { idr, objs: patch(context.objs, s.pasidObj, { alive: false }) };
+    }),
+    // pre-fix: mmput(svm->mm), the reference the svm kept since bind.
+    mmput_svm_mm: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmput', ctx: context.op!.ctx })),
+    // memset(svm, 0x6b) + kfree(svm).
+    kfree_svm: assign(({ context }) => {
+      const svms = { ...context.svms };
+      delete svms[context.op!.svm!];
+      return { svms, objs: patch(context.objs, context.op!.svm!, { alive: false }) };
+    }),
+    returnOp: emit(({ context }) => ret(context.op)),
+    // A notifier callback while another runs: queued (the model runs callbacks one at a time).
+    cb_wait: assign(({ context, event }) => ({ cbQueue: [...context.cbQueue, event] })),
+    cb_wake: enqueueActions(({ context, enqueue }) => {
+      const [next, ...rest] = context.cbQueue;
+      enqueue.assign({ cbQueue: rest });
+      enqueue.raise(next as never);
+    }),
+    beginCb: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({ cb: { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: '', i: 0 } as Op });
+      enqueue.emit(access(String(event.svm), event.type));
+    }),
+    // intel_mm_release: pasid_table[svm->pasid].val = 0.
+    pasid_table_clear: emit(({ context }) => send(context.iommu, { type: 'pasid_table_clear', pasid: svmOf(context, context.cb)?.pasid ?? -1 })),
+    // pre-fix: WARN_ON(!list_empty(&svm->devs)) — "no flush needed, no devices left".
+    warn_on_devs: emit(({ context }) =>
+      (svmOf(context, context.cb)?.devs.length ?? 0) > 0
+        ? warn(`WARNING: intel_mm_release with devices still bound to ${context.cb!.svm} (no flush)`)
+        : ({ type: 'noop' } as never),
+    ),
+    // The fix: per sdev, PASID-cache flush and a full IOTLB/devTLB flush for the PASID.
+    release_flush_pasid_dev: emit(({ context }) => qi(context, context.cb!, 'notifier', 'pasid-cache')),
+    release_flush_svm_range_dev: emit(({ context }) => qi(context, context.cb!, 'notifier', 'iotlb-all')),
+    // intel_invalidate_range → intel_flush_svm_range: the range, for each sdev.
+    flush_range_dev: emit(({ context }) => {
+      const c = context.cb!;
+      return send(context.iommu, { type: 'qi_submit_sync', desc: 'iotlb-range', pasid: svmOf(context, c)!.pasid, dev: svmOf(context, c)!.devs[c.i]!.dev, start: c.start, end: c.end, tag: 'notifier' });
+    }),
+    nextDev: assign(({ context }) => ({ cb: { ...context.cb!, i: context.cb!.i + 1 } })),
+    returnCb: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit(send(context.cb!.from, { type: `ret.${context.cb!.fn}`, tag: context.cb!.tag }));
+      enqueue.assign({ cb: null });
+    }),
+    // prq_event_thread: idr_find under rcu_read_lock; no reference is taken on the svm.
+    idr_find: emit(({ context, event }) => {
+      const svm = context.idr[String(event.pasid)] ?? null;
+      return ret(callerOf(event), { svm, mm: svm ? context.svms[svm]!.mm : null });
+    }),
+    // prq_event_thread's bad_req: walk svm->devs for the sdev and call its fault_cb.
+    prq_fault_cb: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.emit(access(String(event.svm), 'prq_event_thread'));
+      const found = context.svms[String(event.svm)]?.devs.some((d) => d.dev === event.dev) ?? false;
+      enqueue.emit(ret(callerOf(event), { found }));
+    }),
+  },
+  guards: {
+    mutexWaiter: ({ context }) => context.mutexWaiters.length > 0 && !context.handoff,
+    hasSdevForDev: ({ context }) => {
+      const s = svmForMm(context, context.op!.mm!);
+      return !!s && context.svms[s]!.devs.some((d) => d.dev === context.op!.dev);
+    },
+    hasSvmForMm: ({ context }) => !!svmForMm(context, context.op!.mm!),
+    // Pre-fix the first bind keeps get_task_mm's reference (the `mm = NULL` line).
+    keepsMmUsers: ({ context }) => !context.hunks.mmCountOnly && !context.op!.reused,
+    holdsMmUsers: ({ context }) => !context.hunks.mmCountOnly,
+    unknownPasid: ({ context }) => !context.op!.svm || !sdevOf(context, context.op!),
+    lastUser: ({ context }) => usersOf(context, sdevOf(context, context.op!)!.sdev) === 1,
+    devsEmpty: ({ context }) => svmOf(context, context.op)!.devs.length === 0,
+    releaseFlushes: ({ context }) => context.hunks.releaseFlush,
+    moreDevs: ({ context }) => context.cb!.i < (svmOf(context, context.cb)?.devs.length ?? 0),
+    cbQueued: ({ context }) => context.cbQueue.length > 0,
+    tagUnbind: ({ event }) => event.tag === 'unbind',
+    tagNotifier: ({ event }) => event.tag === 'notifier',
+  },
+}).createMachine({
+  id: 'svm',
+  context: ({ input }) => ({ ...input, objs: {}, idr: {}, svms: {}, seq: 0, mutexWaiters: [], handoff: false, op: null, cb: null, cbQueue: [] }),
+  type: 'parallel',
+  on: {
+    idr_find: { actions: 'idr_find' },
+    prq_fault_cb: { actions: 'prq_fault_cb' },
+  },
+  states: {
+    pasid_mutex: {
+      initial: 'unlocked',
+      on: {
+        intel_svm_bind_mm: { actions: 'mutex_wait' },
+        intel_svm_unbind_mm: { actions: 'mutex_wait' },
+      },
+      states: {
+        unlocked: {
+          always: { guard: 'mutexWaiter', actions: 'mutex_wake' },
+          on: {
+            intel_svm_bind_mm: { target: 'intel_svm_bind_mm', actions: 'beginOp' },
+            intel_svm_unbind_mm: { target: 'intel_svm_unbind_mm', actions: ['beginOp', 'idr_find_op'] },
+          },
+        },
+        intel_svm_bind_mm: {
+          initial: 'get_task_mm',
+          states: {
+            get_task_mm: {
+              tags: ['waiting'],
+              entry: 'get_task_mm',
+              on: { 'ret.mmget': 'find_svm' },
+            },
+            // Walk pasid_idr for this mm's svm; reuse it, or enable PASID on the device.
+            find_svm: {
+              always: [
+                { guard: 'hasSdevForDev', target: 'out', actions: ['useExisting', 'sdev_users_inc'] },
+                { target: 'intel_iommu_enable_pasid', actions: 'intel_iommu_enable_pasid' },
+              ],
+            },
+            intel_iommu_enable_pasid: {
+              tags: ['waiting'],
+              on: {
+                'ret.intel_iommu_enable_pasid': [
+                  { guard: 'hasSvmForMm', target: 'out', actions: ['useExisting', 'list_add_rcu'] },
+                  { target: 'mmu_notifier_register', actions: ['idr_alloc', 'mmu_notifier_register'] },
+                ],
+              },
+            },
+            mmu_notifier_register: {
+              tags: ['waiting'],
+              on: { 'ret.mmu_notifier_register': { target: 'pasid_table_set', actions: 'pasid_table_set' } },
+            },
+            pasid_table_set: {
+              tags: ['waiting'],
+              on: { 'ret.pasid_table_set': { target: 'out', actions: 'list_add_rcu' } },
+            },
+            // out: mutex_unlock, then mmput(mm) unless the svm keeps it (pre-fix first bind).
+            out: {
+              always: [
+                { guard: 'keepsMmUsers', target: '#svm.pasid_mutex.unlocked', actions: ['returnPasid', 'endOp'] },
+                { target: 'mmput', actions: 'mmput' },
+              ],
+            },
+            mmput: {
+              tags: ['waiting'],
+              on: { 'ret.mmput': { target: '#svm.pasid_mutex.unlocked', actions: ['returnPasid', 'endOp'] } },
+            },
+          },
+        },
+        intel_svm_unbind_mm: {
+          initial: 'idr_find',
+          states: {
+            idr_find: {
+              always: [
+                { guard: 'unknownPasid', target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
+                { guard: 'lastUser', target: 'intel_flush_pasid_dev', actions: ['sdev_users_dec', 'list_del_rcu', 'intel_flush_pasid_dev'] },
+                { target: '#svm.pasid_mutex.unlocked', actions: ['sdev_users_dec', 'returnOp', 'endOp'] },
+              ],
+            },
+            intel_flush_pasid_dev: {
+              tags: ['waiting'],
+              on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'intel_flush_svm_range_dev', actions: 'intel_flush_svm_range_dev' } },
+            },
+            intel_flush_svm_range_dev: {
+              tags: ['waiting'],
+              on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'kfree_rcu', actions: 'kfree_rcu_sdev' } },
+            },
+            // devs empty: pre-fix unregisters first then mmput()s; the fix idr_remove()s first.
+            kfree_rcu: {
+              always: [
+                { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
+                { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
+              ],
+            },
+            mmu_notifier_unregister: {
+              tags: ['waiting'],
+              on: {
+                'ret.mmu_notifier_unregister': [
+                  { guard: 'holdsMmUsers', target: 'mmput', actions: ['idr_remove', 'mmput_svm_mm'] },
+                  { target: '#svm.pasid_mutex.unlocked', actions: ['idr_remove', 'kfree_svm', 'returnOp', 'endOp'] },
+                ],
+              },
+            },
+            // pre-fix: the svm's mm_users; if the task is gone, exit_mmap runs here, under pasid_mutex.
+            mmput: {
+              tags: ['waiting'],
+              on: { 'ret.mmput': { target: '#svm.pasid_mutex.unlocked', actions: ['kfree_svm', 'returnOp', 'endOp'] } },
+            },
+          },
+        },
+      },
+    },
+    // The mmu-notifier callbacks, under SRCU: no pasid_mutex.
+    mmu_notifier: {
+      initial: 'idle',
+      on: {
+        intel_mm_release: { actions: 'cb_wait' },
+        intel_invalidate_range: { actions: 'cb_wait' },
+      },
+      states: {
+        idle: {
+          always: { guard: 'cbQueued', actions: 'cb_wake' },
+          on: {
+            intel_mm_release: { target: 'intel_mm_release', actions: ['beginCb', 'pasid_table_clear'] },
+            intel_invalidate_range: { target: 'intel_invalidate_range', actions: 'beginCb' },
+          },
+        },
+        intel_mm_release: {
+          initial: 'pasid_table_clear',
+          states: {
+            pasid_table_clear: {
+              tags: ['waiting'],
+              on: {
+                'ret.pasid_table_clear': [
+                  { guard: 'releaseFlushes', target: 'flush' },
+                  { target: '#svm.mmu_notifier.idle', actions: ['warn_on_devs', 'returnCb'] },
+                ],
+              },
+            },
+            // list_for_each_entry_rcu(sdev, &svm->devs): flush PASID cache, then IOTLB.
+            flush: {
+              always: [
+                { guard: 'moreDevs', target: 'intel_flush_pasid_dev', actions: 'release_flush_pasid_dev' },
+                { target: '#svm.mmu_notifier.idle', actions: 'returnCb' },
+              ],
+            },
+            intel_flush_pasid_dev: {
+              tags: ['waiting'],
+              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'intel_flush_svm_range_dev', actions: 'release_flush_svm_range_dev' } },
+            },
+            intel_flush_svm_range_dev: {
+              tags: ['waiting'],
+              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'flush', actions: 'nextDev' } },
+            },
+          },
+        },
+        // intel_invalidate_range → intel_flush_svm_range for each sdev.
+        intel_invalidate_range: {
+          initial: 'intel_flush_svm_range',
+          states: {
+            intel_flush_svm_range: {
+              always: [
+                { guard: 'moreDevs', target: 'intel_flush_svm_range_dev', actions: 'flush_range_dev' },
+                { target: '#svm.mmu_notifier.idle', actions: 'returnCb' },
+              ],
+            },
+            intel_flush_svm_range_dev: {
+              tags: ['waiting'],
+              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'intel_flush_svm_range', actions: 'nextDev' } },
+            },
+          },
+        },
+      },
+    },
+  },
+});

@@ -1,0 +1,55 @@
+// kmemleak at quiescence: every object of an exited process that is still alive. When the leaked
+// objects pin each other in a ring (the seed's bug), the report names the cycle.
+import type { ObjRecord } from '../trace/objects.ts';
+import type { Oracle } from './types.ts';
+
+const counts = (r: ObjRecord) =>
+  (['mm_users', 'mm_count', 'f_count', 'users'] as const)
+    .filter((f) => r[f] !== undefined)
+    .map((f) => `${f} ${r[f]}`)
+    .join(', ');
+
+/** A ring through `refs`: mm → vma → file → svm → mm. */
+function findCycle(leaked: Map<string, ObjRecord>): string[] | null {
+  for (const start of leaked.keys()) {
+    const path: string[] = [];
+    const walk = (id: string): boolean => {
+      if (path.length && id === start) return true;
+      if (path.includes(id) || !leaked.has(id)) return false;
+      path.push(id);
+      for (const next of leaked.get(id)!.refs ?? []) if (walk(next)) return true;
+      path.pop();
+      return false;
+    };
+    if (walk(start)) return path;
+  }
+  return null;
+}
+
+const EDGE: Record<string, string> = {
+  mm: 'maps',
+  vma: 'holds f_count of',
+  file: 'is bound to (release would unbind)',
+  svm: 'holds mm_users of',
+};
+
+export const kmemleak: Oracle = ({ trace, objects, views, quiescent }) => {
+  if (!quiescent) return [];
+  const dead = new Set(views.filter((v) => v.kind === 'process' && v.state === 'dead').map((v) => v.id));
+  const leaked = objects.all().filter((r) => r.alive && dead.has(r.owner));
+  if (!leaked.length) return [];
+  const byId = new Map(leaked.map((r) => [r.id, r]));
+  const cycle = findCycle(byId);
+  const ring = cycle
+    ? `; reference cycle: ${cycle.map((id, i) => `${id} ${EDGE[byId.get(id)!.kind] ?? '→'} ${cycle[(i + 1) % cycle.length]}`).join(', ')}`
+    : '';
+  const list = leaked.map((r) => (counts(r) ? `${r.id} (${counts(r)})` : r.id)).join(', ');
+  return [
+    {
+      oracle: 'leak',
+      message: `kmemleak: ${leaked.length} unreferenced objects after exit of ${[...new Set(leaked.map((r) => r.owner))].join(', ')}: ${list}${ring}`,
+      step: trace.length,
+      objects: leaked.map((r) => r.id),
+    },
+  ];
+};

@@ -1,0 +1,26 @@
+// What an oracle sees (the finished run, read-only) and what it reports.
+import type { ActorView, TraceEvent } from '../runtime/types.ts';
+import type { ObjectTable } from '../trace/objects.ts';
+
+export type OracleName = 'leak' | 'use-after-free' | 'dma-freed' | 'isolation' | 'invariant' | 'stuck';
+export const ORACLES: OracleName[] = ['leak', 'use-after-free', 'dma-freed', 'isolation', 'invariant', 'stuck'];
+
+export interface Violation {
+  oracle: OracleName;
+  /** Reads like a kernel splat: `BUG: KASAN: use-after-free in ...`. */
+  message: string;
+  step: number;
+  /** The objects and actors it names. */
+  objects?: string[];
+  actors?: string[];
+}
+
+export interface Judged {
+  trace: TraceEvent[];
+  objects: ObjectTable;
+  views: ActorView[];
+  quiescent: boolean;
+  maxSteps: number;
+}
+
+export type Oracle = (run: Judged) => Violation[];

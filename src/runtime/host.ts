@@ -1,0 +1,149 @@
+// ActorHost: hosts xstate actors (any subset of a world) and delivers one event at a time.
+// Both transports use it: inline hosts every actor in one host, each worker hosts one kind.
+// It turns what a machine emits into sends and effects, and diffs the receiver's objects
+// (`context.objs`) into alloc / free / count effects, so the machines never speak of the trace.
+import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import type { Emitted, KObj, Objs } from '../../machines/kernel.ts';
+import { machines } from '../../machines/index.ts';
+import type { ActorSpec, ActorView, Delivery, Effect, KEvent } from './types.ts';
+
+export interface HostOptions {
+  /** Receives every xstate inspection event of every hosted actor. */
+  inspect?: (e: InspectionEvent) => void;
+}
+
+interface Hosted {
+  spec: ActorSpec;
+  actor: AnyActorRef;
+  out: Emitted[];
+}
+
+export const stateString = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => {
+        const inner = stateString(v);
+        return inner ? `${k}.${inner}` : k;
+      })
+      .join('|');
+  }
+  return '';
+};
+
+/** Thrown when a machine throws: names the actor, the event and keeps the stack. */
+export class ActorCrash extends Error {
+  constructor(
+    readonly actor: string,
+    readonly event: string,
+    readonly causeStack: string,
+  ) {
+    super(`actor ${actor} crashed on ${event}: ${causeStack.split('\n')[0]}`);
+  }
+}
+
+export class ActorHost {
+  private readonly hosted = new Map<string, Hosted>();
+
+  constructor(private readonly opts: HostOptions = {}) {}
+
+  /** Create and start the actors; returns each one's start-up delivery (entry sends). */
+  start(specs: ActorSpec[]): { from: string; delivery: Delivery }[] {
+    for (const spec of specs) {
+      const machine: AnyStateMachine | undefined = machines[spec.kind];
+      if (!machine) throw new Error(`unknown actor kind '${spec.kind}'`);
+      const out: Emitted[] = [];
+      const actor = createActor(machine, { id: spec.id, input: spec.input, inspect: this.opts.inspect });
+      actor.on('*', (e: Emitted) => out.push(e));
+      // An observer with an error handler keeps xstate from rethrowing a machine's exception
+      // asynchronously; run() reads the error from the snapshot and reports it.
+      actor.subscribe({ error: () => {} });
+      this.hosted.set(spec.id, { spec, actor, out });
+    }
+    return specs.map((spec) => {
+      const h = this.hosted.get(spec.id)!;
+      return { from: spec.id, delivery: this.run(h, {}, () => h.actor.start(), 'xstate.init') };
+    });
+  }
+
+  has(id: string): boolean {
+    return this.hosted.has(id);
+  }
+
+  /** Deliver `event` from `from`; the receiver sees the sender as `event.from` (kept if already set,
+   * so a lock's waiter re-sent to itself still answers its first caller). */
+  deliver(to: string, event: KEvent, from: string): Delivery {
+    const h = this.hosted.get(to);
+    if (!h) throw new Error(`no actor '${to}' in this host`);
+    const before = objsOf(h.actor);
+    const pre: Effect[] = [];
+    // KASAN for messages: any event reaching an actor whose own object is freed is a use.
+    const self = before[to];
+    if (self && !self.alive) pre.push({ op: 'access', obj: to, how: event.type });
+    const ev = event.from === undefined ? { ...event, from } : event;
+    return this.run(h, before, () => h.actor.send(ev), event.type, pre);
+  }
+
+  views(): ActorView[] {
+    return [...this.hosted.values()].map(({ spec, actor }) => {
+      const snap = actor.getSnapshot();
+      return { id: spec.id, kind: spec.kind, state: stateString(snap.value), waiting: snap.hasTag('waiting') };
+    });
+  }
+
+  stop(): void {
+    for (const h of this.hosted.values()) h.actor.stop();
+    this.hosted.clear();
+  }
+
+  private run(h: Hosted, before: Objs, act: () => void, eventType: string, pre: Effect[] = []): Delivery {
+    h.out.length = 0;
+    act();
+    const snap = h.actor.getSnapshot();
+    if (snap.status === 'error') {
+      const err = snap.error as Error | undefined;
+      throw new ActorCrash(h.spec.id, eventType, err?.stack ?? String(err));
+    }
+    const sends: Delivery['sends'] = [];
+    const effects: Effect[] = pre;
+    for (const e of h.out) {
+      if (e.type === 'send') sends.push({ to: e.to, event: e.event });
+      else if (e.type === 'access') effects.push({ op: 'access', obj: e.obj, how: e.how, ...(e.mm ? { mm: e.mm } : {}) });
+      else if (e.type === 'bug') effects.push({ op: 'bug', oracle: e.oracle, message: e.message });
+      else if (e.type === 'warn') effects.push({ op: 'warn', message: e.message });
+    }
+    const after = snap.context?.objs as Objs | undefined;
+    const objects = after ? diffObjs(before, after, effects) : {};
+    return { state: stateString(snap.value), waiting: snap.hasTag('waiting'), sends, effects, objects };
+  }
+}
+
+const objsOf = (actor: AnyActorRef): Objs => (actor.getSnapshot().context?.objs as Objs | undefined) ?? {};
+
+/** The fields of an object the trace follows: its counts and what it pins. */
+export const TRACKED = ['mm_users', 'mm_count', 'f_count', 'users', 'refs'] as const;
+const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+/** Objects are replaced, never mutated, so identity tells what changed. */
+function diffObjs(before: Objs, after: Objs, effects: Effect[]): Record<string, KObj> {
+  const changed: Record<string, KObj> = {};
+  if (before === after) return changed;
+  for (const [id, o] of Object.entries(after)) {
+    const b = before[id];
+    if (b === o) continue;
+    changed[id] = o;
+    if (!b) {
+      const init: Record<string, unknown> = {};
+      for (const f of TRACKED) if (o[f] !== undefined) init[f] = o[f];
+      effects.push({ op: 'alloc', obj: id, kind: o.kind, owner: o.owner, init });
+      if (!o.alive) effects.push({ op: 'free', obj: id, kind: o.kind });
+      continue;
+    }
+    for (const f of TRACKED) {
+      if (!same(b[f], o[f])) effects.push({ op: 'count', obj: id, field: f, from: b[f], to: o[f] });
+    }
+    if (b.alive && !o.alive) effects.push({ op: 'free', obj: id, kind: o.kind });
+    if (!b.alive && o.alive) effects.push({ op: 'bug', oracle: 'invariant', message: `${id} revived after free` });
+  }
+  return changed;
+}

@@ -1,0 +1,15 @@
+// The in-process transport: every actor in one ActorHost on this thread.
+import type { InspectionEvent } from 'xstate';
+import { ActorHost } from './host.ts';
+import type { Transport } from './types.ts';
+
+export function inlineTransport(opts: { inspect?: (e: InspectionEvent) => void } = {}): Transport {
+  const host = new ActorHost(opts);
+  return {
+    name: 'inline',
+    start: async (specs) => host.start(specs),
+    deliver: async (msg) => host.deliver(msg.to, msg.event, msg.from),
+    views: async () => host.views(),
+    close: async () => host.stop(),
+  };
+}

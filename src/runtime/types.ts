@@ -1,0 +1,88 @@
+// The runtime's data: messages, deliveries, trace events. Everything here is plain JSON so it
+// crosses a MessagePort unchanged and a trace is byte-identical on either transport.
+import type { KObj } from '../../machines/kernel.ts';
+
+export type ActorId = string;
+export interface KEvent {
+  type: string;
+  [k: string]: unknown;
+}
+
+/** An actor to create: its kind picks the machine (machines/index.ts), input seeds its context. */
+export interface ActorSpec {
+  id: ActorId;
+  kind: string;
+  input: Record<string, unknown>;
+}
+
+/** A message in flight. `seq` is assigned by the scheduler in send order: deterministic. */
+export interface Message {
+  seq: number;
+  /** The step that sent it (null for start-up sends). */
+  cause: number | null;
+  from: ActorId;
+  to: ActorId;
+  event: KEvent;
+}
+/** A channel is sender → receiver; a send may name a lane (`sched`, `workqueue`) of its own. */
+export const channelOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string =>
+  m.event.lane ? `${m.from}:${String(m.event.lane)}>${m.to}` : `${m.from}>${m.to}`;
+
+/** An effect of one delivery, as the oracles and views see it. */
+export type Effect =
+  | { op: 'alloc'; obj: string; kind: KObj['kind']; owner: string; init: Record<string, unknown> }
+  | { op: 'free'; obj: string; kind: KObj['kind'] }
+  | { op: 'count'; obj: string; field: string; from: unknown; to: unknown }
+  | { op: 'access'; obj: string; how: string; mm?: string }
+  | { op: 'bug'; oracle: string; message: string }
+  | { op: 'warn'; message: string };
+
+/** What an actor host returns for one delivery. */
+export interface Delivery {
+  /** The receiver's state after, flattened (`exit_mmap.free_pgtables`). */
+  state: string;
+  /** True when the receiver is waiting on a reply or a lock (state tag `waiting`). */
+  waiting: boolean;
+  sends: { to: ActorId; event: KEvent }[];
+  effects: Effect[];
+  /** The receiver's objects after the delivery, only those that changed. */
+  objects: Record<string, KObj>;
+}
+
+/** One step of a trace: one delivery. */
+export interface TraceEvent {
+  step: number;
+  seq: number;
+  from: ActorId;
+  to: ActorId;
+  /** The event's type: a kernel function (`mmput`) or its return (`mmput.ret`). */
+  event: string;
+  /** The event's other fields (ctx, pasid, addr, ...). */
+  args: Record<string, unknown>;
+  /** The receiver's state after the delivery. */
+  state: string;
+  effects: Effect[];
+  /** The step whose delivery sent this message (null: sent when its actor started). */
+  cause: number | null;
+  /** Free-running only: the thread that ran it and its logical clock. */
+  thread?: string;
+  clock?: number;
+}
+
+/** The state of one actor at the end of a run. */
+export interface ActorView {
+  id: ActorId;
+  kind: string;
+  state: string;
+  waiting: boolean;
+}
+
+/** A transport hosts the actors and delivers one message at a time (controlled mode). */
+export interface Transport {
+  readonly name: string;
+  /** Create every actor; returns what each sent on start, in spec order. */
+  start(specs: ActorSpec[]): Promise<{ from: ActorId; delivery: Delivery }[]>;
+  deliver(msg: Message): Promise<Delivery>;
+  views(): Promise<ActorView[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+// What the schema cannot say: names refer to things that exist when the step runs.
+import { BadInput } from '../kernel/variants.ts';
+import type { Scenario } from './schema.ts';
+
+export function checkScenario(s: Scenario, where: string): void {
+  const fail = (path: string, msg: string): never => {
+    throw new BadInput(`${where}: ${path}: ${msg}`);
+  };
+  const names = new Set<string>();
+  s.devices.forEach((d, i) => (names.has(`dev:${d}`) ? fail(`devices[${i}]`, `device '${d}' named twice`) : names.add(`dev:${d}`)));
+  s.processes.forEach((p, pi) => {
+    if (names.has(`proc:${p.name}`)) fail(`processes[${pi}].name`, `process '${p.name}' named twice`);
+    names.add(`proc:${p.name}`);
+    const files = new Map<string, { open: boolean; bound: boolean }>();
+    const vmas = new Map<string, { start: number; end: number; mapped: boolean }>();
+    p.steps.forEach((st, si) => {
+      const at = `processes[${pi}].steps[${si}]`;
+      if (st.op !== 'exit' && p.steps.slice(0, si).some((x) => x.op === 'exit')) fail(at, 'a step after exit');
+      const file = (f: string) => files.get(f) ?? fail(`${at}.file`, `unknown file '${f}' (open it first)`);
+      switch (st.op) {
+        case 'open':
+          if (!s.devices.includes(st.device)) fail(`${at}.device`, `unknown device '${st.device}' (valid: ${s.devices.join(', ')})`);
+          if (files.has(st.file)) fail(`${at}.file`, `file '${st.file}' opened twice`);
+          files.set(st.file, { open: true, bound: false });
+          break;
+        case 'bind': {
+          const f = file(st.file);
+          if (!f.open) fail(`${at}.file`, `file '${st.file}' is closed`);
+          if (f.bound) fail(`${at}.file`, `file '${st.file}' is bound already`);
+          f.bound = true;
+          break;
+        }
+        case 'unbind': {
+          const f = file(st.file);
+          if (!f.bound) fail(`${at}.file`, `file '${st.file}' is not bound`);
+          f.bound = false;
+          break;
+        }
+        case 'dma': {
+          const f = file(st.file);
+          if (!f.open || !f.bound) fail(`${at}.file`, `file '${st.file}' must be open and bound for dma`);
+          break;
+        }
+        case 'close':
+          if (!file(st.file).open) fail(`${at}.file`, `file '${st.file}' closed twice`);
+          file(st.file).open = false;
+          break;
+        case 'mmap': {
+          if (st.file !== undefined && !file(st.file).open) fail(`${at}.file`, `file '${st.file}' is closed`);
+          if (vmas.has(st.vma)) fail(`${at}.vma`, `vma '${st.vma}' mapped twice`);
+          const end = st.addr + st.pages;
+          for (const [n, v] of vmas) if (v.mapped && st.addr < v.end && end > v.start) fail(`${at}.addr`, `overlaps vma '${n}'`);
+          vmas.set(st.vma, { start: st.addr, end, mapped: true });
+          break;
+        }
+        case 'munmap': {
+          const v = vmas.get(st.vma) ?? fail(`${at}.vma`, `unknown vma '${st.vma}'`);
+          if (!v.mapped) fail(`${at}.vma`, `vma '${st.vma}' unmapped twice`);
+          v.mapped = false;
+          break;
+        }
+        default:
+          break;
+      }
+    });
+  });
+}

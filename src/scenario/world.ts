@@ -1,0 +1,68 @@
+// Scenario + variant → the actors of one run, with stable ids (process#1, mm#1, file#2, vma#1,
+// dma#1, and the singletons svm, iommu, prq). Ids depend only on the scenario, so the same world
+// is built on every transport and in every worker.
+import type { Step } from '../../machines/process.ts';
+import type { Variant } from '../kernel/variants.ts';
+import type { ActorSpec } from '../runtime/types.ts';
+import type { Scenario } from './schema.ts';
+
+export interface World {
+  specs: ActorSpec[];
+  /** Scenario names → actor ids: `A` → process#1, `A/f` → file#1, `accel0` → dma#1. */
+  names: Record<string, string>;
+}
+
+export const SVM = 'svm';
+export const IOMMU = 'iommu';
+export const PRQ = 'prq';
+
+export function buildWorld(s: Scenario, v: Variant): World {
+  const names: Record<string, string> = {};
+  const hunks = v.hunks;
+  const specs: ActorSpec[] = [
+    { id: SVM, kind: 'svm', input: { id: SVM, iommu: IOMMU, hunks } },
+    { id: IOMMU, kind: 'iommu', input: { id: IOMMU, prqThread: PRQ } },
+    { id: PRQ, kind: 'faultHandler', input: { id: PRQ, iommu: IOMMU, svm: SVM, hunks } },
+  ];
+  s.devices.forEach((d, i) => {
+    names[d] = `dma#${i + 1}`;
+    specs.push({ id: names[d]!, kind: 'dma', input: { id: names[d], iommu: IOMMU } });
+  });
+  let nFile = 0;
+  let nVma = 0;
+  s.processes.forEach((p, i) => {
+    const pid = `process#${i + 1}`;
+    const mm = `mm#${i + 1}`;
+    names[p.name] = pid;
+    const own: ActorSpec[] = [{ id: mm, kind: 'mm', input: { id: mm, owner: pid, svm: SVM } }];
+    const local = (n: string) => names[`${p.name}/${n}`]!;
+    const steps: Step[] = p.steps.map((st) => {
+      switch (st.op) {
+        case 'open': {
+          const id = `file#${++nFile}`;
+          names[`${p.name}/${st.file}`] = id;
+          own.push({ id, kind: 'file', input: { id, dev: names[st.device], svm: SVM } });
+          return { op: 'open', file: id };
+        }
+        case 'mmap': {
+          const id = `vma#${++nVma}`;
+          names[`${p.name}/${st.vma}`] = id;
+          own.push({ id, kind: 'vma', input: { id, owner: pid, mm } });
+          return { op: 'mmap', vma: id, file: st.file ? local(st.file) : null, start: st.addr, end: st.addr + st.pages };
+        }
+        case 'touch':
+          return { op: 'touch', addr: st.addr, write: st.write };
+        case 'dma':
+          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count };
+        case 'munmap':
+          return { op: 'munmap', vma: local(st.vma) };
+        case 'exit':
+          return { op: 'exit' };
+        default:
+          return { op: st.op, file: local(st.file) };
+      }
+    });
+    specs.push({ id: pid, kind: 'process', input: { id: pid, mm, steps } }, ...own);
+  });
+  return { specs, names };
+}

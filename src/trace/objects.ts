@@ -1,0 +1,67 @@
+// The object table, folded from a trace: every kernel object's kind, counts, and lifetime (who
+// allocated it, when, who freed it). Views and oracles read this; nothing reads actor contexts.
+import type { KObj } from '../../machines/kernel.ts';
+import type { TraceEvent } from '../runtime/types.ts';
+import { attribute } from './cause.ts';
+
+export interface ObjRecord {
+  id: string;
+  kind: KObj['kind'];
+  owner: string;
+  alive: boolean;
+  allocStep: number;
+  freedStep: number | null;
+  /** The kernel path and thread that freed it: `exit_mmap (process#1)`. */
+  freedBy: string | null;
+  mm_users?: number;
+  mm_count?: number;
+  f_count?: number;
+  users?: number;
+  refs?: string[];
+}
+
+export class ObjectTable {
+  readonly byId = new Map<string, ObjRecord>();
+
+  constructor(private readonly trace: TraceEvent[]) {}
+
+  /** Apply one step's alloc/free/count effects. */
+  apply(ev: TraceEvent): void {
+    for (const e of ev.effects) {
+      if (e.op === 'alloc') {
+        this.byId.set(e.obj, { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, freedStep: null, freedBy: null, ...(e.init as object) });
+      } else if (e.op === 'free') {
+        const r = this.byId.get(e.obj);
+        if (r && r.alive) Object.assign(r, { alive: false, freedStep: ev.step, freedBy: attribute(this.trace, ev.step) });
+      } else if (e.op === 'count') {
+        const r = this.byId.get(e.obj);
+        if (r) (r as unknown as Record<string, unknown>)[e.field] = e.to;
+      }
+    }
+  }
+
+  get(id: string): ObjRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): ObjRecord[] {
+    return [...this.byId.values()];
+  }
+
+  /** The process owning an mm: `mm#2` → `process#2`. */
+  mmOf(owner: string): string | undefined {
+    return this.all().find((r) => r.kind === 'mm' && r.owner === owner)?.id;
+  }
+}
+
+export function objectTable(trace: TraceEvent[]): ObjectTable {
+  const t = new ObjectTable(trace);
+  for (const ev of trace) t.apply(ev);
+  return t;
+}
+
+/** The JSON form of `run --json`'s objects: counts by their kernel names. */
+export const objectJson = (r: ObjRecord) => {
+  const { id, kind, alive, owner, allocStep, freedStep, freedBy, ...counts } = r;
+  return { kind, id, alive, owner, allocStep, freedStep, freedBy, ...counts };
+};
