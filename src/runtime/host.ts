@@ -49,6 +49,8 @@ export class ActorHost {
 
   /** Create and start the actors; returns each one's start-up delivery (entry sends). */
   start(specs: ActorSpec[]): { from: string; delivery: Delivery }[] {
+    // A host is reused schedule after schedule: a start replaces every actor of the last run.
+    this.stop();
     for (const spec of specs) {
       const machine: AnyStateMachine | undefined = machines[spec.kind];
       if (!machine) throw new Error(`unknown actor kind '${spec.kind}'`);

@@ -80,7 +80,8 @@ export interface ActorView {
 /** A transport hosts the actors and delivers one message at a time (controlled mode). */
 export interface Transport {
   readonly name: string;
-  /** Create every actor; returns what each sent on start, in spec order. */
+  /** Create every actor (replacing those of a previous run: one transport serves many
+   * schedules); returns what each sent on start, in spec order. */
   start(specs: ActorSpec[]): Promise<{ from: ActorId; delivery: Delivery }[]>;
   deliver(msg: Message): Promise<Delivery>;
   views(): Promise<ActorView[]>;
