@@ -10,6 +10,8 @@ interface Job {
   addr: number;
   write: boolean;
   forMm: string;
+  /** The driver's ioctl waits for this job (dma_submit with wait). */
+  sync: boolean;
 }
 interface Ctx {
   id: string;
@@ -22,6 +24,8 @@ interface Ctx {
   priDisabledBy: number | null;
   stopped: number[];
   stopCallers: { from: string; fn: string; pasid: number }[];
+  /** A waiting dma_submit: answered when its last job ends. */
+  syncCaller: { from: string; fn: string; left: number } | null;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
@@ -31,14 +35,18 @@ export const MAX_TRIES = 3;
 export const dmaMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string } },
   actions: {
-    // The driver queues jobs; a PASID handed out again is no longer stopped.
+    // The driver queues jobs; a PASID handed out again is no longer stopped. A waiting submit
+    // is answered when its jobs end, a posted one at once.
     dma_submit: enqueueActions(({ context, event, enqueue }) => {
-      const job: Job = { pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm) };
+      const sync = event.wait === true;
+      const n = Number(event.count ?? 1);
+      const job: Job = { pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), sync };
       enqueue.assign({
-        queue: [...context.queue, ...Array.from({ length: Number(event.count ?? 1) }, () => job)],
+        queue: [...context.queue, ...Array.from({ length: n }, () => job)],
         stopped: context.stopped.filter((p) => p !== job.pasid),
       });
-      enqueue.emit(ret(callerOf(event)));
+      if (sync) enqueue.assign({ syncCaller: { ...callerOf(event), left: n } });
+      else enqueue.emit(ret(callerOf(event)));
     }),
     takeJob: assign(({ context }) => ({ job: context.queue[0]!, queue: context.queue.slice(1), tries: 0 })),
     // Issue the DMA: translation and access by the IOMMU.
@@ -63,11 +71,23 @@ export const dmaMachine = setup({
     endJob: enqueueActions(({ context, enqueue }) => {
       const pasid = context.job!.pasid;
       for (const c of context.stopCallers.filter((s) => s.pasid === pasid)) enqueue.emit(ret(c));
+      const w = context.syncCaller;
+      if (context.job!.sync && w) {
+        if (w.left === 1) enqueue.emit(ret(w));
+        enqueue.assign({ syncCaller: w.left === 1 ? null : { ...w, left: w.left - 1 } });
+      }
       enqueue.assign({ job: null, stopCallers: context.stopCallers.filter((s) => s.pasid !== pasid) });
     }),
     // dma_stop: cancel queued jobs of the PASID; answer now unless one is in flight.
     dma_stop: enqueueActions(({ context, event, enqueue }) => {
       const pasid = Number(event.pasid);
+      const cancelled = context.queue.filter((j) => j.pasid === pasid && j.sync).length;
+      const w = context.syncCaller;
+      // Cancelled jobs end a waiting submit too.
+      if (w && cancelled) {
+        if (w.left <= cancelled) enqueue.emit(ret(w));
+        enqueue.assign({ syncCaller: w.left <= cancelled ? null : { ...w, left: w.left - cancelled } });
+      }
       enqueue.assign({ stopped: [...context.stopped, pasid], queue: context.queue.filter((j) => j.pasid !== pasid) });
       if (context.job?.pasid === pasid) enqueue.assign({ stopCallers: [...context.stopCallers, { ...callerOf(event), pasid }] });
       else enqueue.emit(ret(callerOf(event)));
@@ -83,7 +103,7 @@ export const dmaMachine = setup({
   },
 }).createMachine({
   id: 'dma',
-  context: ({ input }) => ({ ...input, queue: [], job: null, tries: 0, pri: true, priDisabledBy: null, stopped: [], stopCallers: [] }),
+  context: ({ input }) => ({ ...input, queue: [], job: null, tries: 0, pri: true, priDisabledBy: null, stopped: [], stopCallers: [], syncCaller: null }),
   on: {
     dma_submit: { actions: 'dma_submit' },
     dma_stop: { actions: 'dma_stop' },

@@ -74,6 +74,7 @@ export const fileMachine = setup({
         addr: event.addr,
         write: event.write,
         count: event.count,
+        wait: event.wait,
         forMm: context.mm,
       }),
     ),

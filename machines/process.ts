@@ -11,7 +11,7 @@ export type Step =
   | { op: 'bind'; file: string }
   | { op: 'mmap'; vma: string; file: string | null; start: number; end: number }
   | { op: 'touch'; addr: number; write: boolean }
-  | { op: 'dma'; file: string; addr: number; write: boolean; count: number }
+  | { op: 'dma'; file: string; addr: number; write: boolean; count: number; wait: boolean }
   | { op: 'munmap'; vma: string }
   | { op: 'close'; file: string }
   | { op: 'unbind'; file: string }
@@ -46,7 +46,7 @@ function syscall(c: Ctx, s: Step) {
     case 'touch':
       return send(c.mm, { type: 'handle_mm_fault', ctx, vma: null, addr: s.addr, write: s.write, forMm: c.mm });
     case 'dma':
-      return send(s.file, { type: 'ioctl_dma', ctx, addr: s.addr, write: s.write, count: s.count });
+      return send(s.file, { type: 'ioctl_dma', ctx, addr: s.addr, write: s.write, count: s.count, wait: s.wait });
     case 'munmap':
       return send(c.mm, { type: 'do_munmap', ctx, vma: s.vma });
     case 'close':

@@ -6,6 +6,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BadInput, EXIT_BAD_INPUT } from './errors.ts';
 
+// `svmsim run | head` closes stdout early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const program = new Command('svmsim')
   .description('Run the Intel VT-d SVM mm-refcount bug (iommu/vt-d: hold mm_count not mm_users) as communicating xstate actors')
   .showHelpAfterError()

@@ -10,7 +10,7 @@ export const StepSchema = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('bind'), file: name }),
   z.strictObject({ op: z.literal('mmap'), vma: name, file: name.optional(), addr: page, pages: z.number().int().min(1).max(1024) }),
   z.strictObject({ op: z.literal('touch'), addr: page, write: z.boolean().default(true) }),
-  z.strictObject({ op: z.literal('dma'), file: name, addr: page, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1) }),
+  z.strictObject({ op: z.literal('dma'), file: name, addr: page, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), wait: z.boolean().default(false) }),
   z.strictObject({ op: z.literal('munmap'), vma: name }),
   z.strictObject({ op: z.literal('close'), file: name }),
   z.strictObject({ op: z.literal('unbind'), file: name }),

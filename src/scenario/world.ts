@@ -53,7 +53,7 @@ export function buildWorld(s: Scenario, v: Variant): World {
         case 'touch':
           return { op: 'touch', addr: st.addr, write: st.write };
         case 'dma':
-          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count };
+          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait };
         case 'munmap':
           return { op: 'munmap', vma: local(st.vma) };
         case 'exit':

@@ -2,42 +2,76 @@
 // kernel path it ran in (`exit_mmap`, `intel_svm_unbind_mm`, ...) and the thread it ran on.
 import type { TraceEvent } from '../runtime/types.ts';
 
-/** The kernel paths a free or a use is attributed to, innermost first wins. */
+/** Kernel paths a step is attributed to. The innermost step of the call chain that names one
+ * wins; where one step names several (nested states), the first in this list does. */
 export const FRAMES = [
+  'intel_mm_release',
   'exit_mmap',
   'do_munmap',
-  'mmu_notifier_unregister',
-  'intel_mm_release',
   'intel_svm_unbind_mm',
-  'intel_svm_bind_mm',
   '__fput',
+  'intel_svm_bind_mm',
+  'mmu_notifier_unregister',
+  'handle_mm_fault',
+  'finish_task_switch',
   'prq_event_thread',
   'do_exit',
 ];
 
-const frameOf = (ev: TraceEvent): string | undefined => {
-  const segs = ev.state.split(/[.|]/);
-  return FRAMES.find((f) => segs.includes(f)) ?? (ev.to === 'prq' ? 'prq_event_thread' : undefined);
+/** Threads: a return to one of them ends the call chain that led to it. */
+const isThread = (id: string) => id.startsWith('process#') || id === 'prq';
+const isReturn = (ev: TraceEvent) => ev.event.startsWith('ret.');
+
+const framesIn = (state: string | undefined, segs: Set<string>) => {
+  for (const x of (state ?? '').split(/[.|]/)) segs.add(x);
 };
 
-/** The causal chain of a step, itself first. */
+/** The receiver's state before a step: after its previous delivery. */
+function stateBefore(trace: TraceEvent[], step: number): string | undefined {
+  const to = trace[step]!.to;
+  for (let s = step - 1; s >= 0; s--) if (trace[s]!.to === to) return trace[s]!.state;
+  return undefined;
+}
+
+/** The call chain of a step, itself first: through calls to the step that made them; a return
+ * skips the callee's work and resumes at the caller's own call. It ends at a return to a thread. */
 export function chain(trace: TraceEvent[], step: number): TraceEvent[] {
   const out: TraceEvent[] = [];
-  for (let s: number | null = step; s !== null && trace[s]; s = trace[s]!.cause) out.push(trace[s]!);
+  let s: number | null = step;
+  while (s !== null && trace[s]) {
+    const ev: TraceEvent = trace[s]!;
+    if (out.length && isReturn(ev) && isThread(ev.to)) break;
+    out.push(ev);
+    if (!isReturn(ev)) {
+      s = ev.cause;
+      continue;
+    }
+    // Back through the callee to the call the receiver made, then to what made it call.
+    let t: number | null = ev.cause;
+    while (t !== null && !(trace[t]!.from === ev.to && !isReturn(trace[t]!))) t = trace[t]!.cause;
+    s = t === null ? null : trace[t]!.cause;
+  }
   return out;
 }
+
+const framesOf = (trace: TraceEvent[], ev: TraceEvent): string[] => {
+  const segs = new Set<string>([ev.event]);
+  framesIn(ev.state, segs);
+  framesIn(stateBefore(trace, ev.step), segs);
+  if (ev.args.why === 'finish_task_switch') segs.add('finish_task_switch');
+  return FRAMES.filter((f) => segs.has(f));
+};
 
 /** A thread's readable name: the page-request IRQ thread, the delayed_fput kworker, a task. */
 export const threadName = (ctx: unknown): string =>
   ctx === 'prq' ? 'prq_event_thread' : ctx === 'kworker' ? 'kworker/delayed_fput' : String(ctx);
 
-/** `exit_mmap (process#1)`: the innermost kernel path and the thread, from the causal chain.
- * A task's own do_exit is the outermost frame of everything it does, so it names a step only
- * when no other path does. */
-export function attribute(trace: TraceEvent[], step: number): string {
+/** `exit_mmap (process#1)`: the innermost kernel path of the call chain, and the thread. A file
+ * is freed by __fput whatever its release was doing. */
+export function attribute(trace: TraceEvent[], step: number, kind?: string): string {
   const c = chain(trace, step);
-  const frames = c.map(frameOf).filter((f): f is string => f !== undefined);
-  const frame = frames.find((f) => f !== 'do_exit') ?? frames[0] ?? trace[step]?.event ?? '?';
-  const ctx = c.map((e) => e.args.ctx).find((x) => typeof x === 'string') ?? trace[step]?.to ?? '?';
+  const found = c.map((e) => framesOf(trace, e)).find((f) => f.length) ?? [];
+  const frame = (kind === 'file' && found.includes('__fput') ? '__fput' : found[0]) ?? trace[step]?.event ?? '?';
+  const ctx = c.map((e) => e.args.ctx).find((x) => typeof x === 'string') ?? trace[step]?.from ?? '?';
   return `${frame} (${threadName(ctx)})`;
 }

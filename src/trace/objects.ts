@@ -32,7 +32,7 @@ export class ObjectTable {
         this.byId.set(e.obj, { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, freedStep: null, freedBy: null, ...(e.init as object) });
       } else if (e.op === 'free') {
         const r = this.byId.get(e.obj);
-        if (r && r.alive) Object.assign(r, { alive: false, freedStep: ev.step, freedBy: attribute(this.trace, ev.step) });
+        if (r && r.alive) Object.assign(r, { alive: false, freedStep: ev.step, freedBy: attribute(this.trace, ev.step, r.kind) });
       } else if (e.op === 'count') {
         const r = this.byId.get(e.obj);
         if (r) (r as unknown as Record<string, unknown>)[e.field] = e.to;

@@ -1,0 +1,1 @@
+export interface MachineCoverage { states: string[]; transitions: string[] }

@@ -1,0 +1,78 @@
+// A statechart as a Mermaid `stateDiagram-v2`: composite states nest, each transition is written
+// in the innermost state holding both ends (Mermaid cannot draw one written elsewhere), eventless
+// transitions read `always`, guards `[guard]`. With coverage, visited states get `classDef visited`
+// and visited transitions a ✓; the rest stay plain.
+import { edgeKey, type Chart, type ChartEdge } from './chart.ts';
+import type { MachineCoverage } from './coverage.ts';
+
+/** Mermaid id of a state path: `lifecycle.exit_mmap` → `lifecycle__exit_mmap`. */
+export const mermaidId = (path: string): string => path.replace(/\./g, '__').replace(/[^\w]/g, '_');
+
+const parentOf = (p: string) => p.split('.').slice(0, -1).join('.');
+
+/** The innermost state containing both ends ('' is the machine). */
+function container(e: ChartEdge): string {
+  const a = parentOf(e.source).split('.');
+  const b = parentOf(e.target!).split('.');
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return a.slice(0, i).join('.');
+}
+
+const label = (e: ChartEdge, seen?: Set<string>) =>
+  `${e.event}${e.guard ? ` [${e.guard}]` : ''}${seen?.has(edgeKey(e)) ? ' ✓' : ''}`;
+
+export interface StateDiagramOptions {
+  coverage?: MachineCoverage;
+  /** Top-level layout: `TB` (default) or `LR`. */
+  direction?: 'TB' | 'LR';
+}
+
+export function stateDiagram(chart: Chart, opts: StateDiagramOptions = {}): string {
+  const seen = opts.coverage ? new Set(opts.coverage.transitions) : undefined;
+  const visited = new Set(opts.coverage?.states ?? []);
+  // Merge the transitions between the same two states into one arrow with every label.
+  const arrows = new Map<string, { e: ChartEdge; labels: string[] }>();
+  for (const e of chart.edges) {
+    if (e.target === null || e.source === '(root)') continue;
+    const k = `${e.source}\n${e.target}`;
+    const a = arrows.get(k) ?? arrows.set(k, { e, labels: [] }).get(k)!;
+    a.labels.push(label(e, seen));
+  }
+  const byContainer = new Map<string, string[]>();
+  for (const { e, labels } of arrows.values()) {
+    const c = container(e);
+    byContainer.set(c, [...(byContainer.get(c) ?? []), `${mermaidId(e.source)} --> ${mermaidId(e.target!)} : ${labels.join(', ')}`]);
+  }
+  const out: string[] = ['stateDiagram-v2'];
+  if (opts.direction === 'LR') out.push('  direction LR');
+  const emit = (paths: string[], parallel: boolean, initial: string | null, depth: number) => {
+    const ind = '  '.repeat(depth);
+    if (initial) out.push(`${ind}[*] --> ${mermaidId(initial)}`);
+    paths.forEach((p, i) => {
+      const s = chart.states.get(p)!;
+      if (parallel && i > 0 && depth > 1) out.push(`${ind}--`);
+      if (s.children.length) {
+        out.push(`${ind}state "${s.key}" as ${mermaidId(p)} {`);
+        emit(s.children, s.type === 'parallel', s.initial, depth + 1);
+        for (const line of byContainer.get(p) ?? []) out.push(`${ind}  ${line}`);
+        out.push(`${ind}}`);
+      } else {
+        out.push(`${ind}state "${s.key}" as ${mermaidId(p)}`);
+        if (s.type === 'final') out.push(`${ind}${mermaidId(p)} --> [*]`);
+      }
+    });
+  };
+  emit(chart.top, chart.type === 'parallel', chart.initial, 1);
+  for (const line of byContainer.get('') ?? []) out.push(`  ${line}`);
+  if (opts.coverage) {
+    // Mermaid styles atomic states only; composite ones show through their children.
+    const lit = [...chart.states.values()].filter((s) => !s.children.length && visited.has(s.path)).map((s) => mermaidId(s.path));
+    const keys = new Set(chart.edges.map(edgeKey));
+    const hit = opts.coverage.transitions.filter((t) => keys.has(t)).length;
+    out.push(`  %% coverage: ${[...chart.states.keys()].filter((p) => visited.has(p)).length}/${chart.states.size} states, ${hit}/${keys.size} transitions`);
+    out.push('  classDef visited fill:#c8e6c9,stroke:#2e7d32,stroke-width:2px');
+    if (lit.length) out.push(`  class ${lit.join(',')} visited`);
+  }
+  return out.join('\n') + '\n';
+}
