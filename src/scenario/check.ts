@@ -15,7 +15,7 @@ export function checkScenario(s: Scenario, where: string): void {
     const vmas = new Map<string, { start: number; end: number; mapped: boolean }>();
     p.steps.forEach((st, si) => {
       const at = `processes[${pi}].steps[${si}]`;
-      if (st.op !== 'exit' && p.steps.slice(0, si).some((x) => x.op === 'exit')) fail(at, 'a step after exit');
+      if (p.steps.slice(0, si).some((x) => x.op === 'exit')) fail(at, 'a step after exit');
       const file = (f: string) => files.get(f) ?? fail(`${at}.file`, `unknown file '${f}' (open it first)`);
       switch (st.op) {
         case 'open':

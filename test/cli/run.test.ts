@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { svmsim } from './cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'svmsim-cli-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('svmsim run: bad input is one line on stderr and exit code 2', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown variant', ['run', '--kernel', 'v4.5', '--transport', 'inline'], /^svmsim: unknown kernel variant 'v4\.5' \(valid: pre-fix, fixed, fixed-no-release-flush, fixed-no-fault-pin\)\n$/],
+    ['unknown scenario', ['run', '--scenario', 'exit', '--transport', 'inline'], /^svmsim: unknown scenario 'exit' \(valid: close-then-exit, .*, or a \.json file\)\n$/],
+    ['unknown strategy', ['run', '--strategy', 'lifo', '--transport', 'inline'], /^svmsim: unknown strategy 'lifo' \(valid: fifo, random\)\n$/],
+    ['bad seed', ['run', '--seed', 'x1', '--transport', 'inline'], /^svmsim: --seed must be an integer >= 0, got 'x1'\n$/],
+    ['missing file', ['run', '--scenario', join(dir, 'nope.json'), '--transport', 'inline'], /^svmsim: cannot read scenario .*nope\.json: ENOENT\n$/],
+    ['not JSON', ['run', '--scenario', file('bad.json', '{"name": '), '--transport', 'inline'], /^svmsim: .*bad\.json: not JSON: .*\n$/],
+    ['bad field', ['run', '--scenario', file('field.json', JSON.stringify({ name: 'x', devices: ['d'], processes: [{ name: 'A', steps: [{ op: 'open', file: 'f', device: 'd' }, { op: 'dma', file: 'f', addr: 1, count: 0 }] }] })), '--transport', 'inline'], /^svmsim: .*field\.json: processes\[0\]\.steps\[1\]\.count: .*\n$/],
+    ['unknown transport', ['run', '--transport', 'carrier-pigeon'], /^svmsim: unknown transport 'carrier-pigeon' \(valid: inline, workers\)\n$/],
+  ];
+  it.each(cases)('%s', (_what, args, stderr) => {
+    const r = svmsim(args);
+    expect(r.stderr).toMatch(stderr);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+  });
+
+  it('an unknown option is a usage error, exit 2', () => {
+    expect(svmsim(['run', '--kernal', 'fixed']).code).toBe(2);
+  });
+});
+
+describe('svmsim run: exit code 1 when an oracle fires, 0 when none does', () => {
+  it('pre-fix leaks: the timeline, the object table, the verdict naming the cycle, exit 1', () => {
+    const r = svmsim(['run', '--kernel', 'pre-fix', '--transport', 'inline']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/process#1 → mm#1 +mmput .*mm#1\.mm_users 2→1/);
+    expect(r.stdout).toMatch(/^mm +mm#1 +mm_users=1 mm_count=2 +ALIVE/m);
+    expect(r.stdout).toMatch(/\[leak\] .*reference cycle/);
+  });
+  it('fixed: --json has trace, objects with kernel-named counts, no violations; exit 0', () => {
+    const r = svmsim(['run', '--kernel', 'fixed', '--json', '--transport', 'inline']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.violations).toEqual([]);
+    expect(doc.trace.length).toBeGreaterThan(50);
+    expect(doc.objects.find((o: { id: string }) => o.id === 'mm#1')).toMatchObject({ kind: 'mm', alive: false, mm_users: 0, mm_count: 0 });
+    expect(doc.objects.find((o: { id: string }) => o.id === 'file#1')).toMatchObject({ kind: 'file', alive: false, f_count: 0 });
+    expect(new Set(doc.objects.map((o: { kind: string }) => o.kind))).toEqual(new Set(['mm', 'pgd', 'file', 'vma', 'svm', 'sdev', 'pasid', 'pasid-entry', 'pt', 'page']));
+  });
+  it('a user scenario file runs', () => {
+    const p = file('mine.json', JSON.stringify({ name: 'mine', devices: ['d'], processes: [{ name: 'A', steps: [{ op: 'open', file: 'f', device: 'd' }, { op: 'mmap', vma: 'v', file: 'f', addr: 0, pages: 1 }, { op: 'bind', file: 'f' }, { op: 'exit' }] }] }));
+    const r = svmsim(['run', '--kernel', 'pre-fix', '--scenario', p, '--json', '--transport', 'inline']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).violations[0].oracle).toBe('leak');
+  });
+});
+
+describe('svmsim variants / scenarios / demo', () => {
+  it('variants lists each with its hunks', () => {
+    const r = svmsim(['variants']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^fixed-no-fault-pin\n.*\n  \+ releaseFlush: intel_mm_release: .*\n  \+ mmCountOnly: /m);
+    expect(r.stdout).toMatch(/^pre-fix\n.*\n  \(no hunk of the seed/m);
+  });
+  it('scenarios lists the built-ins', () => {
+    expect(svmsim(['scenarios']).stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual([
+      'close-then-exit', 'exit-with-mmap', 'fault-during-exit', 'graphics', 'munmap-close-alive', 'two-processes',
+    ]);
+  });
+  it('demo shows the leak cycle against all freed', () => {
+    const r = svmsim(['demo']);
+    expect(r.stdout).toMatch(/== pre-fix[\s\S]*at quiescence: +mm_users=1 mm_count=2 f_count=1[\s\S]*reference cycle/);
+    expect(r.stdout).toMatch(/== fixed[\s\S]*at quiescence: +mm_users=0 mm_count=0 f_count=0[\s\S]*nothing — every mm/);
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { builtinNames, loadScenario, parseScenario } from '../../src/scenario/load.ts';
+import { buildWorld } from '../../src/scenario/world.ts';
+import { variantByName } from '../../src/kernel/variants.ts';
+
+const base = () => ({
+  name: 'x',
+  devices: ['d0'],
+  processes: [{ name: 'A', steps: [{ op: 'open', file: 'f', device: 'd0' }, { op: 'bind', file: 'f' }, { op: 'exit' }] }],
+});
+
+describe('scenario validation: the error names the bad field', () => {
+  const cases: [string, (s: ReturnType<typeof base>) => unknown, RegExp][] = [
+    ['unknown op', (s) => ((s.processes[0]!.steps[1] as { op: string }).op = 'mmapp'), /^w: processes\[0\]\.steps\[1\]\.op: /],
+    ['missing devices', (s) => delete (s as Partial<typeof s>).devices, /^w: devices: /],
+    ['extra field', (s) => ((s.processes[0] as Record<string, unknown>).nice = 1), /^w: processes\[0\]: .*nice/],
+    ['negative addr', (s) => s.processes[0]!.steps.splice(1, 0, { op: 'mmap', vma: 'v', addr: -1, pages: 1 } as never), /^w: processes\[0\]\.steps\[1\]\.addr: /],
+    ['unknown device', (s) => ((s.processes[0]!.steps[0] as { device: string }).device = 'd9'), /^w: processes\[0\]\.steps\[0\]\.device: unknown device 'd9' \(valid: d0\)$/],
+    ['unopened file', (s) => ((s.processes[0]!.steps[1] as { file: string }).file = 'g'), /^w: processes\[0\]\.steps\[1\]\.file: unknown file 'g'/],
+    ['step after exit', (s) => s.processes[0]!.steps.push({ op: 'exit' }), /^w: processes\[0\]\.steps\[3\]: a step after exit$/],
+    ['bind twice', (s) => s.processes[0]!.steps.splice(2, 0, { op: 'bind', file: 'f' }), /^w: processes\[0\]\.steps\[2\]\.file: file 'f' is bound already$/],
+  ];
+  it.each(cases)('%s', (_what, mutate, message) => {
+    const s = base();
+    mutate(s);
+    expect(() => parseScenario(s, 'w')).toThrow(message);
+  });
+
+  it('a valid scenario passes and defaults apply', () => {
+    expect(parseScenario(base(), 'w').description).toBe('');
+  });
+
+  it('every built-in scenario loads and builds a world with stable ids', () => {
+    for (const name of builtinNames()) {
+      const w = buildWorld(loadScenario(name), variantByName('fixed'));
+      expect(w.specs.slice(0, 3).map((s) => s.id)).toEqual(['svm', 'iommu', 'prq']);
+      expect(new Set(w.specs.map((s) => s.id)).size).toBe(w.specs.length);
+    }
+    expect(builtinNames()).toEqual(expect.arrayContaining(['exit-with-mmap', 'graphics', 'close-then-exit', 'munmap-close-alive', 'fault-during-exit', 'two-processes']));
+  });
+
+  it('unknown names list the valid ones', () => {
+    expect(() => loadScenario('exit')).toThrow(/^unknown scenario 'exit' \(valid: close-then-exit, exit-with-mmap, /);
+    expect(() => variantByName('fixd')).toThrow("unknown kernel variant 'fixd' (valid: pre-fix, fixed, fixed-no-release-flush, fixed-no-fault-pin)");
+  });
+});
