@@ -33,6 +33,13 @@ const EDGE: Record<string, string> = {
   svm: 'holds mm_users of',
 };
 
+/** The step at which each mm's mm_users reached 0 (the address space became defunct). */
+function defunctAt(trace: Parameters<Oracle>[0]['trace']): Map<string, number> {
+  const at = new Map<string, number>();
+  for (const ev of trace) for (const e of ev.effects) if (e.op === 'count' && e.field === 'mm_users' && e.to === 0 && !at.has(e.obj)) at.set(e.obj, ev.step);
+  return at;
+}
+
 export const kmemleak: Oracle = ({ trace, objects, views, quiescent }) => {
   if (!quiescent) return [];
   const dead = new Set(views.filter((v) => v.kind === 'process' && v.state === 'dead').map((v) => v.id));
@@ -44,10 +51,16 @@ export const kmemleak: Oracle = ({ trace, objects, views, quiescent }) => {
     ? `; reference cycle: ${cycle.map((id, i) => `${id} ${EDGE[byId.get(id)!.kind] ?? '→'} ${cycle[(i + 1) % cycle.length]}`).join(', ')}`
     : '';
   const list = leaked.map((r) => (counts(r) ? `${r.id} (${counts(r)})` : r.id)).join(', ');
+  // Pages and page tables populated after exit_mmap began: a fault served in a defunct mm.
+  const defunct = defunctAt(trace);
+  const late = leaked.filter((r) => (r.kind === 'page' || r.kind === 'pt') && r.allocStep > (defunct.get(objects.mmOf(r.owner) ?? '') ?? Infinity));
+  const lateNote = late.length
+    ? `; ${late.map((r) => `${r.id} populated at step ${r.allocStep} by ${r.allocBy}`).join(', ')}, after ${objects.mmOf(late[0]!.owner)} went defunct at step ${defunct.get(objects.mmOf(late[0]!.owner)!)}`
+    : '';
   return [
     {
       oracle: 'leak',
-      message: `kmemleak: ${leaked.length} unreferenced objects after exit of ${[...new Set(leaked.map((r) => r.owner))].join(', ')}: ${list}${ring}`,
+      message: `kmemleak: ${leaked.length} unreferenced objects after exit of ${[...new Set(leaked.map((r) => r.owner))].join(', ')}: ${list}${ring}${lateNote}`,
       step: trace.length,
       objects: leaked.map((r) => r.id),
     },

@@ -12,8 +12,8 @@ export const FRAMES = [
   '__fput',
   'intel_svm_bind_mm',
   'mmu_notifier_unregister',
-  'handle_mm_fault',
   'finish_task_switch',
+  'handle_mm_fault',
   'prq_event_thread',
   'do_exit',
 ];
@@ -59,7 +59,9 @@ const framesOf = (trace: TraceEvent[], ev: TraceEvent): string[] => {
   framesIn(ev.state, segs);
   framesIn(stateBefore(trace, ev.step), segs);
   if (ev.args.why === 'finish_task_switch') segs.add('finish_task_switch');
-  return FRAMES.filter((f) => segs.has(f));
+  // The function a message calls names the step before the state the receiver happens to be in.
+  const own = FRAMES.includes(ev.event) ? [ev.event] : [];
+  return [...own, ...FRAMES.filter((f) => segs.has(f) && f !== ev.event)];
 };
 
 /** A thread's readable name: the page-request IRQ thread, the delayed_fput kworker, a task. */

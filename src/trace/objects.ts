@@ -10,6 +10,8 @@ export interface ObjRecord {
   owner: string;
   alive: boolean;
   allocStep: number;
+  /** The kernel path and thread that allocated it. */
+  allocBy: string;
   freedStep: number | null;
   /** The kernel path and thread that freed it: `exit_mmap (process#1)`. */
   freedBy: string | null;
@@ -29,7 +31,8 @@ export class ObjectTable {
   apply(ev: TraceEvent): void {
     for (const e of ev.effects) {
       if (e.op === 'alloc') {
-        this.byId.set(e.obj, { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, freedStep: null, freedBy: null, ...(e.init as object) });
+        const allocBy = ev.from === 'boot' ? 'boot' : attribute(this.trace, ev.step, e.kind);
+        this.byId.set(e.obj, { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, allocBy, freedStep: null, freedBy: null, ...(e.init as object) });
       } else if (e.op === 'free') {
         const r = this.byId.get(e.obj);
         if (r && r.alive) Object.assign(r, { alive: false, freedStep: ev.step, freedBy: attribute(this.trace, ev.step, r.kind) });
@@ -62,6 +65,6 @@ export function objectTable(trace: TraceEvent[]): ObjectTable {
 
 /** The JSON form of `run --json`'s objects: counts by their kernel names. */
 export const objectJson = (r: ObjRecord) => {
-  const { id, kind, alive, owner, allocStep, freedStep, freedBy, ...counts } = r;
-  return { kind, id, alive, owner, allocStep, freedStep, freedBy, ...counts };
+  const { id, kind, alive, owner, allocStep, allocBy, freedStep, freedBy, ...counts } = r;
+  return { kind, id, alive, owner, allocStep, allocBy, freedStep, freedBy, ...counts };
 };
