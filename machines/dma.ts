@@ -3,7 +3,7 @@
 // A Response Failure makes the device disable its page-request interface for every PASID.
 // dma_stop (the driver's release) cancels a PASID's queued jobs and answers once none is in flight.
 import { assign, emit, enqueueActions, setup } from 'xstate';
-import { bug, callerOf, ret, send } from './emit.ts';
+import { bug, callerOf, noop, ret, send } from './emit.ts';
 
 interface Job {
   pasid: number;
@@ -65,7 +65,7 @@ export const dmaMachine = setup({
     checkIsolation: emit(({ context }) =>
       !context.pri && context.priDisabledBy !== null && context.priDisabledBy !== context.job!.pasid
         ? bug('isolation', `${context.id}: PASID ${context.job!.pasid}'s DMA failed because PASID ${context.priDisabledBy}'s page request got Response Failure (PRI disabled)`)
-        : ({ type: 'noop' } as never),
+        : noop,
     ),
     // The job is over (done or failed): answer a dma_stop that waited for it.
     endJob: enqueueActions(({ context, enqueue }) => {
@@ -88,7 +88,7 @@ export const dmaMachine = setup({
         if (w.left <= cancelled) enqueue.emit(ret(w));
         enqueue.assign({ syncCaller: w.left <= cancelled ? null : { ...w, left: w.left - cancelled } });
       }
-      enqueue.assign({ stopped: [...context.stopped, pasid], queue: context.queue.filter((j) => j.pasid !== pasid) });
+      enqueue.assign({ stopped: [...context.stopped.filter((p) => p !== pasid), pasid], queue: context.queue.filter((j) => j.pasid !== pasid) });
       if (context.job?.pasid === pasid) enqueue.assign({ stopCallers: [...context.stopCallers, { ...callerOf(event), pasid }] });
       else enqueue.emit(ret(callerOf(event)));
     }),

@@ -5,7 +5,7 @@
 // mmap_sem-taking operations, one at a time). exit_mmap advances by messages to itself, so the
 // scheduler can interleave a page-request thread between its phases; it takes no mmap_sem.
 import { assign, emit, enqueueActions, raise, setup } from 'xstate';
-import { access, bug, callerOf, ret, send } from './emit.ts';
+import { access, bug, callerOf, noop, ret, send } from './emit.ts';
 import { obj, patch, type Objs } from './kernel.ts';
 
 interface Vma {
@@ -213,10 +213,10 @@ export const mmMachine = setup({
       return { vmas, objs: patch(context.objs, context.id, { refs: vmas.map((v) => v.id) }) };
     }),
     bugIfNoUsers: emit(({ context }) =>
-      users(context) <= 0 ? bug('invariant', `BUG: mmu_notifier_register on ${context.id} with mm_users ${users(context)}`) : { type: 'noop' } as never,
+      users(context) <= 0 ? bug('invariant', `BUG: mmu_notifier_register on ${context.id} with mm_users ${users(context)}`) : noop,
     ),
     bugIfNoCount: emit(({ context }) =>
-      mmCount(context) <= 0 ? bug('invariant', `BUG: mmu_notifier_unregister on ${context.id} with mm_count ${mmCount(context)}`) : { type: 'noop' } as never,
+      mmCount(context) <= 0 ? bug('invariant', `BUG: mmu_notifier_unregister on ${context.id} with mm_count ${mmCount(context)}`) : noop,
     ),
     // do_mmu_notifier_register: atomic_inc(&mm->mm_count), hlist_add_head.
     hlist_add_head: assign(({ context }) => ({

@@ -3,7 +3,7 @@
 // hands out the lowest free PASID like idr_alloc. One actor for the driver; each intel_svm and
 // intel_svm_dev is an object in its context with a lifetime of its own.
 import { assign, emit, enqueueActions, setup } from 'xstate';
-import { access, callerOf, ret, send, warn } from './emit.ts';
+import { access, callerOf, noop, ret, send, warn } from './emit.ts';
 import { obj, patch, type Hunks, type Objs } from './kernel.ts';
 
 interface Svm {
@@ -174,7 +174,7 @@ export const svmMachine = setup({
     warn_on_devs: emit(({ context }) =>
       (svmOf(context, context.cb)?.devs.length ?? 0) > 0
         ? warn(`WARNING: intel_mm_release with devices still bound to ${context.cb!.svm} (no flush)`)
-        : ({ type: 'noop' } as never),
+        : noop,
     ),
     // The fix: per sdev, PASID-cache flush and a full IOTLB/devTLB flush for the PASID.
     release_flush_pasid_dev: emit(({ context }) => qi(context, context.cb!, 'notifier', 'pasid-cache')),
