@@ -6,6 +6,8 @@ import type { AnyStateMachine, AnyStateNode } from 'xstate';
 export interface ChartState {
   /** Dotted path below the machine: `lifecycle.exit_mmap.release`. */
   path: string;
+  /** xstate's StateNode id (`mm.lifecycle.exit_mmap.release`). */
+  node: string;
   key: string;
   type: 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
   /** The initial child's path (compound states). */
@@ -22,10 +24,14 @@ export interface ChartEdge {
   /** The event, or `always` for an eventless transition. */
   event: string;
   guard: string | null;
+  /** Its place among the source's transitions on this event (the guarded branches, in order). */
+  index: number;
+  /** The source's StateNode id. */
+  node: string;
 }
 
 export interface Chart {
-  /** The machine's id (`mm`, `faultHandler`). */
+  /** The machine's id (`mm`, `faultHandler`), also its root StateNode's id. */
   id: string;
   type: ChartState['type'];
   /** The root's children, in order. */
@@ -38,8 +44,11 @@ export interface Chart {
 
 export const ROOT = '(root)';
 
-/** `source -> target on event`: the form coverage files and the extractor check use. */
+/** `source -> target on event`: one arrow, the form the extractor check compares. */
 export const edgeKey = (e: Pick<ChartEdge, 'source' | 'target' | 'event'>): string => `${e.source} -> ${e.target ?? '-'} on ${e.event}`;
+
+/** One transition definition as explore's coverage names it: `mm.op.idle:mmap_region#0`. */
+export const transitionId = (e: Pick<ChartEdge, 'node' | 'event' | 'index'>): string => `${e.node}:${e.event}#${e.index}`;
 
 const pathOf = (n: AnyStateNode): string => n.path.join('.') || ROOT;
 
@@ -58,6 +67,7 @@ export function chartOf(machine: AnyStateMachine): Chart {
     if (n.path.length) {
       states.set(pathOf(n), {
         path: pathOf(n),
+        node: n.id,
         key: n.key,
         type: n.type,
         initial: n.type === 'compound' && n.initial?.target[0] ? pathOf(n.initial.target[0]) : null,
@@ -65,12 +75,12 @@ export function chartOf(machine: AnyStateMachine): Chart {
         tags: [...n.tags],
       });
     }
-    const transitions = [...n.transitions.values()].flat();
-    for (const t of [...transitions, ...(n.always ?? [])]) {
-      const event = t.eventType === '' || n.always?.includes(t) ? 'always' : String(t.eventType);
-      const guard = guardName(t.guard);
-      if (!t.target?.length) edges.push({ source: pathOf(n), target: null, event, guard });
-      for (const tg of t.target ?? []) edges.push({ source: pathOf(n), target: pathOf(tg), event, guard });
+    for (const [event, list] of [...n.transitions.entries(), ['always', n.always ?? []] as const]) {
+      list.forEach((t, index) => {
+        const e = { source: pathOf(n), event: event || 'always', guard: guardName(t.guard), index, node: n.id };
+        if (!t.target?.length) edges.push({ ...e, target: null });
+        for (const tg of t.target ?? []) edges.push({ ...e, target: pathOf(tg) });
+      });
     }
     kids.forEach(visit);
   };

@@ -1,5 +1,6 @@
 // `svmsim demo` (npm start): the newcomer's first look. exit-with-mmap under pre-fix and fixed,
 // side by side: the counts after exit and the verdicts, the leak cycle against all freed.
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { variantByName } from '../../kernel/variants.ts';
 import { loadScenario } from '../../scenario/load.ts';
@@ -7,6 +8,7 @@ import { simulate, type SimResult } from '../../simulate.ts';
 import { inlineTransport } from '../../runtime/inline.ts';
 import { fifo } from '../../scheduler/fifo.ts';
 import type { ObjRecord } from '../../trace/objects.ts';
+import { writeReport } from '../../views/report.ts';
 
 const FIELDS = ['mm_users', 'mm_count', 'f_count'] as const;
 
@@ -26,9 +28,11 @@ function countsAt(r: SimResult): { exit: string; end: string; alive: string[] } 
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('exit-with-mmap on pre-fix and fixed, side by side (npm start)')
-    .action(async () => {
+    .description('exit-with-mmap on pre-fix and fixed, side by side, with a trace report of each (npm start)')
+    .option('--out <dir>', 'where the reports go', 'out')
+    .action(async (o: { out: string }) => {
       const t0 = performance.now();
+      const reports: string[] = [];
       const scenario = loadScenario('exit-with-mmap');
       console.log('svmsim: the seed\'s case — open the device, bind a PASID, mmap() the file, DMA that faults, exit without close()\n');
       for (const name of ['pre-fix', 'fixed']) {
@@ -40,7 +44,11 @@ export function register(program: Command): void {
         console.log(`   at quiescence:    ${c.end}   (${r.steps} deliveries)`);
         console.log(`   still alive:      ${c.alive.length ? c.alive.join(', ') : 'nothing — every mm, pgd, page, vma, file, svm and PASID freed'}`);
         console.log(`   verdict:          ${r.violations.length ? r.violations.map((x) => `[${x.oracle}] ${x.message}`).join('\n                     ') : 'OK, no oracle fired'}\n`);
+        const file = join(o.out, `report-${name}.html`);
+        writeReport(file, { ...r, scenario, variant: v, strategy: 'fifo', transport: 'inline' });
+        reports.push(file);
       }
-      console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s — try: svmsim run --kernel pre-fix, svmsim explore --kernel fixed-no-fault-pin`);
+      console.log(`reports (open in a browser, step through with the slider or the arrow keys):\n${reports.map((f) => `   ${resolve(f)}`).join('\n')}\n`);
+      console.log(`done in ${((performance.now() - t0) / 1000).toFixed(2)} s — next: svmsim run --kernel pre-fix, svmsim explore --kernel fixed-no-fault-pin`);
     });
 }

@@ -1,0 +1,164 @@
+// What the trace viewer shows, computed once here so the page only looks things up: the actors
+// (lanes) with their kinds and first states, each step's receiver state and the objects it
+// changed (folded by ObjectTable, as the text views do), the violations, each actor's chart.
+import { machines } from '../../machines/index.ts';
+import { variantByName } from '../kernel/variants.ts';
+import type { Violation } from '../oracles/types.ts';
+import { ActorHost } from '../runtime/host.ts';
+import type { ActorSpec, TraceEvent } from '../runtime/types.ts';
+import { loadScenario } from '../scenario/load.ts';
+import { buildWorld } from '../scenario/world.ts';
+import { objectJson, ObjectTable } from '../trace/objects.ts';
+import { chartOf, leavesOf, withAncestors, type Chart } from './chart.ts';
+import { mermaidId } from './mermaid-state.ts';
+import { chartSvg } from './chart-svg.ts';
+import { timelineLine } from './text.ts';
+
+/** What a report is made from: `svmsim run --json`'s document, or a SimResult with its names. */
+export interface ReportInput {
+  trace: TraceEvent[];
+  violations: Violation[];
+  /** Ignored: the objects are folded from the trace, step by step. */
+  objects?: unknown;
+  scenario?: string | { name: string };
+  variant?: string | { name: string };
+  /** `run --json` names the variant `kernel`. */
+  kernel?: string;
+  strategy?: string;
+  seed?: number;
+  transport?: string;
+  quiescent?: boolean;
+  /** The actors with their machine kinds: a SimResult's world, or `actors`. Without either they
+   * come from the scenario and kernel names, or else from the states in the trace. */
+  world?: { specs: ActorSpec[] };
+  actors?: { id: string; kind: string }[];
+  title?: string;
+}
+
+export interface ReportActor {
+  id: string;
+  kind: string;
+  /** Its state before its first delivery. */
+  initial: string;
+}
+export interface ReportStep {
+  step: number;
+  from: string;
+  to: string;
+  event: string;
+  args: Record<string, unknown>;
+  state: string;
+  cause: number | null;
+  /** The text timeline's line for this step. */
+  line: string;
+  bug: boolean;
+  /** The objects this step changed, as they are after it. */
+  objects: Record<string, unknown>[];
+}
+export interface ReportData {
+  title: string;
+  meta: Record<string, string>;
+  actors: ReportActor[];
+  steps: ReportStep[];
+  violations: (Violation & { at: number })[];
+  /** By actor id: its machine's chart as SVG (node `data-id` = mermaidId of a state path). */
+  charts: Record<string, string>;
+  /** By flattened state (`lifecycle.live|op.idle`): the chart node ids to light. */
+  lit: Record<string, string[]>;
+}
+
+const nameOf = (x: string | { name: string } | undefined) => (typeof x === 'string' ? x : x?.name);
+
+/** Lanes read from the process down to the hardware: user side, kernel objects, driver, IOMMU. */
+const LANE_ORDER = ['process', 'file', 'vma', 'mm', 'svm', 'faultHandler', 'iommu', 'dma'];
+
+function specsOf(input: ReportInput): { id: string; kind: string; input?: Record<string, unknown> }[] | null {
+  if (input.world) return input.world.specs;
+  if (input.actors) return input.actors;
+  const scenario = nameOf(input.scenario);
+  const variant = nameOf(input.variant) ?? input.kernel;
+  if (!scenario || !variant) return null;
+  try {
+    return buildWorld(loadScenario(scenario), variantByName(variant)).specs;
+  } catch {
+    return null; // a scenario file no longer where it was: fall back to the trace
+  }
+}
+
+/** The state a chart starts in, flattened like the trace's (`lifecycle.live|op.idle`). */
+function initialOf(chart: Chart): string {
+  const down = (path: string): string[] => {
+    const s = chart.states.get(path)!;
+    if (s.type === 'parallel') return s.children.flatMap(down);
+    return s.initial ? down(s.initial) : [path];
+  };
+  return (chart.type === 'parallel' ? chart.top.flatMap(down) : chart.initial ? down(chart.initial) : []).join('|');
+}
+
+/** The kind whose chart has every state the actor was seen in. */
+function inferKind(states: string[], charts: Record<string, Chart>): string {
+  const fits = Object.entries(charts).filter(([, c]) => states.every((s) => leavesOf(s).every((l) => c.states.has(l))));
+  return fits[0]?.[0] ?? 'unknown';
+}
+
+export function buildReport(input: ReportInput): ReportData {
+  const { trace } = input;
+  const charts = Object.fromEntries(Object.entries(machines).map(([k, m]) => [k, chartOf(m)]));
+  const seen = [...new Set(trace.flatMap((e) => (e.from === 'boot' ? [e.to] : [e.from, e.to])))];
+  const specs = specsOf(input);
+  const kindOf = new Map(specs?.map((s) => [s.id, s.kind]));
+  for (const id of seen) if (!kindOf.has(id)) kindOf.set(id, inferKind(trace.filter((e) => e.to === id).map((e) => e.state), charts));
+  const ids = [...new Set([...(specs?.map((s) => s.id) ?? []), ...seen])];
+  const rank = (id: string) => (LANE_ORDER.indexOf(kindOf.get(id)!) + 1 || 99) * 1000 + ids.indexOf(id);
+  ids.sort((a, b) => rank(a) - rank(b));
+
+  // First states: the real ones when the world is known (start-up may move an actor), else the chart's.
+  const started = new Map<string, string>();
+  if (specs?.every((s) => 'input' in s)) {
+    const host = new ActorHost();
+    try {
+      host.start(specs as ActorSpec[]);
+      for (const v of host.views()) started.set(v.id, v.state);
+    } finally {
+      host.stop();
+    }
+  }
+  const actors = ids.map((id) => {
+    const kind = kindOf.get(id)!;
+    return { id, kind, initial: started.get(id) ?? (charts[kind] ? initialOf(charts[kind]) : '') };
+  });
+
+  const table = new ObjectTable(trace);
+  const steps: ReportStep[] = trace.map((ev) => {
+    table.apply(ev);
+    const touched = [...new Set(ev.effects.flatMap((e) => (e.op === 'alloc' || e.op === 'free' || e.op === 'count' ? [e.obj] : [])))];
+    return {
+      step: ev.step,
+      from: ev.from,
+      to: ev.to,
+      event: ev.event,
+      args: ev.args,
+      state: ev.state,
+      cause: ev.cause,
+      line: timelineLine(ev).trim(),
+      bug: ev.effects.some((e) => e.op === 'bug'),
+      objects: touched.flatMap((id) => (table.get(id) ? [objectJson({ ...table.get(id)! })] : [])),
+    };
+  });
+
+  const last = Math.max(0, trace.length - 1);
+  const variant = nameOf(input.variant) ?? input.kernel;
+  const meta: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ scenario: nameOf(input.scenario), kernel: variant, strategy: input.strategy, seed: input.seed, transport: input.transport, steps: trace.length, quiescent: input.quiescent })) {
+    if (v !== undefined) meta[k] = String(v);
+  }
+  return {
+    title: input.title ?? `${nameOf(input.scenario) ?? 'run'}${variant ? ` on ${variant}` : ''}`,
+    meta,
+    actors,
+    steps,
+    violations: input.violations.map((v) => ({ ...v, at: Math.min(Math.max(v.step, 0), last) })),
+    lit: Object.fromEntries([...new Set([...actors.map((a) => a.initial), ...trace.map((e) => e.state)])].map((st) => [st, leavesOf(st).flatMap(withAncestors).map(mermaidId)])),
+    charts: Object.fromEntries(actors.filter((a) => charts[a.kind]).map((a) => [a.id, chartSvg(charts[a.kind]!, { prefix: `chart-${a.id.replace(/\W/g, '_')}` })])),
+  };
+}

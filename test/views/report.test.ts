@@ -1,0 +1,141 @@
+// The trace viewer: the model the page reads, the page itself, its inputs and the CLI command.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BadInput, variantByName } from '../../src/kernel/variants.ts';
+import { inlineTransport } from '../../src/runtime/inline.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { random } from '../../src/scheduler/random.ts';
+import { simulate } from '../../src/simulate.ts';
+import { buildReport } from '../../src/views/report-model.ts';
+import { reportHtml } from '../../src/views/report-html.ts';
+import { loadReportInput } from '../../src/views/report.ts';
+import { mermaidSequence } from '../../src/views/mermaid-sequence.ts';
+import { leavesOf } from '../../src/views/chart.ts';
+import { mermaidId } from '../../src/views/mermaid-state.ts';
+import { runDocOf, runOf } from './fixtures.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const tmp = () => mkdtempSync(join(tmpdir(), 'svmsim-report-'));
+
+describe('report model', () => {
+  it('lanes read process → file → vma → mm → svm → prq → iommu → dma, with their kinds and first states', async () => {
+    const doc = await runDocOf('pre-fix');
+    const d = buildReport(doc);
+    expect(d.actors.map((a) => `${a.id}:${a.kind}`)).toEqual(['process#1:process', 'file#1:file', 'vma#1:vma', 'mm#1:mm', 'svm:svm', 'prq:faultHandler', 'iommu:iommu', 'dma#1:dma']);
+    expect(d.actors.find((a) => a.id === 'mm#1')!.initial).toBe('lifecycle.live|op.idle');
+    // Without the world's names the kinds come from the states seen, and the first states from
+    // the charts: the process's is `user_mode`, before start-up takes it into its first syscall.
+    const bare = buildReport({ trace: doc.trace, violations: doc.violations });
+    expect(bare.actors.map((a) => `${a.id}:${a.kind}`)).toEqual(d.actors.map((a) => `${a.id}:${a.kind}`));
+    expect(bare.actors.filter((a, i) => a.initial !== d.actors[i]!.initial).map((a) => `${a.id} ${a.initial} → ${d.actors.find((x) => x.id === a.id)!.initial}`)).toEqual(['process#1 user_mode → syscall']);
+  });
+
+  it('the objects folded step by step end as `run --json` reports them', async () => {
+    const doc = await runDocOf('fixed');
+    const d = buildReport(doc);
+    const table: Record<string, unknown> = {};
+    for (const s of d.steps) for (const o of s.objects) table[(o as { id: string }).id] = o;
+    expect(Object.values(table)).toEqual(expect.arrayContaining(doc.objects));
+    expect(Object.keys(table).sort()).toEqual(doc.objects.map((o) => o.id).sort());
+  });
+
+  it('a violation after the last step links to the last step; states light their chart nodes and ancestors', async () => {
+    const doc = await runDocOf('pre-fix');
+    const d = buildReport(doc);
+    expect(doc.violations[0]!.step).toBe(doc.trace.length);
+    expect(d.violations[0]!.at).toBe(doc.trace.length - 1);
+    expect(d.lit['lifecycle.live|op.idle']).toEqual(['lifecycle', 'lifecycle__live', 'op', 'op__idle']);
+    for (const s of d.steps) {
+      const ids = d.lit[s.state]!;
+      for (const leaf of leavesOf(s.state)) expect(ids).toContain(mermaidId(leaf));
+      for (const leaf of leavesOf(s.state)) expect(d.charts[s.to]).toContain(`<g class="node" data-id="${mermaidId(leaf)}"`);
+    }
+  });
+});
+
+describe('report page', () => {
+  it('is self-contained: nothing fetched, every step a row, the violation linked', async () => {
+    const doc = await runDocOf('pre-fix');
+    const html = reportHtml(buildReport(doc));
+    expect(html).not.toMatch(/<link|@import|\ssrc=/);
+    expect(html.match(/https?:\/\/[^"'\s)]*/g)!.every((u) => u === 'http://www.w3.org/2000/svg')).toBe(true);
+    expect(html.match(/<g class="msg[^"]*" data-step="\d+"/g)).toHaveLength(doc.trace.length);
+    expect(html).toContain(`<a href="#step=${doc.trace.length - 1}" data-step="${doc.trace.length - 1}">[leak]`);
+    const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(html)![1]!) as { steps: unknown[] };
+    expect(data.steps).toHaveLength(doc.trace.length);
+  });
+});
+
+describe('report inputs', () => {
+  it('a schedule is re-run with the replay strategy: the same trace as the run that recorded it', async () => {
+    const scenario = loadScenario('fault-during-exit');
+    const variant = variantByName('pre-fix');
+    const r = await simulate({ scenario, variant, strategy: random(), seed: 3, transport: inlineTransport() });
+    const fifoRun = await runOf('pre-fix', 'fault-during-exit');
+    expect(r.trace).not.toEqual(fifoRun.trace); // the schedule matters
+    const dir = tmp();
+    writeFileSync(join(dir, 's.json'), JSON.stringify({ format: 'svmsim-schedule', version: 1, scenario: 'fault-during-exit', variant: 'pre-fix', seed: 3, choices: r.choices }));
+    const input = await loadReportInput(join(dir, 's.json'));
+    expect(input.trace).toEqual(r.trace);
+    expect(input.violations).toEqual(r.violations);
+  });
+
+  it('bad input is one line naming the file and what is wrong', async () => {
+    const dir = tmp();
+    const cases: [string, string, RegExp][] = [
+      ['junk.json', '{"trace": [', /junk\.json: /],
+      ['step.json', JSON.stringify({ trace: [{ step: 'x' }], violations: [] }), /step\.json: trace\[0\]\.step: /],
+      ['none.json', '{}', /neither a run .* nor a schedule/],
+      ['diverge.json', JSON.stringify({ scenario: 'exit-with-mmap', variant: 'fixed', choices: [{ ch: 'nobody>nowhere', k: 0, of: 1 }] }), /no longer replays: diverged at step 0/],
+      ['nokernel.json', JSON.stringify({ scenario: 'exit-with-mmap', choices: [] }), /names its kernel/],
+    ];
+    for (const [name, text, msg] of cases) {
+      writeFileSync(join(dir, name), text);
+      const err = await loadReportInput(join(dir, name)).then(() => null, (e: Error) => e);
+      expect(err).toBeInstanceOf(BadInput);
+      expect(err!.message).toMatch(msg);
+      expect(err!.message).not.toContain('\n');
+    }
+    await expect(loadReportInput(join(dir, 'missing.json'))).rejects.toThrow(/missing\.json: no such file/);
+  });
+});
+
+describe('mermaid sequenceDiagram', () => {
+  it('one arrow per delivery in delivery order, returns dashed, start-up and the violation as notes', async () => {
+    const doc = await runDocOf('pre-fix');
+    const text = mermaidSequence(doc.trace, doc.violations);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('sequenceDiagram');
+    const arrows = lines.filter((l) => /->>/.test(l));
+    const deliveries = doc.trace.filter((e) => e.from !== 'boot');
+    expect(arrows).toHaveLength(deliveries.length);
+    arrows.forEach((l, i) => {
+      const e = deliveries[i]!;
+      expect(l.trim()).toBe(`${e.from.replace(/\W/g, '_')}${e.event.startsWith('ret.') ? '-->>' : '->>'}${e.to.replace(/\W/g, '_')}: ${e.step} ${e.event}`);
+    });
+    expect(lines.filter((l) => l.includes('participant'))).toHaveLength(8);
+    expect(text).toContain('Note over mm_1: 0 start-up +mm#1 +pgd#1');
+    expect(text).toMatch(/Note over .*: \[leak\] step 98: kmemleak/);
+    expect(mermaidSequence([{ ...doc.trace[1]!, event: 'a;b' }])).toContain(': 1 a#59;b');
+  });
+});
+
+describe('svmsim report', () => {
+  it('writes the page and the Mermaid file, atomically; bad input exits 2 with one line', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(await runDocOf('pre-fix')));
+    const ok = spawnSync(process.execPath, [join(ROOT, 'bin/svmsim.js'), 'report', join(dir, 'run.json'), '-o', join(dir, 'r.html'), '--mermaid', join(dir, 'r.mmd')], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['r.html', 'r.mmd', 'run.json']);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toContain('<title>svmsim · exit-with-mmap on pre-fix</title>');
+    writeFileSync(join(dir, 'bad.json'), '{"trace": 3}');
+    const bad = spawnSync(process.execPath, [join(ROOT, 'bin/svmsim.js'), 'report', join(dir, 'bad.json'), '-o', join(dir, 'b.html')], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^svmsim: .*bad\.json: trace: /);
+    expect(readdirSync(dir)).not.toContain('b.html');
+  }, 60_000);
+});
