@@ -3,18 +3,29 @@ import type { InspectionEvent } from 'xstate';
 import { BadInput } from '../kernel/variants.ts';
 import { inlineTransport } from './inline.ts';
 import type { Transport } from './types.ts';
+import type { WireInspection } from './workers/inspection.ts';
+import { workersTransport } from './workers/controlled.ts';
 
 export const TRANSPORTS = ['inline', 'workers'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
+export type { WireInspection };
 
 export interface TransportOptions {
-  inspect?: (e: InspectionEvent & { worker?: string }) => void;
+  /** Every actor's xstate inspection events: xstate's own on `inline`; on `workers`, plain copies
+   * (WireInspection) tagged with the worker (the actor kind) that ran the actor. */
+  inspect?: (e: InspectionEvent | WireInspection) => void;
+  /** workers: aborting (Ctrl-C) ends every thread; calls in flight reject. */
+  signal?: AbortSignal;
+  /** workers: how long a worker may leave a call unanswered (default 10 s). */
+  watchdogMs?: number;
 }
 
 export async function makeTransport(name: string, opts: TransportOptions = {}): Promise<Transport> {
   switch (name) {
     case 'inline':
-      return inlineTransport(opts);
+      return inlineTransport({ inspect: opts.inspect });
+    case 'workers':
+      return workersTransport(opts);
     default:
       throw new BadInput(`unknown transport '${name}' (valid: ${TRANSPORTS.join(', ')})`);
   }

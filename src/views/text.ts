@@ -26,7 +26,8 @@ const change = (e: Effect): string | null => {
 export function timelineLine(ev: TraceEvent): string {
   const changes = ev.effects.map(change).filter((x): x is string => x !== null);
   const route = `${ev.from} → ${ev.to}`;
-  const thread = ev.thread ? ` @${ev.thread}#${ev.clock}` : '';
+  // Free-running: the thread (worker) that ran it and its Lamport clock.
+  const thread = ev.thread ? ` @${ev.thread}:${ev.clock}` : '';
   return `${String(ev.step).padStart(4)}  ${pad(route, 22)} ${pad(ev.event, 28)} [${ev.state}]${thread}${changes.length ? '  ' + changes.join('  ') : ''}`;
 }
 

@@ -1,15 +1,25 @@
 // `svmsim run`: one schedule of one scenario on one kernel: the timeline, every object, the verdict.
+// `--free` lets the worker threads deliver to each other with no scheduler; `--repeat N` runs
+// that N times and counts the orderings and verdicts the threads produced.
+import { createHash } from 'node:crypto';
 import type { Command } from 'commander';
 import { simulate, type SimResult } from '../../simulate.ts';
+import { judge } from '../../oracles/index.ts';
+import { buildWorld } from '../../scenario/world.ts';
 import { makeTransport } from '../../runtime/transports.ts';
+import { workersTransport } from '../../runtime/workers/controlled.ts';
+import { runFree } from '../../runtime/workers/free.ts';
 import { makeStrategy, RUN_STRATEGIES } from '../../scheduler/index.ts';
 import { objectJson } from '../../trace/objects.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
-import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
-import { EXIT_OK, EXIT_VIOLATION, oneOf } from '../errors.ts';
+import { addCommonOptions, resolveCommon, type Common, type CommonOpts } from '../common.ts';
+import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
 
 interface RunOpts extends CommonOpts {
   strategy: string;
+  free?: boolean;
+  jitter?: string;
+  repeat?: string;
 }
 
 export const runJson = (r: SimResult, extra: Record<string, unknown> = {}) => ({
@@ -22,23 +32,118 @@ export const runJson = (r: SimResult, extra: Record<string, unknown> = {}) => ({
   violations: r.violations,
 });
 
+/** Exit code 130 after Ctrl-C: the transport's threads are closed first. */
+const EXIT_INTERRUPTED = 130;
+
 export function register(program: Command): void {
   const cmd = program.command('run').description('run one schedule and print the timeline, the objects and the verdict');
-  addCommonOptions(cmd, 'inline')
+  addCommonOptions(cmd, 'workers')
     .option('--strategy <name>', `scheduling strategy: ${RUN_STRATEGIES.join(', ')}`, 'fifo')
-    .action(async (o: RunOpts) => {
+    .option('--free', 'free-running: the worker threads deliver to each other directly, no scheduler; the trace is their real order')
+    .option('--jitter <max_us>', 'with --free: delay each message by a seeded random 0..MAX_US microseconds')
+    .option('--repeat <n>', 'with --free: run N times (seeds SEED..SEED+N-1) and count the distinct orderings and verdicts')
+    .action(async (o: RunOpts, command: Command) => {
       const c = resolveCommon(o);
-      const strategy = makeStrategy(oneOf('strategy', o.strategy, RUN_STRATEGIES));
-      const transport = await makeTransport(c.transport);
-      const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps });
-      const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: strategy.name, seed: c.seed, transport: c.transport };
-      if (o.json) console.log(JSON.stringify(runJson(r, head)));
-      else {
-        console.log(`svmsim run: ${c.scenario.name} on ${c.variant.name} (${strategy.name}, seed ${c.seed}, ${c.transport})\n`);
-        console.log(timeline(r.trace));
-        console.log(`\n${objectTableText(r.objects.all())}\n`);
-        console.log(verdictText(r.violations));
+      const free = checkFree(o, c, command);
+      // On workers, Ctrl-C closes every thread, then the run unwinds and exits 130 (inline keeps
+      // Node's default: the process ends at once).
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      if (c.transport === 'workers') process.once('SIGINT', onSigint);
+      try {
+        if (free) await runFreeCommand(c, free, o.json, abort.signal);
+        else await runControlled(c, o, abort.signal);
+      } catch (e) {
+        if (!abort.signal.aborted) throw e;
+        process.stderr.write('svmsim: interrupted\n');
+        process.exitCode = EXIT_INTERRUPTED;
+      } finally {
+        process.off('SIGINT', onSigint);
       }
-      process.exitCode = r.violations.length ? EXIT_VIOLATION : EXIT_OK;
     });
+}
+
+async function runControlled(c: Common, o: RunOpts, signal: AbortSignal): Promise<void> {
+  const strategy = makeStrategy(oneOf('strategy', o.strategy, RUN_STRATEGIES));
+  const transport = await makeTransport(c.transport, { signal });
+  const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps });
+  const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: strategy.name, seed: c.seed, transport: c.transport };
+  printRun(r, head, o.json, `${strategy.name}, seed ${c.seed}, ${c.transport}`);
+}
+
+function printRun(r: SimResult, head: Record<string, unknown>, json: boolean | undefined, how: string): void {
+  if (json) console.log(JSON.stringify(runJson(r, head)));
+  else {
+    console.log(`svmsim run: ${String(head.scenario)} on ${String(head.kernel)} (${how})\n`);
+    console.log(timeline(r.trace));
+    console.log(`\n${objectTableText(r.objects.all())}\n`);
+    console.log(verdictText(r.violations));
+  }
+  process.exitCode = r.violations.length ? EXIT_VIOLATION : EXIT_OK;
+}
+
+interface Free {
+  jitterUs: number;
+  repeat: number;
+}
+
+function checkFree(o: RunOpts, c: Common, command: Command): Free | undefined {
+  if (!o.free) {
+    if (o.jitter !== undefined) throw new BadInput('--jitter needs --free');
+    if (o.repeat !== undefined) throw new BadInput('--repeat needs --free (a controlled run repeats exactly)');
+    return undefined;
+  }
+  if (c.transport !== 'workers') throw new BadInput('--free needs --transport workers');
+  if (command.getOptionValueSource('strategy') === 'cli') throw new BadInput('--strategy has no effect with --free: the threads pick the order');
+  return { jitterUs: o.jitter === undefined ? 0 : intOption('--jitter', o.jitter), repeat: o.repeat === undefined ? 1 : intOption('--repeat', o.repeat, 1) };
+}
+
+/** A run's verdict, as the oracles that fired (their messages name steps, which vary). */
+const verdictKey = (r: SimResult) => [...new Set(r.violations.map((v) => v.oracle))].join('+') || 'OK';
+/** A run's ordering: its deliveries, without the threads and clocks. */
+const orderingKey = (r: SimResult) => createHash('sha1').update(JSON.stringify(r.trace.map(({ thread: _t, clock: _c, ...e }) => e))).digest('hex');
+
+/** The runs of one verdict: how many, in how many orderings, the first seeds, its messages. */
+interface Verdicts {
+  oracles: string;
+  runs: number;
+  orderings: Set<string>;
+  seeds: number[];
+  messages: string[];
+}
+
+async function runFreeCommand(c: Common, f: Free, json: boolean | undefined, signal: AbortSignal): Promise<void> {
+  const world = buildWorld(c.scenario, c.variant);
+  const transport = await workersTransport({ signal });
+  const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: 'free', jitter: f.jitterUs, seed: c.seed, transport: 'workers' };
+  try {
+    if (!json && f.repeat > 1) console.log(`svmsim run --free: ${c.scenario.name} on ${c.variant.name} (jitter ${f.jitterUs} µs, seeds ${c.seed}..${c.seed + f.repeat - 1}, workers)`);
+    const groups = new Map<string, Verdicts>();
+    let last: SimResult | undefined;
+    for (let seed = c.seed; seed < c.seed + f.repeat; seed++) {
+      const run = await runFree(transport.pool, { specs: world.specs, seed, jitterUs: f.jitterUs, maxSteps: c.maxSteps });
+      last = { ...run, ...judge(run, c.maxSteps), world, seed };
+      const key = verdictKey(last);
+      const g = groups.get(key) ?? groups.set(key, { oracles: key, runs: 0, orderings: new Set(), seeds: [], messages: last.violations.map((v) => v.message) }).get(key)!;
+      g.runs++;
+      g.orderings.add(orderingKey(last));
+      if (g.seeds.length < 5) g.seeds.push(seed);
+    }
+    if (f.repeat === 1) return printRun(last!, head, json, `free-running, jitter ${f.jitterUs} µs, seed ${c.seed}, workers`);
+    printRepeat([...groups.values()], head, f.repeat, json);
+    process.exitCode = groups.has('OK') && groups.size === 1 ? EXIT_OK : EXIT_VIOLATION;
+  } finally {
+    await transport.close();
+  }
+}
+
+function printRepeat(groups: Verdicts[], head: Record<string, unknown>, runs: number, json: boolean | undefined): void {
+  const orderings = new Set(groups.flatMap((g) => [...g.orderings])).size;
+  const verdicts = groups.map((g) => ({ ...g, orderings: g.orderings.size }));
+  if (json) return console.log(JSON.stringify({ ...head, runs, orderings, verdicts }));
+  console.log(`\n${runs} runs: ${orderings} distinct orderings, ${groups.length} distinct verdicts\n`);
+  for (const v of verdicts) {
+    console.log(`  ${String(v.runs).padStart(5)} runs  ${String(v.orderings).padStart(5)} orderings  ${v.oracles}   (seeds ${v.seeds.join(', ')}${v.runs > v.seeds.length ? ', ...' : ''})`);
+    for (const m of v.messages) console.log(`        ${m}`);
+  }
 }

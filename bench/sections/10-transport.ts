@@ -1,0 +1,123 @@
+// Deliveries per second on each transport, each beside its floor measured in this same run:
+//   controlled workers  vs a bare comlink round trip between two workers (issue target: ≤ 2×)
+//   free-running        vs the same round trip (a free delivery is one comlink call plus a report)
+//   inline              vs a bare xstate actor.send of a two-state machine (issue target: ≤ 3×)
+// A delivery here is a whole simulate(): world, scheduler, transport and oracles. Each figure is
+// the median of three 0.8 s rounds taken in turn with its floor, after a warm-up.
+import * as Comlink from 'comlink';
+import { MessageChannel } from 'node:worker_threads';
+import { createActor, setup } from 'xstate';
+import type { BenchSection } from '../index.ts';
+import { variantByName } from '../../src/kernel/variants.ts';
+import { judge } from '../../src/oracles/index.ts';
+import { inlineTransport } from '../../src/runtime/inline.ts';
+import type { Transport } from '../../src/runtime/types.ts';
+import { workersTransport } from '../../src/runtime/workers/controlled.ts';
+import { runFree } from '../../src/runtime/workers/free.ts';
+import type { WorkerPool } from '../../src/runtime/workers/pool.ts';
+import { spawnWorker, type Spawned } from '../../src/runtime/workers/spawn.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { buildWorld } from '../../src/scenario/world.ts';
+import { simulate } from '../../src/simulate.ts';
+import { fifo } from '../../src/scheduler/fifo.ts';
+import type { EchoApi } from '../../workers/echo-worker.ts';
+
+const ROUND_MS = 800;
+const scenario = loadScenario('exit-with-mmap');
+const variant = variantByName('fixed');
+const specs = buildWorld(scenario, variant).specs;
+
+/** Rate of `step` (which returns how many things it did) over about `ms`. */
+async function rate(step: () => Promise<number> | number, ms = ROUND_MS): Promise<number> {
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) n += await step();
+  return n / ((performance.now() - t0) / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Warm both up, then three rounds of each in turn: the medians, measured side by side. */
+async function sideBySide(subject: () => Promise<number> | number, floor: () => Promise<number> | number): Promise<[number, number]> {
+  await rate(subject, ROUND_MS / 2);
+  await rate(floor, ROUND_MS / 2);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    a.push(await rate(subject));
+    b.push(await rate(floor));
+  }
+  return [median(a), median(b)];
+}
+
+const simulated = (transport: Transport) => async () => (await simulate({ scenario, variant, strategy: fifo(), transport, keepOpen: true })).steps;
+
+const freeRunning = (pool: WorkerPool) => async () => {
+  const run = await runFree(pool, { specs });
+  judge(run, 2000);
+  return run.steps;
+};
+
+/** The floor of one thread: actor.send on a two-state machine, 1000 sends a batch. */
+const toggle = setup({}).createMachine({ initial: 'off', states: { off: { on: { toggle: 'on' } }, on: { on: { toggle: 'off' } } } });
+function actorSend(): () => number {
+  const actor = createActor(toggle).start();
+  return () => {
+    for (let i = 0; i < 1000; i++) actor.send({ type: 'toggle' });
+    return 1000;
+  };
+}
+
+/** The floor of two threads: worker A awaits worker B's echo over a MessageChannel, with a
+ * payload the size of a message, 500 round trips a batch. */
+async function comlinkRoundTrip() {
+  const [a, b] = ['echo-a', 'echo-b'].map((n) => spawnWorker<EchoApi>(n, { module: './echo-worker.ts' })) as [Spawned<EchoApi>, Spawned<EchoApi>];
+  await Promise.all([a.ready, b.ready]);
+  const { port1, port2 } = new MessageChannel();
+  await b.api.serve(Comlink.transfer(port2, [port2]));
+  await a.api.connect(Comlink.transfer(port1, [port1]));
+  const payload = { seq: 41, cause: 40, from: 'process#1', to: 'mm#1', event: { type: 'mmput', ctx: 'process#1' } };
+  const step = async () => {
+    await a.api.ping(500, payload);
+    return 500;
+  };
+  return { step, close: () => Promise.all([a.close(), b.close()]) };
+}
+
+/** A trivial call (views) to each kind worker in turn, 80 a batch: the main thread's hop
+ * pattern in a controlled run, with next to no work at the other end. */
+const hops = (pool: WorkerPool) => {
+  const views = [...pool.workers.values()].map((w) => w.api.views);
+  return async () => {
+    for (let i = 0; i < 80; i++) await views[i % views.length]!();
+    return 80;
+  };
+};
+
+export const section: BenchSection = {
+  name: 'transport',
+  async run() {
+    const inline = inlineTransport();
+    const [inlinePerS, sendPerS] = await sideBySide(simulated(inline), actorSend());
+    const rt = await comlinkRoundTrip();
+    const workers = await workersTransport();
+    try {
+      const [controlledPerS, roundTripPerS] = await sideBySide(simulated(workers), rt.step);
+      const [freePerS] = await sideBySide(freeRunning(workers.pool), rt.step);
+      const [hopPerS] = await sideBySide(hops(workers.pool), rt.step);
+      const r = (x: number) => Math.round(x);
+      return {
+        scenario: `${scenario.name} on ${variant.name}, fifo`,
+        inline: { deliveriesPerS: r(inlinePerS), actorSendPerS: r(sendPerS), ratio: +(sendPerS / inlinePerS).toFixed(2), target: 3 },
+        controlled: { deliveriesPerS: r(controlledPerS), comlinkRoundTripPerS: r(roundTripPerS), ratio: +(roundTripPerS / controlledPerS).toFixed(2), target: 2 },
+        // Where a controlled delivery's time goes: a trivial call to each kind worker in turn
+        // (the thread hops of a run, without the machines' work).
+        hops: { callsPerS: r(hopPerS), ratioToRoundTrip: +(roundTripPerS / hopPerS).toFixed(2) },
+        free: { deliveriesPerS: r(freePerS), comlinkRoundTripPerS: r(roundTripPerS), ratio: +(roundTripPerS / freePerS).toFixed(2) },
+      };
+    } finally {
+      await workers.close();
+      await rt.close();
+    }
+  },
+};

@@ -1,0 +1,22 @@
+// The `workers` transport in controlled mode: the main thread's runSchedule stays the only
+// scheduler; each delivery is one comlink call to the thread hosting the receiver, and what the
+// receiver sends comes back in its Delivery. Same schedule → byte-identical trace to `inline`.
+import type { Transport } from '../types.ts';
+import { WorkerPool, type PoolOptions } from './pool.ts';
+
+export interface WorkersTransport extends Transport {
+  /** The threads, for a free-running run (runFree) between controlled ones. */
+  readonly pool: WorkerPool;
+}
+
+export async function workersTransport(opts: PoolOptions = {}): Promise<WorkersTransport> {
+  const pool = await WorkerPool.open(opts);
+  return {
+    name: 'workers',
+    pool,
+    start: (specs) => pool.start(specs),
+    deliver: (msg) => pool.deliver(msg),
+    views: () => pool.views(),
+    close: () => pool.close(),
+  };
+}
