@@ -1,12 +1,16 @@
 // Deliveries per second on each transport, each beside its floor measured in this same run:
 //   controlled workers  vs a bare comlink round trip between two workers (issue target: ≤ 2×)
 //   free-running        vs the same round trip (a free delivery is one comlink call plus a report)
-//   inline              vs a bare xstate actor.send of a two-state machine (issue target: ≤ 3×)
+//   inline              vs a bare xstate actor.send of a two-state machine (issue target: ≤ 3×),
+//                       and vs the model's own floor: the same run's deliveries replayed straight
+//                       into bare actors of the same machines (no scheduler, no trace, no oracles),
+//                       which splits an inline delivery into the machines' work and the runtime's
 // A delivery here is a whole simulate(): world, scheduler, transport and oracles. Each figure is
 // the median of three 0.8 s rounds taken in turn with its floor, after a warm-up.
 import * as Comlink from 'comlink';
 import { MessageChannel } from 'node:worker_threads';
 import { createActor, setup } from 'xstate';
+import { machines } from '../../machines/index.ts';
 import type { BenchSection } from '../index.ts';
 import { variantByName } from '../../src/kernel/variants.ts';
 import { judge } from '../../src/oracles/index.ts';
@@ -68,6 +72,23 @@ function actorSend(): () => number {
   };
 }
 
+/** The model's floor: one fifo run's deliveries sent straight to bare actors of the same machines,
+ * actors created afresh each run as simulate() does. */
+async function modelReplay(): Promise<() => number> {
+  const run = await simulate({ scenario, variant, strategy: fifo(), transport: inlineTransport() });
+  const sends = run.trace.filter((e) => e.from !== 'boot').map((e) => ({ to: e.to, event: { type: e.event, ...e.args, from: e.args.from ?? e.from } }));
+  return () => {
+    const actors = new Map(specs.map((s) => [s.id, createActor(machines[s.kind]!, { input: s.input })]));
+    for (const a of actors.values()) {
+      a.on('*', () => {});
+      a.start();
+    }
+    for (const m of sends) actors.get(m.to)!.send(m.event);
+    for (const a of actors.values()) a.stop();
+    return sends.length;
+  };
+}
+
 /** The floor of two threads: worker A awaits worker B's echo over a MessageChannel, with a
  * payload the size of a message, 500 round trips a batch. */
 async function comlinkRoundTrip() {
@@ -99,6 +120,7 @@ export const section: BenchSection = {
   async run() {
     const inline = inlineTransport();
     const [inlinePerS, sendPerS] = await sideBySide(simulated(inline), actorSend());
+    const [inlineAgainPerS, modelPerS] = await sideBySide(simulated(inline), await modelReplay());
     const rt = await comlinkRoundTrip();
     const workers = await workersTransport();
     try {
@@ -109,6 +131,13 @@ export const section: BenchSection = {
       return {
         scenario: `${scenario.name} on ${variant.name}, fifo`,
         inline: { deliveriesPerS: r(inlinePerS), actorSendPerS: r(sendPerS), ratio: +(sendPerS / inlinePerS).toFixed(2), target: 3 },
+        // The same deliveries into bare actors of the kernel machines: what the model itself costs.
+        inlineVsModel: {
+          deliveriesPerS: r(inlineAgainPerS),
+          modelSendPerS: r(modelPerS),
+          runtimeOverhead: +(modelPerS / inlineAgainPerS).toFixed(2),
+          modelVsTwoStateSend: +(sendPerS / modelPerS).toFixed(2),
+        },
         controlled: { deliveriesPerS: r(controlledPerS), comlinkRoundTripPerS: r(roundTripPerS), ratio: +(roundTripPerS / controlledPerS).toFixed(2), target: 2 },
         // Where a controlled delivery's time goes: a trivial call to each kind worker in turn
         // (the thread hops of a run, without the machines' work).

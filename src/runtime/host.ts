@@ -3,7 +3,7 @@
 // It turns what a machine emits into sends and effects, and diffs the receiver's objects
 // (`context.objs`) into alloc / free / count effects, so the machines never speak of the trace.
 import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
-import type { Emitted, KObj, Objs } from '../../machines/kernel.ts';
+import type { Emitted, Objs } from '../../machines/kernel.ts';
 import { machines } from '../../machines/index.ts';
 import type { ActorSpec, ActorView, Delivery, Effect, KEvent } from './types.ts';
 
@@ -115,8 +115,8 @@ export class ActorHost {
       else if (e.type === 'warn') effects.push({ op: 'warn', message: e.message });
     }
     const after = snap.context?.objs as Objs | undefined;
-    const objects = after ? diffObjs(before, after, effects) : {};
-    return { state: stateString(snap.value), waiting: snap.hasTag('waiting'), sends, effects, objects };
+    if (after) diffObjs(before, after, effects);
+    return { state: stateString(snap.value), waiting: snap.hasTag('waiting'), sends, effects };
   }
 }
 
@@ -127,13 +127,12 @@ export const TRACKED = ['mm_users', 'mm_count', 'f_count', 'users', 'refs'] as c
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /** Objects are replaced, never mutated, so identity tells what changed. */
-function diffObjs(before: Objs, after: Objs, effects: Effect[]): Record<string, KObj> {
-  const changed: Record<string, KObj> = {};
-  if (before === after) return changed;
-  for (const [id, o] of Object.entries(after)) {
+function diffObjs(before: Objs, after: Objs, effects: Effect[]): void {
+  if (before === after) return;
+  for (const id in after) {
+    const o = after[id]!;
     const b = before[id];
     if (b === o) continue;
-    changed[id] = o;
     if (!b) {
       const init: Record<string, unknown> = {};
       for (const f of TRACKED) if (o[f] !== undefined) init[f] = o[f];
@@ -147,5 +146,4 @@ function diffObjs(before: Objs, after: Objs, effects: Effect[]): Record<string, 
     if (b.alive && !o.alive) effects.push({ op: 'free', obj: id, kind: o.kind });
     if (!b.alive && o.alive) effects.push({ op: 'bug', oracle: 'invariant', message: `${id} revived after free` });
   }
-  return changed;
 }

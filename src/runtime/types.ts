@@ -45,8 +45,6 @@ export interface Delivery {
   waiting: boolean;
   sends: { to: ActorId; event: KEvent }[];
   effects: Effect[];
-  /** The receiver's objects after the delivery, only those that changed. */
-  objects: Record<string, KObj>;
 }
 
 /** One step of a trace: one delivery. */

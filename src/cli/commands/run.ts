@@ -13,9 +13,10 @@ import { makeStrategy, RUN_STRATEGIES } from '../../scheduler/index.ts';
 import { objectJson } from '../../trace/objects.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
 import { addCommonOptions, resolveCommon, type Common, type CommonOpts } from '../common.ts';
+import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
 
-interface RunOpts extends CommonOpts {
+interface RunOpts extends CommonOpts, OutputOpts {
   strategy: string;
   free?: boolean;
   jitter?: string;
@@ -37,7 +38,7 @@ const EXIT_INTERRUPTED = 130;
 
 export function register(program: Command): void {
   const cmd = program.command('run').description('run one schedule and print the timeline, the objects and the verdict');
-  addCommonOptions(cmd, 'workers')
+  addOutputOptions(addCommonOptions(cmd, 'workers'))
     .option('--strategy <name>', `scheduling strategy: ${RUN_STRATEGIES.join(', ')}`, 'fifo')
     .option('--free', 'free-running: the worker threads deliver to each other directly, no scheduler; the trace is their real order')
     .option('--jitter <max_us>', 'with --free: delay each message by a seeded random 0..MAX_US microseconds')
@@ -51,7 +52,7 @@ export function register(program: Command): void {
       const onSigint = () => abort.abort();
       if (c.transport === 'workers') process.once('SIGINT', onSigint);
       try {
-        if (free) await runFreeCommand(c, free, o.json, abort.signal);
+        if (free) await runFreeCommand(c, free, o, abort.signal);
         else await runControlled(c, o, abort.signal);
       } catch (e) {
         if (!abort.signal.aborted) throw e;
@@ -65,10 +66,12 @@ export function register(program: Command): void {
 
 async function runControlled(c: Common, o: RunOpts, signal: AbortSignal): Promise<void> {
   const strategy = makeStrategy(oneOf('strategy', o.strategy, RUN_STRATEGIES));
-  const transport = await makeTransport(c.transport, { signal });
+  const out = await startOutputs(o);
+  const transport = await makeTransport(c.transport, { signal, ...out.transport });
   const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps });
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: strategy.name, seed: c.seed, transport: c.transport };
   printRun(r, head, o.json, `${strategy.name}, seed ${c.seed}, ${c.transport}`);
+  await out.finish(r, head, signal);
 }
 
 function printRun(r: SimResult, head: Record<string, unknown>, json: boolean | undefined, how: string): void {
@@ -94,6 +97,7 @@ function checkFree(o: RunOpts, c: Common, command: Command): Free | undefined {
     return undefined;
   }
   if (c.transport !== 'workers') throw new BadInput('--free needs --transport workers');
+  if (o.repeat !== undefined && (o.report || o.mermaid || o.inspect)) throw new BadInput('--report, --mermaid and --inspect show one run: not with --repeat');
   if (command.getOptionValueSource('strategy') === 'cli') throw new BadInput('--strategy has no effect with --free: the threads pick the order');
   return { jitterUs: o.jitter === undefined ? 0 : intOption('--jitter', o.jitter), repeat: o.repeat === undefined ? 1 : intOption('--repeat', o.repeat, 1) };
 }
@@ -112,9 +116,11 @@ interface Verdicts {
   messages: string[];
 }
 
-async function runFreeCommand(c: Common, f: Free, json: boolean | undefined, signal: AbortSignal): Promise<void> {
+async function runFreeCommand(c: Common, f: Free, o: RunOpts, signal: AbortSignal): Promise<void> {
+  const json = o.json;
   const world = buildWorld(c.scenario, c.variant);
-  const transport = await workersTransport({ signal });
+  const out = await startOutputs(f.repeat === 1 ? o : {});
+  const transport = await workersTransport({ signal, ...out.transport });
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: 'free', jitter: f.jitterUs, seed: c.seed, transport: 'workers' };
   try {
     if (!json && f.repeat > 1) console.log(`svmsim run --free: ${c.scenario.name} on ${c.variant.name} (jitter ${f.jitterUs} µs, seeds ${c.seed}..${c.seed + f.repeat - 1}, workers)`);
@@ -129,7 +135,10 @@ async function runFreeCommand(c: Common, f: Free, json: boolean | undefined, sig
       g.orderings.add(orderingKey(last));
       if (g.seeds.length < 5) g.seeds.push(seed);
     }
-    if (f.repeat === 1) return printRun(last!, head, json, `free-running, jitter ${f.jitterUs} µs, seed ${c.seed}, workers`);
+    if (f.repeat === 1) {
+      printRun(last!, head, json, `free-running, jitter ${f.jitterUs} µs, seed ${c.seed}, workers`);
+      return await out.finish(last!, head, signal);
+    }
     printRepeat([...groups.values()], head, f.repeat, json);
     process.exitCode = groups.has('OK') && groups.size === 1 ? EXIT_OK : EXIT_VIOLATION;
   } finally {

@@ -1,0 +1,72 @@
+// What a run can leave behind besides its printout: a trace report page (--report), a Mermaid
+// sequence diagram (--mermaid) and a live feed to the Stately inspector (--inspect). Shared by
+// run, replay and explore.
+import type { Command } from 'commander';
+import { BadInput } from '../kernel/variants.ts';
+import type { SimResult } from '../simulate.ts';
+import type { TransportOptions } from '../runtime/transports.ts';
+import { startInspector, type LiveInspector } from '../views/inspect.ts';
+import { writeMermaidSequence } from '../views/mermaid-sequence.ts';
+import { writeReport } from '../views/report.ts';
+
+export interface OutputOpts {
+  report?: string;
+  mermaid?: string;
+  inspect?: boolean;
+}
+
+export const addOutputOptions = (c: Command, inspect = true): Command => {
+  c.option('--report <file>', 'write the run as a self-contained HTML trace viewer').option('--mermaid <file>', 'write the trace as a Mermaid sequenceDiagram');
+  return inspect ? c.option('--inspect', 'feed every actor to the Stately inspector (a relay on 127.0.0.1; serves until Ctrl-C)') : c;
+};
+
+/** What the report's header names. */
+export interface RunMeta {
+  scenario: string;
+  kernel: string;
+  strategy: string;
+  transport: string;
+}
+
+export interface Outputs {
+  /** For makeTransport: the inspector's feed, when --inspect. */
+  transport: Pick<TransportOptions, 'inspect'>;
+  /** Write the files asked for; with --inspect, keep serving until Ctrl-C. */
+  finish(r: SimResult, meta: RunMeta, signal?: AbortSignal): Promise<void>;
+}
+
+export async function startOutputs(o: OutputOpts): Promise<Outputs> {
+  let insp: LiveInspector | undefined;
+  if (o.inspect) {
+    insp = await startInspector();
+    process.stderr.write(`${insp.banner}\n`);
+  }
+  return {
+    transport: insp ? { inspect: insp.inspect } : {},
+    async finish(r, meta, signal) {
+      if (o.report) {
+        const file = o.report;
+        writing('report', file, () => writeReport(file, { ...r, ...meta }));
+      }
+      if (o.mermaid) {
+        const file = o.mermaid;
+        writing('mermaid', file, () => writeMermaidSequence(file, r));
+      }
+      if (insp) {
+        process.stderr.write(`inspector: the run is over; still serving ${insp.url} (a late viewer gets every event) until Ctrl-C\n`);
+        await insp.untilInterrupted(signal);
+        await insp.stop();
+      }
+    },
+  };
+}
+
+/** A file that cannot be written is a one-line error (exit 2), not a stack. */
+function writing(what: string, file: string, write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    throw new BadInput(`cannot write ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  process.stderr.write(`${what}: ${file}\n`);
+}
