@@ -8,7 +8,7 @@ export function inlineTransport(opts: { inspect?: (e: InspectionEvent) => void }
   return {
     name: 'inline',
     start: async (specs) => host.start(specs),
-    deliver: async (msg) => host.deliver(msg.to, msg.event, msg.from),
+    deliver: (msg) => host.deliver(msg.to, msg.event, msg.from),
     views: async () => host.views(),
     close: async () => host.stop(),
   };

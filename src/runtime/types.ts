@@ -81,7 +81,8 @@ export interface Transport {
   /** Create every actor (replacing those of a previous run: one transport serves many
    * schedules); returns what each sent on start, in spec order. */
   start(specs: ActorSpec[]): Promise<{ from: ActorId; delivery: Delivery }[]>;
-  deliver(msg: Message): Promise<Delivery>;
+  /** May answer synchronously (inline does: no promise per delivery). */
+  deliver(msg: Message): Delivery | Promise<Delivery>;
   views(): Promise<ActorView[]>;
   close(): Promise<void>;
 }
