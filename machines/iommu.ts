@@ -110,6 +110,7 @@ export const iommuMachine = setup({
       enqueue.emit(ret(w, page ? { ok: true, pasid: w.pasid } : { ok: false, fault: 'page-not-present', pasid: w.pasid }));
       enqueue.assign({ walk: null });
     }),
+    // Held until the walk in flight returns: translations, and invalidations.
     queueWalk: assign(({ context, event }) => ({ walkQueue: [...context.walkQueue, event] })),
     nextWalk: enqueueActions(({ context, enqueue }) => {
       const [next, ...rest] = context.walkQueue;
@@ -177,9 +178,12 @@ export const iommuMachine = setup({
         ],
       },
     },
+    // A walk in flight: translations wait, and so does an invalidation — hardware completes it
+    // only once the walks in flight are done, so nothing walks what the flush has let go of.
     page_walk: {
       on: {
         dma_map: { actions: 'queueWalk' },
+        qi_submit_sync: { actions: 'queueWalk' },
         'ret.iommu_walk': { target: 'translate', actions: 'walk_done' },
       },
     },

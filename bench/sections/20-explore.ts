@@ -1,0 +1,161 @@
+// Exploration, measured side by side in this one run:
+//   throughput   schedules/s of `explore` (coverage and end states included) for random, pct and
+//                dfs, inline and on workers;
+//   hunt         for each ablation's bug, over 20 seeds, the schedules and seconds to the first
+//                violation under random, pct (d = 3) and, as the peer baseline, fast-check's own
+//                scheduler (`fc.scheduler`) delivering the same actors' messages (its task selector
+//                picks which channel goes next). Issue targets: pct's median ≤ 50 schedules, and
+//                pct no slower to the bug than fast-check.
+// A hunt gives up after CAP schedules; a median above CAP is reported as `>CAP`.
+import fc from 'fast-check';
+import type { BenchSection } from '../index.ts';
+import { explore } from '../../src/explore/explore.ts';
+import { variantByName, type Variant } from '../../src/kernel/variants.ts';
+import { judge } from '../../src/oracles/index.ts';
+import type { OracleName } from '../../src/oracles/types.ts';
+import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
+import { makeTransport } from '../../src/runtime/transports.ts';
+import { channelOf, type Delivery, type Message, type TraceEvent, type Transport } from '../../src/runtime/types.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { buildWorld } from '../../src/scenario/world.ts';
+import { fifo } from '../../src/scheduler/fifo.ts';
+import { makeExploreStrategy } from '../../src/scheduler/index.ts';
+import { mixSeed } from '../../src/scheduler/seed.ts';
+import { simulate } from '../../src/simulate.ts';
+
+const scenario = loadScenario('exit-with-mmap');
+const SEEDS = 20;
+const CAP = 100;
+const THROUGHPUT_S = 1.5;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** One schedule with fast-check's scheduler choosing: each channel's head is a scheduled task,
+ * and the one fast-check releases is delivered (the same FIFO-per-channel model as run.ts). */
+async function fcSchedule(s: fc.Scheduler, transport: Transport, variant: Variant) {
+  const queues = new Map<string, Message[]>();
+  const offered = new Set<string>();
+  const trace: TraceEvent[] = [];
+  let seq = 0;
+  const post = (from: string, d: Delivery, cause: number | null) => {
+    for (const x of d.sends) {
+      const m: Message = { seq: seq++, cause, from, to: x.to, event: x.event };
+      const ch = channelOf(m);
+      if (!queues.has(ch)) queues.set(ch, []);
+      queues.get(ch)!.push(m);
+    }
+  };
+  for (const { from, delivery } of await transport.start(buildWorld(scenario, variant).specs)) {
+    let cause: number | null = null;
+    if (delivery.effects.length) {
+      cause = trace.length;
+      trace.push({ step: cause, seq: -1, from: 'boot', to: from, event: 'xstate.init', args: {}, state: delivery.state, effects: delivery.effects, cause: null });
+    }
+    post(from, delivery, cause);
+  }
+  let released: string | null = null;
+  let steps = 0;
+  for (; steps < DEFAULT_MAX_STEPS; steps++) {
+    for (const [ch, q] of queues) {
+      if (!q.length || offered.has(ch)) continue;
+      offered.add(ch);
+      void s.schedule(Promise.resolve(ch)).then((c) => (released = c));
+    }
+    if (!offered.size) break;
+    await s.waitOne();
+    const ch = released!;
+    offered.delete(ch);
+    const msg = queues.get(ch)!.shift()!;
+    const d = await transport.deliver(msg);
+    const { type, ...args } = msg.event;
+    const step = trace.length;
+    trace.push({ step, seq: msg.seq, from: msg.from, to: msg.to, event: type, args, state: d.state, effects: d.effects, cause: msg.cause });
+    post(msg.to, d, step);
+  }
+  const quiescent = [...queues.values()].every((q) => !q.length);
+  return judge({ trace, views: await transport.views(), quiescent }, DEFAULT_MAX_STEPS).violations;
+}
+
+/** What counts as finding an ablation's bug. */
+const TARGETS: { kernel: string; bug: string; oracles: OracleName[] }[] = [
+  { kernel: 'fixed-no-release-flush', bug: 'dma-freed', oracles: ['dma-freed'] },
+  { kernel: 'fixed-no-fault-pin', bug: 'use-after-free', oracles: ['use-after-free'] },
+  { kernel: 'fixed-no-fault-pin', bug: 'use-after-free or leak (fault in a defunct mm)', oracles: ['use-after-free', 'leak'] },
+];
+
+type Hunter = 'random' | 'pct' | 'fast-check';
+
+/** Schedules and seconds to each target's first hit, for one kernel, one hunter, one seed. */
+async function hunt(hunter: Hunter, kernel: string, seed: number, transport: Transport, steps: number) {
+  const variant = variantByName(kernel);
+  const targets = TARGETS.filter((t) => t.kernel === kernel);
+  const hit = new Map<string, { schedules: number; seconds: number }>();
+  const t0 = performance.now();
+  let n = 0;
+  const note = (oracles: Set<string>) => {
+    n++;
+    for (const t of targets) if (!hit.has(t.bug) && t.oracles.some((o) => oracles.has(o))) hit.set(t.bug, { schedules: n, seconds: (performance.now() - t0) / 1000 });
+    return hit.size === targets.length;
+  };
+  if (hunter === 'fast-check') {
+    await fc.check(
+      fc.asyncProperty(fc.scheduler(), async (s) => !note(new Set((await fcSchedule(s, transport, variant)).map((v) => v.oracle)))),
+      { seed, numRuns: CAP, endOnFailure: true },
+    );
+  } else {
+    const strategy = makeExploreStrategy(hunter, { steps });
+    for (let i = 0; i < CAP; i++) {
+      const r = await simulate({ scenario, variant, strategy, transport, seed: mixSeed(seed * 1_000_003 + i), keepOpen: true });
+      if (note(new Set(r.violations.map((v) => v.oracle)))) break;
+    }
+  }
+  return targets.map((t) => ({ bug: t.bug, ...(hit.get(t.bug) ?? { schedules: Infinity, seconds: (performance.now() - t0) / 1000 }) }));
+}
+
+/** Schedules/s of `explore` per strategy and transport, after a warm-up; the workers' threads are
+ * started before the clock runs (the start-up, about 2 s, is not a per-schedule cost). */
+async function throughput() {
+  const out: Record<string, Record<string, number>> = {};
+  for (const transport of ['inline', 'workers'] as const) {
+    const open = transport === 'workers' ? await makeTransport('workers') : undefined;
+    const base = { scenario, variant: variantByName('fixed'), seed: 0, maxSteps: DEFAULT_MAX_STEPS, transport, open, reorder: false };
+    await explore({ ...base, strategy: 'random', schedules: 5 });
+    for (const strategy of ['random', 'pct', 'dfs'] as const) {
+      const r = await explore({ ...base, strategy, seconds: THROUGHPUT_S });
+      (out[strategy] ??= {})[transport] = Math.round(r.schedules / r.seconds);
+    }
+    await open?.close();
+  }
+  for (const s of Object.values(out)) s.workersOverInline = Number((s.workers! / s.inline!).toFixed(2));
+  return out;
+}
+
+export const section: BenchSection = {
+  name: 'explore',
+  async run() {
+    const figures: Record<string, unknown> = { scenario: scenario.name, seeds: SEEDS, cap: CAP, schedulesPerSecond: await throughput() };
+    const transport = await makeTransport('inline');
+    const steps = (await simulate({ scenario, variant: variantByName('fixed'), strategy: fifo(), transport, keepOpen: true })).steps;
+    const hunts: Record<string, Record<Hunter, { medianSchedules: number | string; medianSeconds: number; found: number }>> = {};
+    for (const kernel of [...new Set(TARGETS.map((t) => t.kernel))]) {
+      for (const hunter of ['random', 'pct', 'fast-check'] as const) {
+        const runs = [];
+        for (let seed = 0; seed < SEEDS; seed++) runs.push(await hunt(hunter, kernel, seed, transport, steps));
+        for (const t of TARGETS.filter((x) => x.kernel === kernel)) {
+          const rows = runs.map((r) => r.find((x) => x.bug === t.bug)!);
+          const m = median(rows.map((r) => r.schedules));
+          (hunts[`${kernel}: ${t.bug}`] ??= {} as never)[hunter] = {
+            medianSchedules: Number.isFinite(m) ? m : `>${CAP}`,
+            medianSeconds: Number(median(rows.map((r) => r.seconds)).toFixed(3)),
+            found: rows.filter((r) => Number.isFinite(r.schedules)).length,
+          };
+        }
+      }
+    }
+    await transport.close();
+    figures.hunt = hunts;
+    figures.pctWithin50 = Object.values(hunts).every((h) => typeof h.pct.medianSchedules === 'number' && h.pct.medianSchedules <= 50);
+    figures.pctNoSlowerThanFastCheck = Object.values(hunts).every((h) => h.pct.medianSeconds <= h['fast-check'].medianSeconds);
+    return figures;
+  },
+};

@@ -1,0 +1,151 @@
+// Statechart coverage: which states and transitions of each machine the explored runs took, out
+// of all those in the machine definitions (walked from `machine.root`). Transitions are read from
+// xstate's inspection stream (`@xstate.microstep` carries the definitions taken), so eventless
+// (`always`) and guarded branches count one by one.
+import type { AnyStateMachine } from 'xstate';
+import { machines } from '../../machines/index.ts';
+
+interface NodeLike {
+  id: string;
+  type: string;
+  states: Record<string, NodeLike>;
+  transitions: Map<string, unknown[]>;
+  always?: unknown[];
+  initial?: { target: NodeLike[] };
+}
+interface TransitionLike {
+  source: NodeLike;
+  eventType: string;
+}
+
+/** An inspection event from any transport (xstate's own, or a worker's plain copy). */
+interface InspectionLike {
+  type: string;
+  actorRef: unknown;
+  snapshot?: unknown;
+}
+
+/** Names a transition: `mm.lifecycle.live:mmput#1` (the second `mmput` branch), `dma.idle:always#0`. */
+const transitionId = (t: TransitionLike): string => {
+  const list = t.eventType === '' ? t.source.always : t.source.transitions.get(t.eventType);
+  return `${t.source.id}:${t.eventType || 'always'}#${Math.max(0, list?.indexOf(t) ?? 0)}`;
+};
+
+export interface MachineItems {
+  states: string[];
+  transitions: string[];
+}
+
+/** Every state (but the root) and transition of a machine. */
+export function machineItems(m: AnyStateMachine): MachineItems {
+  const out: MachineItems = { states: [], transitions: [] };
+  const walk = (n: NodeLike, root: boolean) => {
+    if (!root) out.states.push(n.id);
+    for (const [, ts] of n.transitions) for (const t of ts) out.transitions.push(transitionId(t as TransitionLike));
+    for (const t of n.always ?? []) out.transitions.push(transitionId(t as TransitionLike));
+    for (const c of Object.values(n.states)) walk(c, false);
+  };
+  walk(m.root as unknown as NodeLike, true);
+  return out;
+}
+
+/** The states an actor is in before any event: the initial configuration. */
+function initialStates(n: NodeLike, out: string[] = []): string[] {
+  const kids = n.type === 'parallel' ? Object.values(n.states) : (n.initial?.target ?? []);
+  for (const c of kids) {
+    out.push(c.id);
+    initialStates(c, out);
+  }
+  return out;
+}
+
+/** The state nodes named by a snapshot value (`{ lifecycle: 'live', op: 'idle' }`). */
+function activeStates(n: NodeLike, value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    const c = n.states[value];
+    if (c) out.add(c.id);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const c = n.states[k];
+      if (!c) continue;
+      out.add(c.id);
+      activeStates(c, v, out);
+    }
+  }
+}
+
+/** Visited items per machine kind, as sorted id lists (JSON for merging). */
+export type CoverageData = Record<string, MachineItems>;
+
+export class CoverageRecorder {
+  private readonly visited = new Map<string, { states: Set<string>; transitions: Set<string> }>();
+
+  constructor(data: CoverageData = {}) {
+    this.add(data);
+  }
+
+  private of(kind: string) {
+    let v = this.visited.get(kind);
+    if (!v) {
+      const root = machines[kind]?.root as unknown as NodeLike | undefined;
+      v = { states: new Set(root ? initialStates(root) : []), transitions: new Set() };
+      this.visited.set(kind, v);
+    }
+    return v;
+  }
+
+  /** Feed it every inspection event of a run (`kindOf` maps actor ids to machine kinds). */
+  inspector(kindOf: (actorId: string) => string | undefined): (e: InspectionLike) => void {
+    return (e) => {
+      // Only xstate's own events carry the transitions taken (not a worker's plain copies).
+      if (e.type !== '@xstate.microstep' || !('_transitions' in e)) return;
+      const kind = kindOf((e.actorRef as { id?: string }).id ?? '');
+      const root = kind ? (machines[kind]?.root as unknown as NodeLike | undefined) : undefined;
+      if (!kind || !root) return;
+      const v = this.of(kind);
+      for (const t of (e as { _transitions: TransitionLike[] })._transitions) v.transitions.add(transitionId(t));
+      activeStates(root, (e.snapshot as { value?: unknown }).value, v.states);
+    };
+  }
+
+  add(data: CoverageData): void {
+    for (const [kind, items] of Object.entries(data)) {
+      const v = this.of(kind);
+      for (const s of items.states) v.states.add(s);
+      for (const t of items.transitions) v.transitions.add(t);
+    }
+  }
+
+  data(): CoverageData {
+    return Object.fromEntries([...this.visited].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, { states: [...v.states].sort(), transitions: [...v.transitions].sort() }]));
+  }
+
+  /** Visited / total per machine kind, and over all of them. */
+  summary(kinds: string[]): CoverageSummary {
+    const per: CoverageSummary['machines'] = {};
+    let vs = 0, ts = 0, vt = 0, tt = 0;
+    for (const kind of kinds) {
+      const m = machines[kind];
+      if (!m) continue;
+      const all = machineItems(m);
+      const v = this.of(kind);
+      const s = all.states.filter((x) => v.states.has(x)).length;
+      const t = all.transitions.filter((x) => v.transitions.has(x)).length;
+      per[kind] = { states: { visited: s, total: all.states.length }, transitions: { visited: t, total: all.transitions.length } };
+      [vs, ts, vt, tt] = [vs + s, ts + all.states.length, vt + t, tt + all.transitions.length];
+    }
+    return { machines: per, states: { visited: vs, total: ts }, transitions: { visited: vt, total: tt } };
+  }
+}
+
+interface Ratio {
+  visited: number;
+  total: number;
+}
+export interface CoverageSummary {
+  machines: Record<string, { states: Ratio; transitions: Ratio }>;
+  states: Ratio;
+  transitions: Ratio;
+}

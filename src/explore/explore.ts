@@ -1,0 +1,250 @@
+// The exploration driver: run schedule after schedule of one scenario on one kernel under a search
+// strategy, judge each, and keep what an engineer needs: distinct end states, each oracle's first
+// hit (written as a schedule file, then shrunk and written again), statechart coverage, and for
+// dfs whether the space is exhausted. One job's share of the seeds (or of the dfs tree) at a time.
+import { join } from 'node:path';
+import type { Variant } from '../kernel/variants.ts';
+import type { OracleName, Violation } from '../oracles/types.ts';
+import { ActorHost } from '../runtime/host.ts';
+import { makeTransport, type TransportName } from '../runtime/transports.ts';
+import type { ActorSpec, TraceEvent, Transport } from '../runtime/types.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { buildWorld } from '../scenario/world.ts';
+import type { Reduction } from '../scheduler/dfs.ts';
+import type { DfsStrategy } from '../scheduler/dfs.ts';
+import type { ExploringStrategy } from '../scheduler/exploring.ts';
+import { fifo } from '../scheduler/fifo.ts';
+import { makeExploreStrategy, type ExploreStrategyName } from '../scheduler/index.ts';
+import { DEFAULT_DEPTH } from '../scheduler/pct.ts';
+import { countingPreemptions } from '../scheduler/preemption.ts';
+import { random } from '../scheduler/random.ts';
+import { mixSeed } from '../scheduler/seed.ts';
+import { simulate, type SimResult } from '../simulate.ts';
+import { CoverageRecorder, type CoverageData } from './coverage.ts';
+import { endStateHash } from './end-state.ts';
+import { RESULT_FORMAT, type ExploreResult, type ViolationRecord } from './result.ts';
+import { scheduleOnce } from './schedule.ts';
+import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
+import { shrink } from './shrink.ts';
+
+export interface ExploreOptions {
+  scenario: Scenario;
+  variant: Variant;
+  strategy: ExploreStrategyName;
+  /** Schedules in all (over every shard and job); unset: until `seconds`, or dfs's end. */
+  schedules?: number;
+  seconds?: number;
+  seed: number;
+  depth?: number;
+  preemptionBound?: number;
+  reduction?: Reduction;
+  maxSteps: number;
+  transport: TransportName;
+  /** An open transport to use (and leave open) instead of making one; coverage then replays
+   * each run on an inline host. */
+  open?: Transport;
+  reorder: boolean;
+  stopOnFirst?: boolean;
+  /** Where schedule files go (none written without it). */
+  out?: string;
+  shrink?: boolean;
+  /** This job's share: shard k of n (k from 1), job j of `jobs` (j from 0). */
+  shard?: { k: number; n: number };
+  job?: { j: number; jobs: number };
+  /** Ctrl-C, or another job's --stop-on-first. */
+  stop?: () => boolean;
+  /** --stop-on-first: tell the other jobs. */
+  halt?: () => void;
+  /** With several jobs: whether this one writes the counterexample for an oracle (first come). */
+  claim?: (oracle: OracleName) => boolean;
+  onProgress?: (p: ProgressTick) => void;
+}
+
+/** What changed since the last tick (ticks come at most every 200 ms). */
+export interface ProgressTick {
+  schedules: number;
+  endStates: string[];
+  oracles: OracleName[];
+  coverage: CoverageData;
+}
+
+export const DEFAULT_SCHEDULES = 1000;
+const TICK_MS = 200;
+
+/** The deliveries of a trace, handed again to an inline host that feeds xstate's inspection
+ * events to `inspect`: coverage for transports that keep their actors elsewhere. */
+function redeliver(specs: ActorSpec[], trace: TraceEvent[], host: ActorHost): void {
+  host.start(specs);
+  for (const ev of trace) if (ev.seq >= 0) host.deliver(ev.to, { type: ev.event, ...ev.args }, ev.from);
+}
+
+export async function explore(o: ExploreOptions): Promise<ExploreResult> {
+  const t0 = performance.now();
+  const world = buildWorld(o.scenario, o.variant);
+  const kinds = new Map(world.specs.map((s) => [s.id, s.kind]));
+  const coverage = new CoverageRecorder();
+  const inspect = coverage.inspector((id) => kinds.get(id));
+  const inline = o.transport === 'inline' && !o.open;
+  const transport = o.open ?? (await makeTransport(o.transport, { inspect: inline ? inspect : undefined }));
+  const covHost = inline ? null : new ActorHost({ inspect });
+  const shard = o.shard ?? { k: 1, n: 1 };
+  const job = o.job ?? { j: 0, jobs: 1 };
+  const owners = shard.n * job.jobs;
+  const owner = (shard.k - 1) * job.jobs + job.j;
+  const deadline = o.seconds === undefined ? Infinity : t0 + o.seconds * 1000;
+  let halted = false;
+  const stopped = () => halted || !!o.stop?.() || performance.now() >= deadline;
+
+  const runSim = (strategy: ExploringStrategy, seed = 0): Promise<SimResult> =>
+    simulate({ scenario: o.scenario, variant: o.variant, strategy, transport, seed, maxSteps: o.maxSteps, reorder: o.reorder, keepOpen: true, onStep: (ev) => strategy.observe?.(ev) });
+
+  // pct places its change points within the length of a run: take fifo's.
+  const steps = o.strategy === 'pct' ? (await runSim(fifo())).steps : undefined;
+  const split = owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined;
+  const inner = makeExploreStrategy(o.strategy, { depth: o.depth, steps, preemptionBound: o.preemptionBound, reduction: o.reduction, reorder: o.reorder, split });
+  const strategy = countingPreemptions(inner);
+
+  const endStates = new Set<string>();
+  const found = new Map<OracleName, ViolationRecord>();
+  let schedules = 0;
+  let pruned = 0;
+  let tick = { at: performance.now(), schedules: 0, endStates: [] as string[], oracles: [] as OracleName[] };
+  const report = (force = false) => {
+    if (!o.onProgress || (!force && performance.now() - tick.at < TICK_MS)) return;
+    o.onProgress({ schedules: schedules - tick.schedules, endStates: tick.endStates, oracles: tick.oracles, coverage: coverage.data() });
+    tick = { at: performance.now(), schedules, endStates: [], oracles: [] };
+  };
+
+  // Inline runs resolve as microtasks only: give the event loop a turn now and then, or Ctrl-C
+  // (a signal handler) and the progress bar would wait for the end.
+  let yielded = performance.now();
+  const breathe = async () => {
+    if (performance.now() - yielded < 50) return;
+    await new Promise((ok) => setImmediate(ok));
+    yielded = performance.now();
+  };
+
+  async function counterexample(rec: ViolationRecord, r: SimResult, preemptions: number): Promise<void> {
+    if (!o.out || !(o.claim?.(rec.oracle) ?? true)) return;
+    const file = join(o.out, `${rec.oracle}.json`);
+    const base = {
+      format: SCHEDULE_FORMAT,
+      kernel: o.variant.name,
+      scenario: o.scenario,
+      strategy: o.strategy,
+      seed: rec.seed,
+      schedule: rec.schedule,
+      transport: o.transport,
+      reorder: o.reorder,
+      maxSteps: o.maxSteps,
+    } as const;
+    writeScheduleFile(file, { ...base, choices: r.choices, violation: rec.violation, shrunk: false, deliveries: r.steps, preemptions });
+    Object.assign(rec, { file, deliveries: r.steps, preemptions });
+    if (o.shrink === false) return;
+    const s = await shrink({ choices: r.choices, oracle: rec.oracle, run: async (st) => (await breathe(), runSim(st)), stop: o.stop });
+    if (!s) return;
+    const { best } = s;
+    const original = { deliveries: r.steps, preemptions };
+    writeScheduleFile(file, { ...base, choices: best.choices, violation: best.violation, shrunk: true, deliveries: best.deliveries, preemptions: best.preemptions, original });
+    Object.assign(rec, { deliveries: best.deliveries, preemptions: best.preemptions, original });
+  }
+
+  async function judged(r: SimResult, schedule: number, seed: number): Promise<void> {
+    schedules++;
+    if (covHost) redeliver(world.specs, r.trace, covHost);
+    const h = endStateHash(r.views, r.objects.all());
+    if (!endStates.has(h)) {
+      endStates.add(h);
+      tick.endStates.push(h);
+    }
+    const firsts = new Map<OracleName, Violation>();
+    for (const v of r.violations) if (!firsts.has(v.oracle)) firsts.set(v.oracle, v);
+    for (const v of firsts.values()) {
+      const had = found.get(v.oracle);
+      if (had) {
+        had.count++;
+        continue;
+      }
+      const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v };
+      found.set(v.oracle, rec);
+      tick.oracles.push(v.oracle);
+      await counterexample(rec, r, strategy.preemptions);
+    }
+    if (o.stopOnFirst && found.size) {
+      halted = true;
+      o.halt?.();
+    }
+    report();
+    await breathe();
+  }
+
+  let exhausted = false;
+  try {
+    if (o.strategy === 'dfs') {
+      const limit = o.schedules === undefined ? Infinity : Math.ceil(o.schedules / owners);
+      while (!stopped() && schedules < limit) {
+        const { result, more } = await scheduleOnce(strategy, () => runSim(strategy));
+        if (result && (inner as DfsStrategy).mine) await judged(result, schedules, 0);
+        else {
+          pruned++;
+          await breathe();
+        }
+        if (!more) {
+          exhausted = true;
+          break;
+        }
+      }
+    } else {
+      const total = o.schedules ?? (o.seconds === undefined ? DEFAULT_SCHEDULES : Infinity);
+      for (let i = owner; i < total && !stopped(); i += owners) {
+        const seed = mixSeed(o.seed + i);
+        const r = await runSim(strategy, seed);
+        await judged(r, i, seed);
+      }
+    }
+    report(true);
+    const seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
+    const interrupted = !!o.stop?.() && !exhausted;
+    let dfs: ExploreResult['dfs'];
+    if (o.strategy === 'dfs') {
+      dfs = { ...(inner as DfsStrategy).stats, exhausted, reduction: (inner as DfsStrategy).reduction };
+      if (!interrupted) dfs.estimate = await unreducedEstimate(runSim);
+    }
+    return {
+      format: RESULT_FORMAT,
+      kernel: o.variant.name,
+      scenario: o.scenario.name,
+      strategy: o.strategy,
+      transport: o.transport,
+      seed: o.seed,
+      ...(o.strategy === 'pct' ? { depth: o.depth ?? DEFAULT_DEPTH } : {}),
+      ...(o.preemptionBound !== undefined ? { preemptionBound: o.preemptionBound } : {}),
+      reorder: o.reorder,
+      maxSteps: o.maxSteps,
+      shards: [`${shard.k}/${shard.n}`],
+      jobs: 1,
+      schedules,
+      pruned,
+      seconds,
+      interrupted,
+      endStates: [...endStates].sort(),
+      violations: [...found.values()].sort((a, b) => a.schedule - b.schedule),
+      coverage: coverage.data(),
+      ...(dfs ? { dfs } : {}),
+    };
+  } finally {
+    covHost?.stop();
+    if (!o.open) await transport.close();
+  }
+}
+
+/** How many interleavings there are without any reduction: Knuth's estimator (the product of the
+ * branching along a uniformly random path is an unbiased estimate of the number of leaves). */
+async function unreducedEstimate(runSim: (s: ExploringStrategy, seed: number) => Promise<SimResult>, probes = 16): Promise<number> {
+  let total = 0;
+  for (let seed = 0; seed < probes; seed++) {
+    const r = await runSim(random(), mixSeed(seed));
+    total += r.choices.reduce((p, c) => p * c.of, 1);
+  }
+  return total / probes;
+}

@@ -1,0 +1,162 @@
+// What an exploration found, as plain JSON: a job returns it, `--out DIR` saves it as
+// summary.json, and `svmsim merge` adds several up (jobs of one run, shards of a CI matrix).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { BadInput } from '../kernel/variants.ts';
+import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
+import { pathString } from '../scenario/load.ts';
+import type { DfsStats } from '../scheduler/dfs.ts';
+import { CoverageRecorder, type CoverageData } from './coverage.ts';
+
+export const RESULT_FORMAT = 1;
+
+export interface ViolationRecord {
+  oracle: OracleName;
+  /** Schedules in which it fired. */
+  count: number;
+  /** The first schedule that hit it: its number, its seed and the violation as `run --json` has it. */
+  schedule: number;
+  seed: number;
+  violation: Violation;
+  /** The counterexample written for it, and its size before and after shrinking. */
+  file?: string;
+  deliveries?: number;
+  preemptions?: number;
+  original?: { deliveries: number; preemptions: number };
+}
+
+export interface ExploreResult {
+  format: typeof RESULT_FORMAT;
+  kernel: string;
+  scenario: string;
+  strategy: string;
+  transport: string;
+  seed: number;
+  depth?: number;
+  preemptionBound?: number;
+  reorder: boolean;
+  maxSteps: number;
+  /** Shards and jobs that contributed (`1/1` and 1 for one plain run). */
+  shards: string[];
+  jobs: number;
+  schedules: number;
+  /** Runs a search abandoned as redundant (dfs: sleep-set blocked) or owned by another job. */
+  pruned: number;
+  seconds: number;
+  interrupted: boolean;
+  endStates: string[];
+  violations: ViolationRecord[];
+  coverage: CoverageData;
+  dfs?: DfsStats & { estimate?: number; reduction?: string };
+}
+
+const sum = <K extends keyof DfsStats>(rs: DfsStats[], k: K) => rs.reduce((n, r) => n + (r[k] as number), 0);
+
+/** Shards `k/n` for every k of one n: the whole space was shared out. */
+function allShards(shards: string[]): boolean {
+  const ns = new Set(shards.map((s) => s.split('/')[1]));
+  if (ns.size !== 1) return false;
+  const n = Number([...ns][0]);
+  return new Set(shards).size === n;
+}
+
+/** The same exploration's parts, added up. */
+export function mergeResults(parts: ExploreResult[]): ExploreResult {
+  const [first] = parts;
+  if (!first) throw new BadInput('nothing to merge');
+  for (const p of parts) {
+    for (const f of ['kernel', 'scenario', 'strategy', 'reorder'] as const) {
+      if (p[f] !== first[f]) throw new BadInput(`cannot merge explorations with different ${f}: '${String(first[f])}' and '${String(p[f])}'`);
+    }
+  }
+  const byOracle = new Map<OracleName, ViolationRecord>();
+  for (const v of parts.flatMap((p) => p.violations)) {
+    const had = byOracle.get(v.oracle);
+    if (!had) {
+      byOracle.set(v.oracle, { ...v });
+      continue;
+    }
+    const firstHit = v.schedule < had.schedule ? v : had;
+    const file = [had, v].filter((x) => x.file).sort((a, b) => (a.deliveries ?? Infinity) - (b.deliveries ?? Infinity))[0];
+    byOracle.set(v.oracle, {
+      ...had,
+      count: had.count + v.count,
+      schedule: firstHit.schedule,
+      seed: firstHit.seed,
+      violation: firstHit.violation,
+      file: file?.file,
+      deliveries: file?.deliveries,
+      preemptions: file?.preemptions,
+      original: file?.original,
+    });
+  }
+  const cov = new CoverageRecorder();
+  for (const p of parts) cov.add(p.coverage);
+  const dfsParts = parts.map((p) => p.dfs).filter((d): d is NonNullable<ExploreResult['dfs']> => !!d);
+  return {
+    ...first,
+    shards: [...new Set(parts.flatMap((p) => p.shards))].sort(),
+    jobs: parts.reduce((n, p) => n + p.jobs, 0),
+    schedules: parts.reduce((n, p) => n + p.schedules, 0),
+    pruned: parts.reduce((n, p) => n + p.pruned, 0),
+    seconds: Math.max(...parts.map((p) => p.seconds)),
+    interrupted: parts.some((p) => p.interrupted),
+    endStates: [...new Set(parts.flatMap((p) => p.endStates))].sort(),
+    violations: [...byOracle.values()].sort((a, b) => a.schedule - b.schedule),
+    coverage: cov.data(),
+    ...(dfsParts.length
+      ? {
+          dfs: {
+            schedules: sum(dfsParts, 'schedules'),
+            blocked: sum(dfsParts, 'blocked'),
+            foreign: sum(dfsParts, 'foreign'),
+            asleep: sum(dfsParts, 'asleep'),
+            unraced: sum(dfsParts, 'unraced'),
+            overBound: sum(dfsParts, 'overBound'),
+            exhausted: dfsParts.length === parts.length && dfsParts.every((d) => d.exhausted) && allShards(parts.flatMap((p) => p.shards)),
+            estimate: dfsParts.find((d) => d.estimate !== undefined)?.estimate,
+            reduction: first.dfs?.reduction,
+          },
+        }
+      : {}),
+  };
+}
+
+const int = z.number().int().min(0);
+const ResultSchema = z.object({
+  format: z.literal(RESULT_FORMAT),
+  kernel: z.string(),
+  scenario: z.string(),
+  strategy: z.string(),
+  transport: z.string(),
+  seed: int,
+  reorder: z.boolean(),
+  maxSteps: int,
+  shards: z.array(z.string().regex(/^\d+\/\d+$/, 'a shard k/n')),
+  jobs: int,
+  schedules: int,
+  pruned: int,
+  seconds: z.number().min(0),
+  interrupted: z.boolean(),
+  endStates: z.array(z.string()),
+  violations: z.array(z.object({ oracle: z.enum(ORACLES), count: int, schedule: int, seed: int, violation: z.object({ oracle: z.enum(ORACLES), message: z.string(), step: int }) })),
+  coverage: z.record(z.string(), z.object({ states: z.array(z.string()), transitions: z.array(z.string()) })),
+  dfs: z.object({ exhausted: z.boolean() }).optional(),
+});
+
+/** An exploration's summary.json, validated (one BadInput line naming the file and the field). */
+export function readResult(path: string): ExploreResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new BadInput(code ? `cannot read ${path}: ${code}` : `${path}: not JSON: ${(e as Error).message}`);
+  }
+  const r = ResultSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new BadInput(`${path}: ${pathString(issue.path)}: ${issue.message}`);
+  }
+  return json as ExploreResult;
+}

@@ -1,0 +1,80 @@
+// Schedule files: one counterexample, self-contained (the scenario itself, not its name, so a file
+// still means the same world after the built-ins change) and transport-independent (choices name
+// channels and queue positions, never seq numbers or threads).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { BadInput, variantByName, type Variant } from '../kernel/variants.ts';
+import { ORACLES } from '../oracles/types.ts';
+import type { Choice } from '../runtime/run.ts';
+import { parseScenario, pathString } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { writeJsonAtomic } from './files.ts';
+
+export const SCHEDULE_FORMAT = 1;
+
+const int = (min = 0) => z.number().int().min(min);
+
+const ChoiceSchema = z.strictObject({ ch: z.string().min(1), k: int(), of: int(1) });
+
+const ViolationSchema = z.strictObject({
+  oracle: z.enum(ORACLES),
+  message: z.string(),
+  step: int(),
+  objects: z.array(z.string()).optional(),
+  actors: z.array(z.string()).optional(),
+});
+
+const Size = z.strictObject({ deliveries: int(), preemptions: int() });
+
+export const ScheduleFileSchema = z.strictObject({
+  format: z.literal(SCHEDULE_FORMAT),
+  kernel: z.string(),
+  scenario: z.unknown(),
+  strategy: z.string(),
+  seed: int(),
+  /** The exploration's schedule number that found it. */
+  schedule: int(),
+  transport: z.string(),
+  reorder: z.boolean(),
+  maxSteps: int(1),
+  /** Every decision of the run, in order: replay follows them exactly. */
+  choices: z.array(ChoiceSchema),
+  violation: ViolationSchema,
+  shrunk: z.boolean(),
+  deliveries: int(),
+  preemptions: int(),
+  /** Before shrinking. */
+  original: Size.optional(),
+});
+
+export type ScheduleFile = Omit<z.infer<typeof ScheduleFileSchema>, 'scenario' | 'choices'> & { scenario: Scenario; choices: Choice[] };
+
+export const writeScheduleFile = (path: string, f: ScheduleFile): void => writeJsonAtomic(path, f);
+
+/** Read and validate; any problem is one BadInput line naming the file and the field. */
+export function readScheduleFile(path: string): ScheduleFile & { variant: Variant } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BadInput(`cannot read schedule file ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BadInput(`${path}: not JSON: ${(e as Error).message}`);
+  }
+  const r = ScheduleFileSchema.safeParse(json);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    throw new BadInput(`${path}: ${pathString(issue.path)}: ${issue.message}`);
+  }
+  let variant: Variant;
+  try {
+    variant = variantByName(r.data.kernel);
+  } catch (e) {
+    throw new BadInput(`${path}: kernel: ${(e as Error).message}`);
+  }
+  return { ...r.data, scenario: parseScenario(r.data.scenario, `${path}: scenario`), variant };
+}

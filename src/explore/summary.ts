@@ -1,0 +1,80 @@
+// The end of an exploration, for people and for scripts: `summarize` makes the `--json` document
+// (violations as `run --json` has them, plus where and how often each fired), `summaryText` the
+// report printed at the end.
+import { CoverageRecorder, type CoverageSummary } from './coverage.ts';
+import type { ExploreResult, ViolationRecord } from './result.ts';
+import { KINDS } from '../../machines/index.ts';
+
+/** What a run is, as the result says it. */
+type Head = Omit<ExploreResult, 'format' | 'maxSteps' | 'endStates' | 'violations' | 'coverage' | 'dfs'>;
+
+export interface Summary extends Head {
+  schedulesPerSecond: number;
+  distinctEndStates: number;
+  violations: (ViolationRecord['violation'] & Omit<ViolationRecord, 'violation' | 'oracle'>)[];
+  coverage: CoverageSummary;
+  /** dfs: the space (within the preemption bound) was searched to the end. */
+  exhausted?: boolean;
+  reduction?: { mode: string; sleepBlocked: number; asleep: number; unraced: number; overBound: number; unreducedEstimate?: number };
+}
+
+export function summarize(r: ExploreResult): Summary {
+  const { format: _f, maxSteps: _m, endStates, violations, coverage: cov, dfs, ...head } = r;
+  return {
+    ...head,
+    schedulesPerSecond: r.seconds > 0 ? Math.round(r.schedules / r.seconds) : 0,
+    distinctEndStates: endStates.length,
+    violations: violations.map(({ violation, oracle: _o, ...rest }) => ({ ...violation, ...rest })),
+    coverage: new CoverageRecorder(cov).summary(KINDS.filter((k) => cov[k])),
+    ...(dfs
+      ? {
+          exhausted: dfs.exhausted,
+          reduction: {
+            mode: dfs.reduction ?? (r.preemptionBound === undefined ? 'dpor' : 'sleep'),
+            sleepBlocked: dfs.blocked,
+            asleep: dfs.asleep,
+            unraced: dfs.unraced,
+            overBound: dfs.overBound,
+            ...(dfs.estimate !== undefined ? { unreducedEstimate: dfs.estimate } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+const pct = (v: number, t: number) => (t ? `${Math.round((100 * v) / t)}%` : '-');
+const ratio = (x: { visited: number; total: number }) => `${x.visited}/${x.total} (${pct(x.visited, x.total)})`;
+const pad = (s: string, n: number) => s.padEnd(n);
+const sci = (n: number) => (n < 1e6 ? String(Math.round(n)) : n.toExponential(1));
+
+export function summaryText(s: Summary): string {
+  const how = [s.strategy === 'pct' ? `pct d=${s.depth}` : s.strategy, s.preemptionBound !== undefined ? `≤${s.preemptionBound} preemptions` : '', s.reorder ? 'reorder' : '', s.transport, `seed ${s.seed}`]
+    .filter(Boolean)
+    .join(', ');
+  const lines = [`svmsim explore: ${s.scenario} on ${s.kernel} (${how})${s.jobs > 1 || s.shards.length > 1 || s.shards[0] !== '1/1' ? ` [${s.jobs} job(s), shard(s) ${s.shards.join(' ')}]` : ''}`];
+  lines.push(`schedules: ${s.schedules} in ${s.seconds} s (${s.schedulesPerSecond}/s)${s.interrupted ? ', interrupted' : ''}; distinct end states: ${s.distinctEndStates}`);
+  if (!s.violations.length) lines.push('violations: none — no oracle fired');
+  else {
+    lines.push('violations (by oracle, first schedule that hit it):');
+    for (const v of s.violations) {
+      lines.push(`  ${pad(`[${v.oracle}]`, 18)} ${v.count} schedule(s), first #${v.schedule} (seed ${v.seed}): ${v.message}`);
+      if (v.file) {
+        const size = v.original ? `shrunk from ${v.original.deliveries} deliveries/${v.original.preemptions} preemptions to ${v.deliveries}/${v.preemptions}` : `${v.deliveries} deliveries, ${v.preemptions} preemptions`;
+        lines.push(`  ${pad('', 18)} counterexample: ${v.file} (${size}); svmsim replay ${v.file}`);
+      }
+    }
+  }
+  lines.push('coverage (visited/total):', `  ${pad('machine', 14)}${pad('states', 16)}transitions`);
+  for (const [k, m] of Object.entries(s.coverage.machines)) lines.push(`  ${pad(k, 14)}${pad(ratio(m.states), 16)}${ratio(m.transitions)}`);
+  lines.push(`  ${pad('all', 14)}${pad(ratio(s.coverage.states), 16)}${ratio(s.coverage.transitions)}`);
+  if (s.exhausted !== undefined && s.reduction) {
+    const r = s.reduction;
+    const within = s.preemptionBound !== undefined ? ` within ${s.preemptionBound} preemption(s)` : '';
+    lines.push(
+      s.exhausted ? `dfs: exhausted: every schedule${within} is equivalent to one of the ${s.schedules} run` : `dfs: NOT exhausted${within} after ${s.schedules} schedules`,
+      `  reduction (${r.mode}): ${r.sleepBlocked} sleep-blocked runs cut short, ${r.asleep} alternatives asleep, ${r.unraced} never racing, ${r.overBound} over the bound` +
+        (r.unreducedEstimate !== undefined ? `; ≈${sci(r.unreducedEstimate)} interleavings without reduction (Knuth's estimate)` : ''),
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,96 @@
+// The exploration driver on the model: shards and jobs share the work, results merge, files are
+// written, a stop is honoured.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
+import { exploreJobs } from '../../src/explore/parallel.ts';
+import { mergeResults } from '../../src/explore/result.ts';
+import { readScheduleFile } from '../../src/explore/schedule-file.ts';
+import { summarize, summaryText } from '../../src/explore/summary.ts';
+import { variantByName } from '../../src/kernel/variants.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+
+const base = (kernel: string, more: Partial<ExploreOptions> = {}): ExploreOptions => ({
+  scenario: loadScenario('exit-with-mmap'),
+  variant: variantByName(kernel),
+  strategy: 'random',
+  seed: 0,
+  maxSteps: 2000,
+  transport: 'inline',
+  reorder: false,
+  ...more,
+});
+const tmp = () => mkdtempSync(join(tmpdir(), 'svmsim-explore-'));
+
+describe('explore', () => {
+  it('shards split the schedules and merge back into the whole', async () => {
+    const o = base('fixed-no-fault-pin', { schedules: 24, shrink: false });
+    const whole = await explore(o);
+    const parts = await Promise.all([1, 2, 3].map((k) => explore({ ...o, shard: { k, n: 3 } })));
+    expect(parts.map((p) => p.schedules)).toEqual([8, 8, 8]);
+    const merged = mergeResults(parts);
+    expect(merged.schedules).toBe(whole.schedules);
+    expect(merged.endStates).toEqual(whole.endStates);
+    expect(merged.coverage).toEqual(whole.coverage);
+    expect(merged.violations.map((v) => [v.oracle, v.count, v.schedule, v.seed])).toEqual(whole.violations.map((v) => [v.oracle, v.count, v.schedule, v.seed]));
+    expect(merged.shards).toEqual(['1/3', '2/3', '3/3']);
+  });
+
+  it('refuses to merge different explorations', () => {
+    const a = { format: 1, kernel: 'fixed', scenario: 's', strategy: 'pct', reorder: false } as never;
+    expect(() => mergeResults([a, { ...(a as object), kernel: 'pre-fix' } as never])).toThrow(/different kernel/);
+  });
+
+  it('writes each oracle once, shrunk, and the file replays strictly', async () => {
+    const out = tmp();
+    const r = await explore(base('fixed-no-release-flush', { strategy: 'pct', schedules: 40, out, stopOnFirst: true }));
+    expect(r.violations.map((v) => v.oracle)).toContain('dma-freed');
+    expect(r.schedules).toBeLessThan(40);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const f = readScheduleFile(join(out, 'dma-freed.json'));
+    const rec = r.violations.find((v) => v.oracle === 'dma-freed')!;
+    expect(f.shrunk).toBe(true);
+    expect(f.choices.length).toBe(f.deliveries);
+    expect(f.preemptions).toBeLessThanOrEqual(f.original!.preemptions);
+    expect([rec.deliveries, rec.preemptions]).toEqual([f.deliveries, f.preemptions]);
+  });
+
+  it('stops when told to and says so', async () => {
+    let n = 0;
+    const r = await exploreJobs({ ...base('fixed', { schedules: 500 }), jobs: 1, interrupted: () => ++n > 5 });
+    expect(r.interrupted).toBe(true);
+    expect(r.schedules).toBeLessThan(10);
+  });
+
+  it('--jobs: a piscina pool shares the seeds; the result equals one job’s', async () => {
+    const o = base('fixed-no-fault-pin', { schedules: 16, shrink: false });
+    const one = await explore(o);
+    const two = await exploreJobs({ ...o, jobs: 2, interrupted: () => false });
+    expect(two.jobs).toBe(2);
+    expect(two.schedules).toBe(16);
+    expect(two.endStates).toEqual(one.endStates);
+    expect(two.violations.map((v) => [v.oracle, v.count, v.schedule])).toEqual(one.violations.map((v) => [v.oracle, v.count, v.schedule]));
+  }, 60_000);
+
+  it('summarizes: violations as run --json has them, coverage from the machine definitions', async () => {
+    const r = await explore(base('fixed-no-fault-pin', { strategy: 'pct', schedules: 30, shrink: false }));
+    const s = summarize(r);
+    expect(s.violations[0]).toMatchObject({ oracle: expect.any(String), message: expect.stringMatching(/BUG|kmemleak/), step: expect.any(Number) });
+    expect(s.distinctEndStates).toBe(r.endStates.length);
+    for (const m of Object.values(s.coverage.machines)) {
+      expect(m.states.visited).toBeGreaterThan(0);
+      expect(m.states.visited).toBeLessThanOrEqual(m.states.total);
+      expect(m.transitions.visited).toBeLessThanOrEqual(m.transitions.total);
+    }
+    expect(summaryText(s)).toMatch(/coverage \(visited\/total\):[\s\S]*all\s+\d+\/\d+/);
+  });
+
+  it('dfs on the model: replays its own prefixes deterministically and reports the reduction', async () => {
+    const r = await explore(base('fixed', { strategy: 'dfs', scenario: loadScenario('munmap-close-alive') }));
+    expect(r.dfs).toMatchObject({ exhausted: true, reduction: 'dpor' });
+    expect(r.schedules).toBeGreaterThan(1);
+    expect(r.dfs!.estimate!).toBeGreaterThan(r.schedules);
+  });
+});

@@ -1,0 +1,105 @@
+// random, pct, replay and the preemption count on synthetic worlds and on the model.
+import { describe, expect, it } from 'vitest';
+import { variantByName } from '../../src/kernel/variants.ts';
+import { inlineTransport } from '../../src/runtime/inline.ts';
+import { runSchedule } from '../../src/runtime/run.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import type { ExploringStrategy } from '../../src/scheduler/exploring.ts';
+import { nonpreemptive } from '../../src/scheduler/nonpreemptive.ts';
+import { pct } from '../../src/scheduler/pct.ts';
+import { countingPreemptions } from '../../src/scheduler/preemption.ts';
+import { random } from '../../src/scheduler/random.ts';
+import { Diverged, replay } from '../../src/scheduler/replay.ts';
+import { simulate } from '../../src/simulate.ts';
+import { send, syntheticWorld } from './synthetic.ts';
+
+const once = (world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, seed = 0, reorder = false) =>
+  runSchedule({ specs: world.specs, transport: world.transport, strategy, seed, reorder, onStep: (ev) => strategy.observe?.(ev) });
+
+/** Two threads of three messages each on their own channel: a → x, b → y. */
+const twoThreads = () =>
+  syntheticWorld({
+    a: { start: { sends: [send('x', 'a1'), send('x', 'a2'), send('x', 'a3')] } },
+    b: { start: { sends: [send('y', 'b1'), send('y', 'b2'), send('y', 'b3')] } },
+    x: {},
+    y: {},
+  });
+const order = (r: { trace: { event: string }[] }) => r.trace.map((t) => t.event).join(' ');
+/** How often the delivered order switches between the two threads. */
+const switches = (o: string) => o.split(' ').filter((e, i, a) => i > 0 && e[0] !== a[i - 1]![0]).length;
+
+describe('pct', () => {
+  it('with d = 1 runs one thread to the end, then the other (priorities only)', async () => {
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const o = order(await once(twoThreads(), pct({ depth: 1, steps: 6 }), seed));
+      expect(switches(o)).toBe(1);
+      seen.add(o);
+    }
+    expect(seen).toEqual(new Set(['a1 a2 a3 b1 b2 b3', 'b1 b2 b3 a1 a2 a3']));
+  });
+
+  it('with d = 2 switches at most twice: one change point', async () => {
+    const counts = new Set<number>();
+    for (let seed = 0; seed < 40; seed++) counts.add(switches(order(await once(twoThreads(), pct({ depth: 2, steps: 6 }), seed))));
+    expect([...counts].every((c) => c >= 1 && c <= 2)).toBe(true);
+    expect(counts.has(2)).toBe(true);
+  });
+
+  it('is a function of its seed', async () => {
+    const a = await once(twoThreads(), pct({ depth: 3, steps: 6 }), 9);
+    const b = await once(twoThreads(), pct({ depth: 3, steps: 6 }), 9);
+    expect(b.choices).toEqual(a.choices);
+  });
+});
+
+describe('replay', () => {
+  const scenario = loadScenario('exit-with-mmap');
+  const variant = variantByName('fixed-no-fault-pin');
+
+  it('reproduces a random schedule of the model byte for byte', async () => {
+    for (const seed of [1, 2, 3]) {
+      const a = await simulate({ scenario, variant, strategy: random(), transport: inlineTransport(), seed });
+      const b = await simulate({ scenario, variant, strategy: replay(a.choices), transport: inlineTransport() });
+      expect(JSON.stringify(b.trace)).toBe(JSON.stringify(a.trace));
+      expect(b.violations).toEqual(a.violations);
+    }
+  });
+
+  it('names the step where a recorded channel is not deliverable', async () => {
+    const a = await simulate({ scenario, variant, strategy: random(), transport: inlineTransport(), seed: 4 });
+    const bad = a.choices.map((c, i) => (i === 5 ? { ...c, ch: 'nobody>nowhere' } : c));
+    await expect(simulate({ scenario, variant, strategy: replay(bad), transport: inlineTransport() })).rejects.toThrow(
+      /diverged at step 5: the recorded channel nobody>nowhere is not deliverable \(deliverable: /,
+    );
+    await expect(simulate({ scenario, variant, strategy: replay(bad), transport: inlineTransport() })).rejects.toBeInstanceOf(Diverged);
+  });
+
+  it('follows queue positions within a channel under reorder', async () => {
+    const r = await once(twoThreads(), replay([{ ch: 'a>x', k: 2, of: 6 }, { ch: 'a>x', k: 1, of: 5 }]), 0, true);
+    expect(order(r)).toBe('a3 a2 a1 b1 b2 b3');
+  });
+});
+
+describe('preemptions', () => {
+  // p calls q, q answers r; s → t is another thread.
+  const world = () => syntheticWorld({ p: { start: { sends: [send('q', 'call')] } }, q: { on: () => ({ sends: [send('r', 'ret')] }) }, r: {}, s: { start: { sends: [send('t', 'x')] } }, t: {} });
+
+  it('counts switching away from a thread that could go on, not a free switch', async () => {
+    const count = async (choices: { ch: string; k: number; of: number }[]) => {
+      const s = countingPreemptions(replay(choices));
+      await once(world(), s);
+      return s.preemptions;
+    };
+    expect(await count([{ ch: 'p>q', k: 0, of: 2 }, { ch: 's>t', k: 0, of: 2 }, { ch: 'q>r', k: 0, of: 1 }])).toBe(1);
+    expect(await count([{ ch: 'p>q', k: 0, of: 2 }, { ch: 'q>r', k: 0, of: 2 }, { ch: 's>t', k: 0, of: 1 }])).toBe(0);
+    expect(await count([{ ch: 's>t', k: 0, of: 2 }, { ch: 'p>q', k: 0, of: 1 }, { ch: 'q>r', k: 0, of: 1 }])).toBe(0);
+  });
+
+  it('nonpreemptive never preempts', async () => {
+    const s = countingPreemptions(nonpreemptive());
+    const r = await once(world(), s);
+    expect(order(r)).toBe('call ret x');
+    expect(s.preemptions).toBe(0);
+  });
+});
