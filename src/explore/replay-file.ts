@@ -1,7 +1,7 @@
 // Replaying a schedule file: the same world, the same choices, strictly. A choice that is not
 // deliverable any more (the model or the runtime changed) is a divergence, named by its step.
 import { BadInput } from '../kernel/variants.ts';
-import { makeTransport } from '../runtime/transports.ts';
+import { makeTransport, type TransportOptions } from '../runtime/transports.ts';
 import { Diverged, replay } from '../scheduler/replay.ts';
 import { simulate, type SimResult } from '../simulate.ts';
 import { readScheduleFile, type ScheduleFile } from './schedule-file.ts';
@@ -13,9 +13,9 @@ export interface Replayed {
   reproduced: boolean;
 }
 
-export async function replayScheduleFile(path: string, transportName: string): Promise<Replayed> {
+export async function replayScheduleFile(path: string, transportName: string, opts: TransportOptions = {}): Promise<Replayed> {
   const file = readScheduleFile(path);
-  const transport = await makeTransport(transportName);
+  const transport = await makeTransport(transportName, opts);
   let result: SimResult;
   try {
     result = await simulate({ scenario: file.scenario, variant: file.variant, strategy: replay(file.choices), transport, seed: file.seed, maxSteps: file.maxSteps, reorder: file.reorder });

@@ -64,3 +64,16 @@ describe('svmsim run --inspect', () => {
     expect(code).toBe(0);
   }, 30_000);
 });
+
+describe('explore and replay --report', () => {
+  it('explore reports its first counterexample; replay of that file reports the same run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svmsim-exp-'));
+    const e = svmsim(['explore', '--kernel', 'fixed-no-release-flush', '--strategy', 'pct', '--schedules', '40', '--stop-on-first', '--transport', 'inline', '--out', dir, '--report', join(dir, 'first.html')]);
+    expect(e.code).toBe(1);
+    const html = readFileSync(join(dir, 'first.html'), 'utf8');
+    expect(html).toMatch(/dma-freed/);
+    const r = svmsim(['replay', join(dir, 'dma-freed.json'), '--report', join(dir, 'again.html')]);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(dir, 'again.html'), 'utf8')).toMatch(/dma-freed/);
+  });
+});

@@ -1,6 +1,8 @@
 // `svmsim explore`: search many orderings of one scenario on one kernel for a violation, shrink
 // each one found to a short schedule file, and report coverage (and, for dfs, exhaustion).
 import type { Command } from 'commander';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exploreJobs } from '../../explore/parallel.ts';
 import { Progress } from '../../explore/progress.ts';
@@ -12,8 +14,10 @@ import { EXPLORE_STRATEGIES } from '../../scheduler/index.ts';
 import { DEFAULT_DEPTH } from '../../scheduler/pct.ts';
 import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
+import { startOutputs, type OutputOpts } from '../outputs.ts';
+import { replayScheduleFile } from '../../explore/replay-file.ts';
 
-interface ExploreOpts extends CommonOpts {
+interface ExploreOpts extends CommonOpts, OutputOpts {
   strategy: string;
   schedules?: string;
   time?: string;
@@ -50,6 +54,8 @@ export function register(program: Command): void {
     .option('--stop-on-first', 'stop at the first violation')
     .option('--reorder', 'also reorder messages within a channel')
     .option('--no-shrink', 'write counterexamples as found, without shrinking')
+    .option('--report <file>', 'write the first violation\'s (shrunk) counterexample as an HTML trace viewer')
+    .option('--mermaid <file>', 'write that counterexample as a Mermaid sequenceDiagram')
     .action(async (o: ExploreOpts) => {
       const c = resolveCommon(o);
       const strategy = oneOf('strategy', o.strategy, EXPLORE_STRATEGIES);
@@ -91,7 +97,8 @@ export function register(program: Command): void {
           transport: c.transport,
           reorder: !!o.reorder,
           stopOnFirst: !!o.stopOnFirst,
-          out: o.out,
+          // --report shows a counterexample file: without --out they go to a temporary folder.
+          out: o.out ?? (o.report || o.mermaid ? mkdtempSync(join(tmpdir(), 'svmsim-explore-')) : undefined),
           shrink: o.shrink,
           shard,
           jobs,
@@ -103,10 +110,23 @@ export function register(program: Command): void {
         if (o.out) writeJsonAtomic(join(o.out, 'summary.json'), result);
         const summary = summarize(result);
         console.log(o.json ? JSON.stringify(summary) : summaryText(summary));
+        await showCounterexample(result.violations[0]?.file, o);
         process.exitCode = result.violations.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
       }
     });
+}
+
+/** --report / --mermaid: the first violation's counterexample, replayed (inline: the same trace). */
+async function showCounterexample(file: string | undefined, o: OutputOpts): Promise<void> {
+  if (!o.report && !o.mermaid) return;
+  if (!file) {
+    process.stderr.write('svmsim: no violation, so no counterexample to report\n');
+    return;
+  }
+  const { file: sched, result } = await replayScheduleFile(file, 'inline');
+  const out = await startOutputs({ report: o.report, mermaid: o.mermaid });
+  await out.finish(result, { scenario: sched.scenario.name, kernel: sched.kernel, strategy: `replay of ${file}`, transport: 'inline' });
 }

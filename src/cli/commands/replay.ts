@@ -5,18 +5,20 @@ import { replayScheduleFile } from '../../explore/replay-file.ts';
 import { TRANSPORTS } from '../../runtime/transports.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
 import { EXIT_OK, EXIT_VIOLATION, oneOf } from '../errors.ts';
+import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';
 import { runJson } from './run.ts';
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('replay')
     .description('replay a schedule file (from `svmsim explore --out`) exactly and print the timeline')
     .argument('<file>', 'a schedule file')
     .option('--transport <name>', `inline or workers`, 'inline')
-    .option('--json', 'print one JSON document')
-    .action(async (path: string, o: { transport: string; json?: boolean }) => {
+    .option('--json', 'print one JSON document');
+  addOutputOptions(cmd).action(async (path: string, o: { transport: string; json?: boolean } & OutputOpts) => {
       const transport = oneOf('transport', o.transport, TRANSPORTS);
-      const { file, result: r, reproduced } = await replayScheduleFile(path, transport);
+      const out = await startOutputs(o);
+      const { file, result: r, reproduced } = await replayScheduleFile(path, transport, out.transport);
       const recorded = file.violation;
       if (o.json) {
         const head = { file: path, kernel: file.kernel, scenario: file.scenario.name, transport, reproduced, recorded };
@@ -33,5 +35,6 @@ export function register(program: Command): void {
         );
       }
       process.exitCode = r.violations.length ? EXIT_VIOLATION : EXIT_OK;
+      await out.finish(r, { scenario: file.scenario.name, kernel: file.kernel, strategy: 'replay', transport });
     });
 }
