@@ -1,7 +1,8 @@
 // `npm run bench`: every section in bench/sections, in name order; each returns its figures, which
 // are printed and written to bench-results.json (to a temp name, then renamed). Sections compare
 // ratios measured side by side in this one run, never absolute timings against a constant.
-import { readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { writeJsonAtomic } from '../src/files.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -12,7 +13,10 @@ export interface BenchSection {
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'sections');
 const only = process.argv.slice(2);
-const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version };
+const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results.json');
+// Running some sections keeps the figures of the others from the last full run.
+const earlier = only.length && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
+const results: Record<string, unknown> = { ...earlier, date: new Date().toISOString(), node: process.version };
 const t0 = performance.now();
 for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
   const { section } = (await import(pathToFileURL(join(dir, f)).href)) as { section: BenchSection };
@@ -25,7 +29,5 @@ for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
   console.log(`(${((performance.now() - s0) / 1000).toFixed(1)} s)`);
 }
 results.totalSeconds = Number(((performance.now() - t0) / 1000).toFixed(1));
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results.json');
-writeFileSync(`${out}.tmp`, JSON.stringify(results, null, 2) + '\n');
-renameSync(`${out}.tmp`, out);
+writeJsonAtomic(out, results);
 console.log(`\nwrote ${out} in ${results.totalSeconds} s`);

@@ -2,15 +2,15 @@
 // Two schedules that only permute independent deliveries end in the same one.
 import { createHash } from 'node:crypto';
 import type { ActorView } from '../runtime/types.ts';
+import { COUNT_FIELDS } from '../../machines/kernel.ts';
 import type { ObjRecord } from '../trace/objects.ts';
 
-const COUNTS = ['mm_users', 'mm_count', 'f_count', 'users'] as const;
 
 export function endStateHash(views: ActorView[], objects: ObjRecord[]): string {
   const h = createHash('sha1');
   for (const v of [...views].sort((a, b) => a.id.localeCompare(b.id))) h.update(`${v.id}=${v.state}${v.waiting ? '*' : ''};`);
   for (const o of [...objects].sort((a, b) => a.id.localeCompare(b.id))) {
-    h.update(`${o.id}:${o.alive ? 'A' : 'F'}${COUNTS.map((f) => (o[f] === undefined ? '' : `,${o[f]}`)).join('')};`);
+    h.update(`${o.id}:${o.alive ? 'A' : 'F'}${COUNT_FIELDS.map((f) => (o[f] === undefined ? '' : `,${o[f]}`)).join('')};`);
   }
   return h.digest('hex').slice(0, 16);
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInput } from '../kernel/variants.ts';
 import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
-import { pathString } from '../scenario/load.ts';
+import { parseInput } from '../input.ts';
 import type { DfsStats } from '../scheduler/dfs.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 
@@ -153,10 +153,6 @@ export function readResult(path: string): ExploreResult {
     const code = (e as NodeJS.ErrnoException).code;
     throw new BadInput(code ? `cannot read ${path}: ${code}` : `${path}: not JSON: ${(e as Error).message}`);
   }
-  const r = ResultSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new BadInput(`${path}: ${pathString(issue.path)}: ${issue.message}`);
-  }
+  parseInput(ResultSchema, json, path);
   return json as ExploreResult;
 }

@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { BadInput, variantByName, type Variant } from '../kernel/variants.ts';
 import { ORACLES } from '../oracles/types.ts';
 import type { Choice } from '../runtime/run.ts';
-import { parseScenario, pathString } from '../scenario/load.ts';
+import { parseScenario } from '../scenario/load.ts';
+import { parseInput } from '../input.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { writeJsonAtomic } from './files.ts';
+import { writeJsonAtomic } from '../files.ts';
 
 export const SCHEDULE_FORMAT = 1;
 
@@ -65,16 +66,12 @@ export function readScheduleFile(path: string): ScheduleFile & { variant: Varian
   } catch (e) {
     throw new BadInput(`${path}: not JSON: ${(e as Error).message}`);
   }
-  const r = ScheduleFileSchema.safeParse(json);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new BadInput(`${path}: ${pathString(issue.path)}: ${issue.message}`);
-  }
+  const data = parseInput(ScheduleFileSchema, json, path);
   let variant: Variant;
   try {
-    variant = variantByName(r.data.kernel);
+    variant = variantByName(data.kernel);
   } catch (e) {
     throw new BadInput(`${path}: kernel: ${(e as Error).message}`);
   }
-  return { ...r.data, scenario: parseScenario(r.data.scenario, `${path}: scenario`), variant };
+  return { ...data, scenario: parseScenario(data.scenario, `${path}: scenario`), variant };
 }

@@ -30,7 +30,8 @@ export const VARIANTS: Variant[] = [
   { name: 'fixed-no-fault-pin', description: 'fixed, but prq_event_thread without the mm_users inc-not-zero/mmput', hunks: { ...all, faultPin: false } },
 ];
 
-export class BadInput extends Error {}
+export { BadInput } from '../input.ts';
+import { BadInput } from '../input.ts';
 
 export function variantByName(name: string): Variant {
   const v = VARIANTS.find((x) => x.name === name);

@@ -1,10 +1,11 @@
 // kmemleak at quiescence: every object of an exited process that is still alive. When the leaked
 // objects pin each other in a ring (the seed's bug), the report names the cycle.
+import { COUNT_FIELDS } from '../../machines/kernel.ts';
 import type { ObjRecord } from '../trace/objects.ts';
 import type { Oracle } from './types.ts';
 
 const counts = (r: ObjRecord) =>
-  (['mm_users', 'mm_count', 'f_count', 'users'] as const)
+  COUNT_FIELDS
     .filter((f) => r[f] !== undefined)
     .map((f) => `${f} ${r[f]}`)
     .join(', ');

@@ -3,7 +3,7 @@
 // It turns what a machine emits into sends and effects, and diffs the receiver's objects
 // (`context.objs`) into alloc / free / count effects, so the machines never speak of the trace.
 import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
-import type { Emitted, Objs } from '../../machines/kernel.ts';
+import { COUNT_FIELDS, type Emitted, type Objs } from '../../machines/kernel.ts';
 import { machines } from '../../machines/index.ts';
 import type { ActorSpec, ActorView, Delivery, Effect, KEvent } from './types.ts';
 
@@ -123,7 +123,7 @@ export class ActorHost {
 const objsOf = (actor: AnyActorRef): Objs => (actor.getSnapshot().context?.objs as Objs | undefined) ?? {};
 
 /** The fields of an object the trace follows: its counts and what it pins. */
-export const TRACKED = ['mm_users', 'mm_count', 'f_count', 'users', 'refs'] as const;
+export const TRACKED = [...COUNT_FIELDS, 'refs'] as const;
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 /** Objects are replaced, never mutated, so identity tells what changed. */

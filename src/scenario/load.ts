@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput, parseInput } from '../input.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import { checkScenario } from './check.ts';
 
@@ -14,19 +14,13 @@ export const builtinNames = (): string[] =>
     .map((f) => f.slice(0, -5))
     .sort();
 
-/** `processes[0].steps[2].file` from zod's path. */
-export const pathString = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '') || '(root)';
+export { pathString } from '../input.ts';
 
 /** Validate a parsed JSON value as a scenario; `where` names it in errors. */
 export function parseScenario(value: unknown, where: string): Scenario {
-  const r = ScenarioSchema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new BadInput(`${where}: ${pathString(issue.path)}: ${issue.message}`);
-  }
-  checkScenario(r.data, where);
-  return r.data;
+  const scenario = parseInput(ScenarioSchema, value, where);
+  checkScenario(scenario, where);
+  return scenario;
 }
 
 /** A built-in name (`exit-with-mmap`) or a path to a JSON file. */

@@ -8,7 +8,7 @@ import { chartOf, transitionId } from './chart.ts';
 import { chartSvg } from './chart-svg.ts';
 import type { ChartCoverage } from './coverage.ts';
 import { stateDiagram } from './mermaid-state.ts';
-import { writeFileAtomic } from './write-file.ts';
+import { writeFileAtomic } from '../files.ts';
 
 export interface ChartFiles {
   kind: string;

@@ -3,7 +3,7 @@
 // violations at the end. GitHub and mermaid.live draw it.
 import type { TraceEvent } from '../runtime/types.ts';
 import type { Violation } from '../oracles/types.ts';
-import { writeFileAtomic } from './write-file.ts';
+import { writeFileAtomic } from '../files.ts';
 
 /** Mermaid ends a statement at `;`: write it as its entity code. */
 const text = (s: string) => s.replace(/;/g, '#59;').replace(/\s+/g, ' ');

@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInput, variantByName } from '../kernel/variants.ts';
 import { inlineTransport } from '../runtime/inline.ts';
-import { loadScenario, parseScenario, pathString } from '../scenario/load.ts';
+import { loadScenario, parseScenario } from '../scenario/load.ts';
+import { parseInput } from '../input.ts';
 import { Diverged, replay } from '../scheduler/replay.ts';
 import { simulate } from '../simulate.ts';
 import { buildReport, type ReportInput } from './report-model.ts';
 import { reportHtml } from './report-html.ts';
-import { writeFileAtomic } from './write-file.ts';
+import { writeFileAtomic } from '../files.ts';
 
 export type { ReportInput } from './report-model.ts';
 
@@ -46,15 +47,6 @@ const scheduleDoc = z
   .passthrough()
   .refine((s) => s.variant ?? s.kernel, { message: 'a schedule names its kernel in `variant` (or `kernel`)' });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new BadInput(`${file}: ${pathString(i.path)}: ${i.message}`);
-  }
-  return r.data;
-}
-
 /** A run document as is, or a schedule re-run (inline: the same trace as any transport). */
 export async function loadReportInput(file: string): Promise<ReportInput> {
   let raw: unknown;
@@ -65,9 +57,9 @@ export async function loadReportInput(file: string): Promise<ReportInput> {
     throw new BadInput(`${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message.split('\n')[0]}`);
   }
   if (!raw || typeof raw !== 'object') throw new BadInput(`${file}: expected a JSON object (a run from \`svmsim run --json\` or a schedule)`);
-  if ('trace' in raw) return parse(runDoc, raw, file) as unknown as ReportInput;
+  if ('trace' in raw) return parseInput(runDoc, raw, file) as unknown as ReportInput;
   if (!('choices' in raw)) throw new BadInput(`${file}: neither a run (no \`trace\`) nor a schedule (no \`choices\`)`);
-  const s = parse(scheduleDoc, raw, file);
+  const s = parseInput(scheduleDoc, raw, file);
   const scenario = typeof s.scenario === 'string' ? loadScenario(s.scenario) : parseScenario(s.scenario, `${file}: scenario`);
   const variant = variantByName((s.variant ?? s.kernel)!);
   try {

@@ -1,4 +1,5 @@
 // The text views of a run: the timeline (one line per delivery), the object table, the verdict.
+import { COUNT_FIELDS } from '../../machines/kernel.ts';
 import type { Effect, TraceEvent } from '../runtime/types.ts';
 import type { Violation } from '../oracles/types.ts';
 import type { ObjRecord } from '../trace/objects.ts';
@@ -33,7 +34,6 @@ export function timelineLine(ev: TraceEvent): string {
 
 export const timeline = (trace: TraceEvent[]): string => trace.map(timelineLine).join('\n');
 
-const COUNT_FIELDS = ['mm_users', 'mm_count', 'f_count', 'users'] as const;
 
 export function objectTableText(objs: ObjRecord[]): string {
   const rows = objs.map((r) => [

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { exploreJobs } from '../../explore/parallel.ts';
 import { Progress } from '../../explore/progress.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
-import { writeJsonAtomic } from '../../explore/files.ts';
+import { writeJsonAtomic } from '../../files.ts';
 import { buildWorld } from '../../scenario/world.ts';
 import { REDUCTIONS, type Reduction } from '../../scheduler/dfs.ts';
 import { EXPLORE_STRATEGIES } from '../../scheduler/index.ts';

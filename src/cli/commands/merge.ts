@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { copyAtomic, writeJsonAtomic } from '../../explore/files.ts';
+import { copyAtomic, writeJsonAtomic } from '../../files.ts';
 import { mergeResults, readResult } from '../../explore/result.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
 import { EXIT_OK, EXIT_VIOLATION } from '../errors.ts';
