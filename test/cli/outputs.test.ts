@@ -75,5 +75,5 @@ describe('explore and replay --report', () => {
     const r = svmsim(['replay', join(dir, 'dma-freed.json'), '--report', join(dir, 'again.html')]);
     expect(r.code).toBe(1);
     expect(readFileSync(join(dir, 'again.html'), 'utf8')).toMatch(/dma-freed/);
-  });
+  }, 60_000);
 });
