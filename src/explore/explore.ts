@@ -18,7 +18,6 @@ import { makeExploreStrategy, type ExploreStrategyName } from '../scheduler/inde
 import { DEFAULT_DEPTH } from '../scheduler/pct.ts';
 import { countingPreemptions } from '../scheduler/preemption.ts';
 import { random } from '../scheduler/random.ts';
-import { mixSeed } from '../scheduler/seed.ts';
 import { simulate, type SimResult } from '../simulate.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 import { endStateHash } from './end-state.ts';
@@ -197,7 +196,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     } else {
       const total = o.schedules ?? (o.seconds === undefined ? DEFAULT_SCHEDULES : Infinity);
       for (let i = owner; i < total && !stopped(); i += owners) {
-        const seed = mixSeed(o.seed + i);
+        // Strategies spread their own seeds (mixSeed): schedule i runs seed X+i.
+        const seed = o.seed + i;
         const r = await runSim(strategy, seed);
         await judged(r, i, seed);
       }
@@ -243,7 +243,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
 async function unreducedEstimate(runSim: (s: ExploringStrategy, seed: number) => Promise<SimResult>, probes = 16): Promise<number> {
   let total = 0;
   for (let seed = 0; seed < probes; seed++) {
-    const r = await runSim(random(), mixSeed(seed));
+    const r = await runSim(random(), seed);
     total += r.choices.reduce((p, c) => p * c.of, 1);
   }
   return total / probes;
