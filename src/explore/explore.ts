@@ -25,6 +25,8 @@ import { RESULT_FORMAT, type ExploreResult, type ViolationRecord } from './resul
 import { scheduleOnce } from './schedule.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
 import { shrink } from './shrink.ts';
+import { statefulSearch, type Leaf, type StatefulStats } from './stateful.ts';
+import { judge } from '../oracles/index.ts';
 
 export interface ExploreOptions {
   scenario: Scenario;
@@ -84,6 +86,9 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const coverage = new CoverageRecorder();
   const inspect = coverage.inspector((id) => kinds.get(id));
   const inline = o.transport === 'inline' && !o.open;
+  // dfs defaults to the stateful search; a preemption bound needs the stateless one (sleep sets).
+  const reduction: Reduction | undefined = o.strategy !== 'dfs' ? undefined : (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep'));
+  const stateful = reduction === 'states';
   const transport = o.open ?? (await makeTransport(o.transport, { inspect: inline ? inspect : undefined }));
   const covHost = inline ? null : new ActorHost({ inspect });
   const shard = o.shard ?? { k: 1, n: 1 };
@@ -100,7 +105,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   // pct places its change points within the length of a run: take fifo's.
   const steps = o.strategy === 'pct' ? (await runSim(fifo())).steps : undefined;
   const split = owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined;
-  const inner = makeExploreStrategy(o.strategy, { depth: o.depth, steps, preemptionBound: o.preemptionBound, reduction: o.reduction, reorder: o.reorder, split });
+  const inner = stateful ? random() : makeExploreStrategy(o.strategy, { depth: o.depth, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
   const strategy = countingPreemptions(inner);
 
   const endStates = new Set<string>();
@@ -123,6 +128,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     yielded = performance.now();
   };
 
+  /** Shrinks waiting for the transport: a stateful search holds it until it ends. */
+  const later: (() => Promise<void>)[] = [];
   async function counterexample(rec: ViolationRecord, r: SimResult, preemptions: number): Promise<void> {
     if (!o.out || !(o.claim?.(rec.oracle) ?? true)) return;
     const file = join(o.out, `${rec.oracle}.json`);
@@ -140,6 +147,14 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     writeScheduleFile(file, { ...base, choices: r.choices, violation: rec.violation, shrunk: false, deliveries: r.steps, preemptions });
     Object.assign(rec, { file, deliveries: r.steps, preemptions });
     if (o.shrink === false) return;
+    if (stateful && !searched) {
+      later.push(() => counterexample2(rec, r, preemptions, file, base));
+      return;
+    }
+    await counterexample2(rec, r, preemptions, file, base);
+  }
+
+  async function counterexample2(rec: ViolationRecord, r: SimResult, preemptions: number, file: string, base: Omit<Parameters<typeof writeScheduleFile>[1], 'choices' | 'violation' | 'shrunk' | 'deliveries' | 'preemptions'>): Promise<void> {
     const s = await shrink({ choices: r.choices, oracle: rec.oracle, run: async (st) => (await breathe(), runSim(st)), stop: o.stop });
     if (!s) return;
     const { best } = s;
@@ -148,11 +163,11 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     Object.assign(rec, { deliveries: best.deliveries, preemptions: best.preemptions, original });
   }
 
-  async function judged(r: SimResult, schedule: number, seed: number): Promise<void> {
+  async function judged(r: SimResult, schedule: number, seed: number, ended = true, preemptions = strategy.preemptions): Promise<void> {
     schedules++;
-    if (covHost) redeliver(world.specs, r.trace, covHost);
-    const h = endStateHash(r.views, r.objects.all());
-    if (!endStates.has(h)) {
+    if (covHost && !stateful) redeliver(world.specs, r.trace, covHost);
+    const h = ended ? endStateHash(r.views, r.objects.all()) : null;
+    if (h !== null && !endStates.has(h)) {
       endStates.add(h);
       tick.endStates.push(h);
     }
@@ -167,7 +182,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v };
       found.set(v.oracle, rec);
       tick.oracles.push(v.oracle);
-      await counterexample(rec, r, strategy.preemptions);
+      await counterexample(rec, r, preemptions);
     }
     if (o.stopOnFirst && found.size) {
       halted = true;
@@ -178,8 +193,22 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   }
 
   let exhausted = false;
+  let searched = false;
+  let states: StatefulStats | undefined;
   try {
-    if (o.strategy === 'dfs') {
+    if (stateful) {
+      const onLeaf = async (leaf: Leaf) => {
+        const views = leaf.views ?? [];
+        const verdict = judge({ trace: leaf.trace, views, quiescent: leaf.quiescent, cut: leaf.cut }, o.maxSteps);
+        await judged({ ...leaf, views, ...verdict, world, seed: 0 }, schedules, 0, !leaf.cut, leaf.preemptions);
+      };
+      const limit = o.schedules === undefined ? undefined : Math.ceil(o.schedules / owners);
+      const target = covHost ? mirrored(transport, covHost) : transport;
+      states = await statefulSearch({ specs: world.specs, transport: target, maxSteps: o.maxSteps, reorder: o.reorder, split, limit, stop: stopped, onLeaf });
+      exhausted = states.exhausted;
+      searched = true;
+      for (const shrinkOne of later) await shrinkOne();
+    } else if (o.strategy === 'dfs') {
       const limit = o.schedules === undefined ? Infinity : Math.ceil(o.schedules / owners);
       while (!stopped() && schedules < limit) {
         const { result, more } = await scheduleOnce(strategy, () => runSim(strategy));
@@ -206,7 +235,10 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     const seconds = Number(((performance.now() - t0) / 1000).toFixed(2));
     const interrupted = !!o.stop?.() && !exhausted;
     let dfs: ExploreResult['dfs'];
-    if (o.strategy === 'dfs') {
+    if (states) {
+      // No estimate needed: the state graph counts its schedules exactly (states.paths).
+      dfs = { schedules: states.complete, blocked: 0, foreign: states.foreign, asleep: 0, unraced: 0, overBound: 0, exhausted, reduction: 'states', states };
+    } else if (o.strategy === 'dfs') {
       dfs = { ...(inner as DfsStrategy).stats, exhausted, reduction: (inner as DfsStrategy).reduction };
       if (!interrupted) dfs.estimate = await unreducedEstimate(runSim);
     }
@@ -236,6 +268,31 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     covHost?.stop();
     if (!o.open) await transport.close();
   }
+}
+
+/** A stateful search on another thread, with every delivery and undo done again on an inline host
+ * whose inspection events give the coverage (each transition runs once: no run is replayed). */
+function mirrored(t: Transport, host: ActorHost): Transport {
+  return {
+    ...t,
+    start: async (specs) => {
+      host.start(specs);
+      return t.start(specs);
+    },
+    deliver: async (msg) => {
+      const d = await t.deliver(msg);
+      host.deliver(msg.to, msg.event, msg.from);
+      return d;
+    },
+    journal: async (on) => {
+      host.setJournal(on);
+      await t.journal!(on);
+    },
+    undo: async (receivers) => {
+      host.undo(receivers.length);
+      await t.undo!(receivers);
+    },
+  };
 }
 
 /** How many interleavings there are without any reduction: Knuth's estimator (the product of the

@@ -6,6 +6,7 @@ import { BadInput } from '../kernel/variants.ts';
 import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
 import { parseInput } from '../input.ts';
 import type { DfsStats } from '../scheduler/dfs.ts';
+import type { StatefulStats } from './stateful.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 
 export const RESULT_FORMAT = 1;
@@ -47,7 +48,7 @@ export interface ExploreResult {
   endStates: string[];
   violations: ViolationRecord[];
   coverage: CoverageData;
-  dfs?: DfsStats & { estimate?: number; reduction?: string };
+  dfs?: DfsStats & { estimate?: number; reduction?: string; states?: StatefulStats };
 }
 
 const sum = <K extends keyof DfsStats>(rs: DfsStats[], k: K) => rs.reduce((n, r) => n + (r[k] as number), 0);
@@ -58,6 +59,13 @@ function allShards(shards: string[]): boolean {
   if (ns.size !== 1) return false;
   const n = Number([...ns][0]);
   return new Set(shards).size === n;
+}
+
+/** Stateful searches of shares of one space: states and transitions add up (a state two jobs
+ * both reached counts twice); the schedules covered add up exactly, each share's being its own. */
+function mergeStates(parts: StatefulStats[]): StatefulStats {
+  const add = (k: keyof Omit<StatefulStats, 'exhausted'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
+  return { states: add('states'), transitions: add('transitions'), complete: add('complete'), revisits: add('revisits'), foreign: add('foreign'), paths: add('paths'), exhausted: parts.every((p) => p.exhausted) };
 }
 
 /** The same exploration's parts, added up. */
@@ -116,6 +124,7 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
             exhausted: dfsParts.length === parts.length && dfsParts.every((d) => d.exhausted) && allShards(parts.flatMap((p) => p.shards)),
             estimate: dfsParts.find((d) => d.estimate !== undefined)?.estimate,
             reduction: first.dfs?.reduction,
+            ...(dfsParts.every((d) => d.states) ? { states: mergeStates(dfsParts.map((d) => d.states!)) } : {}),
           },
         }
       : {}),

@@ -16,6 +16,8 @@ export interface Summary extends Head {
   /** dfs: the space (within the preemption bound) was searched to the end. */
   exhausted?: boolean;
   reduction?: { mode: string; sleepBlocked: number; asleep: number; unraced: number; overBound: number; unreducedEstimate?: number };
+  /** dfs, stateful: the state graph searched, and how many schedules run through it. */
+  states?: { states: number; transitions: number; complete: number; revisits: number; schedulesCovered: number | null };
 }
 
 export function summarize(r: ExploreResult): Summary {
@@ -37,6 +39,18 @@ export function summarize(r: ExploreResult): Summary {
             overBound: dfs.overBound,
             ...(dfs.estimate !== undefined ? { unreducedEstimate: dfs.estimate } : {}),
           },
+          ...(dfs.states
+            ? {
+                states: {
+                  states: dfs.states.states,
+                  transitions: dfs.states.transitions,
+                  complete: dfs.states.complete,
+                  revisits: dfs.states.revisits,
+                  // JSON has no Infinity: null is a cyclic state graph (unbounded schedules).
+                  schedulesCovered: Number.isFinite(dfs.states.paths) ? dfs.states.paths : null,
+                },
+              }
+            : {}),
         }
       : {}),
   };
@@ -67,7 +81,16 @@ export function summaryText(s: Summary): string {
   lines.push('coverage (visited/total):', `  ${pad('machine', 14)}${pad('states', 16)}transitions`);
   for (const [k, m] of Object.entries(s.coverage.machines)) lines.push(`  ${pad(k, 14)}${pad(ratio(m.states), 16)}${ratio(m.transitions)}`);
   lines.push(`  ${pad('all', 14)}${pad(ratio(s.coverage.states), 16)}${ratio(s.coverage.transitions)}`);
-  if (s.exhausted !== undefined && s.reduction) {
+  if (s.exhausted !== undefined && s.states) {
+    const g = s.states;
+    const covered = g.schedulesCovered === null ? 'unboundedly many (the state graph has a cycle)' : sci(g.schedulesCovered);
+    lines.push(
+      s.exhausted
+        ? `dfs: exhausted: every reachable state searched: ${g.states} states, ${g.transitions} transitions; every one of the ${covered} schedules passes through them`
+        : `dfs: NOT exhausted after ${g.states} states, ${g.transitions} transitions`,
+      `  reduction (states): ${g.complete} runs to an end state, ${g.revisits} cut at a state explored before`,
+    );
+  } else if (s.exhausted !== undefined && s.reduction) {
     const r = s.reduction;
     const within = s.preemptionBound !== undefined ? ` within ${s.preemptionBound} preemption(s)` : '';
     lines.push(

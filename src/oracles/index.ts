@@ -15,7 +15,7 @@ export interface Verdict {
   violations: Violation[];
 }
 
-export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean }, maxSteps: number): Verdict {
+export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, maxSteps: number): Verdict {
   const objects = objectTable(run.trace);
   const input = { ...run, objects, maxSteps };
   const violations = ALL_ORACLES.flatMap((o) => o(input)).sort((a, b) => a.step - b.step);

@@ -41,8 +41,8 @@ function defunctAt(trace: Parameters<Oracle>[0]['trace']): Map<string, number> {
   return at;
 }
 
-export const kmemleak: Oracle = ({ trace, objects, views, quiescent }) => {
-  if (!quiescent) return [];
+export const kmemleak: Oracle = ({ trace, objects, views, quiescent, cut }) => {
+  if (!quiescent || cut) return [];
   const dead = new Set(views.filter((v) => v.kind === 'process' && v.state === 'dead').map((v) => v.id));
   const leaked = objects.all().filter((r) => r.alive && dead.has(r.owner));
   if (!leaked.length) return [];

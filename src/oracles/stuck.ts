@@ -2,7 +2,8 @@
 // that never quiesces within its step budget.
 import type { Oracle } from './types.ts';
 
-export const stuck: Oracle = ({ trace, views, quiescent, maxSteps }) => {
+export const stuck: Oracle = ({ trace, views, quiescent, maxSteps, cut }) => {
+  if (cut) return [];
   if (!quiescent) {
     return [{ oracle: 'stuck', message: `INFO: task hung: no quiescence within ${maxSteps} deliveries`, step: trace.length }];
   }

@@ -21,6 +21,8 @@ export interface Judged {
   views: ActorView[];
   quiescent: boolean;
   maxSteps: number;
+  /** A stateful search's run cut at a state explored before: it has no end to judge. */
+  cut?: boolean;
 }
 
 export type Oracle = (run: Judged) => Violation[];

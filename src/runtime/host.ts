@@ -2,7 +2,8 @@
 // Both transports use it: inline hosts every actor in one host, each worker hosts one kind.
 // It turns what a machine emits into sends and effects, and diffs the receiver's objects
 // (`context.objs`) into alloc / free / count effects, so the machines never speak of the trace.
-import { createActor, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import { createHash } from 'node:crypto';
+import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import { COUNT_FIELDS, type Emitted, type Objs } from '../../machines/kernel.ts';
 import { machines } from '../../machines/index.ts';
 import type { ActorSpec, ActorView, Delivery, Effect, KEvent } from './types.ts';
@@ -42,30 +43,65 @@ export class ActorCrash extends Error {
   }
 }
 
+/** A hash of an actor's whole state: what a stateful search compares to know a state again. */
+const digestOf = (snap: AnyMachineSnapshot): string => createHash('sha1').update(JSON.stringify([snap.value, snap.context])).digest('base64');
+
 export class ActorHost {
   private readonly hosted = new Map<string, Hosted>();
+  /** Journaled: each delivery's receiver and its snapshot before it, newest last (for undo). */
+  private journal: { id: string; snap: AnyMachineSnapshot }[] | null = null;
 
   constructor(private readonly opts: HostOptions = {}) {}
+
+  /** Turn the journal on or off; it takes effect at the next start. */
+  setJournal(on: boolean): void {
+    this.journal = on ? [] : null;
+  }
 
   /** Create and start the actors; returns each one's start-up delivery (entry sends). */
   start(specs: ActorSpec[]): { from: string; delivery: Delivery }[] {
     // A host is reused schedule after schedule: a start replaces every actor of the last run.
     this.stop();
+    if (this.journal) this.journal = [];
     for (const spec of specs) {
       const machine: AnyStateMachine | undefined = machines[spec.kind];
       if (!machine) throw new Error(`unknown actor kind '${spec.kind}'`);
-      const out: Emitted[] = [];
-      const actor = createActor(machine, { id: spec.id, input: spec.input, inspect: this.opts.inspect });
-      actor.on('*', (e: Emitted) => out.push(e));
-      // An observer with an error handler keeps xstate from rethrowing a machine's exception
-      // asynchronously; run() reads the error from the snapshot and reports it.
-      actor.subscribe({ error: () => {} });
-      this.hosted.set(spec.id, { spec, actor, out });
+      this.hosted.set(spec.id, { spec, actor: null as never, out: [] });
+      this.spawn(this.hosted.get(spec.id)!, machine);
     }
     return specs.map((spec) => {
       const h = this.hosted.get(spec.id)!;
       return { from: spec.id, delivery: this.run(h, {}, () => h.actor.start(), 'xstate.init') };
     });
+  }
+
+  /** A fresh actor for `h`, from the machine's start or from a snapshot it had (undo). */
+  private spawn(h: Hosted, machine: AnyStateMachine, snapshot?: AnyMachineSnapshot): void {
+    const { spec, out } = h;
+    const actor = createActor(machine, { id: spec.id, input: spec.input, inspect: this.opts.inspect, ...(snapshot ? { snapshot: machine.getPersistedSnapshot(snapshot) } : {}) });
+    actor.on('*', (e: Emitted) => out.push(e));
+    // An observer with an error handler keeps xstate from rethrowing a machine's exception
+    // asynchronously; run() reads the error from the snapshot and reports it.
+    actor.subscribe({ error: () => {} });
+    h.actor = actor;
+  }
+
+  /** Take back the last `n` journaled deliveries: each receiver restarts from its snapshot
+   * before the earliest of them (snapshots are immutable, so the journal holds them as they were). */
+  undo(n: number): void {
+    const j = this.journal;
+    if (!j || n > j.length) throw new Error(`undo of ${n} deliveries, journal holds ${j?.length ?? 'none'}`);
+    const oldest = new Map<string, AnyMachineSnapshot>();
+    for (let i = 0; i < n; i++) {
+      const e = j.pop()!;
+      oldest.set(e.id, e.snap);
+    }
+    for (const [id, snap] of oldest) {
+      const h = this.hosted.get(id)!;
+      h.actor.stop();
+      this.spawn(h, machines[h.spec.kind]!, snap);
+      h.actor.start();
+    }
   }
 
   has(id: string): boolean {
@@ -83,6 +119,7 @@ export class ActorHost {
     const self = before[to];
     if (self && !self.alive) pre.push({ op: 'access', obj: to, how: event.type });
     const ev = event.from === undefined ? { ...event, from } : event;
+    this.journal?.push({ id: to, snap: h.actor.getSnapshot() });
     return this.run(h, before, () => h.actor.send(ev), event.type, pre);
   }
 
@@ -116,7 +153,9 @@ export class ActorHost {
     }
     const after = snap.context?.objs as Objs | undefined;
     if (after) diffObjs(before, after, effects);
-    return { state: stateString(snap.value), waiting: snap.hasTag('waiting'), sends, effects };
+    const d: Delivery = { state: stateString(snap.value), waiting: snap.hasTag('waiting'), sends, effects };
+    if (this.journal) d.digest = digestOf(snap);
+    return d;
   }
 }
 

@@ -11,5 +11,7 @@ export function inlineTransport(opts: { inspect?: (e: InspectionEvent) => void }
     deliver: (msg) => host.deliver(msg.to, msg.event, msg.from),
     views: async () => host.views(),
     close: async () => host.stop(),
+    journal: async (on) => host.setJournal(on),
+    undo: (receivers) => host.undo(receivers.length),
   };
 }

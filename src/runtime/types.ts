@@ -45,6 +45,8 @@ export interface Delivery {
   waiting: boolean;
   sends: { to: ActorId; event: KEvent }[];
   effects: Effect[];
+  /** Journaled hosts only: a hash of the receiver's whole state (value and context) after. */
+  digest?: string;
 }
 
 /** One step of a trace: one delivery. */
@@ -85,4 +87,10 @@ export interface Transport {
   deliver(msg: Message): Delivery | Promise<Delivery>;
   views(): Promise<ActorView[]>;
   close(): Promise<void>;
+  /** Stateful search (src/explore/stateful.ts): from the next start on, keep an undo entry per
+   * delivery and report each receiver's `digest`. */
+  journal?(on: boolean): Promise<void>;
+  /** Take back the last deliveries (their receivers, newest first): each receiver returns to its
+   * state before them. */
+  undo?(receivers: ActorId[]): Promise<void> | void;
 }

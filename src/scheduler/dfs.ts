@@ -20,8 +20,10 @@ import { Pruned } from './exploring.ts';
 import { MessageKeys } from './keys.ts';
 import { isPreemption } from './preemption.ts';
 
-export type Reduction = 'dpor' | 'sleep' | 'none';
-export const REDUCTIONS: Reduction[] = ['dpor', 'sleep', 'none'];
+/** `states`: the stateful search of src/explore/stateful.ts (a driver, not a Strategy); the rest
+ * are this stateless search's. */
+export type Reduction = 'states' | 'dpor' | 'sleep' | 'none';
+export const REDUCTIONS: Reduction[] = ['states', 'dpor', 'sleep', 'none'];
 
 export interface DfsOptions {
   /** Default `dpor`; with a preemption bound only `sleep` and `none` are sound (see below). */
@@ -121,6 +123,7 @@ export interface DfsStrategy extends ExploringStrategy {
 export function dfs(o: DfsOptions = {}): DfsStrategy {
   const bound = o.preemptionBound;
   const reduction: Reduction = o.reduction ?? (bound === undefined ? 'dpor' : 'sleep');
+  if (reduction === 'states') throw new Error('dfs: the stateful search (reduction states) is run by src/explore/stateful.ts');
   if (bound !== undefined && reduction === 'dpor') {
     // A race reversed by DPOR may need more preemptions than the bound allows, and the schedule
     // that stood for it is then never run (Coons, Musuvathi, McKinley, OOPSLA 2013).

@@ -28,7 +28,16 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
   it('dfs says when the space is exhausted: exit 0 with no violation', () => {
     const r = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--json']);
     expect(r.code).toBe(0);
-    expect(json(r.stdout)).toMatchObject({ exhausted: true, violations: [], reduction: { mode: 'dpor' } });
+    // The stateful search by default: 200 states, and every one of the 9,880 interleavings
+    // (counted by the stateless search without reduction) passes through them.
+    expect(json(r.stdout)).toMatchObject({ exhausted: true, violations: [], states: { states: 200, transitions: 310, schedulesCovered: 9880 } });
+    const dpor = svmsim(['explore', '--strategy', 'dfs', '--reduction', 'dpor', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--json']);
+    expect(json(dpor.stdout)).toMatchObject({ exhausted: true, violations: [], reduction: { mode: 'dpor' } });
+  });
+
+  it('dfs prints the state graph it searched', () => {
+    const r = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive']);
+    expect(r.stdout).toMatch(/dfs: exhausted: every reachable state searched: 200 states, 310 transitions; every one of the 9880 schedules passes through them/);
   });
 
   it.each([
@@ -37,6 +46,8 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
     [['--strategy', 'bfs'], /^svmsim: unknown strategy 'bfs' \(valid: random, pct, dfs\)\n$/],
     [['--preemption-bound', '1'], /^svmsim: --preemption-bound and --reduction apply to --strategy dfs\n$/],
     [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'dpor'], /^svmsim: --reduction dpor cannot be combined with --preemption-bound/],
+    [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'states'], /^svmsim: --reduction states cannot be combined with --preemption-bound/],
+    [['--strategy', 'dfs', '--reduction', 'bfs'], /^svmsim: unknown reduction 'bfs' \(valid: states, dpor, sleep, none\)\n$/],
     [['--time', '0'], /^svmsim: --time must be a number of seconds > 0, got '0'\n$/],
   ])('bad input %j: one line, exit 2', (args, message) => {
     const r = svmsim(['explore', ...args]);

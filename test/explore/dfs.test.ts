@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dfs, type Reduction } from '../../src/scheduler/dfs.ts';
-import { exhaust, send, syntheticWorld, type SynthActor } from './synthetic.ts';
+import { exhaust, send, syntheticWorld } from './synthetic.ts';
+import { arbWorld } from './worlds.ts';
 
 /** `src` sends one message to each of n actors: n! orders, all equivalent. */
 const independent = (n: number) =>
@@ -87,22 +88,6 @@ describe('dfs: exact schedule counts', () => {
     expect(() => dfs({ reduction: 'dpor', preemptionBound: 1 })).toThrow(/unsound/);
   });
 });
-
-/** A random world: actors a0..a3; each start and each n-th receipt sends a given list. */
-const arbWorld = fc
-  .record({
-    start: fc.array(fc.tuple(fc.nat(3), fc.nat(3)), { minLength: 1, maxLength: 3 }),
-    react: fc.array(fc.tuple(fc.nat(3), fc.nat(2), fc.nat(3)), { maxLength: 3 }),
-  })
-  .map(({ start, react }) => {
-    const actors: Record<string, SynthActor> = {};
-    for (let i = 0; i < 4; i++) actors[`a${i}`] = {};
-    for (const [from, to] of start) (actors[`a${from}`]!.start ??= { sends: [] }).sends!.push(send(`a${to}`, `s${from}`));
-    const table = new Map<string, string[]>();
-    for (const [at, nth, to] of react) table.set(`a${at}:${nth}`, [...(table.get(`a${at}:${nth}`) ?? []), `a${to}`]);
-    for (let i = 0; i < 4; i++) actors[`a${i}`]!.on = (_e, n) => ({ sends: (table.get(`a${i}:${n}`) ?? []).map((to) => send(to, `r${i}.${n}`)) });
-    return actors;
-  });
 
 /** A Mazurkiewicz class here: what each receiver got, in order (deliveries to one receiver are
  * the only dependent ones). */

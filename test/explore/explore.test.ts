@@ -88,9 +88,20 @@ describe('explore', () => {
   });
 
   it('dfs on the model: replays its own prefixes deterministically and reports the reduction', async () => {
-    const r = await explore(base('fixed', { strategy: 'dfs', scenario: loadScenario('munmap-close-alive') }));
+    const r = await explore(base('fixed', { strategy: 'dfs', reduction: 'dpor', scenario: loadScenario('munmap-close-alive') }));
     expect(r.dfs).toMatchObject({ exhausted: true, reduction: 'dpor' });
     expect(r.schedules).toBeGreaterThan(1);
     expect(r.dfs!.estimate!).toBeGreaterThan(r.schedules);
   });
+
+  it('stateful dfs on the model: the same coverage and end states as dpor, on either transport', async () => {
+    const scenario = loadScenario('munmap-close-alive');
+    const dpor = await explore(base('fixed', { strategy: 'dfs', reduction: 'dpor', scenario }));
+    for (const transport of ['inline', 'workers'] as const) {
+      const r = await explore(base('fixed', { strategy: 'dfs', scenario, transport }));
+      expect(r.dfs).toMatchObject({ exhausted: true, reduction: 'states', states: { states: 200, transitions: 310, paths: 9880 } });
+      expect(r.endStates).toEqual(dpor.endStates);
+      expect(r.coverage).toEqual(dpor.coverage);
+    }
+  }, 60_000);
 });

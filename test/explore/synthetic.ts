@@ -16,21 +16,29 @@ export interface SynthActor {
 }
 
 export function syntheticWorld(actors: Record<string, SynthActor>): { specs: ActorSpec[]; transport: Transport } {
+  // An actor's state is how many messages it has received; the journal is implicit in that.
   const received = new Map<string, number>();
-  const delivery = (o: Out = {}): Delivery => ({ state: 'x', waiting: false, sends: o.sends ?? [], effects: o.effects ?? [] });
+  let journaled = false;
+  const delivery = (o: Out = {}, id?: string): Delivery => ({ state: 'x', waiting: false, sends: o.sends ?? [], effects: o.effects ?? [], ...(journaled && id ? { digest: String(received.get(id) ?? 0) } : {}) });
   const transport: Transport = {
     name: 'synthetic',
     start: async (specs) => {
       received.clear();
-      return specs.map((s) => ({ from: s.id, delivery: delivery(actors[s.id]!.start) }));
+      return specs.map((s) => ({ from: s.id, delivery: delivery(actors[s.id]!.start, s.id) }));
     },
     deliver: async (m) => {
       const n = received.get(m.to) ?? 0;
       received.set(m.to, n + 1);
-      return delivery(actors[m.to]!.on?.(m.event, n));
+      return delivery(actors[m.to]!.on?.(m.event, n), m.to);
     },
-    views: async () => Object.keys(actors).map((id) => ({ id, kind: 'synthetic', state: 'x', waiting: false })),
+    views: async () => Object.keys(actors).map((id) => ({ id, kind: 'synthetic', state: String(received.get(id) ?? 0), waiting: false })),
     close: async () => {},
+    journal: async (on) => {
+      journaled = on;
+    },
+    undo: (receivers) => {
+      for (const id of receivers) received.set(id, received.get(id)! - 1);
+    },
   };
   return { specs: Object.keys(actors).map((id) => ({ id, kind: 'synthetic', input: {} })), transport };
 }

@@ -47,7 +47,7 @@ export function register(program: Command): void {
     .option('--time <seconds>', 'run for this long instead')
     .option('--depth <d>', 'pct: bug depth (d-1 priority change points)', String(DEFAULT_DEPTH))
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
-    .option('--reduction <mode>', `dfs: partial-order reduction: ${REDUCTIONS.join(', ')} (default dpor; sleep with a bound)`)
+    .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
     .option('--jobs <j>', 'parallel jobs (a worker pool; each has its own transport)', '1')
     .option('--shard <k/n>', 'this machine explores share k of n (merge the results with `svmsim merge`)', '1/1')
     .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here')
@@ -66,7 +66,7 @@ export function register(program: Command): void {
       const preemptionBound = o.preemptionBound === undefined ? undefined : intOption('--preemption-bound', o.preemptionBound);
       const reduction = o.reduction === undefined ? undefined : oneOf<Reduction>('reduction', o.reduction, REDUCTIONS);
       if (strategy !== 'dfs' && (preemptionBound !== undefined || reduction !== undefined)) throw new BadInput('--preemption-bound and --reduction apply to --strategy dfs');
-      if (preemptionBound !== undefined && reduction === 'dpor') throw new BadInput('--reduction dpor cannot be combined with --preemption-bound (use sleep or none)');
+      if (preemptionBound !== undefined && (reduction === 'dpor' || reduction === 'states')) throw new BadInput(`--reduction ${reduction} cannot be combined with --preemption-bound (use sleep or none)`);
       const jobs = intOption('--jobs', o.jobs, 1);
       const shard = parseShard(o.shard);
       const depth = intOption('--depth', o.depth, 1);

@@ -18,5 +18,7 @@ export async function workersTransport(opts: PoolOptions = {}): Promise<WorkersT
     deliver: (msg) => pool.deliver(msg),
     views: () => pool.views(),
     close: () => pool.close(),
+    journal: (on) => pool.journal(on),
+    undo: (receivers) => pool.undo(receivers),
   };
 }

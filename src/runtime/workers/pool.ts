@@ -119,6 +119,22 @@ export class WorkerPool {
     return this.call(w, msg.to, msg.event.type, () => deliver(msg.to, msg.event, msg.from));
   }
 
+  /** Stateful search: every worker journals its deliveries from the next start. */
+  async journal(on: boolean): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => this.call(w, w.name, 'journal', async (api) => ({ ok: await api.journal(on) }))));
+  }
+
+  /** Take back deliveries (their receivers, newest first): each worker undoes its own share. */
+  async undo(receivers: string[]): Promise<void> {
+    const n = new Map<Kind, number>();
+    for (const id of receivers) {
+      const w = this.route.get(id);
+      if (!w) throw new Error(`no actor '${id}' in this world`);
+      n.set(w, (n.get(w) ?? 0) + 1);
+    }
+    await Promise.all([...n].map(([w, k]) => this.call(w, w.name, 'undo', (api) => api.undo(k))));
+  }
+
   /** Every actor's state, in spec order (as the inline host gives them). */
   async views(): Promise<ActorView[]> {
     const all = await Promise.all([...this.workers.values()].map((w) => this.call(w, w.name, 'views', async (api) => ({ ok: await api.views() }))));

@@ -73,6 +73,9 @@ export interface KindWorkerApi {
   start(specs: ActorSpec[]): Reply<{ from: string; delivery: Delivery }[]>;
   deliver(to: string, event: KEvent, from: string): Reply<Delivery>;
   views(): ActorView[];
+  /** Stateful search: journal deliveries (from the next start), and take back the last n. */
+  journal(on: boolean): void;
+  undo(n: number): Reply<void>;
   /** Free-running: a port to each other worker (by kind) and one to the observer. */
   connect(peers: Record<string, MessagePort>, observer: MessagePort): void;
   /** Free-running: create the actors; their start sends wait for go(). */

@@ -1,0 +1,108 @@
+// The stateful dfs (src/explore/stateful.ts) on tiny synthetic worlds, where states, transitions and
+// schedules can be counted by hand, and against the stateless search without reduction: it must
+// reach the same end states, judge the same violations, and stand for exactly as many schedules.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { statefulSearch, type Leaf, type StatefulOptions } from '../../src/explore/stateful.ts';
+import { judge } from '../../src/oracles/index.ts';
+import { dfs } from '../../src/scheduler/dfs.ts';
+import { exhaust, send, syntheticWorld, type SynthActor } from './synthetic.ts';
+import { arbWorld } from './worlds.ts';
+
+const search = async (actors: Record<string, SynthActor>, o: Partial<StatefulOptions> = {}) => {
+  const w = syntheticWorld(actors);
+  const leaves: Leaf[] = [];
+  const stats = await statefulSearch({ specs: w.specs, transport: w.transport, maxSteps: 100, reorder: false, onLeaf: (l) => void leaves.push(l), ...o });
+  return { stats, leaves };
+};
+const ends = (leaves: Leaf[]) => new Set(leaves.filter((l) => !l.cut).map((l) => JSON.stringify(l.views)));
+const oracles = (leaves: Leaf[]) => new Set(leaves.flatMap((l) => judge({ trace: l.trace, views: l.views ?? [], quiescent: l.quiescent, cut: l.cut }, 100).violations.map((v) => v.oracle)));
+
+/** `src` sends one message to each of n actors: any subset may have arrived. */
+const independent = (n: number) => ({ src: { start: { sends: Array.from({ length: n }, (_, i) => send(`a${i}`, 'm')) } }, ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`a${i}`, {}])) });
+
+describe('stateful dfs: exact counts', () => {
+  it.each([2, 3, 4])('%i independent deliveries: 2^n states, n·2^(n-1) transitions, n! schedules', async (n) => {
+    const { stats, leaves } = await search(independent(n));
+    const fact = [1, 1, 2, 6, 24][n]!;
+    expect(stats).toMatchObject({ states: 2 ** n, transitions: n * 2 ** (n - 1), paths: fact, complete: 1, exhausted: true });
+    // Every transition but those of the spanning tree ends a run at a state seen before.
+    expect(stats.revisits).toBe(stats.transitions - (stats.states - 1));
+    expect(leaves.filter((l) => !l.cut)).toHaveLength(1);
+  });
+
+  it('a run cut at a known state is judged for its steps, not for its end', async () => {
+    // a0 and a1 both receive; the second order reaches the end state again: it is cut, and a cut
+    // run at quiescence with an actor's object alive must not be called a leak or stuck.
+    const { leaves } = await search(independent(2));
+    const cut = leaves.filter((l) => l.cut);
+    expect(cut.length).toBe(1);
+    expect(cut[0]!.quiescent).toBe(true);
+    expect(judge({ trace: cut[0]!.trace, views: [], quiescent: true, cut: true }, 100).violations).toEqual([]);
+  });
+
+  it('finds the order in which a page is used after it is freed', async () => {
+    const actors = (shared: boolean) => ({
+      src: { start: { sends: [send('x', 'free'), send('y', 'use')] } },
+      x: { on: () => ({ effects: [{ op: 'free' as const, obj: 'page#1', kind: 'page' as const }] }) },
+      y: { on: () => ({ effects: [{ op: 'access' as const, obj: shared ? 'page#1' : 'page#2', how: 'dma-write' }] }) },
+    });
+    expect(oracles((await search(actors(true))).leaves)).toEqual(new Set(['dma-freed']));
+    expect(oracles((await search(actors(false))).leaves)).toEqual(new Set());
+  });
+
+  it('a step budget ends a run where it is (stuck: no quiescence)', async () => {
+    const ping: Record<string, SynthActor> = { a: { start: { sends: [send('b', 'x')] }, on: () => ({ sends: [send('b', 'x')] }) }, b: { on: () => ({ sends: [send('a', 'y')] }) } };
+    const { stats, leaves } = await search(ping, { maxSteps: 5 });
+    expect(stats.exhausted).toBe(true);
+    expect(leaves.filter((l) => !l.cut).map((l) => [l.steps, l.quiescent])).toEqual([[5, false]]);
+  });
+
+  it('refuses a transport that cannot undo', async () => {
+    const w = syntheticWorld(independent(1));
+    const { journal: _j, undo: _u, ...plain } = w.transport;
+    await expect(statefulSearch({ specs: w.specs, transport: plain, maxSteps: 10, reorder: false, onLeaf: () => {} })).rejects.toThrow(/cannot take deliveries back/);
+  });
+});
+
+describe('stateful dfs against the unreduced stateless search', () => {
+  it('on random small worlds: the same end states and exactly as many schedules', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbWorld, fc.boolean(), async (actors, reorder) => {
+        const w = syntheticWorld(actors);
+        const full = await exhaust(w, dfs({ reduction: 'none', reorder }), { limit: 5000, reorder });
+        const { stats, leaves } = await search(actors, { reorder });
+        expect(stats.exhausted).toBe(true);
+        expect(stats.paths).toBe(full.length);
+        const fullEnds = new Set<string>();
+        for (const order of full) {
+          // The synthetic actor's state is how many messages it received.
+          const got = new Map<string, number>();
+          for (const d of order.split(' ').filter(Boolean)) got.set(d.split(':')[0]!, (got.get(d.split(':')[0]!) ?? 0) + 1);
+          fullEnds.add(JSON.stringify(Object.keys(actors).map((id) => ({ id, kind: 'synthetic', state: String(got.get(id) ?? 0), waiting: false }))));
+        }
+        expect(ends(leaves)).toEqual(fullEnds);
+      }),
+      { numRuns: 40, seed: 42 },
+    );
+  });
+
+  it('shared out among jobs: together they reach every end state and count every schedule once', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbWorld, fc.integer({ min: 0, max: 3 }), async (actors, level) => {
+        const one = await search(actors);
+        const shared = new Set<string>();
+        let paths = 0;
+        for (let owner = 0; owner < 3; owner++) {
+          const part = await search(actors, { split: { owner, owners: 3, level } });
+          expect(part.stats.exhausted).toBe(true);
+          paths += part.stats.paths;
+          for (const e of ends(part.leaves)) shared.add(e);
+        }
+        expect(shared).toEqual(ends(one.leaves));
+        expect(paths).toBe(one.stats.paths);
+      }),
+      { numRuns: 30, seed: 7 },
+    );
+  });
+});
