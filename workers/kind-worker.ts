@@ -51,6 +51,8 @@ const api: KindWorkerApi = {
       return host.deliver(to, event, from);
     }),
   views: () => host.views(),
+  journal: (on) => host.setJournal(on),
+  undo: (n) => reply(() => host.undo(n)),
   connect: (peers, observer) => free.connect(peers, observer),
   load: (run) => reply(() => free.load(run)),
   go: (epoch) => free.go(epoch),

@@ -1,12 +1,19 @@
 // Deliveries per second on each transport, each beside its floor measured in this same run:
-//   controlled workers  vs a bare comlink round trip between two workers (issue target: ≤ 2×)
-//   free-running        vs the same round trip (a free delivery is one comlink call plus a report)
+//   controlled workers  vs a bare comlink round trip between the main thread and one worker,
+//                       carrying a delivery's arguments and reply (issue target: ≤ 2×)
+//   free-running        vs a bare comlink round trip between two workers (a free delivery is one
+//                       comlink call between workers plus a report)
 //   inline              vs a bare xstate actor.send of a two-state machine (issue target: ≤ 3×),
 //                       and vs the model's own floor: the same run's deliveries replayed straight
 //                       into bare actors of the same machines (no scheduler, no trace, no oracles),
 //                       which splits an inline delivery into the machines' work and the runtime's
-// A delivery here is a whole simulate(): world, scheduler, transport and oracles. Each figure is
-// the median of three 0.8 s rounds taken in turn with its floor, after a warm-up.
+// A delivery here is a whole simulate(): world, scheduler, transport and oracles. Each inline
+// figure is the median of three 0.8 s rounds taken in turn with its floor, after a warm-up. The
+// workers figures swing with the OS's thread wake-ups on a loaded machine, so they are measured
+// in 16 pairs of short rounds (about 250 ms each, subject and floor, which goes first alternating):
+// their ratio is the median of the 16 per-pair ratios, with the interquartile range beside it.
+// The kind workers are warmed up for 3 s first: each sees one delivery in eight, so V8 takes
+// eight times as long as inline to optimise the machines there.
 import * as Comlink from 'comlink';
 import { MessageChannel } from 'node:worker_threads';
 import { createActor, setup } from 'xstate';
@@ -89,24 +96,73 @@ async function modelReplay(): Promise<() => number> {
   };
 }
 
-/** The floor of two threads: worker A awaits worker B's echo over a MessageChannel, with a
- * payload the size of a message, 500 round trips a batch. */
-async function comlinkRoundTrip() {
+const PAIRS = 16;
+const PAIR_MS = 250;
+const WARM_MS = 3000;
+
+/** 16 pairs of short rounds of `subject` and `floor`, the order flipping each pair, after a
+ * warm-up: the median rates, and the median and interquartile range of the per-pair ratios
+ * floor/subject (a slow spell of the machine slows both rounds of its pair alike). */
+async function paired(subject: () => Promise<number> | number, floor: () => Promise<number> | number, warmMs = PAIR_MS) {
+  await rate(subject, warmMs);
+  await rate(floor, PAIR_MS);
+  const s: number[] = [];
+  const f: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    if (i % 2) f.push(await rate(floor, PAIR_MS));
+    s.push(await rate(subject, PAIR_MS));
+    if (!(i % 2)) f.push(await rate(floor, PAIR_MS));
+    ratios.push(f[i]! / s[i]!);
+  }
+  const sorted = [...ratios].sort((x, y) => x - y);
+  const q = (p: number) => +sorted[Math.round(p * (sorted.length - 1))]!.toFixed(2);
+  return { perS: Math.round(median(s)), floorPerS: Math.round(median(f)), ratio: +median(ratios).toFixed(2), ratioIqr: [q(0.25), q(0.75)] };
+}
+
+/** A typical controlled delivery (step 41 of the fifo run): what deliver() is given, and the reply. */
+const TYPICAL = {
+  args: ['mm#1', { type: 'handle_mm_fault', ctx: 'prq', vma: 'vma#1', addr: 16, write: true, forMm: 'mm#1' }, 'prq'] as const,
+  reply: {
+    ok: {
+      state: 'lifecycle.live|op.idle',
+      waiting: false,
+      sends: [{ to: 'prq', event: { type: 'ret.handle_mm_fault', ret: 0 } }],
+      effects: [
+        { op: 'access', obj: 'vma#1', how: 'handle_mm_fault' },
+        { op: 'alloc', obj: 'pt#1.1', kind: 'pt', owner: 'process#1', init: {} },
+      ],
+    },
+  },
+};
+
+/** The floors, 100 round trips a batch. Main ↔ worker: the main thread awaits one worker's
+ * answer() with a typical delivery's arguments and reply, the hop of a controlled delivery
+ * (main → the receiver's worker → main) without the delivery's work. Worker ↔ worker: worker A
+ * awaits worker B's echo of a message over a MessageChannel, the hop of a free-running delivery. */
+async function comlinkRoundTrips() {
   const [a, b] = ['echo-a', 'echo-b'].map((n) => spawnWorker<EchoApi>(n, { module: './echo-worker.ts' })) as [Spawned<EchoApi>, Spawned<EchoApi>];
   await Promise.all([a.ready, b.ready]);
   const { port1, port2 } = new MessageChannel();
   await b.api.serve(Comlink.transfer(port2, [port2]));
   await a.api.connect(Comlink.transfer(port1, [port1]));
-  const payload = { seq: 41, cause: 40, from: 'process#1', to: 'mm#1', event: { type: 'mmput', ctx: 'process#1' } };
-  const step = async () => {
-    await a.api.ping(500, payload);
-    return 500;
+  await a.api.answerWith(TYPICAL.reply);
+  const answer = a.api.answer;
+  const message = { seq: 41, cause: 40, from: 'process#1', to: 'mm#1', event: { type: 'mmput', ctx: 'process#1' } };
+  const mainToWorker = async () => {
+    for (let i = 0; i < 100; i++) await answer(...TYPICAL.args);
+    return 100;
   };
-  return { step, close: () => Promise.all([a.close(), b.close()]) };
+  const workerToWorker = async () => {
+    await a.api.ping(100, message);
+    return 100;
+  };
+  return { mainToWorker, workerToWorker, close: () => Promise.all([a.close(), b.close()]) };
 }
 
 /** A trivial call (views) to each kind worker in turn, 80 a batch: the main thread's hop
- * pattern in a controlled run, with next to no work at the other end. */
+ * pattern in a controlled run (each thread woken for one call in eight), with next to no work at
+ * the other end. */
 const hops = (pool: WorkerPool) => {
   const views = [...pool.workers.values()].map((w) => w.api.views);
   return async () => {
@@ -121,12 +177,12 @@ export const section: BenchSection = {
     const inline = inlineTransport();
     const [inlinePerS, sendPerS] = await sideBySide(simulated(inline), actorSend());
     const [inlineAgainPerS, modelPerS] = await sideBySide(simulated(inline), await modelReplay());
-    const rt = await comlinkRoundTrip();
+    const rt = await comlinkRoundTrips();
     const workers = await workersTransport();
     try {
-      const [controlledPerS, roundTripPerS] = await sideBySide(simulated(workers), rt.step);
-      const [freePerS] = await sideBySide(freeRunning(workers.pool), rt.step);
-      const [hopPerS] = await sideBySide(hops(workers.pool), rt.step);
+      const controlled = await paired(simulated(workers), rt.mainToWorker, WARM_MS);
+      const perKind = await paired(hops(workers.pool), rt.mainToWorker);
+      const free = await paired(freeRunning(workers.pool), rt.workerToWorker);
       const r = (x: number) => Math.round(x);
       return {
         scenario: `${scenario.name} on ${variant.name}, fifo`,
@@ -138,11 +194,11 @@ export const section: BenchSection = {
           runtimeOverhead: +(modelPerS / inlineAgainPerS).toFixed(2),
           modelVsTwoStateSend: +(sendPerS / modelPerS).toFixed(2),
         },
-        controlled: { deliveriesPerS: r(controlledPerS), comlinkRoundTripPerS: r(roundTripPerS), ratio: +(roundTripPerS / controlledPerS).toFixed(2), target: 2 },
+        controlled: { deliveriesPerS: controlled.perS, mainWorkerRoundTripPerS: controlled.floorPerS, ratio: controlled.ratio, ratioIqr: controlled.ratioIqr, target: 2 },
         // Where a controlled delivery's time goes: a trivial call to each kind worker in turn
         // (the thread hops of a run, without the machines' work).
-        hops: { callsPerS: r(hopPerS), ratioToRoundTrip: +(roundTripPerS / hopPerS).toFixed(2) },
-        free: { deliveriesPerS: r(freePerS), comlinkRoundTripPerS: r(roundTripPerS), ratio: +(roundTripPerS / freePerS).toFixed(2) },
+        perKindCall: { callsPerS: perKind.perS, mainWorkerRoundTripPerS: perKind.floorPerS, ratio: perKind.ratio, ratioIqr: perKind.ratioIqr },
+        free: { deliveriesPerS: free.perS, workerWorkerRoundTripPerS: free.floorPerS, ratio: free.ratio, ratioIqr: free.ratioIqr },
       };
     } finally {
       await workers.close();

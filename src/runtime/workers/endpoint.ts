@@ -31,19 +31,17 @@ export interface GuardedEndpoint extends Endpoint {
 
 export function guardedEndpoint(nep: NodeEndpoint): GuardedEndpoint {
   const inner = nodeEndpoint(nep);
-  const listeners = new Set<Listener>();
+  /** comlink's listeners, each with the wrapper that first settles the answer's call. */
+  const listeners = new Map<Listener, (ev: Event) => void>();
   const inFlight = new Map<string, number>();
   let failure: Error | undefined;
+  const call = (l: Listener, ev: Event) => (typeof l === 'function' ? l(ev) : l.handleEvent(ev));
 
   // comlink's own wire format for a thrown value: its `throw` handler rethrows `value` as is.
   const answer = (id: string, err: Error) => {
     const data = { id, type: 'HANDLER', name: 'throw', value: { isError: false, value: err } };
-    for (const l of listeners) typeof l === 'function' ? l({ data } as MessageEvent) : l.handleEvent({ data } as MessageEvent);
+    for (const l of listeners.keys()) call(l, { data } as MessageEvent);
   };
-  const settled = (data: Msg) => {
-    if (data?.id) inFlight.delete(data.id);
-  };
-  nep.on('message', settled);
 
   return {
     inFlight,
@@ -59,19 +57,26 @@ export function guardedEndpoint(nep: NodeEndpoint): GuardedEndpoint {
       if (msg?.id) inFlight.set(msg.id, performance.now());
       inner.postMessage(msg, transfer);
     },
+    // An answer settles its call in the listener comlink added, not in one of our own: a second
+    // 'message' listener would cost every message an EventEmitter dispatch to two listeners.
     addEventListener(type: string, l: Listener) {
-      listeners.add(l);
-      inner.addEventListener(type, l);
+      const settle = (ev: Event) => {
+        const id = ((ev as MessageEvent).data as Msg)?.id;
+        if (id) inFlight.delete(id);
+        call(l, ev);
+      };
+      listeners.set(l, settle);
+      inner.addEventListener(type, settle);
     },
     removeEventListener(type: string, l: Listener) {
+      const settle = listeners.get(l);
       listeners.delete(l);
-      inner.removeEventListener(type, l);
+      if (settle) inner.removeEventListener(type, settle);
     },
     start: inner.start,
     fail(err: Error) {
       if (failure) return;
       failure = err;
-      nep.off('message', settled);
       const ids = [...inFlight.keys()];
       inFlight.clear();
       for (const id of ids) answer(id, err);

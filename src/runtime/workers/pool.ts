@@ -49,7 +49,11 @@ export class WorkerPool {
   private order = new Map<string, number>();
   /** The first worker that died or went silent, with the last delivery it was given. */
   private failure: { error: Error; actor: string; event: string } | undefined;
-  private last = new Map<string, { actor: string; event: string }>();
+  /** The last message each worker was given (by kind). */
+  private last = new Map<string, Message>();
+  /** Controlled mode: every actor's state as its last start or delivery left it, so views() at
+   * the end of a run needs no call. Any other call may change the actors: it forgets them. */
+  private known: Map<string, ActorView> | undefined;
   private closed: Promise<void> | undefined;
   /** The main thread's ends of the observer channels, each with the promise of its 'close'. */
   private observerPorts: { port: MessagePort; closed: Promise<unknown> }[] = [];
@@ -73,7 +77,8 @@ export class WorkerPool {
     for (const kind of opts.kinds ?? KINDS) {
       const data: KindWorkerData = { module: './kind-worker.ts', kind, inspect: !!opts.inspect, fault: opts.fault };
       const onGone = (error: WorkerGone) => {
-        this.failure ??= { error, ...(this.last.get(kind) ?? { actor: kind, event: '?' }) };
+        const m = this.last.get(kind);
+        this.failure ??= { error, actor: m?.to ?? kind, event: m?.event.type ?? '?' };
         this.observer?.fail(error);
       };
       this.workers.set(kind, spawnWorker<KindWorkerApi>(kind, data, { watchdogMs: opts.watchdogMs, onGone }));
@@ -103,20 +108,33 @@ export class WorkerPool {
 
   /** Controlled mode: create every actor (each worker replaces its last run's actors). */
   async start(specs: ActorSpec[]): Promise<{ from: string; delivery: Delivery }[]> {
+    this.known = undefined;
     const byKind = this.setWorld(specs);
     const started = await Promise.all(
       [...byKind].map(([kind, mine]) => this.call(this.workers.get(kind)!, mine[0]?.id ?? kind, 'xstate.init', (api) => api.start(mine))),
     );
-    return started.flat().sort((a, b) => this.order.get(a.from)! - this.order.get(b.from)!);
+    const all = started.flat().sort((a, b) => this.order.get(a.from)! - this.order.get(b.from)!);
+    this.known = new Map(specs.map((s) => [s.id, { id: s.id, kind: s.kind, state: '', waiting: false }]));
+    for (const { from, delivery } of all) this.saw(from, delivery);
+    return all;
   }
 
-  /** Controlled mode: one delivery, on the thread that hosts the receiver. */
+  /** Controlled mode: one delivery, on the thread that hosts the receiver. The hot path of a
+   * run: one comlink call and one promise, nothing else awaited. */
   deliver(msg: Message): Promise<Delivery> {
     const w = this.route.get(msg.to);
     if (!w) return Promise.reject(new Error(`no actor '${msg.to}' in this world`));
-    this.last.set(w.name, { actor: msg.to, event: msg.event.type });
-    const deliver = this.delivers.get(w) ?? this.delivers.set(w, w.api.deliver).get(w)!;
-    return this.call(w, msg.to, msg.event.type, () => deliver(msg.to, msg.event, msg.from));
+    if (this.failure && !this.closed) return Promise.reject(this.gone(this.failure.error, this.failure.actor, this.failure.event));
+    this.last.set(w.name, msg);
+    let deliver = this.delivers.get(w);
+    if (!deliver) this.delivers.set(w, (deliver = w.api.deliver));
+    return deliver(msg.to, msg.event, msg.from).then(
+      (r) => this.saw(msg.to, this.answer(w, r)),
+      (e: Error) => {
+        this.known = undefined;
+        throw this.closed ? e : this.gone(e, msg.to, msg.event.type);
+      },
+    );
   }
 
   /** Stateful search: every worker journals its deliveries from the next start. */
@@ -135,24 +153,44 @@ export class WorkerPool {
     await Promise.all([...n].map(([w, k]) => this.call(w, w.name, 'undo', (api) => api.undo(k))));
   }
 
-  /** Every actor's state, in spec order (as the inline host gives them). */
+  /** Every actor's state, in spec order (as the inline host gives them): in controlled mode as
+   * the run's deliveries left them, otherwise asked of every worker. */
   async views(): Promise<ActorView[]> {
+    if (this.known && !this.failure) return [...this.known.values()].map((v) => ({ ...v }));
     const all = await Promise.all([...this.workers.values()].map((w) => this.call(w, w.name, 'views', async (api) => ({ ok: await api.views() }))));
     return all.flat().sort((a, b) => (this.order.get(a.id) ?? 0) - (this.order.get(b.id) ?? 0));
+  }
+
+  private saw(actor: string, d: Delivery): Delivery {
+    const v = this.known?.get(actor);
+    if (v) {
+      v.state = d.state;
+      v.waiting = d.waiting;
+    }
+    return d;
   }
 
   /** One call to a worker: its inspection events go to the inspector, a crash or the worker's
    * death becomes an ActorCrash naming the actor and the event. */
   async call<T>(w: Kind, actor: string, event: string, f: (api: Comlink.Remote<KindWorkerApi>) => Promise<Reply<T>>): Promise<T> {
     if (this.failure && !this.closed) throw this.gone(this.failure.error, this.failure.actor, this.failure.event);
+    this.known = undefined;
     let r: Reply<T>;
     try {
       r = await f(w.api);
     } catch (e) {
       throw this.closed ? e : this.gone(e as Error, actor, event);
     }
+    return this.answer(w, r);
+  }
+
+  /** A worker's reply: its inspection events go to the inspector, a crash is thrown. */
+  private answer<T>(w: Kind, r: Reply<T>): T {
     if (r.inspections && this.inspect) for (const i of r.inspections) this.inspect(i);
-    if ('crash' in r) throw crashError(w.name, r.crash);
+    if ('crash' in r) {
+      this.known = undefined;
+      throw crashError(w.name, r.crash);
+    }
     return r.ok;
   }
 
