@@ -17,7 +17,7 @@ export interface Summary extends Head {
   exhausted?: boolean;
   reduction?: { mode: string; sleepBlocked: number; asleep: number; unraced: number; overBound: number; unreducedEstimate?: number };
   /** dfs, stateful: the state graph searched, and how many schedules run through it. */
-  states?: { states: number; transitions: number; complete: number; revisits: number; schedulesCovered: number | null };
+  states?: { states: number; transitions: number; complete: number; revisits: number; schedulesCovered?: number | null };
 }
 
 export function summarize(r: ExploreResult): Summary {
@@ -46,8 +46,9 @@ export function summarize(r: ExploreResult): Summary {
                   transitions: dfs.states.transitions,
                   complete: dfs.states.complete,
                   revisits: dfs.states.revisits,
-                  // JSON has no Infinity: null is a cyclic state graph (unbounded schedules).
-                  schedulesCovered: Number.isFinite(dfs.states.paths) ? dfs.states.paths : null,
+                  // Known once the search is exhausted. JSON has no Infinity: null is a cyclic
+                  // state graph (unboundedly many schedules).
+                  ...(dfs.states.exhausted ? { schedulesCovered: Number.isFinite(dfs.states.paths) ? dfs.states.paths : null } : {}),
                 },
               }
             : {}),
@@ -83,7 +84,7 @@ export function summaryText(s: Summary): string {
   lines.push(`  ${pad('all', 14)}${pad(ratio(s.coverage.states), 16)}${ratio(s.coverage.transitions)}`);
   if (s.exhausted !== undefined && s.states) {
     const g = s.states;
-    const covered = g.schedulesCovered === null ? 'unboundedly many (the state graph has a cycle)' : sci(g.schedulesCovered);
+    const covered = g.schedulesCovered == null ? 'unboundedly many (the state graph has a cycle)' : sci(g.schedulesCovered);
     lines.push(
       s.exhausted
         ? `dfs: exhausted: every reachable state searched: ${g.states} states, ${g.transitions} transitions; every one of the ${covered} schedules passes through them`
