@@ -47,7 +47,7 @@ export const DEFAULT_DEPTH = 4;
 
 /** d−1 distinct steps of [0, k), ascending, each with its low priority: the i-th drawn gets i
  * (fewer points when k < d−1). */
-export function changePoints(rng: ReturnType<typeof xoroshiro128plus>, depth: number, steps: number): { at: number; low: number }[] {
+function changePoints(rng: ReturnType<typeof xoroshiro128plus>, depth: number, steps: number): { at: number; low: number }[] {
   const want = Math.min(depth - 1, Math.max(0, steps));
   const points = new Map<number, number>();
   while (points.size < want) {
