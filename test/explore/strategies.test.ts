@@ -47,9 +47,47 @@ describe('pct', () => {
   });
 
   it('is a function of its seed', async () => {
-    const a = await once(twoThreads(), pct({ depth: 3, steps: 6 }), 9);
+    const s = pct({ depth: 3, steps: 6 });
+    const a = await once(twoThreads(), s, 9);
+    await once(twoThreads(), s, 10);
     const b = await once(twoThreads(), pct({ depth: 3, steps: 6 }), 9);
     expect(b.choices).toEqual(a.choices);
+    expect((await once(twoThreads(), s, 9)).choices).toEqual(a.choices);
+  });
+
+  // p → q three times, alone (forced steps 0–2); q's third call starts two threads, q → x and q → y.
+  const forcedThenTwo = () =>
+    syntheticWorld({
+      p: { start: { sends: [send('q', 'f1'), send('q', 'f2'), send('q', 'f3')] } },
+      q: { on: (_e, n) => (n === 2 ? { sends: [send('x', 'a1'), send('x', 'a2'), send('x', 'a3'), send('y', 'b1'), send('y', 'b2'), send('y', 'b3')] } : {}) },
+      x: {},
+      y: {},
+    });
+
+  it('moves a change point on a forced step to the next step with a choice', async () => {
+    // k = 3: both points of d = 3 fall on the forced steps. Moved to steps 3 and 4, the first
+    // drops the thread about to run, the second the other one; if it drops below the first, the
+    // first runs on between: b1 a1 a2 a3 b2 b3. Without the move, as with d = 1, one switch only.
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 40; seed++) {
+      const o = order(await once(forcedThenTwo(), pct({ depth: 3, steps: 3 }), seed));
+      expect(o.startsWith('f1 f2 f3 ')).toBe(true);
+      seen.add(o.slice('f1 f2 f3 '.length));
+    }
+    expect(seen).toEqual(new Set(['a1 a2 a3 b1 b2 b3', 'b1 b2 b3 a1 a2 a3', 'a1 b1 b2 b3 a2 a3', 'b1 a1 a2 a3 b2 b3']));
+    for (let seed = 0; seed < 40; seed++) expect(switches(order(await once(forcedThenTwo(), pct({ depth: 1, steps: 3 }), seed)).slice('f1 f2 f3 '.length))).toBe(1);
+  });
+
+  it('drops the highest thread before the choice at a change point', async () => {
+    // k = 1 puts the point at step 0: the thread that would have gone first goes last, and the
+    // other runs all three. Dropped after its first message instead, it would give a1 b1 b2 b3 a2 a3.
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) {
+      const o = order(await once(twoThreads(), pct({ depth: 2, steps: 1 }), seed));
+      expect(switches(o)).toBe(1);
+      seen.add(o);
+    }
+    expect(seen.size).toBe(2);
   });
 });
 
