@@ -36,6 +36,8 @@ const framesIn = (state: string | undefined, segs: Set<string>) => {
 export class StatesBefore {
   private readonly before: (string | undefined)[] = [];
   private readonly last = new Map<string, string>();
+  /** framesOf each step, as asked. */
+  readonly frames = new Map<number, string[]>();
 
   constructor(private readonly trace: TraceEvent[]) {}
 
@@ -78,6 +80,14 @@ export function chain(trace: TraceEvent[], step: number): TraceEvent[] {
 }
 
 const framesOf = (trace: TraceEvent[], ev: TraceEvent, before?: StatesBefore): string[] => {
+  const known = before?.frames.get(ev.step);
+  if (known) return known;
+  const frames = framesOfStep(trace, ev, before);
+  before?.frames.set(ev.step, frames);
+  return frames;
+};
+
+const framesOfStep = (trace: TraceEvent[], ev: TraceEvent, before?: StatesBefore): string[] => {
   const segs = new Set<string>([ev.event]);
   framesIn(ev.state, segs);
   framesIn(before ? before.at(ev.step) : stateBefore(trace, ev.step), segs);
