@@ -41,12 +41,11 @@ export const dmaMachine = setup({
       const sync = event.wait === true;
       const n = Number(event.count ?? 1);
       const job: Job = { pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), sync };
-      enqueue.assign({
-        queue: [...context.queue, ...Array.from({ length: n }, () => job)],
-        stopped: context.stopped.filter((p) => p !== job.pasid),
-      });
-      if (sync) enqueue.assign({ syncCaller: { ...callerOf(event), left: n } });
-      else enqueue.emit(ret(callerOf(event)));
+      const queue = [...context.queue, ...Array.from({ length: n }, () => job)];
+      const stopped = context.stopped.filter((p) => p !== job.pasid);
+      // One assign: each one costs xstate a new snapshot.
+      enqueue.assign(sync ? { queue, stopped, syncCaller: { ...callerOf(event), left: n } } : { queue, stopped });
+      if (!sync) enqueue.emit(ret(callerOf(event)));
     }),
     takeJob: assign(({ context }) => ({ job: context.queue[0]!, queue: context.queue.slice(1), tries: 0 })),
     // Issue the DMA: translation and access by the IOMMU.
@@ -72,25 +71,31 @@ export const dmaMachine = setup({
       const pasid = context.job!.pasid;
       for (const c of context.stopCallers.filter((s) => s.pasid === pasid)) enqueue.emit(ret(c));
       const w = context.syncCaller;
+      const next: Partial<Ctx> = { job: null, stopCallers: context.stopCallers.filter((s) => s.pasid !== pasid) };
       if (context.job!.sync && w) {
         if (w.left === 1) enqueue.emit(ret(w));
-        enqueue.assign({ syncCaller: w.left === 1 ? null : { ...w, left: w.left - 1 } });
+        next.syncCaller = w.left === 1 ? null : { ...w, left: w.left - 1 };
       }
-      enqueue.assign({ job: null, stopCallers: context.stopCallers.filter((s) => s.pasid !== pasid) });
+      // One assign: each one costs xstate a new snapshot.
+      enqueue.assign(next);
     }),
     // dma_stop: cancel queued jobs of the PASID; answer now unless one is in flight.
     dma_stop: enqueueActions(({ context, event, enqueue }) => {
       const pasid = Number(event.pasid);
       const cancelled = context.queue.filter((j) => j.pasid === pasid && j.sync).length;
       const w = context.syncCaller;
+      const next: Partial<Ctx> = {};
       // Cancelled jobs end a waiting submit too.
       if (w && cancelled) {
         if (w.left <= cancelled) enqueue.emit(ret(w));
-        enqueue.assign({ syncCaller: w.left <= cancelled ? null : { ...w, left: w.left - cancelled } });
+        next.syncCaller = w.left <= cancelled ? null : { ...w, left: w.left - cancelled };
       }
-      enqueue.assign({ stopped: [...context.stopped.filter((p) => p !== pasid), pasid], queue: context.queue.filter((j) => j.pasid !== pasid) });
-      if (context.job?.pasid === pasid) enqueue.assign({ stopCallers: [...context.stopCallers, { ...callerOf(event), pasid }] });
+      next.stopped = [...context.stopped.filter((p) => p !== pasid), pasid];
+      next.queue = context.queue.filter((j) => j.pasid !== pasid);
+      if (context.job?.pasid === pasid) next.stopCallers = [...context.stopCallers, { ...callerOf(event), pasid }];
       else enqueue.emit(ret(callerOf(event)));
+      // One assign: each one costs xstate a new snapshot.
+      enqueue.assign(next);
     }),
   },
   guards: {

@@ -40,13 +40,11 @@ export const fileMachine = setup({
       enqueue.emit(ret(callerOf(event)));
     }),
     // fput: f_count -1; a non-final fput returns at once.
-    fput: enqueueActions(({ context, event, enqueue }) => {
-      enqueue.assign({
-        objs: patch(context.objs, context.id, { f_count: count(context) - 1 }),
-        fputCaller: callerOf(event),
-        ctx: String(event.ctx),
-      });
-    }),
+    fput: assign(({ context, event }) => ({
+      objs: patch(context.objs, context.id, { f_count: count(context) - 1 }),
+      fputCaller: callerOf(event),
+      ctx: String(event.ctx),
+    })),
     returnFromFput: emit(({ context }) => ret(context.fputCaller)),
     // task_work_add(current, ____fput): ask the task to run __fput on its way out.
     task_work_add: emit(({ context }) => send(context.ctx, { type: 'task_work_add', file: context.id })),

@@ -104,11 +104,11 @@ export const iommuMachine = setup({
       const w = context.walk!;
       const p = String(w.pasid);
       const page = (event.page as string | null) ?? null;
+      // One assign: each one costs xstate a new snapshot.
       if (page && (context.gen[p] ?? 0) === w.gen) {
-        enqueue.assign({ iotlb: { ...context.iotlb, [key(p, w.addr)]: page }, pwc: { ...context.pwc, [p]: String(event.pt) } });
-      }
+        enqueue.assign({ iotlb: { ...context.iotlb, [key(p, w.addr)]: page }, pwc: { ...context.pwc, [p]: String(event.pt) }, walk: null });
+      } else enqueue.assign({ walk: null });
       enqueue.emit(ret(w, page ? { ok: true, pasid: w.pasid } : { ok: false, fault: 'page-not-present', pasid: w.pasid }));
-      enqueue.assign({ walk: null });
     }),
     // Held until the walk in flight returns: translations, and invalidations.
     queueWalk: assign(({ context, event }) => ({ walkQueue: [...context.walkQueue, event] })),

@@ -75,12 +75,12 @@ export const mmMachine = setup({
     // mmput: atomic_dec_and_test(&mm->mm_users); the last one runs exit_mmap in the caller's context.
     mmput: enqueueActions(({ context, event, enqueue }) => {
       const n = users(context) - 1;
-      enqueue.assign({ objs: setCounts(context, { mm_users: n }) });
+      const objs = setCounts(context, { mm_users: n });
+      // One assign: each one costs xstate a new snapshot.
+      enqueue.assign(n === 0 ? { objs, exitCaller: callerOf(event), exitCtx: String(event.ctx) } : { objs });
       if (n < 0) enqueue.emit(bug('invariant', `BUG: mm_users underflow on ${context.id} in mmput`));
-      if (n === 0) {
-        enqueue.assign({ exitCaller: callerOf(event), exitCtx: String(event.ctx) });
-        enqueue.raise({ type: 'exit_mmap' });
-      } else enqueue.emit(ret(callerOf(event)));
+      if (n === 0) enqueue.raise({ type: 'exit_mmap' });
+      else enqueue.emit(ret(callerOf(event)));
     }),
     // mmdrop: atomic_dec_and_test(&mm->mm_count) → __mmdrop. v4.4 does not check underflow; we do.
     mmdrop: enqueueActions(({ context, enqueue }) => {

@@ -7,13 +7,13 @@
 //                       and vs the model's own floor: the same run's deliveries replayed straight
 //                       into bare actors of the same machines (no scheduler, no trace, no oracles),
 //                       which splits an inline delivery into the machines' work and the runtime's
-// A delivery here is a whole simulate(): world, scheduler, transport and oracles. Each inline
-// figure is the median of three 0.8 s rounds taken in turn with its floor, after a warm-up. The
-// workers figures swing with the OS's thread wake-ups on a loaded machine, so they are measured
-// in 16 pairs of short rounds (about 250 ms each, subject and floor, which goes first alternating):
-// their ratio is the median of the 16 per-pair ratios, with the interquartile range beside it.
-// The kind workers are warmed up for 3 s first: each sees one delivery in eight, so V8 takes
-// eight times as long as inline to optimise the machines there.
+// A delivery here is a whole simulate(): world, scheduler, transport and oracles. The inline
+// figures, single-threaded on both sides, are medians of fifteen 0.16 s rounds in CPU time, taken
+// in turn with their floor. The workers figures swing with the OS's thread wake-ups on a loaded
+// machine, so they are measured in 16 pairs of short rounds (about 250 ms each, subject and floor,
+// which goes first alternating): their ratio is the median of the 16 per-pair ratios, with the
+// interquartile range beside it. The kind workers are warmed up for 3 s first: each sees one
+// delivery in eight, so V8 takes eight times as long as inline to optimise the machines there.
 import * as Comlink from 'comlink';
 import { MessageChannel } from 'node:worker_threads';
 import { createActor, setup } from 'xstate';
@@ -48,15 +48,33 @@ async function rate(step: () => Promise<number> | number, ms = ROUND_MS): Promis
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Warm both up, then three rounds of each in turn: the medians, measured side by side. */
-async function sideBySide(subject: () => Promise<number> | number, floor: () => Promise<number> | number): Promise<[number, number]> {
-  await rate(subject, ROUND_MS / 2);
-  await rate(floor, ROUND_MS / 2);
+/** Rate of `step` per second of this process's CPU time, over about `ms` of wall time. */
+async function cpuRate(step: () => Promise<number> | number, ms: number): Promise<number> {
+  let n = 0;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  while (performance.now() - t0 < ms) n += await step();
+  const c = process.cpuUsage(c0);
+  return n / ((c.user + c.system) / 1e6);
+}
+
+/** The inline figures: subject and floor both run on this thread alone, so they are timed in CPU
+ * time, which other processes on a shared machine do not stretch as they do wall time (GC threads
+ * count against whichever side allocates). Fifteen short rounds of each, in alternating order,
+ * after a warm-up: the medians. */
+async function sideBySideCpu(subject: () => Promise<number> | number, floor: () => Promise<number> | number): Promise<[number, number]> {
+  await cpuRate(subject, ROUND_MS / 2);
+  await cpuRate(floor, ROUND_MS / 2);
   const a: number[] = [];
   const b: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    a.push(await rate(subject));
-    b.push(await rate(floor));
+  for (let i = 0; i < 15; i++) {
+    if (i % 2) {
+      a.push(await cpuRate(subject, ROUND_MS / 5));
+      b.push(await cpuRate(floor, ROUND_MS / 5));
+    } else {
+      b.push(await cpuRate(floor, ROUND_MS / 5));
+      a.push(await cpuRate(subject, ROUND_MS / 5));
+    }
   }
   return [median(a), median(b)];
 }
@@ -79,13 +97,15 @@ function actorSend(): () => number {
   };
 }
 
-/** The model's floor: one fifo run's deliveries sent straight to bare actors of the same machines,
- * actors created afresh each run as simulate() does. */
+/** The model's floor: one fifo run's deliveries sent straight to bare actors of the same machines.
+ * As in simulate(), each run has actors of its own, started from their initial snapshots (computed
+ * once, as the host does), so both sides leave out the same start-up work. */
 async function modelReplay(): Promise<() => number> {
   const run = await simulate({ scenario, variant, strategy: fifo(), transport: inlineTransport() });
   const sends = run.trace.filter((e) => e.from !== 'boot').map((e) => ({ to: e.to, event: { type: e.event, ...e.args, from: e.args.from ?? e.from } }));
+  const initial = specs.map((s) => createActor(machines[s.kind]!, { input: s.input }).getSnapshot());
   return () => {
-    const actors = new Map(specs.map((s) => [s.id, createActor(machines[s.kind]!, { input: s.input })]));
+    const actors = new Map(specs.map((s, i) => [s.id, createActor(machines[s.kind]!, { snapshot: initial[i] })]));
     for (const a of actors.values()) {
       a.on('*', () => {});
       a.start();
@@ -175,8 +195,8 @@ export const section: BenchSection = {
   name: 'transport',
   async run() {
     const inline = inlineTransport();
-    const [inlinePerS, sendPerS] = await sideBySide(simulated(inline), actorSend());
-    const [inlineAgainPerS, modelPerS] = await sideBySide(simulated(inline), await modelReplay());
+    const [inlinePerS, sendPerS] = await sideBySideCpu(simulated(inline), actorSend());
+    const [inlineAgainPerS, modelPerS] = await sideBySideCpu(simulated(inline), await modelReplay());
     const rt = await comlinkRoundTrips();
     const workers = await workersTransport();
     try {

@@ -3,7 +3,7 @@
 // It turns what a machine emits into sends and effects, and diffs the receiver's objects
 // (`context.objs`) into alloc / free / count effects, so the machines never speak of the trace.
 import { createHash } from 'node:crypto';
-import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent } from 'xstate';
+import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent, type Snapshot } from 'xstate';
 import { COUNT_FIELDS, type Emitted, type Objs } from '../../machines/kernel.ts';
 import { machines } from '../../machines/index.ts';
 import type { ActorSpec, ActorView, Delivery, Effect, KEvent } from './types.ts';
@@ -21,15 +21,14 @@ interface Hosted {
 
 export const stateString = (value: unknown): string => {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => {
-        const inner = stateString(v);
-        return inner ? `${k}.${inner}` : k;
-      })
-      .join('|');
+  if (!value || typeof value !== 'object') return '';
+  let out = '';
+  for (const k in value as Record<string, unknown>) {
+    const inner = stateString((value as Record<string, unknown>)[k]);
+    if (out) out += '|';
+    out += inner ? `${k}.${inner}` : k;
   }
-  return '';
+  return out;
 };
 
 /** Thrown when a machine throws: names the actor, the event and keeps the stack. */
@@ -46,8 +45,41 @@ export class ActorCrash extends Error {
 /** A hash of an actor's whole state: what a stateful search compares to know a state again. */
 const digestOf = (snap: AnyMachineSnapshot): string => createHash('sha1').update(JSON.stringify([snap.value, snap.context])).digest('base64');
 
+/** An actor's state right after creation, and what its start sent and did. */
+interface Initial {
+  snapshot: Snapshot<unknown>;
+  delivery: Delivery;
+}
+const MAX_INITIALS = 512;
+
+/** The machine, taking a snapshot it made itself as it is. xstate's own restoreSnapshot rebuilds the
+ * active state nodes from the state value, in an order of its own; the order of the original
+ * decides which parallel region's eventless transitions go first, so it must be kept. A snapshot
+ * is immutable: actors may share it. */
+const resumers = new WeakMap<AnyStateMachine, AnyStateMachine>();
+function resuming(machine: AnyStateMachine): AnyStateMachine {
+  let r = resumers.get(machine);
+  if (!r) {
+    r = Object.create(machine, { restoreSnapshot: { value: (snapshot: unknown) => snapshot } }) as AnyStateMachine;
+    resumers.set(machine, r);
+  }
+  return r;
+}
+
+/** A deep copy of plain data (objects, arrays, primitives; undefined fields kept). */
+function copyJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copyJson) as T;
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const k in v) o[k] = copyJson((v as Record<string, unknown>)[k]);
+    return o as T;
+  }
+  return v;
+}
+
 export class ActorHost {
   private readonly hosted = new Map<string, Hosted>();
+  private readonly initials = new Map<string, Initial>();
   /** Journaled: each delivery's receiver and its snapshot before it, newest last (for undo). */
   private journal: { id: string; snap: AnyMachineSnapshot }[] | null = null;
 
@@ -63,27 +95,39 @@ export class ActorHost {
     // A host is reused schedule after schedule: a start replaces every actor of the last run.
     this.stop();
     if (this.journal) this.journal = [];
+    const starts: { h: Hosted; key: string | null; initial: Initial | undefined }[] = [];
     for (const spec of specs) {
       const machine: AnyStateMachine | undefined = machines[spec.kind];
       if (!machine) throw new Error(`unknown actor kind '${spec.kind}'`);
-      this.hosted.set(spec.id, { spec, actor: null as never, out: [] });
-      this.spawn(this.hosted.get(spec.id)!, machine);
+      const out: Emitted[] = [];
+      // Without inspection, an actor whose initial state was computed before (same kind, id and
+      // input) starts from that snapshot: no context function, initial microstep or eventless
+      // transitions to run again. Its start-up delivery is a copy of the one recorded then.
+      const key = this.opts.inspect ? null : `${spec.kind}\0${spec.id}\0${JSON.stringify(spec.input)}`;
+      const initial = key === null ? undefined : this.initials.get(key);
+      const actor = initial
+        ? createActor(resuming(machine), { id: spec.id, snapshot: initial.snapshot })
+        : createActor(machine, { id: spec.id, input: spec.input, inspect: this.opts.inspect });
+      actor.on('*', (e: Emitted) => out.push(e));
+      // An observer with an error handler keeps xstate from rethrowing a machine's exception
+      // asynchronously; run() reads the error from the snapshot and reports it.
+      actor.subscribe({ error: () => {} });
+      const h: Hosted = { spec, actor, out };
+      this.hosted.set(spec.id, h);
+      starts.push({ h, key, initial });
     }
-    return specs.map((spec) => {
-      const h = this.hosted.get(spec.id)!;
-      return { from: spec.id, delivery: this.run(h, {}, () => h.actor.start(), 'xstate.init') };
+    return starts.map(({ h, key, initial }) => {
+      h.out.length = 0;
+      h.actor.start();
+      if (initial) return { from: h.spec.id, delivery: this.digested(h, copyJson(initial.delivery)) };
+      const delivery = this.run(h, NO_OBJS, 'xstate.init', []);
+      if (key !== null) {
+        if (this.initials.size >= MAX_INITIALS) this.initials.clear();
+        const { digest: _d, ...recorded } = delivery;
+        this.initials.set(key, { snapshot: h.actor.getSnapshot(), delivery: copyJson(recorded) });
+      }
+      return { from: h.spec.id, delivery };
     });
-  }
-
-  /** A fresh actor for `h`, from the machine's start or from a snapshot it had (undo). */
-  private spawn(h: Hosted, machine: AnyStateMachine, snapshot?: AnyMachineSnapshot): void {
-    const { spec, out } = h;
-    const actor = createActor(machine, { id: spec.id, input: spec.input, inspect: this.opts.inspect, ...(snapshot ? { snapshot: machine.getPersistedSnapshot(snapshot) } : {}) });
-    actor.on('*', (e: Emitted) => out.push(e));
-    // An observer with an error handler keeps xstate from rethrowing a machine's exception
-    // asynchronously; run() reads the error from the snapshot and reports it.
-    actor.subscribe({ error: () => {} });
-    h.actor = actor;
   }
 
   /** Take back the last `n` journaled deliveries: each receiver restarts from its snapshot
@@ -99,7 +143,10 @@ export class ActorHost {
     for (const [id, snap] of oldest) {
       const h = this.hosted.get(id)!;
       h.actor.stop();
-      this.spawn(h, machines[h.spec.kind]!, snap);
+      // As it was, not rebuilt by xstate's restore (see `resuming`): the same eventless order.
+      h.actor = createActor(resuming(machines[h.spec.kind]!), { id, snapshot: snap, inspect: this.opts.inspect });
+      h.actor.on('*', (e: Emitted) => h.out.push(e));
+      h.actor.subscribe({ error: () => {} });
       h.actor.start();
     }
   }
@@ -120,7 +167,9 @@ export class ActorHost {
     if (self && !self.alive) pre.push({ op: 'access', obj: to, how: event.type });
     const ev = event.from === undefined ? { ...event, from } : event;
     this.journal?.push({ id: to, snap: h.actor.getSnapshot() });
-    return this.run(h, before, () => h.actor.send(ev), event.type, pre);
+    h.out.length = 0;
+    h.actor.send(ev);
+    return this.run(h, before, event.type, pre);
   }
 
   views(): ActorView[] {
@@ -135,9 +184,8 @@ export class ActorHost {
     this.hosted.clear();
   }
 
-  private run(h: Hosted, before: Objs, act: () => void, eventType: string, pre: Effect[] = []): Delivery {
-    h.out.length = 0;
-    act();
+  /** What the delivery just made did: the receiver's state, its sends and effects. */
+  private run(h: Hosted, before: Objs, eventType: string, pre: Effect[]): Delivery {
     const snap = h.actor.getSnapshot();
     if (snap.status === 'error') {
       const err = snap.error as Error | undefined;
@@ -147,23 +195,36 @@ export class ActorHost {
     const effects: Effect[] = pre;
     for (const e of h.out) {
       if (e.type === 'send') sends.push({ to: e.to, event: e.event });
-      else if (e.type === 'access') effects.push({ op: 'access', obj: e.obj, how: e.how, ...(e.mm ? { mm: e.mm } : {}) });
+      else if (e.type === 'access') effects.push(e.mm ? { op: 'access', obj: e.obj, how: e.how, mm: e.mm } : { op: 'access', obj: e.obj, how: e.how });
       else if (e.type === 'bug') effects.push({ op: 'bug', oracle: e.oracle, message: e.message });
       else if (e.type === 'warn') effects.push({ op: 'warn', message: e.message });
     }
     const after = snap.context?.objs as Objs | undefined;
     if (after) diffObjs(before, after, effects);
-    const d: Delivery = { state: stateString(snap.value), waiting: snap.hasTag('waiting'), sends, effects };
-    if (this.journal) d.digest = digestOf(snap);
+    return this.digested(h, { state: stateString(snap.value), waiting: snap.hasTag('waiting'), sends, effects });
+  }
+
+  private digested(h: Hosted, d: Delivery): Delivery {
+    if (this.journal) d.digest = digestOf(h.actor.getSnapshot());
     return d;
   }
 }
 
-const objsOf = (actor: AnyActorRef): Objs => (actor.getSnapshot().context?.objs as Objs | undefined) ?? {};
+const NO_OBJS: Objs = Object.freeze({}) as Objs;
+const objsOf = (actor: AnyActorRef): Objs => (actor.getSnapshot().context?.objs as Objs | undefined) ?? NO_OBJS;
 
 /** The fields of an object the trace follows: its counts and what it pins. */
 export const TRACKED = [...COUNT_FIELDS, 'refs'] as const;
-const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+/** Equal as JSON: counts are numbers, `refs` arrays of ids (compared element by element first). */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    if (i === a.length) return true;
+  }
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /** Objects are replaced, never mutated, so identity tells what changed. */
 function diffObjs(before: Objs, after: Objs, effects: Effect[]): void {

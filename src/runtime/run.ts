@@ -41,15 +41,33 @@ export async function runSchedule(opts: RunOptions): Promise<RunResult> {
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
   strategy.beginRun(opts.seed ?? 0);
   const queues = new Map<string, Message[]>();
+  // The channel of each message, by seq (seq numbers are dense from 0).
+  const chOf: string[] = [];
+  // The deliverable messages in seq order, kept up to date instead of rebuilt each step: the heads
+  // of the channels (every pending message with `reorder`). A new message has the highest seq so
+  // far, so it is appended; only a channel's next head, after its first is delivered, is inserted.
+  const enabled: Message[] = [];
   let seq = 0;
   let pending = 0;
+  // Channel names by sender and receiver, built once (a lane's channel is built each time).
+  const names = new Map<string, Map<string, string>>();
+  const channel = (m: Message): string => {
+    if (m.event.lane) return channelOf(m);
+    let byTo = names.get(m.from);
+    if (!byTo) names.set(m.from, (byTo = new Map()));
+    let ch = byTo.get(m.to);
+    if (ch === undefined) byTo.set(m.to, (ch = channelOf(m)));
+    return ch;
+  };
   const post = (from: string, d: Delivery, cause: number | null) => {
     for (const s of d.sends) {
       const m: Message = { seq: seq++, cause, from, to: s.to, event: s.event };
-      const ch = channelOf(m);
+      const ch = channel(m);
+      chOf[m.seq] = ch;
       let q = queues.get(ch);
       if (!q) queues.set(ch, (q = []));
       q.push(m);
+      if (reorder || q.length === 1) enabled.push(m);
       pending++;
     }
   };
@@ -65,25 +83,23 @@ export async function runSchedule(opts: RunOptions): Promise<RunResult> {
     post(from, delivery, cause);
   }
   const choices: Choice[] = [];
-  const enabled: Message[] = [];
   let delivered = 0;
   while (pending > 0 && delivered < maxSteps) {
     delivered++;
-    enabled.length = 0;
-    for (const q of queues.values()) {
-      if (reorder) enabled.push(...q);
-      else if (q.length) enabled.push(q[0]!);
-    }
-    enabled.sort((a, b) => a.seq - b.seq);
     const i = strategy.pick(enabled, choices.length);
     const msg = enabled[i];
     if (!msg) throw new Error(`strategy ${strategy.name} picked ${i} of ${enabled.length}`);
-    const ch = channelOf(msg);
+    const ch = chOf[msg.seq]!;
     const q = queues.get(ch)!;
-    const k = q.indexOf(msg);
-    q.splice(k, 1);
-    pending--;
+    const k = reorder ? q.indexOf(msg) : 0;
     choices.push({ ch, k, of: enabled.length });
+    enabled.splice(i, 1);
+    if (reorder) q.splice(k, 1);
+    else {
+      q.shift();
+      if (q.length) insertBySeq(enabled, q[0]!);
+    }
+    pending--;
     // Inline answers at once: no promise and no microtask per delivery.
     const answer = transport.deliver(msg);
     const d = answer instanceof Promise ? await answer : answer;
@@ -104,4 +120,16 @@ export async function runSchedule(opts: RunOptions): Promise<RunResult> {
     opts.onStep?.(ev, pending);
   }
   return { trace, choices, views: await transport.views(), quiescent: pending === 0, steps: delivered };
+}
+
+/** Insert `m` into `list`, kept in seq order. */
+function insertBySeq(list: Message[], m: Message): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.seq < m.seq) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, m);
 }

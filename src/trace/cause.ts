@@ -22,9 +22,34 @@ export const FRAMES = [
 const isThread = (id: string) => id.startsWith('process#') || id === 'prq';
 const isReturn = (ev: TraceEvent) => ev.event.startsWith('ret.');
 
+/** The segments of a flattened state (`a.b|c.d` → a, b, c, d), split once per distinct state. */
+const segments = new Map<string, string[]>();
 const framesIn = (state: string | undefined, segs: Set<string>) => {
-  for (const x of (state ?? '').split(/[.|]/)) segs.add(x);
+  const key = state ?? '';
+  let parts = segments.get(key);
+  if (!parts) segments.set(key, (parts = key.split(/[.|]/)));
+  for (const x of parts) segs.add(x);
 };
+
+/** The receiver's state before each step (after its previous delivery), computed forward once
+ * per trace as far as asked. A trace only grows, so what is computed stays true. */
+export class StatesBefore {
+  private readonly before: (string | undefined)[] = [];
+  private readonly last = new Map<string, string>();
+  /** framesOf each step, as asked. */
+  readonly frames = new Map<number, string[]>();
+
+  constructor(private readonly trace: TraceEvent[]) {}
+
+  at(step: number): string | undefined {
+    for (let s = this.before.length; s <= step && s < this.trace.length; s++) {
+      const ev = this.trace[s]!;
+      this.before.push(this.last.get(ev.to));
+      this.last.set(ev.to, ev.state);
+    }
+    return this.before[step];
+  }
+}
 
 /** The receiver's state before a step: after its previous delivery. */
 function stateBefore(trace: TraceEvent[], step: number): string | undefined {
@@ -54,10 +79,18 @@ export function chain(trace: TraceEvent[], step: number): TraceEvent[] {
   return out;
 }
 
-const framesOf = (trace: TraceEvent[], ev: TraceEvent): string[] => {
+const framesOf = (trace: TraceEvent[], ev: TraceEvent, before?: StatesBefore): string[] => {
+  const known = before?.frames.get(ev.step);
+  if (known) return known;
+  const frames = framesOfStep(trace, ev, before);
+  before?.frames.set(ev.step, frames);
+  return frames;
+};
+
+const framesOfStep = (trace: TraceEvent[], ev: TraceEvent, before?: StatesBefore): string[] => {
   const segs = new Set<string>([ev.event]);
   framesIn(ev.state, segs);
-  framesIn(stateBefore(trace, ev.step), segs);
+  framesIn(before ? before.at(ev.step) : stateBefore(trace, ev.step), segs);
   if (ev.args.why === 'finish_task_switch') segs.add('finish_task_switch');
   // The function a message calls names the step before the state the receiver happens to be in.
   const own = FRAMES.includes(ev.event) ? [ev.event] : [];
@@ -70,10 +103,23 @@ export const threadName = (ctx: unknown): string =>
 
 /** `exit_mmap (process#1)`: the innermost kernel path of the call chain, and the thread. A file
  * is freed by __fput whatever its release was doing. */
-export function attribute(trace: TraceEvent[], step: number, kind?: string): string {
+export function attribute(trace: TraceEvent[], step: number, kind?: string, before?: StatesBefore): string {
   const c = chain(trace, step);
-  const found = c.map((e) => framesOf(trace, e)).find((f) => f.length) ?? [];
+  let found: string[] = [];
+  for (const e of c) {
+    const f = framesOf(trace, e, before);
+    if (f.length) {
+      found = f;
+      break;
+    }
+  }
   const frame = (kind === 'file' && found.includes('__fput') ? '__fput' : found[0]) ?? trace[step]?.event ?? '?';
-  const ctx = c.map((e) => e.args.ctx).find((x) => typeof x === 'string') ?? trace[step]?.from ?? '?';
-  return `${frame} (${threadName(ctx)})`;
+  let ctx: unknown;
+  for (const e of c) {
+    if (typeof e.args.ctx === 'string') {
+      ctx = e.args.ctx;
+      break;
+    }
+  }
+  return `${frame} (${threadName(ctx ?? trace[step]?.from ?? '?')})`;
 }

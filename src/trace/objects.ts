@@ -2,7 +2,7 @@
 // allocated it, when, who freed it). Views and oracles read this; nothing reads actor contexts.
 import type { KObj } from '../../machines/kernel.ts';
 import type { TraceEvent } from '../runtime/types.ts';
-import { attribute } from './cause.ts';
+import { attribute, StatesBefore } from './cause.ts';
 
 export interface ObjRecord {
   id: string;
@@ -24,18 +24,21 @@ export interface ObjRecord {
 
 export class ObjectTable {
   readonly byId = new Map<string, ObjRecord>();
+  private readonly before: StatesBefore;
 
-  constructor(private readonly trace: TraceEvent[]) {}
+  constructor(private readonly trace: TraceEvent[]) {
+    this.before = new StatesBefore(trace);
+  }
 
   /** Apply one step's alloc/free/count effects. */
   apply(ev: TraceEvent): void {
     for (const e of ev.effects) {
       if (e.op === 'alloc') {
-        const allocBy = ev.from === 'boot' ? 'boot' : attribute(this.trace, ev.step, e.kind);
+        const allocBy = ev.from === 'boot' ? 'boot' : attribute(this.trace, ev.step, e.kind, this.before);
         this.byId.set(e.obj, { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, allocBy, freedStep: null, freedBy: null, ...(e.init as object) });
       } else if (e.op === 'free') {
         const r = this.byId.get(e.obj);
-        if (r && r.alive) Object.assign(r, { alive: false, freedStep: ev.step, freedBy: attribute(this.trace, ev.step, r.kind) });
+        if (r && r.alive) Object.assign(r, { alive: false, freedStep: ev.step, freedBy: attribute(this.trace, ev.step, r.kind, this.before) });
       } else if (e.op === 'count') {
         const r = this.byId.get(e.obj);
         if (r) (r as unknown as Record<string, unknown>)[e.field] = e.to;
@@ -53,7 +56,8 @@ export class ObjectTable {
 
   /** The process owning an mm: `mm#2` → `process#2`. */
   mmOf(owner: string): string | undefined {
-    return this.all().find((r) => r.kind === 'mm' && r.owner === owner)?.id;
+    for (const r of this.byId.values()) if (r.kind === 'mm' && r.owner === owner) return r.id;
+    return undefined;
   }
 }
 
