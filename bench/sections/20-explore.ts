@@ -17,7 +17,7 @@ import { explore } from '../../src/explore/explore.ts';
 import { variantByName, type Variant } from '../../src/kernel/variants.ts';
 import { judge } from '../../src/oracles/index.ts';
 import type { OracleName } from '../../src/oracles/types.ts';
-import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
+import { boot, DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 import { makeTransport } from '../../src/runtime/transports.ts';
 import { channelOf, type Delivery, type Message, type TraceEvent, type Transport } from '../../src/runtime/types.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
@@ -48,14 +48,7 @@ async function fcSchedule(s: fc.Scheduler, transport: Transport, variant: Varian
       queues.get(ch)!.push(m);
     }
   };
-  for (const { from, delivery } of await transport.start(buildWorld(scenario, variant).specs)) {
-    let cause: number | null = null;
-    if (delivery.effects.length) {
-      cause = trace.length;
-      trace.push({ step: cause, seq: -1, from: 'boot', to: from, event: 'xstate.init', args: {}, state: delivery.state, effects: delivery.effects, cause: null });
-    }
-    post(from, delivery, cause);
-  }
+  await boot(transport, buildWorld(scenario, variant).specs, trace, post);
   let released: string | null = null;
   let steps = 0;
   for (; steps < DEFAULT_MAX_STEPS; steps++) {

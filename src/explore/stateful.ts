@@ -14,7 +14,7 @@
 // (kmemleak, stuck): the first run to reach a state judged every step after it. A run cut at a
 // state seen before is judged for its steps only (`cut`: no end-of-run oracle).
 import { createHash } from 'node:crypto';
-import type { Choice } from '../runtime/run.ts';
+import { boot, type Choice } from '../runtime/run.ts';
 import { isPreemption } from '../scheduler/preemption.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 
@@ -237,14 +237,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
 
   await transport.journal(true);
   try {
-    for (const { from, delivery } of await transport.start(o.specs)) {
-      let cause: number | null = null;
-      if (delivery.effects.length) {
-        cause = trace.length;
-        trace.push({ step: cause, seq: -1, from: 'boot', to: from, event: 'xstate.init', args: {}, state: delivery.state, effects: delivery.effects, cause: null });
-      }
-      post(from, delivery, cause);
-    }
+    await boot(transport, o.specs, trace, post);
     await reach(null);
     while (stack.length) {
       if (o.stop?.() || (o.limit !== undefined && runs() >= o.limit)) break;

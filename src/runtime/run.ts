@@ -2,7 +2,7 @@
 // one is delivered next. Messages on one channel (sender → receiver) stay FIFO like a MessagePort;
 // channels interleave freely; `reorder` lets any pending message go first.
 import type { Strategy } from '../scheduler/strategy.ts';
-import { channelOf, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from './types.ts';
+import { channelOf, type ActorId, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from './types.ts';
 
 /** One scheduling decision, transport-independent: which channel's message went next. */
 export interface Choice {
@@ -35,6 +35,19 @@ export interface RunResult {
 }
 
 export const DEFAULT_MAX_STEPS = 2000;
+
+/** Start every actor (in spec order) and post what each sent. An actor whose initial context
+ * allocates objects (an mm and its PGD) gets a `boot` step, so the trace alone holds every lifetime. */
+export async function boot(transport: Transport, specs: ActorSpec[], trace: TraceEvent[], post: (from: ActorId, d: Delivery, cause: number | null) => void): Promise<void> {
+  for (const { from, delivery } of await transport.start(specs)) {
+    let cause: number | null = null;
+    if (delivery.effects.length) {
+      cause = trace.length;
+      trace.push({ step: cause, seq: -1, from: 'boot', to: from, event: 'xstate.init', args: {}, state: delivery.state, effects: delivery.effects, cause: null });
+    }
+    post(from, delivery, cause);
+  }
+}
 
 export async function runSchedule(opts: RunOptions): Promise<RunResult> {
   const { transport, strategy, reorder = false } = opts;
@@ -72,16 +85,7 @@ export async function runSchedule(opts: RunOptions): Promise<RunResult> {
     }
   };
   const trace: TraceEvent[] = [];
-  // Start-up: an actor whose initial context allocates objects (an mm and its PGD) gets a
-  // `boot` step, so the trace alone holds every lifetime.
-  for (const { from, delivery } of await transport.start(opts.specs)) {
-    let cause: number | null = null;
-    if (delivery.effects.length) {
-      cause = trace.length;
-      trace.push({ step: cause, seq: -1, from: 'boot', to: from, event: 'xstate.init', args: {}, state: delivery.state, effects: delivery.effects, cause: null });
-    }
-    post(from, delivery, cause);
-  }
+  await boot(transport, opts.specs, trace, post);
   const choices: Choice[] = [];
   let delivered = 0;
   while (pending > 0 && delivered < maxSteps) {
