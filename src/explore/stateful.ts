@@ -142,7 +142,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
    * Not `seq` or `cause`: those name how a state was reached, not what it is. */
   const stateKey = (): string => {
     const h = createHash('sha1');
-    for (const d of digests.values()) h.update(d);
+    for (const d of digests.values()) h.update(`${d}\u0000`);
     for (const ch of [...queues.keys()].sort()) {
       const q = queues.get(ch)!;
       if (!q.length) continue;
