@@ -28,6 +28,9 @@ import { shrink } from './shrink.ts';
 import { statefulSearch, type Leaf, type StatefulStats } from './stateful.ts';
 import { judge } from '../oracles/index.ts';
 
+/** What a schedule file says before its choices: the run it belongs to. */
+type ScheduleHead = Omit<Parameters<typeof writeScheduleFile>[1], 'choices' | 'violation' | 'shrunk' | 'deliveries' | 'preemptions' | 'original'>;
+
 export interface ExploreOptions {
   scenario: Scenario;
   variant: Variant;
@@ -105,6 +108,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   // pct places its change points within the length of a run: take fifo's.
   const steps = o.strategy === 'pct' ? (await runSim(fifo())).steps : undefined;
   const split = owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined;
+  // The stateful search is a driver, not a Strategy: its runs count their own preemptions.
   const inner = stateful ? random() : makeExploreStrategy(o.strategy, { depth: o.depth, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
   const strategy = countingPreemptions(inner);
 
@@ -148,13 +152,14 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     Object.assign(rec, { file, deliveries: r.steps, preemptions });
     if (o.shrink === false) return;
     if (stateful && !searched) {
-      later.push(() => counterexample2(rec, r, preemptions, file, base));
+      later.push(() => shrinkInto(file, base, rec, r, preemptions));
       return;
     }
-    await counterexample2(rec, r, preemptions, file, base);
+    await shrinkInto(file, base, rec, r, preemptions);
   }
 
-  async function counterexample2(rec: ViolationRecord, r: SimResult, preemptions: number, file: string, base: Omit<Parameters<typeof writeScheduleFile>[1], 'choices' | 'violation' | 'shrunk' | 'deliveries' | 'preemptions'>): Promise<void> {
+  /** Shrink a counterexample written as found, and write it again over `file`. */
+  async function shrinkInto(file: string, base: ScheduleHead, rec: ViolationRecord, r: SimResult, preemptions: number): Promise<void> {
     const s = await shrink({ choices: r.choices, oracle: rec.oracle, run: async (st) => (await breathe(), runSim(st)), stop: o.stop });
     if (!s) return;
     const { best } = s;
