@@ -104,4 +104,16 @@ describe('explore', () => {
       expect(r.coverage).toEqual(dpor.coverage);
     }
   }, 60_000);
+
+  it('stateful dfs: a counterexample is written as found and shrunk once the search is over', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'svmsim-sdfs-'));
+    const r = await explore(base('fixed-no-fault-pin', { strategy: 'dfs', stopOnFirst: true, out, shrink: true }));
+    const rec = r.violations[0]!;
+    expect(rec.oracle).toBe('use-after-free');
+    const file = readScheduleFile(rec.file!);
+    expect(file.shrunk).toBe(true);
+    // The search's own run switches threads at almost every step; shrinking cuts that down.
+    expect(file.original!.preemptions).toBeGreaterThan(file.preemptions);
+    expect(rec.preemptions).toBe(file.preemptions);
+  }, 60_000);
 });
