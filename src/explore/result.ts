@@ -65,7 +65,7 @@ function allShards(shards: string[]): boolean {
  * both reached counts twice); the schedules covered add up exactly, each share's being its own. */
 function mergeStates(parts: StatefulStats[]): StatefulStats {
   const add = (k: keyof Omit<StatefulStats, 'exhausted'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
-  return { states: add('states'), transitions: add('transitions'), complete: add('complete'), revisits: add('revisits'), foreign: add('foreign'), paths: add('paths'), exhausted: parts.every((p) => p.exhausted) };
+  return { states: add('states'), transitions: add('transitions'), complete: add('complete'), revisits: add('revisits'), foreign: add('foreign'), capped: add('capped'), paths: add('paths'), exhausted: parts.every((p) => p.exhausted) };
 }
 
 /** The same exploration's parts, added up. */

@@ -41,6 +41,8 @@ export interface StatefulStats {
   revisits: number;
   /** Branches left to other jobs (`--jobs`, `--shard`). */
   foreign: number;
+  /** Runs that reached `maxSteps` with messages still in flight: the search ends them there. */
+  capped: number;
   /** Schedules (start to end) that pass through the states explored: every interleaving the search
    * stands for. Infinity if the state graph has a cycle. */
   paths: number;
@@ -102,7 +104,7 @@ const fnv = (s: string): number => {
 export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats> {
   const { transport, split } = o;
   if (!transport.journal || !transport.undo) throw new Error(`the ${transport.name} transport cannot take deliveries back (no journal)`);
-  const stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, paths: 0, exhausted: false };
+  const stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false };
   const visited = new Map<string, number>();
   /** Schedules below each state, once it is finished (NaN while it is on the stack). */
   const pathsOf: number[] = [];
@@ -213,6 +215,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     }
     stats.states++;
     if (!opts.length || depth >= o.maxSteps) {
+      if (opts.length) stats.capped++;
       // Above the split every job walks the same runs: job 0 reports them.
       const mine = cached || !split || split.owner === 0;
       if (id >= 0) pathsOf[id] = 1;

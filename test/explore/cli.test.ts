@@ -35,9 +35,13 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
     expect(json(dpor.stdout)).toMatchObject({ exhausted: true, violations: [], reduction: { mode: 'dpor' } });
   });
 
-  it('dfs prints the state graph it searched', () => {
+  it('dfs prints the state graph it searched, and says when --max-steps cut runs short', () => {
     const r = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive']);
     expect(r.stdout).toMatch(/dfs: exhausted: every reachable state searched: 200 states, 310 transitions; every one of the 9880 schedules passes through them/);
+    const capped = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--max-steps', '50', '--no-shrink']);
+    expect(capped.code).toBe(1);
+    expect(capped.stdout).toMatch(/\[stuck\].*no quiescence within 50 deliveries/);
+    expect(capped.stdout).toMatch(/dfs: exhausted: every reachable state within 50 deliveries \(\d+ run\(s\) cut there\) searched/);
   });
 
   it.each([

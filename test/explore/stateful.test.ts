@@ -54,7 +54,7 @@ describe('stateful dfs: exact counts', () => {
   it('a step budget ends a run where it is (stuck: no quiescence)', async () => {
     const ping: Record<string, SynthActor> = { a: { start: { sends: [send('b', 'x')] }, on: () => ({ sends: [send('b', 'x')] }) }, b: { on: () => ({ sends: [send('a', 'y')] }) } };
     const { stats, leaves } = await search(ping, { maxSteps: 5 });
-    expect(stats.exhausted).toBe(true);
+    expect(stats).toMatchObject({ exhausted: true, capped: 1 });
     expect(leaves.filter((l) => !l.cut).map((l) => [l.steps, l.quiescent])).toEqual([[5, false]]);
   });
 
