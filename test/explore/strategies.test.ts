@@ -27,16 +27,20 @@ const twoThreads = () =>
 const order = (r: { trace: { event: string }[] }) => r.trace.map((t) => t.event).join(' ');
 /** How often the delivered order switches between the two threads. */
 const switches = (o: string) => o.split(' ').filter((e, i, a) => i > 0 && e[0] !== a[i - 1]![0]).length;
+/** The orders of the two threads over seeds 0–19, each asserted to switch threads exactly once. */
+async function oneSwitchOrders(strategy: ExploringStrategy): Promise<Set<string>> {
+  const seen = new Set<string>();
+  for (let seed = 0; seed < 20; seed++) {
+    const o = order(await once(twoThreads(), strategy, seed));
+    expect(switches(o)).toBe(1);
+    seen.add(o);
+  }
+  return seen;
+}
 
 describe('pct', () => {
   it('with d = 1 runs one thread to the end, then the other (priorities only)', async () => {
-    const seen = new Set<string>();
-    for (let seed = 0; seed < 20; seed++) {
-      const o = order(await once(twoThreads(), pct({ depth: 1, steps: 6 }), seed));
-      expect(switches(o)).toBe(1);
-      seen.add(o);
-    }
-    expect(seen).toEqual(new Set(['a1 a2 a3 b1 b2 b3', 'b1 b2 b3 a1 a2 a3']));
+    expect(await oneSwitchOrders(pct({ depth: 1, steps: 6 }))).toEqual(new Set(['a1 a2 a3 b1 b2 b3', 'b1 b2 b3 a1 a2 a3']));
   });
 
   it('with d = 2 switches at most twice: one change point', async () => {
@@ -81,13 +85,7 @@ describe('pct', () => {
   it('drops the highest thread before the choice at a change point', async () => {
     // k = 1 puts the point at step 0: the thread that would have gone first goes last, and the
     // other runs all three. Dropped after its first message instead, it would give a1 b1 b2 b3 a2 a3.
-    const seen = new Set<string>();
-    for (let seed = 0; seed < 20; seed++) {
-      const o = order(await once(twoThreads(), pct({ depth: 2, steps: 1 }), seed));
-      expect(switches(o)).toBe(1);
-      seen.add(o);
-    }
-    expect(seen.size).toBe(2);
+    expect((await oneSwitchOrders(pct({ depth: 2, steps: 1 }))).size).toBe(2);
   });
 });
 
