@@ -17,7 +17,7 @@ import { explore } from '../../src/explore/explore.ts';
 import { variantByName, type Variant } from '../../src/kernel/variants.ts';
 import { judge } from '../../src/oracles/index.ts';
 import type { OracleName } from '../../src/oracles/types.ts';
-import { boot, DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
+import { boot, DEFAULT_MAX_STEPS, traceEvent } from '../../src/runtime/run.ts';
 import { makeTransport } from '../../src/runtime/transports.ts';
 import { channelOf, type Delivery, type Message, type TraceEvent, type Transport } from '../../src/runtime/types.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
@@ -63,9 +63,8 @@ async function fcSchedule(s: fc.Scheduler, transport: Transport, variant: Varian
     offered.delete(ch);
     const msg = queues.get(ch)!.shift()!;
     const d = await transport.deliver(msg);
-    const { type, ...args } = msg.event;
     const step = trace.length;
-    trace.push({ step, seq: msg.seq, from: msg.from, to: msg.to, event: type, args, state: d.state, effects: d.effects, cause: msg.cause });
+    trace.push(traceEvent(msg, d, step));
     post(msg.to, d, step);
   }
   const quiescent = [...queues.values()].every((q) => !q.length);

@@ -14,7 +14,7 @@
 // (kmemleak, stuck): the first run to reach a state judged every step after it. A run cut at a
 // state seen before is judged for its steps only (`cut`: no end-of-run oracle).
 import { createHash } from 'node:crypto';
-import { boot, type Choice } from '../runtime/run.ts';
+import { boot, traceEvent, type Choice } from '../runtime/run.ts';
 import { isPreemption } from '../scheduler/preemption.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 
@@ -178,8 +178,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     choices.push({ ch, k, of: all.length });
     receivers.push(msg.to);
     const d = await transport.deliver(msg);
-    const { type, ...args } = msg.event;
-    const ev: TraceEvent = { step: trace.length, seq: msg.seq, from: msg.from, to: msg.to, event: type, args, state: d.state, effects: d.effects, cause: msg.cause };
+    const ev = traceEvent(msg, d, trace.length);
     trace.push(ev);
     post(msg.to, d, ev.step);
     stats.transitions++;

@@ -49,6 +49,12 @@ export async function boot(transport: Transport, specs: ActorSpec[], trace: Trac
   }
 }
 
+/** The trace event of delivering `msg` at `step`, answered by `d`. */
+export function traceEvent(msg: Message, d: Delivery, step: number): TraceEvent {
+  const { type, ...args } = msg.event;
+  return { step, seq: msg.seq, from: msg.from, to: msg.to, event: type, args, state: d.state, effects: d.effects, cause: msg.cause };
+}
+
 export async function runSchedule(opts: RunOptions): Promise<RunResult> {
   const { transport, strategy, reorder = false } = opts;
   const maxSteps = opts.maxSteps ?? DEFAULT_MAX_STEPS;
@@ -107,18 +113,7 @@ export async function runSchedule(opts: RunOptions): Promise<RunResult> {
     // Inline answers at once: no promise and no microtask per delivery.
     const answer = transport.deliver(msg);
     const d = answer instanceof Promise ? await answer : answer;
-    const { type, ...args } = msg.event;
-    const ev: TraceEvent = {
-      step: trace.length,
-      seq: msg.seq,
-      from: msg.from,
-      to: msg.to,
-      event: type,
-      args,
-      state: d.state,
-      effects: d.effects,
-      cause: msg.cause,
-    };
+    const ev = traceEvent(msg, d, trace.length);
     trace.push(ev);
     post(msg.to, d, ev.step);
     opts.onStep?.(ev, pending);
