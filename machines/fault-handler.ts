@@ -122,10 +122,12 @@ export const faultHandlerMachine = setup({
         'ret.handle_mm_fault': [{ guard: 'faultFailed', target: 'invalid' }, { target: 'invalid', actions: 'success' }],
       },
     },
-    // invalid: up_read; with the fix, mmput.
+    // invalid: up_read (done before the thread goes on: the response that lets the driver unbind
+    // comes after it); with the fix, mmput.
     invalid: {
       entry: 'up_read',
-      always: [{ guard: 'pinsMmUsers', target: 'mmput', actions: 'mmput' }, { target: 'bad_req', actions: 'prq_fault_cb' }],
+      tags: ['waiting'],
+      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: 'mmput' }, { target: 'bad_req', actions: 'prq_fault_cb' }] },
     },
     mmput: {
       tags: ['waiting'],

@@ -105,7 +105,11 @@ export const mmMachine = setup({
         enqueue.emit(ret(callerOf(event)));
       }
     }),
-    up_read: assign(({ context }) => ({ readers: context.readers - 1 })),
+    // up_read(&mm->mmap_sem): a release that never blocks; the caller goes on when it returns.
+    up_read: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({ readers: context.readers - 1 });
+      enqueue.emit(ret(callerOf(event)));
+    }),
     down_write: assign({ writer: true }),
     // up_write: wake the readers queued behind the writer.
     up_write: enqueueActions(({ context, enqueue }) => {

@@ -28,7 +28,9 @@ describe('faultHandler machine (prq_event_thread)', () => {
     expect(sends(p.send({ type: 'ret.mmget_not_zero', ok: true }, 'mm#1'))).toEqual(['mm#1:down_read']);
     expect(sends(p.send({ type: 'ret.down_read' }, 'mm#1'))).toEqual(['mm#1:find_extend_vma']);
     expect(sends(p.send({ type: 'ret.find_extend_vma', vma: 'vma#1', start: 16 }, 'mm#1'))).toEqual(['mm#1:handle_mm_fault']);
-    expect(sends(p.send({ type: 'ret.handle_mm_fault', ok: true }, 'mm#1'))).toEqual(['mm#1:up_read', 'mm#1:mmput']);
+    expect(sends(p.send({ type: 'ret.handle_mm_fault', ok: true }, 'mm#1'))).toEqual(['mm#1:up_read']);
+    // up_read returns before mmput: the thread's program order, not two racing messages
+    expect(sends(p.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['mm#1:mmput']);
     expect(sends(p.send({ type: 'ret.mmput' }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
     expect(sent(p.send({ type: 'ret.prq_fault_cb' }, 'svm'), 'qi_page_response')).toMatchObject({ result: 'SUCCESS' });
     expect(sends(p.send({ type: 'ret.qi_page_response' }, 'iommu'))).toEqual(['iommu:prq_next']);
@@ -42,7 +44,8 @@ describe('faultHandler machine (prq_event_thread)', () => {
     expect(sends(p.send({ type: 'ret.idr_find', svm: 'svm#1', mm: 'mm#1' }, 'svm'))).toEqual(['mm#1:down_read']);
     p.send({ type: 'ret.down_read' }, 'mm#1');
     p.send({ type: 'ret.find_extend_vma', vma: 'vma#1', start: 16 }, 'mm#1');
-    expect(sends(p.send({ type: 'ret.handle_mm_fault', ok: true }, 'mm#1'))).toEqual(['mm#1:up_read', 'svm:prq_fault_cb']);
+    expect(sends(p.send({ type: 'ret.handle_mm_fault', ok: true }, 'mm#1'))).toEqual(['mm#1:up_read']);
+    expect(sends(p.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
   });
 
   it('no svm for the PASID: no_pasid with QI_RESP_FAILURE (v4.4); no VMA: INVALID', () => {
@@ -53,7 +56,8 @@ describe('faultHandler machine (prq_event_thread)', () => {
     toIdr(q);
     q.send({ type: 'ret.idr_find', svm: 'svm#1', mm: 'mm#1' }, 'svm');
     q.send({ type: 'ret.down_read' }, 'mm#1');
-    expect(sends(q.send({ type: 'ret.find_extend_vma', vma: null, start: null }, 'mm#1'))).toEqual(['mm#1:up_read', 'svm:prq_fault_cb']);
+    expect(sends(q.send({ type: 'ret.find_extend_vma', vma: null, start: null }, 'mm#1'))).toEqual(['mm#1:up_read']);
+    expect(sends(q.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
   });
 });
 

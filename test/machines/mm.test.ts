@@ -87,7 +87,7 @@ describe('mm machine', () => {
     expect(sends(m.send({ type: 'down_read' }, 'prq'))).toEqual(['prq:ret.down_read']);
     expect(sends(m.send({ type: 'mmu_notifier_register', ctx: 'p', svm: 'svm#1' }, 'svm'))).toEqual([]);
     expect(m.state).toBe('lifecycle.live|op.mmu_notifier_register');
-    expect(sends(m.send({ type: 'up_read' }, 'prq'))).toEqual(['svm:ret.mmu_notifier_register']);
+    expect(sends(m.send({ type: 'up_read' }, 'prq'))).toEqual(['prq:ret.up_read', 'svm:ret.mmu_notifier_register']);
     // munmap holds mmap_sem for write while it waits on the svm's invalidate_range
     m.send({ type: 'handle_mm_fault', ctx: 'p', vma: 'vma#1', addr: 16, write: true, forMm: 'mm#1' }, 'p');
     m.send({ type: 'mmap_region', ctx: 'p', vma: 'vma#1', file: null, start: 16, end: 20 }, 'p');
