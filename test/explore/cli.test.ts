@@ -28,16 +28,16 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
   it('dfs says when the space is exhausted: exit 0 with no violation', () => {
     const r = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--json']);
     expect(r.code).toBe(0);
-    // The stateful search by default: 200 states, and every one of the 9,880 interleavings
+    // The stateful search by default: 201 states, and every one of the 9,880 interleavings
     // (counted by the stateless search without reduction) passes through them.
-    expect(json(r.stdout)).toMatchObject({ exhausted: true, violations: [], states: { states: 200, transitions: 310, schedulesCovered: 9880 } });
+    expect(json(r.stdout)).toMatchObject({ exhausted: true, violations: [], states: { states: 201, transitions: 311, schedulesCovered: 9880 } });
     const dpor = svmsim(['explore', '--strategy', 'dfs', '--reduction', 'dpor', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--json']);
     expect(json(dpor.stdout)).toMatchObject({ exhausted: true, violations: [], reduction: { mode: 'dpor' } });
   });
 
   it('dfs prints the state graph it searched, and says when --max-steps cut runs short', () => {
     const r = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive']);
-    expect(r.stdout).toMatch(/dfs: exhausted: every reachable state searched: 200 states, 310 transitions; every one of the 9880 schedules passes through them/);
+    expect(r.stdout).toMatch(/dfs: exhausted: every reachable state searched: 201 states, 311 transitions; every one of the 9880 schedules passes through them/);
     const capped = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--max-steps', '50', '--no-shrink']);
     expect(capped.code).toBe(1);
     expect(capped.stdout).toMatch(/\[stuck\].*no quiescence within 50 deliveries/);

@@ -118,7 +118,8 @@ describe('mermaid sequenceDiagram', () => {
     });
     expect(lines.filter((l) => l.includes('participant'))).toHaveLength(8);
     expect(text).toContain('Note over mm_1: 0 start-up +mm#1 +pgd#1');
-    expect(text).toMatch(/Note over .*: \[leak\] step 98: kmemleak/);
+    expect(text).toContain(`: [leak] step ${doc.violations[0]!.step}: kmemleak`);
+    expect(doc.violations.map((v) => v.oracle)).toEqual(['leak']);
     expect(mermaidSequence([{ ...doc.trace[1]!, event: 'a;b' }])).toContain(': 1 a#59;b');
   });
 });
