@@ -28,6 +28,10 @@ export interface Message {
 export const channelOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string =>
   m.event.lane ? `${m.from}:${String(m.event.lane)}>${m.to}` : `${m.from}>${m.to}`;
 
+/** Both directions between two actors (a call and its return); a lane stays a thread of its own. */
+export const linkOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string =>
+  m.event.lane ? channelOf(m) : m.from < m.to ? `${m.from}~${m.to}` : `${m.to}~${m.from}`;
+
 /** An effect of one delivery, as the oracles and views see it. */
 export type Effect =
   | { op: 'alloc'; obj: string; kind: KObj['kind']; owner: string; init: Record<string, unknown> }

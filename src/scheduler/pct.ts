@@ -6,33 +6,34 @@
 //
 // Change points go where a choice exists, as in Coyote's PCT (PCTStrategy,
 // MovePriorityChangePointForward): the d−1 points are distinct steps drawn uniformly from [0, k),
-// each with its low priority 1 … d−1 as in the paper; one that falls on a step with a single
-// deliverable message (a forced step: a run of the model is mostly call and return, one message in
-// flight; about half of a pct run's steps) moves forward to the next step with a choice. There,
-// as in Coyote, the highest-priority thread takes the point's low priority before the choice, so
-// that another thread runs at that very step. Counted over all steps (as before), a point on a
-// forced step changed nothing. Measured on exit-with-mmap (k = 140), 1000 schedules each, d = 3:
-// the fault-pin use-after-free is hit by 22% of schedules against 10% before, the missing release
-// flush by 31% against 26%. Drawing points uniformly among the choice steps instead gave 10–11%
-// and 27–30%; dropping each thread below all earlier ones (Coyote) rather than to the point's
-// drawn priority (the paper), 14% and 35%. Moving forward favours the first choice after a long forced stretch (the start of the
-// next kernel operation), which is where the races begin.
+// each with its low priority 1 … d−1 as in the paper; one that falls on a forced step (one thread
+// deliverable: a run of the model is mostly call and return, about half of its steps) moves
+// forward to the next step where two threads are. There, as in Coyote, the highest-priority thread
+// takes the point's low priority before the choice, so that another thread runs at that very step;
+// a point left on a forced step would change nothing. Moving forward favours the first choice
+// after a long forced stretch (the start of the next kernel operation), which is where races begin.
+// Drawing the points among the choice steps only, or dropping each thread below all earlier ones
+// (Coyote) rather than to the point's drawn priority (the paper), did worse at d ≤ 16.
 //
-// The default depth is 4: at d = 2, 3, 4, 5, 6 (1000 schedules each) the missing release flush is
-// hit by 22%, 31%, 36%, 42%, 48% of schedules and the fault-pin use-after-free by 21%, 22%, 22%,
-// 19%, 18% (random: 46% and 2%). The first wants many change points, the second few.
+// A thread here is a link: the two channels between two actors, a call and its return (a lane's
+// messages, such as the scheduler's mmdrop, are a thread of their own). A link's messages are one
+// conversation in program order. An actor is not a thread: its queued messages come from different
+// kernel threads (the prq thread's handle_mm_fault and the exiting task's exit_mmap steps both go
+// to mm#1), and their order at the receiver is the race to find. Measured on exit-with-mmap at
+// d = 4, 1000 schedules each (random = fast-check's uniform choice in brackets): the missing release
+// flush is hit by 60% of schedules with links, 38% with channels (one thread per direction) [45%];
+// the fault served in a defunct mm (no fault pin) by 3% and 4% [22%]. The receiver, the sender, the
+// kernel thread (`ctx`) with its returns, causal chains (PCTCP) and the event type all did worse on
+// one or both (600 schedules each; the README has the table).
 //
-// A thread here is a channel (sender → receiver, or a sender's lane). A channel's messages are one
-// sender's program order towards one receiver, taken in order as a thread's steps are. An actor is
-// not a thread: its queued messages come from different kernel threads (the prq thread's
-// handle_mm_fault and the exiting task's exit_mmap steps both go to mm#1), and their order at the
-// receiver is exactly the race to find. Measured on exit-with-mmap at d = 1 (priorities only),
-// 400 schedules each: the fault-pin use-after-free is hit by 6.5% of schedules with channels and
-// by none with the receiver, the sender or the kernel thread (the `ctx` a call carries) as thread;
-// the missing release flush by 24% with channels against 8–15% with the others.
+// The default depth is 4. With links at d = 2, 3, 4, 5, 6, 8 the missing flush is hit by 46%, 57%,
+// 60%, 61%, 60%, 62% of schedules. The fault in a defunct mm needs the prq thread preempted inside a
+// window of 2–4 steps (after find_extend_vma, before handle_mm_fault; or the exit between
+// unmap_vmas and remove_vma): (d−1)·w/k, 2–6% at any depth that keeps the paper's bound meaningful.
+// A random walk advances both chains at about the same rate and lands there 22% of the time.
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { channelOf } from '../runtime/types.ts';
+import { linkOf } from '../runtime/types.ts';
 import { mixSeed } from './seed.ts';
 import type { Strategy } from './strategy.ts';
 
@@ -65,9 +66,9 @@ export function pct(o: PctOptions): Strategy {
   let reached = 0;
   let applied = 0;
   const SPAN = 0x3fffffff;
-  const highest = (chs: readonly string[]) => {
+  const highest = (ths: readonly string[]) => {
     let best = 0;
-    for (let i = 1; i < chs.length; i++) if (prio.get(chs[i]!)! > prio.get(chs[best]!)!) best = i;
+    for (let i = 1; i < ths.length; i++) if (prio.get(ths[i]!)! > prio.get(ths[best]!)!) best = i;
     return best;
   };
   return {
@@ -80,18 +81,18 @@ export function pct(o: PctOptions): Strategy {
       applied = 0;
     },
     pick(enabled, step) {
-      const chs = enabled.map((m) => {
-        const ch = channelOf(m);
+      const ths = enabled.map((m) => {
+        const th = linkOf(m);
         // A thread first seen gets a random initial priority above every change point's:
         // drawing them as threads appear gives the same uniform random order as a permutation.
-        if (!prio.has(ch)) prio.set(ch, o.depth + uniformInt(rng, 0, SPAN) / (SPAN + 1));
-        return ch;
+        if (!prio.has(th)) prio.set(th, o.depth + uniformInt(rng, 0, SPAN) / (SPAN + 1));
+        return th;
       });
       while (reached < points.length && points[reached]!.at <= step) reached++;
-      if (enabled.length > 1 && applied < reached) {
-        prio.set(chs[highest(chs)]!, points[applied++]!.low);
+      if (applied < reached && ths.some((t) => t !== ths[0])) {
+        prio.set(ths[highest(ths)]!, points[applied++]!.low);
       }
-      return highest(chs);
+      return highest(ths);
     },
   };
 }

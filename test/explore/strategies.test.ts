@@ -11,7 +11,7 @@ import { countingPreemptions } from '../../src/scheduler/preemption.ts';
 import { random } from '../../src/scheduler/random.ts';
 import { Diverged, replay } from '../../src/scheduler/replay.ts';
 import { simulate } from '../../src/simulate.ts';
-import { send, syntheticWorld } from './synthetic.ts';
+import { send, syntheticWorld, type SynthActor } from './synthetic.ts';
 
 const once = (world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, seed = 0, reorder = false) =>
   runSchedule({ specs: world.specs, transport: world.transport, strategy, seed, reorder, onStep: (ev) => strategy.observe?.(ev) });
@@ -80,6 +80,20 @@ describe('pct', () => {
     }
     expect(seen).toEqual(new Set(['a1 a2 a3 b1 b2 b3', 'b1 b2 b3 a1 a2 a3', 'a1 b1 b2 b3 a2 a3', 'b1 a1 a2 a3 b2 b3']));
     for (let seed = 0; seed < 40; seed++) expect(switches(order(await once(forcedThenTwo(), pct({ depth: 1, steps: 3 }), seed)).slice('f1 f2 f3 '.length))).toBe(1);
+  });
+
+  it('takes a call and its return as one thread (the link between two actors)', async () => {
+    // a calls x twice and b calls y twice, each call answered (a1 ra1 a2 ra2). With one thread
+    // per direction, priorities alone would let a return wait behind the other pair's call.
+    const caller = (to: string, tag: string): SynthActor => ({
+      start: { sends: [send(to, `${tag}1`)] },
+      on: (_e, n) => (n === 0 ? { sends: [send(to, `${tag}2`)] } : {}),
+    });
+    const callee = (to: string, tag: string): SynthActor => ({ on: (_e, n) => ({ sends: [send(to, `r${tag}${n + 1}`)] }) });
+    const calls = () => syntheticWorld({ a: caller('x', 'a'), b: caller('y', 'b'), x: callee('a', 'a'), y: callee('b', 'b') });
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 20; seed++) seen.add(order(await once(calls(), pct({ depth: 1, steps: 8 }), seed)));
+    expect(seen).toEqual(new Set(['a1 ra1 a2 ra2 b1 rb1 b2 rb2', 'b1 rb1 b2 rb2 a1 ra1 a2 ra2']));
   });
 
   it('drops the highest thread before the choice at a change point', async () => {
