@@ -55,6 +55,9 @@ export interface ExploreOptions {
   /** This job's share: shard k of n (k from 1), job j of `jobs` (j from 0). */
   shard?: { k: number; n: number };
   job?: { j: number; jobs: number };
+  /** The stateful search's visited set, shared with the other jobs of this process (visited.ts):
+   * the result's dfs.states then holds this job's state graph, for the caller to merge. */
+  visited?: SharedArrayBuffer;
   /** Ctrl-C, or another job's --stop-on-first. */
   stop?: () => boolean;
   /** --stop-on-first: tell the other jobs. */
@@ -209,7 +212,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       };
       const limit = o.schedules === undefined ? undefined : Math.ceil(o.schedules / owners);
       const target = covHost ? mirrored(transport, covHost) : transport;
-      states = await statefulSearch({ specs: world.specs, transport: target, maxSteps: o.maxSteps, reorder: o.reorder, split, limit, stop: stopped, onLeaf });
+      states = await statefulSearch({ specs: world.specs, transport: target, maxSteps: o.maxSteps, reorder: o.reorder, split, shared: o.visited ? { table: o.visited } : undefined, limit, stop: stopped, onLeaf });
       exhausted = states.exhausted;
       searched = true;
       for (const shrinkOne of later) await shrinkOne();

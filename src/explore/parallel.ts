@@ -5,14 +5,21 @@ import { Piscina } from 'piscina';
 import type { ExploreOptions, ProgressTick } from './explore.ts';
 import { explore } from './explore.ts';
 import { FLAG_COUNT, HALT, STOP, type JobTask } from './job.ts';
+import { schedulesOf, type StateGraph } from './graph.ts';
 import { mergeResults, type ExploreResult } from './result.ts';
+import { DEFAULT_SLOTS, sharedVisited } from './visited.ts';
 
 export interface RunOptions extends Omit<ExploreOptions, 'stop' | 'halt' | 'claim' | 'job'> {
   jobs: number;
   /** Set by Ctrl-C. */
   interrupted: () => boolean;
   onInterrupt?: (stop: () => void) => void;
+  /** Slots of the stateful search's shared visited set (a power of two; default 2^22, 32 MB). */
+  visitedSlots?: number;
 }
+
+/** Whether explore() runs the stateful search (see its choice of reduction). */
+const statefulDfs = (o: RunOptions) => o.strategy === 'dfs' && (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep')) === 'states';
 
 /** Explore with one job in this thread, or `jobs` in a pool; Ctrl-C (`interrupted`) stops all. */
 export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
@@ -25,16 +32,27 @@ export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
   o.onInterrupt?.(() => Atomics.store(view, STOP, 1));
   const pool = new Piscina({ filename: new URL('./job-entry.js', import.meta.url).href, minThreads: o.jobs, maxThreads: o.jobs, idleTimeout: 100 });
   try {
-    const { interrupted: _i, onInterrupt: _oi, onProgress, variant, jobs, ...rest } = o;
+    const { interrupted: _i, onInterrupt: _oi, onProgress, variant, jobs, visitedSlots, ...rest } = o;
+    // The jobs of a stateful search share one visited set: each state is expanded by one job.
+    const visited = statefulDfs(o) ? sharedVisited(visitedSlots ?? DEFAULT_SLOTS) : undefined;
     const parts = await Promise.all(
       Array.from({ length: jobs }, (_, j) => {
         const { port1, port2 } = new MessageChannel();
         port1.on('message', (p: ProgressTick) => onProgress?.(p));
-        const task: JobTask = { options: { ...rest, kernel: variant.name, job: { j, jobs } }, flags, port: port2 };
+        const task: JobTask = { options: { ...rest, kernel: variant.name, job: { j, jobs }, visited }, flags, port: port2 };
         return (pool.run(task, { transferList: [port2] }) as Promise<ExploreResult>).finally(() => port1.close());
       }),
     );
+    // Each job's schedules run on through states other jobs expanded: count them on the jobs'
+    // state graphs merged, and keep the graphs out of the summary.
+    const graphs: StateGraph[] = [];
+    for (const p of parts) {
+      const st = p.dfs?.states;
+      if (st?.graph) graphs.push(st.graph);
+      delete st?.graph;
+    }
     const merged = mergeResults(parts);
+    if (graphs.length && merged.dfs?.states) merged.dfs.states.paths = schedulesOf(graphs);
     return { ...merged, jobs, interrupted: Atomics.load(view, STOP) !== 0 && !merged.dfs?.exhausted };
   } finally {
     await pool.destroy();

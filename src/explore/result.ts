@@ -61,11 +61,23 @@ function allShards(shards: string[]): boolean {
   return new Set(shards).size === n;
 }
 
-/** Stateful searches of shares of one space: states and transitions add up (a state two jobs
- * both reached counts twice); the schedules covered add up exactly, each share's being its own. */
+/** Stateful searches of shares of one space: states and transitions add up (a state two shards
+ * both reached counts twice; the jobs of one process share a visited set, and expand it once); the
+ * schedules covered add up exactly, each share's being its own (the jobs of one process count
+ * theirs on their merged state graphs: parallel.ts). */
 function mergeStates(parts: StatefulStats[]): StatefulStats {
-  const add = (k: keyof Omit<StatefulStats, 'exhausted'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
-  return { states: add('states'), transitions: add('transitions'), complete: add('complete'), revisits: add('revisits'), foreign: add('foreign'), capped: add('capped'), paths: add('paths'), exhausted: parts.every((p) => p.exhausted) };
+  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
+  return {
+    states: add('states'),
+    transitions: add('transitions'),
+    complete: add('complete'),
+    revisits: add('revisits'),
+    foreign: add('foreign'),
+    capped: add('capped'),
+    paths: add('paths'),
+    exhausted: parts.every((p) => p.exhausted),
+    top: parts.reduce((n, p) => n + (p.top ?? 0), 0),
+  };
 }
 
 /** The same exploration's parts, added up. */

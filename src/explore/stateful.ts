@@ -17,6 +17,8 @@ import { createHash } from 'node:crypto';
 import { boot, traceEvent, type Choice } from '../runtime/run.ts';
 import { isPreemption } from '../scheduler/preemption.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
+import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
+import { FULL, seen, SharedVisited } from './visited.ts';
 
 /** One run of the search: from the start to an end state, or to a state explored before. */
 export interface Leaf {
@@ -44,9 +46,14 @@ export interface StatefulStats {
   /** Runs that reached `maxSteps` with messages still in flight: the search ends them there. */
   capped: number;
   /** Schedules (start to end) that pass through the states explored: every interleaving the search
-   * stands for. Infinity if the state graph has a cycle. */
+   * stands for. Infinity if the state graph has a cycle. With a shared visited set, 0 here: the
+   * jobs' graphs, merged, count them (schedulesOf). */
   paths: number;
   exhausted: boolean;
+  /** Of `states`, those walked above the split without matching (every job walks them). */
+  top?: number;
+  /** With a shared visited set: the state graph this job recorded (not part of a summary). */
+  graph?: StateGraph;
 }
 
 export interface StatefulOptions {
@@ -58,6 +65,10 @@ export interface StatefulOptions {
    * `level` branching nodes, whose branches are dealt out by a hash of their path; each job
    * searches its own subtrees statefully. */
   split?: { owner: number; owners: number; level: number };
+  /** One visited set for the jobs of this process (visited.ts): a state is expanded by whichever
+   * job claims it first; the others cut there. The search then records its state graph (graph.ts)
+   * instead of counting schedules itself. */
+  shared?: { table: SharedArrayBuffer };
   /** Runs (complete or cut) to stop after. */
   limit?: number;
   stop?: () => boolean;
@@ -104,8 +115,13 @@ const fnv = (s: string): number => {
 export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats> {
   const { transport, split } = o;
   if (!transport.journal || !transport.undo) throw new Error(`the ${transport.name} transport cannot take deliveries back (no journal)`);
-  const stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false };
+  const stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false, top: 0 };
   const visited = new Map<string, number>();
+  const table = o.shared ? new SharedVisited(o.shared.table) : null;
+  const graph = table ? new GraphRecorder() : null;
+  /** States the shared table had no room for get ids past its slots, distinct per job. */
+  const owners = split?.owners ?? 1;
+  let spilled = 0;
   /** Schedules below each state, once it is finished (NaN while it is on the stack). */
   const pathsOf: number[] = [];
   const eventJson = new WeakMap<Message, string>();
@@ -142,7 +158,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
   };
   /** The global state: every actor's digest and what is in flight on each channel, in order.
    * Not `seq` or `cause`: those name how a state was reached, not what it is. */
-  const stateKey = (): string => {
+  const stateKey = (): Buffer => {
     const h = createHash('sha1');
     for (const d of digests.values()) h.update(`${d}\u0000`);
     for (const ch of [...queues.keys()].sort()) {
@@ -155,7 +171,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
         h.update(`\u0002${j}`);
       }
     }
-    return h.digest('base64');
+    return h.digest();
   };
   const save = (): Saved => ({ queues: cloneQueues(queues), seq, pending, digests: new Map(digests), trace: trace.length });
   const restore = async (s: Saved, depth: number) => {
@@ -198,11 +214,28 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     const cached = !split || (!!parent && (parent.cached || parent.dealt));
     const opts = enabled();
     let id = -1;
-    if (cached) {
-      const key = stateKey();
-      const seen = visited.get(key);
-      if (seen !== undefined) {
-        const p = pathsOf[seen]!;
+    if (cached && table && graph) {
+      const digest = stateKey();
+      const r = table.claim(SharedVisited.key(digest));
+      let fresh = r >= 0;
+      id = fresh ? r : seen(r);
+      if (r === FULL) {
+        const key = digest.toString('base64');
+        const had = visited.get(key);
+        fresh = had === undefined;
+        id = had ?? table.slots + owners * spilled++ + (split?.owner ?? 0);
+        if (fresh) visited.set(key, id);
+      }
+      graph.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
+      if (!fresh) {
+        await leaf(true);
+        return;
+      }
+    } else if (cached) {
+      const key = stateKey().toString('base64');
+      const had = visited.get(key);
+      if (had !== undefined) {
+        const p = pathsOf[had]!;
         if (Number.isNaN(p)) cyclic = true;
         else parent!.paths += p;
         await leaf(true);
@@ -213,11 +246,16 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
       visited.set(key, id);
     }
     stats.states++;
+    if (!cached) stats.top!++;
     if (!opts.length || depth >= o.maxSteps) {
       if (opts.length) stats.capped++;
       // Above the split every job walks the same runs: job 0 reports them.
       const mine = cached || !split || split.owner === 0;
-      if (id >= 0) pathsOf[id] = 1;
+      if (id >= 0 && !graph) pathsOf[id] = 1;
+      if (graph) {
+        if (id >= 0) graph.add(id, END);
+        else if (mine) graph.top++;
+      }
       if (mine) {
         if (parent) parent.paths += 1;
         else stats.paths = 1;
@@ -246,7 +284,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
       const f = stack[stack.length - 1]!;
       if (f.next >= f.opts.length) {
         stack.pop();
-        if (f.id >= 0) pathsOf[f.id] = f.paths;
+        if (f.id >= 0 && !graph) pathsOf[f.id] = f.paths;
         const parent = stack[stack.length - 1];
         if (parent) parent.paths += f.paths;
         else stats.paths = f.paths;
@@ -259,6 +297,10 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     }
     stats.exhausted = !stack.length;
     if (cyclic) stats.paths = Infinity;
+    if (graph) {
+      stats.paths = 0;
+      stats.graph = graph.graph();
+    }
     return stats;
   } finally {
     await transport.journal(false);

@@ -4,6 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { statefulSearch, type Leaf, type StatefulOptions } from '../../src/explore/stateful.ts';
+import { schedulesOf } from '../../src/explore/graph.ts';
+import { sharedVisited, SharedVisited } from '../../src/explore/visited.ts';
 import { judge } from '../../src/oracles/index.ts';
 import { dfs } from '../../src/scheduler/dfs.ts';
 import { exhaust, send, syntheticWorld, type SynthActor } from './synthetic.ts';
@@ -85,6 +87,48 @@ describe('stateful dfs against the unreduced stateless search', () => {
       }),
       { numRuns: 40, seed: 42 },
     );
+  });
+
+  it('shared out among jobs with one visited set: each state expanded once, every schedule counted once', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbWorld, fc.integer({ min: 0, max: 3 }), fc.boolean(), async (actors, level, reorder) => {
+        const full = await exhaust(syntheticWorld(actors), dfs({ reduction: 'none', reorder }), { limit: 5000, reorder });
+        const one = await search(actors, { reorder });
+        // A small table, so that the jobs' slots meet; the three run at once, interleaved at
+        // every delivery (the synthetic transport answers asynchronously).
+        const table = sharedVisited(1 << 10);
+        const parts = await Promise.all([0, 1, 2].map((owner) => search(actors, { reorder, split: { owner, owners: 3, level }, shared: { table } })));
+        const shared = new Set<string>();
+        for (const part of parts) {
+          expect(part.stats.exhausted).toBe(true);
+          expect(part.stats.graph).toBeDefined();
+          for (const e of ends(part.leaves)) shared.add(e);
+        }
+        expect(shared).toEqual(ends(one.leaves));
+        expect(schedulesOf(parts.map((p) => p.stats.graph!))).toBe(full.length);
+        // Every job walks the same uncached top; below it, each state is expanded by one job
+        // only (as many as the table holds), and they are states the single job expanded too,
+        // all of them but those it met in the top only.
+        const top = parts[0]!.stats.top!;
+        expect(parts.map((p) => p.stats.top)).toEqual([top, top, top]);
+        const below = parts.reduce((n, p) => n + p.stats.states - p.stats.top!, 0);
+        expect(below).toBe(new SharedVisited(table).size);
+        expect(below).toBeLessThanOrEqual(one.stats.states);
+        expect(one.stats.states).toBeLessThanOrEqual(below + top);
+        if (top === 0) expect(below).toBe(one.stats.states);
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+  });
+
+  it('a shared visited set that fills up: states past it are kept per job, and counted right', async () => {
+    // 8 slots take 5 keys (70%): the rest spill into each job's own map.
+    const actors = independent(4);
+    const table = sharedVisited(8);
+    const parts = await Promise.all([0, 1].map((owner) => search(actors, { split: { owner, owners: 2, level: 0 }, shared: { table } })));
+    expect(new SharedVisited(table).size).toBe(5);
+    expect(schedulesOf(parts.map((p) => p.stats.graph!))).toBe(24);
+    expect(parts.every((p) => p.stats.exhausted)).toBe(true);
   });
 
   it('shared out among jobs: together they reach every end state and count every schedule once', async () => {

@@ -1,0 +1,77 @@
+// One visited set for the jobs of one `explore` process (`--jobs J`): a lock-free open-addressing
+// hash set in a SharedArrayBuffer, so that a global state is expanded by one job only, whichever
+// reaches it first. Separate machines (`--shard k/n`) share no memory and keep their own sets.
+//
+// A state is kept as a 64-bit fingerprint, the first 8 bytes of its sha1 digest (0 is reserved for
+// an empty slot), as SPIN's hash compaction does: two distinct states collide with probability
+// about n²/2^65, negligible for 10^6 states (~3·10^-8; G. J. Holzmann, "An analysis of bitstate
+// hashing", FMSD 13(3), 1998; U. Stern and D. L. Dill, "Improved probabilistic verification by
+// hash compaction", CHARME 1995). A collision would cut a state never explored.
+//
+// Insertion claims a slot with Atomics.compareExchange (linear probing, no deletion): exactly one
+// job wins each key, and a slot, once written, never changes. The slot's index names the state for
+// every job (the state graphs the jobs record are merged on it: see graph.ts).
+
+/** 2^22 slots: 32 MB. */
+export const DEFAULT_SLOTS = 1 << 22;
+/** Beyond this load the table takes no new keys (probes grow long): a job keeps the states it
+ * cannot insert in a map of its own, and other jobs may then expand them again. */
+const MAX_LOAD = 0.7;
+
+/** A table for `slots` states (a power of two): the keys, then an Int32 count of keys held. */
+export function sharedVisited(slots = DEFAULT_SLOTS): SharedArrayBuffer {
+  if (slots < 2 || (slots & (slots - 1)) !== 0) throw new Error(`visited-set slots must be a power of two, not ${slots}`);
+  return new SharedArrayBuffer(slots * 8 + 8);
+}
+
+/** What claim() says: a slot this call took (>= 0), a slot another claim took (seen(r) >= 0), or
+ * FULL: the key is not in the table and the table takes no more. */
+export const FULL = -1;
+export const seen = (r: number): number => -r - 2;
+
+export class SharedVisited {
+  readonly slots: number;
+  private readonly keys: BigInt64Array;
+  private readonly count: Int32Array;
+  private readonly mask: bigint;
+  private readonly limit: number;
+
+  constructor(buf: SharedArrayBuffer) {
+    this.slots = (buf.byteLength - 8) / 8;
+    this.keys = new BigInt64Array(buf, 0, this.slots);
+    this.count = new Int32Array(buf, this.slots * 8, 2);
+    this.mask = BigInt(this.slots - 1);
+    this.limit = Math.floor(this.slots * MAX_LOAD);
+  }
+
+  /** Keys held (all jobs). */
+  get size(): number {
+    return Atomics.load(this.count, 0);
+  }
+
+  /** The fingerprint of a sha1 digest: its first 8 bytes, never 0. */
+  static key(digest: Buffer): bigint {
+    const k = digest.readBigInt64LE(0);
+    return k === 0n ? 1n : k;
+  }
+
+  /** Take `key`'s slot: r >= 0 if this call took slot r, r <= -2 if it was taken (slot seen(r)),
+   * FULL if it is absent and the table is too full to take it. */
+  claim(key: bigint): number {
+    let i = Number(key & this.mask);
+    for (;;) {
+      const cur = Atomics.load(this.keys, i);
+      if (cur === key) return -i - 2;
+      if (cur === 0n) {
+        if (Atomics.load(this.count, 0) >= this.limit) return FULL;
+        const was = Atomics.compareExchange(this.keys, i, 0n, key);
+        if (was === 0n) {
+          Atomics.add(this.count, 0, 1);
+          return i;
+        }
+        if (was === key) return -i - 2;
+      }
+      i = (i + 1) & (this.slots - 1);
+    }
+  }
+}
