@@ -31,6 +31,11 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
     // The stateful search by default: 201 states, and every one of the 9,880 interleavings
     // (counted by the stateless search without reduction) passes through them.
     expect(json(r.stdout)).toMatchObject({ exhausted: true, violations: [], states: { states: 201, transitions: 311, schedulesCovered: 9880 } });
+    // Two jobs share one visited set: the 201 states less the 63 met above the split only, plus
+    // the 223 states above it that each job walks.
+    const two = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--jobs', '2', '--json']);
+    expect(two.code).toBe(0);
+    expect(json(two.stdout)).toMatchObject({ exhausted: true, jobs: 2, violations: [], states: { states: 138 + 2 * 223, transitions: 702, schedulesCovered: 9880 } });
     const dpor = svmsim(['explore', '--strategy', 'dfs', '--reduction', 'dpor', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--json']);
     expect(json(dpor.stdout)).toMatchObject({ exhausted: true, violations: [], reduction: { mode: 'dpor' } });
   });

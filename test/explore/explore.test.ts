@@ -105,6 +105,34 @@ describe('explore', () => {
     }
   }, 60_000);
 
+  it('stateful dfs --jobs 2: one visited set, so the states of one job (plus the top both walk) and the same schedules', async () => {
+    const o = base('fixed', { strategy: 'dfs', scenario: loadScenario('munmap-close-alive'), shrink: false });
+    const one = await explore(o);
+    // Two shards share no memory: each searches what it reaches below the split on its own.
+    const shards = mergeResults(await Promise.all([1, 2].map((k) => explore({ ...o, shard: { k, n: 2 } }))));
+    expect(shards.dfs!.states).toMatchObject({ states: 689, transitions: 873, paths: 9880, top: 446 });
+    for (const transport of ['inline', 'workers'] as const) {
+      const two = await exploreJobs({ ...o, transport, jobs: 2, interrupted: () => false });
+      const st = two.dfs!.states!;
+      // Both jobs walk the 223 states above the split (level 4) uncached; below it, 138 states,
+      // each expanded by one job: the single job's 201 less the 63 it met in the top only.
+      expect(st).toMatchObject({ states: 446 + 138, transitions: 702, paths: 9880, top: 446, exhausted: true });
+      expect(st.states - st.top!).toBeLessThan(one.dfs!.states!.states);
+      expect(st.graph).toBeUndefined();
+      expect(two).toMatchObject({ jobs: 2, interrupted: false, violations: [], dfs: { exhausted: true, reduction: 'states' } });
+      expect(two.endStates).toEqual(one.endStates);
+      expect(two.coverage).toEqual(one.coverage);
+    }
+  }, 90_000);
+
+  it('stateful dfs --jobs 2 --stop-on-first: both jobs stop, one counterexample file', async () => {
+    const out = tmp();
+    const r = await exploreJobs({ ...base('fixed-no-fault-pin', { strategy: 'dfs', stopOnFirst: true, out, shrink: false }), jobs: 2, interrupted: () => false });
+    expect(r.violations.map((v) => v.oracle)).toContain('leak');
+    expect(r.dfs!.exhausted).toBe(false);
+    expect(readdirSync(out).filter((f) => f.endsWith('.json'))).toEqual(r.violations.map((v) => `${v.oracle}.json`).sort());
+  }, 90_000);
+
   it('stateful dfs: a counterexample is written as found and shrunk once the search is over', async () => {
     const out = mkdtempSync(join(tmpdir(), 'svmsim-sdfs-'));
     const r = await explore(base('fixed-no-fault-pin', { strategy: 'dfs', stopOnFirst: true, out, shrink: true }));
