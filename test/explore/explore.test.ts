@@ -133,6 +133,18 @@ describe('explore', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('.json'))).toEqual(r.violations.map((v) => `${v.oracle}.json`).sort());
   }, 90_000);
 
+  it('stateful dfs --jobs 2: --schedules and Ctrl-C end both jobs', async () => {
+    const o = base('fixed', { strategy: 'dfs', shrink: false });
+    const limited = await exploreJobs({ ...o, schedules: 20, jobs: 2, interrupted: () => false });
+    expect(limited.schedules).toBe(20);
+    expect(limited.dfs).toMatchObject({ exhausted: false, states: { exhausted: false } });
+    let stopped = false;
+    const r = await exploreJobs({ ...o, jobs: 2, interrupted: () => stopped, onInterrupt: (stop) => setTimeout(() => ((stopped = true), stop()), 500) });
+    expect(r).toMatchObject({ interrupted: true, dfs: { exhausted: false } });
+    // exit-with-mmap has 12,013 states: both jobs stopped long before
+    expect(r.dfs!.states!.states).toBeLessThan(12_013);
+  }, 60_000);
+
   it('stateful dfs: a counterexample is written as found and shrunk once the search is over', async () => {
     const out = mkdtempSync(join(tmpdir(), 'svmsim-sdfs-'));
     const r = await explore(base('fixed-no-fault-pin', { strategy: 'dfs', stopOnFirst: true, out, shrink: true }));
