@@ -53,6 +53,9 @@ export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
     }
     const merged = mergeResults(parts);
     if (graphs.length && merged.dfs?.states) merged.dfs.states.paths = schedulesOf(graphs);
+    // The jobs share this run's shard: its share is exhausted when every job's is (mergeResults
+    // asks, as `merge` must, for every k of n, which jobs of one shard never are).
+    if (merged.dfs) merged.dfs.exhausted = parts.every((p) => p.dfs?.exhausted);
     return { ...merged, jobs, interrupted: Atomics.load(view, STOP) !== 0 && !merged.dfs?.exhausted };
   } finally {
     await pool.destroy();

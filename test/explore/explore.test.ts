@@ -111,6 +111,11 @@ describe('explore', () => {
     // Two shards share no memory: each searches what it reaches below the split on its own.
     const shards = mergeResults(await Promise.all([1, 2].map((k) => explore({ ...o, shard: { k, n: 2 } }))));
     expect(shards.dfs!.states).toMatchObject({ states: 689, transitions: 873, paths: 9880, top: 446 });
+    // A shard run with jobs: each says its share is exhausted, and their merge says the whole is.
+    const halves = await Promise.all([1, 2].map((k) => exploreJobs({ ...o, shard: { k, n: 2 }, jobs: 2, interrupted: () => false })));
+    for (const h of halves) expect(h.dfs).toMatchObject({ exhausted: true, states: { exhausted: true } });
+    expect(mergeResults(halves).dfs).toMatchObject({ exhausted: true, states: { paths: 9880 } });
+    expect(mergeResults(halves.slice(0, 1)).dfs!.exhausted).toBe(false);
     for (const transport of ['inline', 'workers'] as const) {
       const two = await exploreJobs({ ...o, transport, jobs: 2, interrupted: () => false });
       const st = two.dfs!.states!;
