@@ -17,7 +17,7 @@ export interface Summary extends Head {
   exhausted?: boolean;
   reduction?: { mode: string; sleepBlocked: number; asleep: number; unraced: number; overBound: number; unreducedEstimate?: number };
   /** dfs, stateful: the state graph searched, and how many schedules run through it. */
-  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; schedulesCovered?: number | null };
+  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; top?: number; schedulesCovered?: number | null };
 }
 
 export function summarize(r: ExploreResult): Summary {
@@ -48,6 +48,8 @@ export function summarize(r: ExploreResult): Summary {
                   revisits: dfs.states.revisits,
                   capped: dfs.states.capped ?? 0,
                   maxSteps: r.maxSteps,
+                  // Jobs and shards each walk the top of the tree (above the split) unmatched.
+                  ...(dfs.states.top ? { top: dfs.states.top } : {}),
                   // Known once the search is exhausted. JSON has no Infinity: null is a cyclic
                   // state graph (unboundedly many schedules).
                   ...(dfs.states.exhausted ? { schedulesCovered: Number.isFinite(dfs.states.paths) ? dfs.states.paths : null } : {}),
@@ -89,10 +91,11 @@ export function summaryText(s: Summary): string {
     const covered = g.schedulesCovered == null ? 'unboundedly many (the state graph has a cycle)' : sci(g.schedulesCovered);
     // Runs cut by --max-steps leave what lies beyond unsearched: say so.
     const within = g.capped ? ` within ${g.maxSteps} deliveries (${g.capped} run(s) cut there)` : '';
+    const top = g.top ? ` (${g.top} of them above the split, walked by every job)` : '';
     lines.push(
       s.exhausted
-        ? `dfs: exhausted: every reachable state${within} searched: ${g.states} states, ${g.transitions} transitions; every one of the ${covered} schedules passes through them`
-        : `dfs: NOT exhausted after ${g.states} states, ${g.transitions} transitions`,
+        ? `dfs: exhausted: every reachable state${within} searched: ${g.states} states${top}, ${g.transitions} transitions; every one of the ${covered} schedules passes through them`
+        : `dfs: NOT exhausted after ${g.states} states${top}, ${g.transitions} transitions`,
       `  reduction (states): ${g.complete} runs to an end state, ${g.revisits} cut at a state explored before`,
     );
   } else if (s.exhausted !== undefined && s.reduction) {

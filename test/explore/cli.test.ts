@@ -35,7 +35,10 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
     // the 223 states above it that each job walks.
     const two = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--jobs', '2', '--json']);
     expect(two.code).toBe(0);
-    expect(json(two.stdout)).toMatchObject({ exhausted: true, jobs: 2, violations: [], states: { states: 138 + 2 * 223, transitions: 702, schedulesCovered: 9880 } });
+    expect(json(two.stdout)).toMatchObject({ exhausted: true, jobs: 2, violations: [], states: { states: 138 + 2 * 223, top: 2 * 223, transitions: 702, schedulesCovered: 9880 } });
+    expect(json(r.stdout).states.top).toBeUndefined();
+    const text = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--jobs', '2']);
+    expect(text.stdout).toMatch(/searched: 584 states \(446 of them above the split, walked by every job\), 702 transitions/);
     const dpor = svmsim(['explore', '--strategy', 'dfs', '--reduction', 'dpor', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--json']);
     expect(json(dpor.stdout)).toMatchObject({ exhausted: true, violations: [], reduction: { mode: 'dpor' } });
   });
