@@ -18,7 +18,7 @@ import { boot, traceEvent, type Choice } from '../runtime/run.ts';
 import { isPreemption } from '../scheduler/preemption.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
-import { FULL, seen, SharedVisited } from './visited.ts';
+import { localStore, sharedStore } from './visited.ts';
 
 /** One run of the search: from the start to an end state, or to a state explored before. */
 export interface Leaf {
@@ -116,13 +116,11 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
   const { transport, split } = o;
   if (!transport.journal || !transport.undo) throw new Error(`the ${transport.name} transport cannot take deliveries back (no journal)`);
   const stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false, top: 0 };
-  const visited = new Map<string, number>();
-  const table = o.shared ? new SharedVisited(o.shared.table) : null;
-  const graph = table ? new GraphRecorder() : null;
-  /** States the shared table had no room for get ids past its slots, distinct per job. */
-  const owners = split?.owners ?? 1;
-  let spilled = 0;
-  /** Schedules below each state, once it is finished (NaN while it is on the stack). */
+  // With a shared set, a state's schedules are counted on the jobs' graphs merged (graph.ts);
+  // alone, here, on the way back up (pathsOf).
+  const store = o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore();
+  const graph = o.shared ? new GraphRecorder() : null;
+  /** Schedules below each state, by id, once it is finished (NaN while it is on the stack). */
   const pathsOf: number[] = [];
   const eventJson = new WeakMap<Message, string>();
 
@@ -214,36 +212,20 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     const cached = !split || (!!parent && (parent.cached || parent.dealt));
     const opts = enabled();
     let id = -1;
-    if (cached && table && graph) {
-      const digest = stateKey();
-      const r = table.claim(SharedVisited.key(digest));
-      let fresh = r >= 0;
-      id = fresh ? r : seen(r);
-      if (r === FULL) {
-        const key = digest.toString('base64');
-        const had = visited.get(key);
-        fresh = had === undefined;
-        id = had ?? table.slots + owners * spilled++ + (split?.owner ?? 0);
-        if (fresh) visited.set(key, id);
-      }
-      graph.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
-      if (!fresh) {
+    if (cached) {
+      const claimed = store.claim(stateKey());
+      id = claimed.id;
+      graph?.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
+      if (!claimed.fresh) {
+        if (!graph) {
+          const p = pathsOf[id]!;
+          if (Number.isNaN(p)) cyclic = true;
+          else parent!.paths += p;
+        }
         await leaf(true);
         return;
       }
-    } else if (cached) {
-      const key = stateKey().toString('base64');
-      const had = visited.get(key);
-      if (had !== undefined) {
-        const p = pathsOf[had]!;
-        if (Number.isNaN(p)) cyclic = true;
-        else parent!.paths += p;
-        await leaf(true);
-        return;
-      }
-      id = pathsOf.length;
-      pathsOf.push(NaN);
-      visited.set(key, id);
+      if (!graph) pathsOf[id] = NaN;
     }
     stats.states++;
     if (!cached) stats.top!++;

@@ -75,3 +75,42 @@ export class SharedVisited {
     }
   }
 }
+
+/** Where a search keeps the states it has met: claim() names a state by an id and says whether
+ * this search is the first to reach it (and so expands it). */
+export interface StateStore {
+  claim(digest: Buffer): { id: number; fresh: boolean };
+}
+
+/** One job's own set: ids 0, 1, 2, ... in the order states are first reached. */
+export function localStore(): StateStore {
+  const ids = new Map<string, number>();
+  return {
+    claim(digest) {
+      const key = digest.toString('base64');
+      const had = ids.get(key);
+      if (had !== undefined) return { id: had, fresh: false };
+      ids.set(key, ids.size);
+      return { id: ids.size - 1, fresh: true };
+    },
+  };
+}
+
+/** The jobs' shared table; a state it has no room for goes to this job's own map, under an id
+ * past the table's slots that no other job uses (owner + owners·n). */
+export function sharedStore(buf: SharedArrayBuffer, owner: number, owners: number): StateStore {
+  const table = new SharedVisited(buf);
+  const spill = new Map<string, number>();
+  return {
+    claim(digest) {
+      const r = table.claim(SharedVisited.key(digest));
+      if (r !== FULL) return r >= 0 ? { id: r, fresh: true } : { id: seen(r), fresh: false };
+      const key = digest.toString('base64');
+      const had = spill.get(key);
+      if (had !== undefined) return { id: had, fresh: false };
+      const id = table.slots + owners * spill.size + owner;
+      spill.set(key, id);
+      return { id, fresh: true };
+    },
+  };
+}
