@@ -93,7 +93,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const inspect = coverage.inspector((id) => kinds.get(id));
   const inline = o.transport === 'inline' && !o.open;
   // dfs defaults to the stateful search; a preemption bound needs the stateless one (sleep sets).
-  const reduction: Reduction | undefined = o.strategy !== 'dfs' ? undefined : (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep'));
+  const reduction = reductionOf(o);
   const stateful = reduction === 'states';
   const transport = o.open ?? (await makeTransport(o.transport, { inspect: inline ? inspect : undefined }));
   const covHost = inline ? null : new ActorHost({ inspect });
@@ -302,6 +302,11 @@ function mirrored(t: Transport, host: ActorHost): Transport {
     },
   };
 }
+
+/** The dfs reduction a run uses: the stateful search unless told otherwise or bounded (a bound
+ * needs the stateless search); none for random and pct. */
+export const reductionOf = (o: Pick<ExploreOptions, 'strategy' | 'reduction' | 'preemptionBound'>): Reduction | undefined =>
+  o.strategy !== 'dfs' ? undefined : (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep'));
 
 /** How many interleavings there are without any reduction: Knuth's estimator (the product of the
  * branching along a uniformly random path is an unbiased estimate of the number of leaves). */

@@ -3,7 +3,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ExploreOptions, ProgressTick } from './explore.ts';
-import { explore } from './explore.ts';
+import { explore, reductionOf } from './explore.ts';
 import { FLAG_COUNT, HALT, STOP, type JobTask } from './job.ts';
 import { schedulesOf, type StateGraph } from './graph.ts';
 import { mergeResults, type ExploreResult } from './result.ts';
@@ -18,9 +18,6 @@ export interface RunOptions extends Omit<ExploreOptions, 'stop' | 'halt' | 'clai
   visitedSlots?: number;
 }
 
-/** Whether explore() runs the stateful search (see its choice of reduction). */
-const statefulDfs = (o: RunOptions) => o.strategy === 'dfs' && (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep')) === 'states';
-
 /** Explore with one job in this thread, or `jobs` in a pool; Ctrl-C (`interrupted`) stops all. */
 export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
   if (o.jobs <= 1) {
@@ -34,7 +31,7 @@ export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
   try {
     const { interrupted: _i, onInterrupt: _oi, onProgress, variant, jobs, visitedSlots, ...rest } = o;
     // The jobs of a stateful search share one visited set: each state is expanded by one job.
-    const visited = statefulDfs(o) ? sharedVisited(visitedSlots ?? DEFAULT_SLOTS) : undefined;
+    const visited = reductionOf(o) === 'states' ? sharedVisited(visitedSlots ?? DEFAULT_SLOTS) : undefined;
     const parts = await Promise.all(
       Array.from({ length: jobs }, (_, j) => {
         const { port1, port2 } = new MessageChannel();
