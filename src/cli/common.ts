@@ -13,6 +13,7 @@ export interface CommonOpts {
   seed: string;
   maxSteps: string;
   transport: string;
+  memo: boolean;
   json?: boolean;
 }
 
@@ -23,6 +24,7 @@ export const addCommonOptions = (c: Command, defaultTransport: string): Command 
     .option('--seed <n>', 'seed for the strategy', '0')
     .option('--max-steps <n>', 'deliveries before a run counts as hung', String(DEFAULT_MAX_STEPS))
     .option('--transport <name>', `inline (one thread) or workers (a worker thread per machine kind)`, defaultTransport)
+    .option('--no-memo', 'inline: run every delivery through xstate (no transition table): the reference the table is tested against')
     .option('--json', 'print one JSON document');
 
 export interface Common {
@@ -31,6 +33,8 @@ export interface Common {
   seed: number;
   maxSteps: number;
   transport: (typeof TRANSPORTS)[number];
+  /** inline: the engine's transition table (src/engine/memo.ts). */
+  memo: boolean;
 }
 
 export function resolveCommon(o: CommonOpts): Common {
@@ -40,5 +44,6 @@ export function resolveCommon(o: CommonOpts): Common {
     seed: intOption('--seed', o.seed),
     maxSteps: intOption('--max-steps', o.maxSteps, 1),
     transport: oneOf('transport', o.transport, TRANSPORTS),
+    memo: o.memo !== false,
   };
 }

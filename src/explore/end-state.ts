@@ -6,7 +6,7 @@ import { COUNT_FIELDS } from '../../machines/kernel.ts';
 import type { ObjRecord } from '../trace/objects.ts';
 
 
-export function endStateHash(views: ActorView[], objects: ObjRecord[]): string {
+export function endStateHash(views: ActorView[], objects: Iterable<Pick<ObjRecord, 'id' | 'alive' | (typeof COUNT_FIELDS)[number]>>): string {
   const h = createHash('sha1');
   for (const v of [...views].sort((a, b) => a.id.localeCompare(b.id))) h.update(`${v.id}=${v.state}${v.waiting ? '*' : ''};`);
   for (const o of [...objects].sort((a, b) => a.id.localeCompare(b.id))) {

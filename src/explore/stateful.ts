@@ -6,32 +6,43 @@
 // state (deliveries that commute, one thread's steps in either order against a DMA), so the search
 // visits states, not schedules: exit-with-mmap's 2.7·10^34 interleavings are 12,013 states.
 //
-// Backtracking takes deliveries back instead of re-running the prefix: the transport journals each
+// It walks the engine's global state (src/engine/state.ts): interned actor states, the messages in
+// flight, a 64-bit fingerprint updated by each delivery. Backtracking takes deliveries back instead
+// of re-running the prefix: the engine restores ids; a transport without the table journals each
 // receiver's snapshot before a delivery and restores it on undo (xstate snapshots are immutable).
 //
 // Sound for svmsim's oracles because each of them is a function of a step and the state before it
 // (KASAN: an access to an object the contexts hold as freed; BUG_ON; isolation) or of the end state
 // (kmemleak, stuck): the first run to reach a state judged every step after it. A run cut at a
 // state seen before is judged for its steps only (`cut`: no end-of-run oracle).
-import { createHash } from 'node:crypto';
-import { boot, traceEvent, type Choice } from '../runtime/run.ts';
-import { isPreemption } from '../scheduler/preemption.ts';
-import { channelOf, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
+import { GlobalState } from '../engine/state.ts';
+import { judge, judgeEnd, judgeStep } from '../oracles/index.ts';
+import type { Violation } from '../oracles/types.ts';
+import type { Choice } from '../runtime/run.ts';
+import { ObjectTable } from '../trace/objects.ts';
+import { channelOf, type ActorSpec, type ActorView, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
-import { localStore, sharedStore } from './visited.ts';
+import { localStore, sharedStore, type StateStore } from './visited.ts';
 
-/** One run of the search: from the start to an end state, or to a state explored before. */
+/** One run of the search: from the start to an end state, or to a state explored before. Its
+ * steps were judged as the search took them (each transition once); its end, if it has one, too. */
 export interface Leaf {
-  trace: TraceEvent[];
-  choices: Choice[];
+  /** Copies of the run's trace and choices, made when asked for (during onLeaf: the search goes on
+   * from there once it returns). */
+  trace(): TraceEvent[];
+  choices(): Choice[];
   quiescent: boolean;
   steps: number;
-  /** Stopped at a state explored before: judge its steps, not its end. */
+  /** Stopped at a state explored before: its steps were judged, it has no end. */
   cut: boolean;
   /** The actors at the end (complete runs only). */
   views: ActorView[] | null;
+  /** The objects at the end (alive, counts; complete runs only). */
+  objects: ObjectTable | null;
   /** Context switches, as countingPreemptions counts them. */
   preemptions: number;
+  /** What the oracles found on this run, as judge() reports it. */
+  violations: Violation[];
 }
 
 export interface StatefulStats {
@@ -50,6 +61,8 @@ export interface StatefulStats {
    * jobs' graphs, merged, count them (schedulesOf). */
   paths: number;
   exhausted: boolean;
+  /** States not expanded because the visited set was at its bound (the search is then not exhaustive). */
+  unstored?: number;
   /** Of `states`, those walked above the split without matching (every job walks them). */
   top?: number;
   /** With a shared visited set: the state graph this job recorded (not part of a summary). */
@@ -69,20 +82,16 @@ export interface StatefulOptions {
    * job claims it first; the others cut there. The search then records its state graph (graph.ts)
    * instead of counting schedules itself. */
   shared?: { table: SharedArrayBuffer };
+  /** Another visited set (one shared through a server); like `shared`, the search records its graph. */
+  store?: StateStore;
+  /** Bound of this search's own visited set (states). */
+  maxStates?: number;
   /** Runs (complete or cut) to stop after. */
   limit?: number;
   stop?: () => boolean;
   onLeaf: (leaf: Leaf) => Promise<void> | void;
 }
 
-type Queues = Map<string, Message[]>;
-interface Saved {
-  queues: Queues;
-  seq: number;
-  pending: number;
-  digests: Map<string, string>;
-  trace: number;
-}
 interface Frame {
   /** The state's number, or -1 above the split (not matched: see StatefulOptions.split). */
   id: number;
@@ -91,7 +100,6 @@ interface Frame {
   all: Message[];
   next: number;
   depth: number;
-  saved: Saved;
   level: number;
   /** Below the split: states are matched. Dealt: this node's branches were shared out. */
   cached: boolean;
@@ -100,153 +108,112 @@ interface Frame {
   paths: number;
 }
 
-const cloneQueues = (q: Queues): Queues => {
-  const out: Queues = new Map();
-  for (const [ch, ms] of q) if (ms.length) out.set(ch, ms.slice());
-  return out;
-};
-
 const fnv = (s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 };
 
-export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats> {
-  const { transport, split } = o;
-  if (!transport.journal || !transport.undo) throw new Error(`the ${transport.name} transport cannot take deliveries back (no journal)`);
-  const stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false, top: 0 };
-  // With a shared set, a state's schedules are counted on the jobs' graphs merged (graph.ts);
-  // alone, here, on the way back up (pathsOf).
-  const store = o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore();
-  const graph = o.shared ? new GraphRecorder() : null;
-  /** Schedules below each state, by id, once it is finished (NaN while it is on the stack). */
-  const pathsOf: number[] = [];
-  const eventJson = new WeakMap<Message, string>();
+/** Frames are pushed, expanded one option at a time, and popped with their schedule counts. */
+class Search {
+  readonly stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false, top: 0 };
+  readonly g: GlobalState;
+  readonly stack: Frame[] = [];
+  /** With a shared set, a state's schedules are counted on the jobs' graphs merged (graph.ts);
+   * alone, here, on the way back up (pathsOf: NaN while the state is on the stack). */
+  readonly graph: GraphRecorder | null;
+  private readonly store: StateStore;
+  private readonly pathsOf: number[] = [];
+  cyclic = false;
+  /** The objects along the path, and per depth: the table's mark, and whether a step oracle fired
+   * on the path so far (the transition that fired is then judged again, with names, on the run). */
+  readonly objects: ObjectTable;
+  private readonly marks: number[] = [];
+  private readonly fired: boolean[] = [];
 
-  // The current path's runtime state: what run.ts keeps for one schedule.
-  let queues: Queues = new Map();
-  let seq = 0;
-  let pending = 0;
-  let digests = new Map<string, string>();
-  const trace: TraceEvent[] = [];
-  const choices: Choice[] = [];
-  const receivers: string[] = [];
-  /** Preemptions on the path up to each depth. */
-  const preempted: number[] = [0];
+  constructor(private readonly o: StatefulOptions) {
+    this.g = new GlobalState(o.transport, o.reorder);
+    const split = o.split;
+    this.store = o.store ?? (o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore(o.maxStates));
+    this.graph = o.shared || o.store ? new GraphRecorder() : null;
+    this.objects = new ObjectTable(this.g.trace, true);
+  }
 
-  const post = (from: string, d: Delivery, cause: number | null) => {
-    digests.set(from, d.digest ?? '');
-    for (const s of d.sends) {
-      const m: Message = { seq: seq++, cause, from, to: s.to, event: s.event };
-      const ch = channelOf(m);
-      let q = queues.get(ch);
-      if (!q) queues.set(ch, (q = []));
-      q.push(m);
-      pending++;
-    }
-  };
-  const enabled = (): Message[] => {
-    const out: Message[] = [];
-    for (const q of queues.values()) {
-      if (o.reorder) out.push(...q);
-      else if (q.length) out.push(q[0]!);
-    }
-    return out.sort((a, b) => a.seq - b.seq);
-  };
-  /** The global state: every actor's digest and what is in flight on each channel, in order.
-   * Not `seq` or `cause`: those name how a state was reached, not what it is. */
-  const stateKey = (): Buffer => {
-    const h = createHash('sha1');
-    for (const d of digests.values()) h.update(`${d}\u0000`);
-    for (const ch of [...queues.keys()].sort()) {
-      const q = queues.get(ch)!;
-      if (!q.length) continue;
-      h.update(`\u0001${ch}`);
-      for (const m of q) {
-        let j = eventJson.get(m);
-        if (j === undefined) eventJson.set(m, (j = JSON.stringify(m.event)));
-        h.update(`\u0002${j}`);
-      }
-    }
-    return h.digest();
-  };
-  const save = (): Saved => ({ queues: cloneQueues(queues), seq, pending, digests: new Map(digests), trace: trace.length });
-  const restore = async (s: Saved, depth: number) => {
-    if (receivers.length > depth) await transport.undo!(receivers.splice(depth).reverse());
-    queues = cloneQueues(s.queues);
-    seq = s.seq;
-    pending = s.pending;
-    digests = new Map(s.digests);
-    trace.length = s.trace;
-    choices.length = depth;
-  };
-  const deliver = async (msg: Message, all: Message[]) => {
-    const lastStep = receivers.length ? trace[trace.length - 1]!.step : null;
-    preempted[receivers.length + 1] = preempted[receivers.length]! + (isPreemption(all, msg, lastStep) ? 1 : 0);
-    const ch = channelOf(msg);
-    const q = queues.get(ch)!;
-    const k = q.indexOf(msg);
-    q.splice(k, 1);
-    pending--;
-    choices.push({ ch, k, of: all.length });
-    receivers.push(msg.to);
-    const d = await transport.deliver(msg);
-    const ev = traceEvent(msg, d, trace.length);
-    trace.push(ev);
-    post(msg.to, d, ev.step);
-    stats.transitions++;
-  };
-  const runs = () => stats.complete + stats.revisits;
-  const leaf = async (cut: boolean) => {
+  /** After boot: the objects the actors start with, judged as steps. */
+  booted(): void {
+    const found: Violation[] = [];
+    for (const ev of this.g.trace) judgeStep(ev, this.objects, found);
+    this.marks[0] = this.objects.mark;
+    this.fired[0] = found.length > 0;
+  }
+
+  /** The path is back at `depth` deliveries: so are its objects. */
+  async backTo(depth: number): Promise<void> {
+    await this.g.undoTo(depth);
+    this.objects.undoTo(this.marks[depth]!);
+  }
+
+  /** Deliver one of the frame's options and judge the new step. */
+  async step(f: Frame): Promise<void> {
+    const { g } = this;
+    await g.deliver(f.opts[f.next++]!, f.all);
+    this.stats.transitions++;
+    const found: Violation[] = [];
+    judgeStep(g.trace[g.trace.length - 1]!, this.objects, found);
+    this.marks[g.depth] = this.objects.mark;
+    this.fired[g.depth] = this.fired[g.depth - 1]! || found.length > 0;
+  }
+
+  get runs(): number {
+    return this.stats.complete + this.stats.revisits;
+  }
+
+  private async leaf(cut: boolean): Promise<void> {
+    const { g, stats, o } = this;
     if (cut) stats.revisits++;
     else stats.complete++;
-    await o.onLeaf({ trace: trace.slice(), choices: choices.slice(), quiescent: pending === 0, steps: choices.length, cut, views: cut ? null : await transport.views(), preemptions: preempted[choices.length]! });
-  };
+    const steps = g.choices.length;
+    const views = cut ? null : await o.transport.views();
+    const quiescent = g.pending === 0;
+    let violations: Violation[] = [];
+    const ends: Violation[] = [];
+    if (views) judgeEnd({ trace: g.trace, views, quiescent }, this.objects, o.maxSteps, ends);
+    // Something fired: judge the run whole, for the report's names and steps.
+    if (this.fired[g.depth] || ends.length) violations = judge({ trace: g.trace.slice(), views: views ?? [], quiescent, cut }, o.maxSteps).violations;
+    const trace = g.trace;
+    const choices = g.choices;
+    await o.onLeaf({ trace: () => trace.slice(), choices: () => choices.slice(), quiescent, steps, cut, views, objects: cut ? null : this.objects, preemptions: g.preempted[steps]!, violations });
+  }
 
-  const stack: Frame[] = [];
-  let cyclic = false;
   /** The path has just reached a state: cut there, end there, or push it to be expanded. */
-  const reach = async (parent: Frame | null) => {
-    const depth = receivers.length;
+  async reach(parent: Frame | null): Promise<void> {
+    const { g, stats, graph, o } = this;
+    const split = o.split;
+    const depth = g.depth;
     const cached = !split || (!!parent && (parent.cached || parent.dealt));
-    const opts = enabled();
+    const opts = g.enabled();
     let id = -1;
     if (cached) {
-      const claimed = store.claim(stateKey());
+      const claimed = this.store.claim(g.fp);
+      if (claimed.full) stats.unstored = (stats.unstored ?? 0) + 1;
       id = claimed.id;
-      graph?.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
+      if (id >= 0) graph?.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
       if (!claimed.fresh) {
-        if (!graph) {
-          const p = pathsOf[id]!;
-          if (Number.isNaN(p)) cyclic = true;
+        if (!graph && id >= 0) {
+          const p = this.pathsOf[id]!;
+          if (Number.isNaN(p)) this.cyclic = true;
           else parent!.paths += p;
         }
-        await leaf(true);
+        await this.leaf(true);
         return;
       }
-      if (!graph) pathsOf[id] = NaN;
+      if (!graph) this.pathsOf[id] = NaN;
     }
     stats.states++;
     if (!cached) stats.top!++;
-    if (!opts.length || depth >= o.maxSteps) {
-      if (opts.length) stats.capped++;
-      // Above the split every job walks the same runs: job 0 reports them.
-      const mine = cached || !split || split.owner === 0;
-      if (id >= 0 && !graph) pathsOf[id] = 1;
-      if (graph) {
-        if (id >= 0) graph.add(id, END);
-        else if (mine) graph.top++;
-      }
-      if (mine) {
-        if (parent) parent.paths += 1;
-        else stats.paths = 1;
-        await leaf(false);
-      }
-      return;
-    }
+    if (!opts.length || depth >= o.maxSteps) return this.end(parent, id, cached, opts.length > 0);
     const level = parent ? parent.level + (parent.all.length > 1 ? 1 : 0) : 0;
-    const last = choices[choices.length - 1];
+    const last = g.choices[g.choices.length - 1];
     const path = parent && last ? `${parent.path}/${last.ch}:${last.k}` : '';
     let mine = opts;
     const dealt = !!split && !cached && level === split.level && opts.length > 1;
@@ -254,34 +221,62 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
       mine = opts.filter((m) => fnv(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
       stats.foreign += opts.length - mine.length;
     }
-    stack.push({ id, opts: mine, all: opts, next: 0, depth, saved: save(), level, cached, dealt, path, paths: 0 });
-  };
+    this.stack.push({ id, opts: mine, all: opts, next: 0, depth, level, cached, dealt, path, paths: 0 });
+  }
 
+  /** An end state (or the step bound): one schedule. */
+  private async end(parent: Frame | null, id: number, cached: boolean, capped: boolean): Promise<void> {
+    const { stats, graph, o } = this;
+    if (capped) stats.capped++;
+    // Above the split every job walks the same runs: job 0 reports them.
+    const mine = cached || !o.split || o.split.owner === 0;
+    if (id >= 0 && !graph) this.pathsOf[id] = 1;
+    if (graph) {
+      if (id >= 0) graph.add(id, END);
+      else if (mine) graph.top++;
+    }
+    if (!mine) return;
+    if (parent) parent.paths += 1;
+    else stats.paths = 1;
+    await this.leaf(false);
+  }
+
+  /** A frame whose options are all explored: its schedules go to its parent. */
+  pop(): void {
+    const f = this.stack.pop()!;
+    if (f.id >= 0 && !this.graph) this.pathsOf[f.id] = f.paths;
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) parent.paths += f.paths;
+    else this.stats.paths = f.paths;
+  }
+}
+
+export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats> {
+  const { transport } = o;
+  if (!transport.journal || !transport.undo) throw new Error(`the ${transport.name} transport cannot take deliveries back (no journal)`);
+  const s = new Search(o);
+  const { g, stack, stats } = s;
   await transport.journal(true);
   try {
-    await boot(transport, o.specs, trace, post);
-    await reach(null);
+    await g.boot(o.specs);
+    s.booted();
+    await s.reach(null);
     while (stack.length) {
-      if (o.stop?.() || (o.limit !== undefined && runs() >= o.limit)) break;
+      if (o.stop?.() || (o.limit !== undefined && s.runs >= o.limit)) break;
       const f = stack[stack.length - 1]!;
       if (f.next >= f.opts.length) {
-        stack.pop();
-        if (f.id >= 0 && !graph) pathsOf[f.id] = f.paths;
-        const parent = stack[stack.length - 1];
-        if (parent) parent.paths += f.paths;
-        else stats.paths = f.paths;
+        s.pop();
         continue;
       }
-      if (f.next > 0) await restore(f.saved, f.depth);
-      const m = f.opts[f.next++]!;
-      await deliver(m, f.all);
-      await reach(f);
+      await s.backTo(f.depth);
+      await s.step(f);
+      await s.reach(f);
     }
-    stats.exhausted = !stack.length;
-    if (cyclic) stats.paths = Infinity;
-    if (graph) {
+    stats.exhausted = !stack.length && !stats.unstored;
+    if (s.cyclic) stats.paths = Infinity;
+    if (s.graph) {
       stats.paths = 0;
-      stats.graph = graph.graph();
+      stats.graph = s.graph.graph();
     }
     return stats;
   } finally {

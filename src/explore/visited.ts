@@ -2,8 +2,8 @@
 // hash set in a SharedArrayBuffer, so that a global state is expanded by one job only, whichever
 // reaches it first. Separate machines (`--shard k/n`) share no memory and keep their own sets.
 //
-// A state is kept as a 64-bit fingerprint, the first 8 bytes of its sha1 digest (0 is reserved for
-// an empty slot), as SPIN's hash compaction does: two distinct states collide with probability
+// A state is kept as its 64-bit fingerprint (src/engine/hash.ts; 0 is reserved for an empty slot),
+// as SPIN's hash compaction does: two distinct states collide with probability
 // about n²/2^65, negligible for 10^6 states (~3·10^-8; G. J. Holzmann, "An analysis of bitstate
 // hashing", FMSD 13(3), 1998; U. Stern and D. L. Dill, "Improved probabilistic verification by
 // hash compaction", CHARME 1995). A collision would cut a state never explored.
@@ -11,6 +11,8 @@
 // Insertion claims a slot with Atomics.compareExchange (linear probing, no deletion): exactly one
 // job wins each key, and a slot, once written, never changes. The slot's index names the state for
 // every job (the state graphs the jobs record are merged on it: see graph.ts).
+
+import type { Fp } from '../engine/hash.ts';
 
 /** 2^22 slots: 32 MB. */
 export const DEFAULT_SLOTS = 1 << 22;
@@ -49,12 +51,6 @@ export class SharedVisited {
     return Atomics.load(this.count, 0);
   }
 
-  /** The fingerprint of a sha1 digest: its first 8 bytes, never 0. */
-  static key(digest: Buffer): bigint {
-    const k = digest.readBigInt64LE(0);
-    return k === 0n ? 1n : k;
-  }
-
   /** Take `key`'s slot: r >= 0 if this call took slot r, r <= -2 if it was taken (slot seen(r)),
    * FULL if it is absent and the table is too full to take it. */
   claim(key: bigint): number {
@@ -77,40 +73,86 @@ export class SharedVisited {
 }
 
 /** Where a search keeps the states it has met: claim() names a state by an id and says whether
- * this search is the first to reach it (and so expands it). */
+ * this search is the first to reach it (and so expands it). `full`: the store takes no new state
+ * (its bound); the search then treats the state as met and says it stopped short. */
 export interface StateStore {
-  claim(digest: Buffer): { id: number; fresh: boolean };
+  claim(fp: Fp): { id: number; fresh: boolean; full?: boolean };
+  /** States held, and the bytes they take. */
+  readonly size: number;
+  readonly bytes: number;
 }
 
-/** One job's own set: ids 0, 1, 2, ... in the order states are first reached. */
-export function localStore(): StateStore {
-  const ids = new Map<string, number>();
+/** A fingerprint as the shared table's key: 64 bits, never 0. */
+export const keyOf = (fp: Fp): bigint => {
+  const k = BigInt.asIntN(64, (BigInt(fp.hi) << 32n) | BigInt(fp.lo));
+  return k === 0n ? 1n : k;
+};
+
+/** Default bound of one search's own set: 2^24 states (about 400 MB at the last doubling). */
+export const DEFAULT_MAX_STATES = 1 << 24;
+
+/** One job's own set: open addressing over the fingerprints' two halves, doubling at half load,
+ * ids 0, 1, 2, ... in the order states are first reached. */
+export function localStore(maxStates = DEFAULT_MAX_STATES): StateStore {
+  let cap = 1 << 12;
+  let keys = new Uint32Array(cap * 2);
+  let ids = new Int32Array(cap).fill(-1);
+  let size = 0;
+  const slot = (hi: number, lo: number, k: Uint32Array, is: Int32Array, mask: number): number => {
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    while (is[i] !== -1 && (k[2 * i] !== hi || k[2 * i + 1] !== lo)) i = (i + 1) & mask;
+    return i;
+  };
+  const grow = () => {
+    const [ok, oi] = [keys, ids];
+    cap *= 2;
+    keys = new Uint32Array(cap * 2);
+    ids = new Int32Array(cap).fill(-1);
+    for (let j = 0; j < oi.length; j++) {
+      if (oi[j] === -1) continue;
+      const i = slot(ok[2 * j]!, ok[2 * j + 1]!, keys, ids, cap - 1);
+      keys[2 * i] = ok[2 * j]!;
+      keys[2 * i + 1] = ok[2 * j + 1]!;
+      ids[i] = oi[j]!;
+    }
+  };
   return {
-    claim(digest) {
-      const key = digest.toString('base64');
-      const had = ids.get(key);
-      if (had !== undefined) return { id: had, fresh: false };
-      ids.set(key, ids.size);
-      return { id: ids.size - 1, fresh: true };
+    get size() {
+      return size;
+    },
+    get bytes() {
+      return keys.byteLength + ids.byteLength;
+    },
+    claim({ hi, lo }) {
+      const i = slot(hi, lo, keys, ids, cap - 1);
+      if (ids[i] !== -1) return { id: ids[i]!, fresh: false };
+      if (size >= maxStates) return { id: -1, fresh: false, full: true };
+      keys[2 * i] = hi;
+      keys[2 * i + 1] = lo;
+      ids[i] = size++;
+      if (size * 2 > cap) grow();
+      return { id: size - 1, fresh: true };
     },
   };
 }
 
-/** The jobs' shared table; a state it has no room for goes to this job's own map, under an id
+/** The jobs' shared table; a state it has no room for goes to this job's own set, under an id
  * past the table's slots that no other job uses (owner + owners·n). */
 export function sharedStore(buf: SharedArrayBuffer, owner: number, owners: number): StateStore {
   const table = new SharedVisited(buf);
-  const spill = new Map<string, number>();
+  const spill = localStore();
   return {
-    claim(digest) {
-      const r = table.claim(SharedVisited.key(digest));
+    get size() {
+      return table.size + spill.size;
+    },
+    get bytes() {
+      return buf.byteLength + spill.bytes;
+    },
+    claim(fp) {
+      const r = table.claim(keyOf(fp));
       if (r !== FULL) return r >= 0 ? { id: r, fresh: true } : { id: seen(r), fresh: false };
-      const key = digest.toString('base64');
-      const had = spill.get(key);
-      if (had !== undefined) return { id: had, fresh: false };
-      const id = table.slots + owners * spill.size + owner;
-      spill.set(key, id);
-      return { id, fresh: true };
+      const c = spill.claim(fp);
+      return { ...c, id: c.id < 0 ? c.id : table.slots + owners * c.id + owner };
     },
   };
 }

@@ -1,24 +1,44 @@
 // All oracles over one finished run. They only observe: a trace in, violations out (P's specs).
+// Step oracles judge each step against the objects as they were before it; end oracles judge the
+// finished run. judge() folds the first over the trace, then asks the second.
 import type { ActorView, TraceEvent } from '../runtime/types.ts';
-import { objectTable, type ObjectTable } from '../trace/objects.ts';
+import { ObjectTable } from '../trace/objects.ts';
 import { bugs } from './bugs.ts';
 import { isolation } from './isolation.ts';
 import { kasan } from './kasan.ts';
 import { kmemleak } from './kmemleak.ts';
 import { stuck } from './stuck.ts';
-import type { Oracle, Violation } from './types.ts';
+import type { Oracle, StepOracle, Violation } from './types.ts';
 
-export const ALL_ORACLES: Oracle[] = [kasan, bugs, isolation, kmemleak, stuck];
+export const STEP_ORACLES: StepOracle[] = [kasan, bugs, isolation];
+export const END_ORACLES: Oracle[] = [kmemleak, stuck];
 
 export interface Verdict {
   objects: ObjectTable;
   violations: Violation[];
 }
 
-export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, maxSteps: number): Verdict {
-  const objects = objectTable(run.trace);
+/** The step oracles' verdict on one step, and the step applied to `objects`. */
+export function judgeStep(ev: TraceEvent, objects: ObjectTable, out: Violation[]): void {
+  for (const o of STEP_ORACLES) {
+    const v = o(ev, objects);
+    if (v) out.push(...v);
+  }
+  objects.apply(ev);
+}
+
+/** The end oracles' verdict on a finished run whose steps `objects` holds. */
+export function judgeEnd(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, objects: ObjectTable, maxSteps: number, out: Violation[]): void {
   const input = { ...run, objects, maxSteps };
-  const violations = ALL_ORACLES.flatMap((o) => o(input)).sort((a, b) => a.step - b.step);
-  return { objects, violations };
+  for (const o of END_ORACLES) out.push(...o(input));
+}
+
+export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, maxSteps: number): Verdict {
+  const objects = new ObjectTable(run.trace);
+  const violations: Violation[] = [];
+  for (const ev of run.trace) judgeStep(ev, objects, violations);
+  judgeEnd(run, objects, maxSteps, violations);
+  // Stable: among one step's violations, step oracles first, in their order (as before).
+  return { objects, violations: violations.sort((a, b) => a.step - b.step) };
 }
 export type { Violation } from './types.ts';

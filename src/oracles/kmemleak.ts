@@ -44,7 +44,7 @@ function defunctAt(trace: Parameters<Oracle>[0]['trace']): Map<string, number> {
 export const kmemleak: Oracle = ({ trace, objects, views, quiescent, cut }) => {
   if (!quiescent || cut) return [];
   const dead = new Set(views.filter((v) => v.kind === 'process' && v.state === 'dead').map((v) => v.id));
-  const leaked = objects.all().filter((r) => r.alive && dead.has(r.owner));
+  const leaked = [...objects.states()].filter((r) => r.alive && dead.has(r.owner)).map((r) => objects.get(r.id)!);
   if (!leaked.length) return [];
   const byId = new Map(leaked.map((r) => [r.id, r]));
   const cycle = findCycle(byId);

@@ -26,3 +26,9 @@ export interface Judged {
 }
 
 export type Oracle = (run: Judged) => Violation[];
+
+/** An oracle of one step: a function of the step and the objects as they were before it (P's
+ * spec machines observe one event at a time). A search judges each transition once with these. */
+export interface StepOracle {
+  (ev: TraceEvent, objects: ObjectTable): Violation[] | undefined;
+}

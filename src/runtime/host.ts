@@ -140,15 +140,23 @@ export class ActorHost {
       const e = j.pop()!;
       oldest.set(e.id, e.snap);
     }
-    for (const [id, snap] of oldest) {
-      const h = this.hosted.get(id)!;
-      h.actor.stop();
-      // As it was, not rebuilt by xstate's restore (see `resuming`): the same eventless order.
-      h.actor = createActor(resuming(machines[h.spec.kind]!), { id, snapshot: snap, inspect: this.opts.inspect });
-      h.actor.on('*', (e: Emitted) => h.out.push(e));
-      h.actor.subscribe({ error: () => {} });
-      h.actor.start();
-    }
+    for (const [id, snap] of oldest) this.restore(id, snap);
+  }
+
+  /** Restart actor `id` from `snap`, a snapshot one of this host's actors had. */
+  restore(id: string, snap: Snapshot<unknown>): void {
+    const h = this.hosted.get(id)!;
+    h.actor.stop();
+    // As it was, not rebuilt by xstate's restore (see `resuming`): the same eventless order.
+    h.actor = createActor(resuming(machines[h.spec.kind]!), { id, snapshot: snap, inspect: this.opts.inspect });
+    h.actor.on('*', (e: Emitted) => h.out.push(e));
+    h.actor.subscribe({ error: () => {} });
+    h.actor.start();
+  }
+
+  /** Actor `id`'s snapshot now (immutable). */
+  snapshotOf(id: string): AnyMachineSnapshot {
+    return this.hosted.get(id)!.actor.getSnapshot() as AnyMachineSnapshot;
   }
 
   has(id: string): boolean {

@@ -49,10 +49,22 @@ export async function boot(transport: Transport, specs: ActorSpec[], trace: Trac
   }
 }
 
+/** An event's fields but its type, once per event object (the engine's events are interned and
+ * frozen, so every trace that delivers one shares its args). */
+const argsCache = new WeakMap<object, Record<string, unknown>>();
+function argsOf(event: Message['event']): Record<string, unknown> {
+  let args = argsCache.get(event);
+  if (!args) {
+    const { type: _t, ...rest } = event;
+    args = Object.isFrozen(event) ? Object.freeze(rest) : rest;
+    if (Object.isFrozen(event)) argsCache.set(event, args);
+  }
+  return args;
+}
+
 /** The trace event of delivering `msg` at `step`, answered by `d`. */
 export function traceEvent(msg: Message, d: Delivery, step: number): TraceEvent {
-  const { type, ...args } = msg.event;
-  return { step, seq: msg.seq, from: msg.from, to: msg.to, event: type, args, state: d.state, effects: d.effects, cause: msg.cause };
+  return { step, seq: msg.seq, from: msg.from, to: msg.to, event: msg.event.type, args: argsOf(msg.event), state: d.state, effects: d.effects, cause: msg.cause };
 }
 
 export async function runSchedule(opts: RunOptions): Promise<RunResult> {

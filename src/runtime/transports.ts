@@ -1,6 +1,7 @@
 // Transport by name: `inline` (one thread) or `workers` (one worker thread per actor kind).
 import type { InspectionEvent } from 'xstate';
 import { BadInput } from '../kernel/variants.ts';
+import { memoTransport } from '../engine/memo.ts';
 import { inlineTransport } from './inline.ts';
 import type { Transport } from './types.ts';
 import type { WireInspection } from './workers/inspection.ts';
@@ -18,12 +19,16 @@ export interface TransportOptions {
   signal?: AbortSignal;
   /** workers: how long a worker may leave a call unanswered (default 10 s). */
   watchdogMs?: number;
+  /** inline: the transition table (src/engine/memo.ts), each local transition run once. On by
+   * default, off with `inspect` unless asked for: the table runs a transition's xstate code only
+   * the first time, so an inspector would see only those (explore's coverage needs no more). */
+  memo?: boolean;
 }
 
 export async function makeTransport(name: string, opts: TransportOptions = {}): Promise<Transport> {
   switch (name) {
     case 'inline':
-      return inlineTransport({ inspect: opts.inspect });
+      return (opts.memo ?? !opts.inspect) ? memoTransport({ inspect: opts.inspect }) : inlineTransport({ inspect: opts.inspect });
     case 'workers':
       return workersTransport(opts);
     default:

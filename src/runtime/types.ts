@@ -51,6 +51,9 @@ export interface Delivery {
   effects: Effect[];
   /** Journaled hosts only: a hash of the receiver's whole state (value and context) after. */
   digest?: string;
+  /** The memoizing engine (src/engine/memo.ts): a 64-bit hash of the receiver's state after, by
+   * the same equality as `digest` (value and context), as two 32-bit halves. */
+  hash?: { readonly hi: number; readonly lo: number };
 }
 
 /** One step of a trace: one delivery. */

@@ -16,7 +16,18 @@ export const SVM = 'svm';
 export const IOMMU = 'iommu';
 export const PRQ = 'prq';
 
+/** Worlds built so far, by scenario and variant (a world is read, never changed). */
+const built = new WeakMap<Scenario, Map<Variant, World>>();
+
 export function buildWorld(s: Scenario, v: Variant): World {
+  let byVariant = built.get(s);
+  if (!byVariant) built.set(s, (byVariant = new Map()));
+  let w = byVariant.get(v);
+  if (!w) byVariant.set(v, (w = makeWorld(s, v)));
+  return w;
+}
+
+function makeWorld(s: Scenario, v: Variant): World {
   const names: Record<string, string> = {};
   const hunks = v.hunks;
   const specs: ActorSpec[] = [

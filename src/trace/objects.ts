@@ -22,36 +22,106 @@ export interface ObjRecord {
   refs?: string[];
 }
 
-export class ObjectTable {
-  readonly byId = new Map<string, ObjRecord>();
-  private readonly before: StatesBefore;
+/** One change apply() made, for undo: a record's field as it was, or an object/free first seen. */
+type Change = { r: ObjRecord; field: string; was: unknown } | { alloc: string; was: ObjRecord | undefined } | { freed: string; was: number | undefined };
 
-  constructor(private readonly trace: TraceEvent[]) {
-    this.before = new StatesBefore(trace);
+export class ObjectTable {
+  private readonly byId = new Map<string, ObjRecord>();
+  private readonly freed = new Map<string, number>();
+  private readonly before: StatesBefore | null;
+  /** Records whose allocBy / freedBy are not worked out yet. */
+  private readonly unresolved = new Set<ObjRecord>();
+  /** With undo: every change, newest last. */
+  private readonly changes: Change[] | null;
+
+  /** `undoable`: a search's table, walked forward and back along one path (its records name no
+   * allocating or freeing path: the trace under them changes). */
+  constructor(
+    private readonly trace: TraceEvent[],
+    undoable = false,
+  ) {
+    this.before = undoable ? null : new StatesBefore(trace);
+    this.changes = undoable ? [] : null;
   }
 
-  /** Apply one step's alloc/free/count effects. */
+  /** Apply one step's alloc/free/count effects. Who allocated and freed an object (a walk up the
+   * call chain) is worked out when the record is first read: most runs' objects never are. */
   apply(ev: TraceEvent): void {
     for (const e of ev.effects) {
       if (e.op === 'alloc') {
-        const allocBy = ev.from === 'boot' ? 'boot' : attribute(this.trace, ev.step, e.kind, this.before);
-        this.byId.set(e.obj, { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, allocBy, freedStep: null, freedBy: null, ...(e.init as object) });
+        const r = { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, allocBy: '', freedStep: null, freedBy: null, ...(e.init as object) } as ObjRecord;
+        this.changes?.push({ alloc: e.obj, was: this.byId.get(e.obj) });
+        this.byId.set(e.obj, r);
+        if (this.before) this.unresolved.add(r);
       } else if (e.op === 'free') {
+        this.changes?.push({ freed: e.obj, was: this.freed.get(e.obj) });
+        this.freed.set(e.obj, ev.step);
         const r = this.byId.get(e.obj);
-        if (r && r.alive) Object.assign(r, { alive: false, freedStep: ev.step, freedBy: attribute(this.trace, ev.step, r.kind, this.before) });
+        if (r && r.alive) {
+          this.set(r, 'alive', false);
+          this.set(r, 'freedStep', ev.step);
+          if (this.before) this.unresolved.add(r);
+        }
       } else if (e.op === 'count') {
         const r = this.byId.get(e.obj);
-        if (r) (r as unknown as Record<string, unknown>)[e.field] = e.to;
+        if (r) this.set(r, e.field, e.to);
       }
     }
   }
 
+  private set(r: ObjRecord, field: string, v: unknown): void {
+    const o = r as unknown as Record<string, unknown>;
+    this.changes?.push({ r, field, was: o[field] });
+    o[field] = v;
+  }
+
+  /** Changes so far: undoTo(mark) takes back every change made after. */
+  get mark(): number {
+    return this.changes?.length ?? 0;
+  }
+
+  undoTo(mark: number): void {
+    const cs = this.changes!;
+    while (cs.length > mark) {
+      const c = cs.pop()!;
+      if ('r' in c) (c.r as unknown as Record<string, unknown>)[c.field] = c.was;
+      else if ('alloc' in c) {
+        if (c.was) this.byId.set(c.alloc, c.was);
+        else this.byId.delete(c.alloc);
+      } else if (c.was === undefined) this.freed.delete(c.freed);
+      else this.freed.set(c.freed, c.was);
+    }
+  }
+
+  private resolved(r: ObjRecord): ObjRecord {
+    if (!this.before || !this.unresolved.delete(r)) return r;
+    if (!r.allocBy) r.allocBy = this.trace[r.allocStep]?.from === 'boot' ? 'boot' : attribute(this.trace, r.allocStep, r.kind, this.before);
+    if (r.freedStep !== null && r.freedBy === null) r.freedBy = attribute(this.trace, r.freedStep, r.kind, this.before);
+    return r;
+  }
+
   get(id: string): ObjRecord | undefined {
-    return this.byId.get(id);
+    const r = this.byId.get(id);
+    return r && this.resolved(r);
   }
 
   all(): ObjRecord[] {
-    return [...this.byId.values()];
+    return [...this.byId.values()].map((r) => this.resolved(r));
+  }
+
+  /** Alive, kind, owner and counts only (who allocated or freed it is not worked out). */
+  states(): Iterable<Readonly<Omit<ObjRecord, 'allocBy' | 'freedBy'>>> {
+    return this.byId.values();
+  }
+
+  /** One object's record without who allocated or freed it. */
+  peek(id: string): Readonly<Omit<ObjRecord, 'allocBy' | 'freedBy'>> | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The step that last freed `id` (whether or not the trace allocated it). */
+  freedAt(id: string): number | undefined {
+    return this.freed.get(id);
   }
 
   /** The process owning an mm: `mm#2` → `process#2`. */

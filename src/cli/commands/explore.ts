@@ -95,6 +95,7 @@ export function register(program: Command): void {
           reduction,
           maxSteps: c.maxSteps,
           transport: c.transport,
+          memo: c.memo,
           reorder: !!o.reorder,
           stopOnFirst: !!o.stopOnFirst,
           // --report shows a counterexample file: without --out they go to a temporary folder.

@@ -14,11 +14,12 @@ export function register(program: Command): void {
     .description('replay a schedule file (from `svmsim explore --out`) exactly and print the timeline')
     .argument('<file>', 'a schedule file')
     .option('--transport <name>', `inline or workers`, 'inline')
+    .option('--no-memo', 'inline: run every delivery through xstate (no transition table)')
     .option('--json', 'print one JSON document');
-  addOutputOptions(cmd).action(async (path: string, o: { transport: string; json?: boolean } & OutputOpts) => {
+  addOutputOptions(cmd).action(async (path: string, o: { transport: string; memo: boolean; json?: boolean } & OutputOpts) => {
       const transport = oneOf('transport', o.transport, TRANSPORTS);
       const out = await startOutputs(o);
-      const { file, result: r, reproduced } = await replayScheduleFile(path, transport, out.transport);
+      const { file, result: r, reproduced } = await replayScheduleFile(path, transport, { ...out.transport, ...(o.memo ? {} : { memo: false }) });
       const recorded = file.violation;
       if (o.json) {
         const head = { file: path, kernel: file.kernel, scenario: file.scenario.name, transport, reproduced, recorded };

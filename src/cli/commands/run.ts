@@ -67,7 +67,7 @@ export function register(program: Command): void {
 async function runControlled(c: Common, o: RunOpts, signal: AbortSignal): Promise<void> {
   const strategy = makeStrategy(oneOf('strategy', o.strategy, RUN_STRATEGIES));
   const out = await startOutputs(o);
-  const transport = await makeTransport(c.transport, { signal, ...out.transport });
+  const transport = await makeTransport(c.transport, { signal, ...out.transport, ...(c.memo ? {} : { memo: false }) });
   const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps });
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: strategy.name, seed: c.seed, transport: c.transport };
   printRun(r, head, o.json, `${strategy.name}, seed ${c.seed}, ${c.transport}`);

@@ -1,0 +1,172 @@
+// What every search loop of `explore` shares: the transport, coverage, the verdicts kept (distinct
+// end states, each oracle's first hit, written as a schedule file and shrunk), progress ticks and
+// the clock. A loop hands it each run; explore() composes a loop with it (explore.ts).
+import { join } from 'node:path';
+import type { OracleName, Violation } from '../oracles/types.ts';
+import { ActorHost } from '../runtime/host.ts';
+import { makeTransport } from '../runtime/transports.ts';
+import type { ActorSpec, ActorView, TraceEvent, Transport } from '../runtime/types.ts';
+import type { Choice } from '../runtime/run.ts';
+import { buildWorld, type World } from '../scenario/world.ts';
+import type { ExploringStrategy } from '../scheduler/exploring.ts';
+import { simulate, type SimResult } from '../simulate.ts';
+import { CoverageRecorder } from './coverage.ts';
+import { endStateHash } from './end-state.ts';
+import type { ExploreOptions } from './explore.ts';
+import type { ViolationRecord } from './result.ts';
+import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
+import { shrink } from './shrink.ts';
+
+/** What a schedule file says before its choices: the run it belongs to. */
+type ScheduleHead = Omit<Parameters<typeof writeScheduleFile>[1], 'choices' | 'violation' | 'shrunk' | 'deliveries' | 'preemptions' | 'original'>;
+
+/** A finished run as the loops hand it over: its verdict already made. */
+export interface Judged {
+  trace: () => TraceEvent[];
+  choices: () => Choice[];
+  steps: number;
+  /** The run ended (not cut at a state explored before): it has an end state. */
+  ended: boolean;
+  views: ActorView[];
+  objects: Parameters<typeof endStateHash>[1] | null;
+  violations: Violation[];
+  preemptions: number;
+}
+
+const TICK_MS = 200;
+
+export class Explorer {
+  readonly t0 = performance.now();
+  readonly world: World;
+  readonly coverage = new CoverageRecorder();
+  readonly endStates = new Set<string>();
+  readonly found = new Map<OracleName, ViolationRecord>();
+  schedules = 0;
+  pruned = 0;
+  /** Shrinks that wait until the search has the transport no more (a stateful search holds it). */
+  deferShrinks = false;
+  private readonly later: (() => Promise<void>)[] = [];
+  private halted = false;
+  private readonly deadline: number;
+  private tick = { at: performance.now(), schedules: 0, endStates: [] as string[], oracles: [] as OracleName[] };
+  private yielded = performance.now();
+  /** The transport every run uses; `covHost` replays deliveries for coverage when it is not inline. */
+  transport!: Transport;
+  covHost: ActorHost | null = null;
+  private readonly inspect: ReturnType<CoverageRecorder['inspector']>;
+
+  constructor(readonly o: ExploreOptions) {
+    this.world = buildWorld(o.scenario, o.variant);
+    const kinds = new Map(this.world.specs.map((s) => [s.id, s.kind]));
+    this.inspect = this.coverage.inspector((id) => kinds.get(id));
+    this.deadline = o.seconds === undefined ? Infinity : this.t0 + o.seconds * 1000;
+  }
+
+  /** The transport: the caller's, or one of our own (inline: the engine's, coverage from its misses). */
+  async open(): Promise<void> {
+    const inline = this.o.transport === 'inline' && !this.o.open;
+    this.transport = this.o.open ?? (await makeTransport(this.o.transport, { inspect: inline ? this.inspect : undefined, memo: this.o.memo ?? true }));
+    this.covHost = inline ? null : new ActorHost({ inspect: this.inspect });
+  }
+
+  async close(): Promise<void> {
+    this.covHost?.stop();
+    if (!this.o.open) await this.transport.close();
+  }
+
+  stopped(): boolean {
+    return this.halted || !!this.o.stop?.() || performance.now() >= this.deadline;
+  }
+
+  /** One schedule under `strategy`, start to verdict. */
+  runSim(strategy: ExploringStrategy, seed = 0): Promise<SimResult> {
+    const o = this.o;
+    return simulate({ scenario: o.scenario, variant: o.variant, strategy, transport: this.transport, seed, maxSteps: o.maxSteps, reorder: o.reorder, keepOpen: true, onStep: strategy.observe && ((ev) => strategy.observe!(ev)) });
+  }
+
+  /** A simulated run, as the loops hand runs over. */
+  static ofSim(r: SimResult, preemptions: number): Judged {
+    return { trace: () => r.trace, choices: () => r.choices, steps: r.steps, ended: true, views: r.views, objects: r.objects.states(), violations: r.violations, preemptions };
+  }
+
+  /** Count a run, keep its end state and each oracle's first hit, tick, and give the event loop a turn. */
+  async judged(r: Judged, schedule: number, seed: number, replayCoverage = true): Promise<void> {
+    this.schedules++;
+    if (this.covHost && replayCoverage) redeliver(this.world.specs, r.trace(), this.covHost);
+    const h = r.ended && r.objects ? endStateHash(r.views, r.objects) : null;
+    if (h !== null && !this.endStates.has(h)) {
+      this.endStates.add(h);
+      this.tick.endStates.push(h);
+    }
+    const firsts = new Map<OracleName, Violation>();
+    for (const v of r.violations) if (!firsts.has(v.oracle)) firsts.set(v.oracle, v);
+    for (const v of firsts.values()) {
+      const had = this.found.get(v.oracle);
+      if (had) {
+        had.count++;
+        continue;
+      }
+      const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v };
+      this.found.set(v.oracle, rec);
+      this.tick.oracles.push(v.oracle);
+      await this.counterexample(rec, r.choices(), r.steps, r.preemptions);
+    }
+    if (this.o.stopOnFirst && this.found.size) {
+      this.halted = true;
+      this.o.halt?.();
+    }
+    this.report();
+    await this.breathe();
+  }
+
+  /** Progress: what changed since the last tick (at most every 200 ms, or now). */
+  report(force = false): void {
+    const { o, tick } = this;
+    if (!o.onProgress || (!force && performance.now() - tick.at < TICK_MS)) return;
+    o.onProgress({ schedules: this.schedules - tick.schedules, endStates: tick.endStates, oracles: tick.oracles, coverage: this.coverage.data() });
+    this.tick = { at: performance.now(), schedules: this.schedules, endStates: [], oracles: [] };
+  }
+
+  /** Inline runs resolve as microtasks only: give the event loop a turn now and then, or Ctrl-C
+   * (a signal handler) and the progress bar would wait for the end. */
+  async breathe(): Promise<void> {
+    if (performance.now() - this.yielded < 50) return;
+    await new Promise((ok) => setImmediate(ok));
+    this.yielded = performance.now();
+  }
+
+  /** Shrinks deferred while the search held the transport. */
+  async shrinkDeferred(): Promise<void> {
+    this.deferShrinks = false;
+    for (const s of this.later.splice(0)) await s();
+  }
+
+  private async counterexample(rec: ViolationRecord, choices: Choice[], steps: number, preemptions: number): Promise<void> {
+    const o = this.o;
+    if (!o.out || !(o.claim?.(rec.oracle) ?? true)) return;
+    const file = join(o.out, `${rec.oracle}.json`);
+    const base: ScheduleHead = { format: SCHEDULE_FORMAT, kernel: o.variant.name, scenario: o.scenario, strategy: o.strategy, seed: rec.seed, schedule: rec.schedule, transport: o.transport, reorder: o.reorder, maxSteps: o.maxSteps };
+    writeScheduleFile(file, { ...base, choices, violation: rec.violation, shrunk: false, deliveries: steps, preemptions });
+    Object.assign(rec, { file, deliveries: steps, preemptions });
+    if (o.shrink === false) return;
+    const job = () => this.shrinkInto(file, base, rec, choices, { deliveries: steps, preemptions });
+    if (this.deferShrinks) this.later.push(job);
+    else await job();
+  }
+
+  /** Shrink a counterexample written as found, and write it again over `file`. */
+  private async shrinkInto(file: string, base: ScheduleHead, rec: ViolationRecord, choices: Choice[], original: { deliveries: number; preemptions: number }): Promise<void> {
+    const s = await shrink({ choices, oracle: rec.oracle, run: async (st) => (await this.breathe(), this.runSim(st)), stop: this.o.stop });
+    if (!s) return;
+    const { best } = s;
+    writeScheduleFile(file, { ...base, choices: best.choices, violation: best.violation, shrunk: true, deliveries: best.deliveries, preemptions: best.preemptions, original });
+    Object.assign(rec, { deliveries: best.deliveries, preemptions: best.preemptions, original });
+  }
+}
+
+/** The deliveries of a trace, handed again to an inline host that feeds xstate's inspection
+ * events to the coverage: coverage for transports that keep their actors elsewhere. */
+function redeliver(specs: ActorSpec[], trace: TraceEvent[], host: ActorHost): void {
+  host.start(specs);
+  for (const ev of trace) if (ev.seq >= 0) host.deliver(ev.to, { type: ev.event, ...ev.args }, ev.from);
+}

@@ -1,0 +1,90 @@
+// The transition table is exact: with it, without it (every delivery through xstate) and on the
+// workers transport, the same schedule gives the same run, byte for byte; and the stateful search
+// walks the same states, transitions and schedules.
+import { describe, expect, it } from 'vitest';
+import { memoTransport } from '../../src/engine/memo.ts';
+import { explore } from '../../src/explore/explore.ts';
+import { VARIANTS, variantByName } from '../../src/kernel/variants.ts';
+import { inlineTransport } from '../../src/runtime/inline.ts';
+import type { Transport } from '../../src/runtime/types.ts';
+import { workersTransport } from '../../src/runtime/workers/controlled.ts';
+import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
+import { fifo } from '../../src/scheduler/fifo.ts';
+import { pct } from '../../src/scheduler/pct.ts';
+import { random } from '../../src/scheduler/random.ts';
+import type { Strategy } from '../../src/scheduler/strategy.ts';
+import { simulate } from '../../src/simulate.ts';
+
+const SEEDS = 21;
+const schedules = (seeds: number): [string, () => Strategy, number][] => [
+  ['fifo', fifo, 0],
+  ...Array.from({ length: seeds }, (_, s) => [['random', random, s] as [string, () => Strategy, number], ['pct', () => pct({ depth: 4, steps: 100 }), s] as [string, () => Strategy, number]]).flat(),
+];
+
+/** Everything a run reports, as text: trace, choices, the actors at the end, verdict, objects. */
+async function runText(t: Transport, scenario: string, kernel: string, strategy: Strategy, seed: number): Promise<string> {
+  const r = await simulate({ scenario: loadScenario(scenario), variant: variantByName(kernel), strategy, transport: t, seed, keepOpen: true });
+  return JSON.stringify({ trace: r.trace, choices: r.choices, views: r.views, violations: r.violations, objects: r.objects.all() });
+}
+
+describe('the transition table', () => {
+  it(`gives byte-identical runs with and without it: every built-in scenario × ${VARIANTS.length} kernels × ${1 + 2 * SEEDS} schedules`, async () => {
+    const memo = memoTransport();
+    const plain = inlineTransport();
+    let runs = 0;
+    let differ = 0;
+    for (const sc of builtinNames()) {
+      for (const v of VARIANTS) {
+        for (const [, make, seed] of schedules(SEEDS)) {
+          const a = await runText(memo, sc, v.name, make(), seed);
+          const b = await runText(plain, sc, v.name, make(), seed);
+          if (a !== b) differ++;
+          runs++;
+        }
+      }
+    }
+    expect(runs).toBeGreaterThanOrEqual(1000);
+    expect(differ).toBe(0);
+    // It did its job: each local transition ran once, the rest were hits.
+    expect(memo.memo.stats.hits).toBeGreaterThan(5 * memo.memo.stats.misses);
+  }, 240_000);
+
+  it('gives the workers transport\'s runs, byte for byte', async () => {
+    const memo = memoTransport();
+    const workers = await workersTransport();
+    try {
+      for (const sc of builtinNames()) {
+        for (const v of VARIANTS) {
+          for (const [, make, seed] of schedules(1)) expect(await runText(memo, sc, v.name, make(), seed)).toBe(await runText(workers, sc, v.name, make(), seed));
+        }
+      }
+    } finally {
+      await workers.close();
+    }
+  }, 240_000);
+
+  it('a hit runs no machine: the table answers from what it recorded', async () => {
+    const memo = memoTransport();
+    await runText(memo, 'exit-with-mmap', 'fixed', random(), 1);
+    const { misses } = memo.memo.stats;
+    await runText(memo, 'exit-with-mmap', 'fixed', random(), 1);
+    expect(memo.memo.stats.misses).toBe(misses);
+  });
+
+  it('past its bound it stops filling and stays exact', async () => {
+    const small = memoTransport({ maxEntries: 50 });
+    const plain = inlineTransport();
+    for (const seed of [0, 1, 2]) expect(await runText(small, 'graphics', 'pre-fix', random(), seed)).toBe(await runText(plain, 'graphics', 'pre-fix', random(), seed));
+    expect(small.memo.stats).toMatchObject({ entries: 50, full: true });
+  });
+
+  it.each(['munmap-close-alive', 'close-then-exit', 'fault-during-exit'])('the stateful dfs of %s walks the same states with and without it', async (sc) => {
+    const o = { scenario: loadScenario(sc), variant: variantByName('fixed'), strategy: 'dfs' as const, seed: 0, maxSteps: 2000, transport: 'inline' as const, reorder: false };
+    const [a, b] = [await explore({ ...o, memo: true }), await explore({ ...o, memo: false })];
+    const { graph: _g, ...sa } = a.dfs!.states!;
+    expect(sa).toEqual(b.dfs!.states);
+    expect(a.endStates).toEqual(b.endStates);
+    expect(a.coverage).toEqual(b.coverage);
+    expect(a.dfs!.exhausted).toBe(true);
+  }, 120_000);
+});
