@@ -40,12 +40,14 @@ export function xorActor(fp: Fp, a: number, h: Fp): void {
   fp.lo = (fp.lo ^ fmix32(h.lo + Math.imul(a + 1, 0x165667b1))) >>> 0;
 }
 
-/** XOR the component of channel `c` (its name's hash) holding events `es` (theirs, in order) into `fp`. */
-export function xorChannel(fp: Fp, c: Fp, es: readonly Fp[]): void {
-  if (!es.length) return;
+/** XOR the component of channel `c` (its name's hash) holding `items` (in order, each hashed by
+ * `hashOf`) into `fp`. An empty channel has no component. */
+export function xorChannel<T>(fp: Fp, c: Fp, items: readonly T[], hashOf: (x: T) => Fp): void {
+  if (!items.length) return;
   let hi = c.hi;
   let lo = c.lo;
-  for (const e of es) {
+  for (let i = 0; i < items.length; i++) {
+    const e = hashOf(items[i]!);
     hi = fmix32((hi ^ e.hi) + 0x9e3779b9);
     lo = fmix32(Math.imul(lo ^ e.lo, 0x27d4eb2f) + 1);
   }

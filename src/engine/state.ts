@@ -66,31 +66,39 @@ export class GlobalState {
     return out.sort((a, b) => a.seq - b.seq);
   }
 
-  /** Deliver `msg`, one of `all` (the deliverable messages). */
-  async deliver(msg: Message, all: readonly Message[]): Promise<void> {
+  /** Deliver `msg`, one of `all` (the deliverable messages); a promise only if the transport answers with one. */
+  deliver(msg: Message, all: readonly Message[]): void | Promise<void> {
     const depth = this.log.length;
     const lastStep = depth ? this.trace[this.trace.length - 1]!.step : null;
     this.preempted[depth + 1] = this.preempted[depth]! + (isPreemption(all, msg, lastStep) ? 1 : 0);
     const ch = channelOf(msg);
     const q = this.queues.get(ch)!;
     const k = q.indexOf(msg);
-    this.rehash(ch, q, () => q.splice(k, 1));
+    const c = this.channelHash(ch);
+    this.xorQueue(c, q);
+    q.splice(k, 1);
+    this.xorQueue(c, q);
     this.pending--;
     this.choices.push({ ch, k, of: all.length });
     const actor = this.actors.get(msg.to)!;
     const entry: Logged = { msg, k, actor, prev: this.cls[actor]!, sent: 0 };
     this.log.push(entry);
     const answer = this.transport.deliver(msg);
-    const d = answer instanceof Promise ? await answer : answer;
-    const ev = traceEvent(msg, d, this.trace.length);
+    if (answer instanceof Promise) return answer.then((d) => this.delivered(entry, d));
+    this.delivered(entry, answer);
+  }
+
+  private delivered(entry: Logged, d: Delivery): void {
+    const ev = traceEvent(entry.msg, d, this.trace.length);
     this.trace.push(ev);
-    this.setState(actor, d);
+    this.setState(entry.actor, d);
     entry.sent = d.sends.length;
-    this.post(msg.to, d, ev.step);
+    this.post(entry.msg.to, d, ev.step);
   }
 
   /** Take deliveries back until `depth` are left. */
-  async undoTo(depth: number): Promise<void> {
+  undoTo(depth: number): void | Promise<void> {
+    if (this.log.length <= depth) return;
     const receivers: string[] = [];
     while (this.log.length > depth) {
       const e = this.log.pop()!;
@@ -99,7 +107,10 @@ export class GlobalState {
       const ch = channelOf(e.msg);
       let q = this.queues.get(ch);
       if (!q) this.queues.set(ch, (q = []));
-      this.rehash(ch, q, () => q.splice(e.k, 0, e.msg));
+      const c = this.channelHash(ch);
+      this.xorQueue(c, q);
+      q.splice(e.k, 0, e.msg);
+      this.xorQueue(c, q);
       this.pending++;
       xorActor(this.fp, e.actor, this.cls[e.actor]!);
       this.cls[e.actor] = e.prev;
@@ -107,7 +118,7 @@ export class GlobalState {
       this.trace.pop();
       this.choices.pop();
     }
-    if (receivers.length) await this.transport.undo!(receivers);
+    return this.transport.undo!(receivers);
   }
 
   private setState(actor: number, d: Delivery): void {
@@ -125,7 +136,10 @@ export class GlobalState {
       this.channelOfSeq[m.seq] = ch;
       let q = this.queues.get(ch);
       if (!q) this.queues.set(ch, (q = []));
-      this.rehash(ch, q, () => q.push(m));
+      const c = this.channelHash(ch);
+      this.xorQueue(c, q);
+      q.push(m);
+      this.xorQueue(c, q);
       this.pending++;
     }
   }
@@ -135,18 +149,25 @@ export class GlobalState {
     const ch = this.channelOfSeq[--this.seq]!;
     const q = this.queues.get(ch)!;
     if (q[q.length - 1]?.seq !== this.seq) throw new Error(`undo: message ${this.seq} is not the last of ${ch}`);
-    this.rehash(ch, q, () => q.pop());
+    const c = this.channelHash(ch);
+    this.xorQueue(c, q);
+    q.pop();
+    this.xorQueue(c, q);
     this.pending--;
   }
 
-  /** Change channel `ch`'s queue `q` by `edit`, its fingerprint component with it. */
-  private rehash(ch: string, q: Message[], edit: () => unknown): void {
+  private channelHash(ch: string): Fp {
     let c = this.channels.get(ch);
     if (!c) this.channels.set(ch, (c = strHash(ch)));
-    xorChannel(this.fp, c, q.map((m) => this.eventHash(m.event)));
-    edit();
-    xorChannel(this.fp, c, q.map((m) => this.eventHash(m.event)));
+    return c;
   }
+
+  /** XOR a channel's component (its name's hash `c`, its queue `q`) into the fingerprint, or out. */
+  private xorQueue(c: Fp, q: Message[]): void {
+    xorChannel(this.fp, c, q, this.hashOfMessage);
+  }
+
+  private readonly hashOfMessage = (m: Message): Fp => this.eventHash(m.event);
 
   /** An event's hash, once per event object (the engine's are interned: once per event). */
   private eventHash(e: KEvent): Fp {

@@ -29,7 +29,9 @@ export interface Judged {
   ended: boolean;
   views: ActorView[];
   objects: Parameters<typeof endStateHash>[1] | null;
-  violations: Violation[];
+  /** The oracles that fired, and (asked for only when one fires for the first time) what they found. */
+  oracles: readonly OracleName[];
+  violations: () => Violation[];
   preemptions: number;
 }
 
@@ -86,11 +88,13 @@ export class Explorer {
 
   /** A simulated run, as the loops hand runs over. */
   static ofSim(r: SimResult, preemptions: number): Judged {
-    return { trace: () => r.trace, choices: () => r.choices, steps: r.steps, ended: true, views: r.views, objects: r.objects.states(), violations: r.violations, preemptions };
+    return { trace: () => r.trace, choices: () => r.choices, steps: r.steps, ended: true, views: r.views, objects: r.objects.states(), oracles: [...new Set(r.violations.map((v) => v.oracle))], violations: () => r.violations, preemptions };
   }
 
-  /** Count a run, keep its end state and each oracle's first hit, tick, and give the event loop a turn. */
-  async judged(r: Judged, schedule: number, seed: number, replayCoverage = true): Promise<void> {
+  /** Count a run, keep its end state and each oracle's first hit, tick, and give the event loop a
+   * turn now and then. A promise only when there is something to wait for (a counterexample to
+   * write and shrink, or a turn to give). */
+  judged(r: Judged, schedule: number, seed: number, replayCoverage = true): void | Promise<void> {
     this.schedules++;
     if (this.covHost && replayCoverage) redeliver(this.world.specs, r.trace(), this.covHost);
     const h = r.ended && r.objects ? endStateHash(r.views, r.objects) : null;
@@ -98,23 +102,35 @@ export class Explorer {
       this.endStates.add(h);
       this.tick.endStates.push(h);
     }
-    const firsts = new Map<OracleName, Violation>();
-    for (const v of r.violations) if (!firsts.has(v.oracle)) firsts.set(v.oracle, v);
-    for (const v of firsts.values()) {
-      const had = this.found.get(v.oracle);
-      if (had) {
-        had.count++;
-        continue;
+    const fresh: ViolationRecord[] = [];
+    let news = false;
+    for (const oracle of r.oracles) {
+      const had = this.found.get(oracle);
+      if (had) had.count++;
+      else news = true;
+    }
+    // An oracle's first hit: its first violation, in the order the run reports them.
+    if (news) {
+      for (const v of r.violations()) {
+        if (this.found.has(v.oracle)) continue;
+        const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v };
+        this.found.set(v.oracle, rec);
+        this.tick.oracles.push(v.oracle);
+        fresh.push(rec);
       }
-      const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v };
-      this.found.set(v.oracle, rec);
-      this.tick.oracles.push(v.oracle);
-      await this.counterexample(rec, r.choices(), r.steps, r.preemptions);
     }
     if (this.o.stopOnFirst && this.found.size) {
       this.halted = true;
       this.o.halt?.();
     }
+    if (fresh.length) return this.counterexamples(fresh, r);
+    this.report();
+    return this.breathe();
+  }
+
+  private async counterexamples(recs: ViolationRecord[], r: Judged): Promise<void> {
+    const choices = r.choices();
+    for (const rec of recs) await this.counterexample(rec, choices, r.steps, r.preemptions);
     this.report();
     await this.breathe();
   }
@@ -129,10 +145,9 @@ export class Explorer {
 
   /** Inline runs resolve as microtasks only: give the event loop a turn now and then, or Ctrl-C
    * (a signal handler) and the progress bar would wait for the end. */
-  async breathe(): Promise<void> {
+  breathe(): void | Promise<void> {
     if (performance.now() - this.yielded < 50) return;
-    await new Promise((ok) => setImmediate(ok));
-    this.yielded = performance.now();
+    return new Promise<void>((ok) => setImmediate(ok)).then(() => void (this.yielded = performance.now()));
   }
 
   /** Shrinks deferred while the search held the transport. */

@@ -17,7 +17,7 @@
 // state seen before is judged for its steps only (`cut`: no end-of-run oracle).
 import { GlobalState } from '../engine/state.ts';
 import { judge, judgeEnd, judgeStep } from '../oracles/index.ts';
-import type { Violation } from '../oracles/types.ts';
+import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
 import type { Choice } from '../runtime/run.ts';
 import { ObjectTable } from '../trace/objects.ts';
 import { channelOf, type ActorSpec, type ActorView, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
@@ -41,8 +41,10 @@ export interface Leaf {
   objects: ObjectTable | null;
   /** Context switches, as countingPreemptions counts them. */
   preemptions: number;
-  /** What the oracles found on this run, as judge() reports it. */
-  violations: Violation[];
+  /** The oracles that fired on this run; and what they found, as judge() reports it (judged
+   * again when asked for, during onLeaf). */
+  oracles: readonly OracleName[];
+  violations(): Violation[];
 }
 
 export interface StatefulStats {
@@ -89,6 +91,7 @@ export interface StatefulOptions {
   /** Runs (complete or cut) to stop after. */
   limit?: number;
   stop?: () => boolean;
+  /** Called with every run; may answer at once (no promise), which keeps the search synchronous. */
   onLeaf: (leaf: Leaf) => Promise<void> | void;
 }
 
@@ -108,6 +111,9 @@ interface Frame {
   paths: number;
 }
 
+const NONE: readonly OracleName[] = [];
+const bitsOf = (vs: Violation[]): number => vs.reduce((b, v) => b | (1 << ORACLES.indexOf(v.oracle)), 0);
+
 const fnv = (s: string): number => {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
@@ -125,11 +131,11 @@ class Search {
   private readonly store: StateStore;
   private readonly pathsOf: number[] = [];
   cyclic = false;
-  /** The objects along the path, and per depth: the table's mark, and whether a step oracle fired
-   * on the path so far (the transition that fired is then judged again, with names, on the run). */
+  /** The objects along the path, and per depth: the table's mark, and the oracles that fired on
+   * the path so far (a bit per ORACLES entry; the run is judged again, with names, when asked). */
   readonly objects: ObjectTable;
   private readonly marks: number[] = [];
-  private readonly fired: boolean[] = [];
+  private readonly fired: number[] = [];
 
   constructor(private readonly o: StatefulOptions) {
     this.g = new GlobalState(o.transport, o.reorder);
@@ -144,49 +150,63 @@ class Search {
     const found: Violation[] = [];
     for (const ev of this.g.trace) judgeStep(ev, this.objects, found);
     this.marks[0] = this.objects.mark;
-    this.fired[0] = found.length > 0;
+    this.fired[0] = bitsOf(found);
   }
 
   /** The path is back at `depth` deliveries: so are its objects. */
-  async backTo(depth: number): Promise<void> {
-    await this.g.undoTo(depth);
+  backTo(depth: number): void | Promise<void> {
     this.objects.undoTo(this.marks[depth]!);
+    return this.g.undoTo(depth);
   }
 
   /** Deliver one of the frame's options and judge the new step. */
-  async step(f: Frame): Promise<void> {
+  step(f: Frame): void | Promise<void> {
+    const r = this.g.deliver(f.opts[f.next++]!, f.all);
+    return r ? r.then(() => this.judgeLast()) : this.judgeLast();
+  }
+
+  private judgeLast(): void {
     const { g } = this;
-    await g.deliver(f.opts[f.next++]!, f.all);
     this.stats.transitions++;
     const found: Violation[] = [];
     judgeStep(g.trace[g.trace.length - 1]!, this.objects, found);
     this.marks[g.depth] = this.objects.mark;
-    this.fired[g.depth] = this.fired[g.depth - 1]! || found.length > 0;
+    this.fired[g.depth] = this.fired[g.depth - 1]! | bitsOf(found);
   }
 
   get runs(): number {
     return this.stats.complete + this.stats.revisits;
   }
 
-  private async leaf(cut: boolean): Promise<void> {
-    const { g, stats, o } = this;
-    if (cut) stats.revisits++;
-    else stats.complete++;
+  /** A run ends here: a cut one at once (no promise unless onLeaf makes one), a complete one once
+   * the transport has said where its actors are. */
+  private leaf(cut: boolean): void | Promise<void> {
+    if (cut) {
+      this.stats.revisits++;
+      return this.judgedLeaf(null);
+    }
+    this.stats.complete++;
+    return this.o.transport.views().then((views) => this.judgedLeaf(views));
+  }
+
+  private judgedLeaf(views: ActorView[] | null): void | Promise<void> {
+    const { g, o } = this;
+    const cut = views === null;
     const steps = g.choices.length;
-    const views = cut ? null : await o.transport.views();
     const quiescent = g.pending === 0;
-    let violations: Violation[] = [];
     const ends: Violation[] = [];
     if (views) judgeEnd({ trace: g.trace, views, quiescent }, this.objects, o.maxSteps, ends);
-    // Something fired: judge the run whole, for the report's names and steps.
-    if (this.fired[g.depth] || ends.length) violations = judge({ trace: g.trace.slice(), views: views ?? [], quiescent, cut }, o.maxSteps).violations;
+    const bits = this.fired[g.depth]! | bitsOf(ends);
+    const oracles = bits ? ORACLES.filter((_, i) => bits & (1 << i)) : NONE;
     const trace = g.trace;
     const choices = g.choices;
-    await o.onLeaf({ trace: () => trace.slice(), choices: () => choices.slice(), quiescent, steps, cut, views, objects: cut ? null : this.objects, preemptions: g.preempted[steps]!, violations });
+    // What fired, judged whole for the report's names and steps: only when asked.
+    const violations = () => (bits ? judge({ trace: trace.slice(), views: views ?? [], quiescent, cut }, o.maxSteps).violations : []);
+    return o.onLeaf({ trace: () => trace.slice(), choices: () => choices.slice(), quiescent, steps, cut, views, objects: cut ? null : this.objects, preemptions: g.preempted[steps]!, oracles, violations });
   }
 
   /** The path has just reached a state: cut there, end there, or push it to be expanded. */
-  async reach(parent: Frame | null): Promise<void> {
+  reach(parent: Frame | null): void | Promise<void> {
     const { g, stats, graph, o } = this;
     const split = o.split;
     const depth = g.depth;
@@ -204,8 +224,7 @@ class Search {
           if (Number.isNaN(p)) this.cyclic = true;
           else parent!.paths += p;
         }
-        await this.leaf(true);
-        return;
+        return this.leaf(true);
       }
       if (!graph) this.pathsOf[id] = NaN;
     }
@@ -225,7 +244,7 @@ class Search {
   }
 
   /** An end state (or the step bound): one schedule. */
-  private async end(parent: Frame | null, id: number, cached: boolean, capped: boolean): Promise<void> {
+  private end(parent: Frame | null, id: number, cached: boolean, capped: boolean): void | Promise<void> {
     const { stats, graph, o } = this;
     if (capped) stats.capped++;
     // Above the split every job walks the same runs: job 0 reports them.
@@ -238,7 +257,7 @@ class Search {
     if (!mine) return;
     if (parent) parent.paths += 1;
     else stats.paths = 1;
-    await this.leaf(false);
+    return this.leaf(false);
   }
 
   /** A frame whose options are all explored: its schedules go to its parent. */
@@ -268,9 +287,12 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
         s.pop();
         continue;
       }
-      await s.backTo(f.depth);
-      await s.step(f);
-      await s.reach(f);
+      const back = s.backTo(f.depth);
+      if (back) await back;
+      const step = s.step(f);
+      if (step) await step;
+      const reach = s.reach(f);
+      if (reach) await reach;
     }
     stats.exhausted = !stack.length && !stats.unstored;
     if (s.cyclic) stats.paths = Infinity;

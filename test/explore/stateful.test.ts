@@ -19,11 +19,11 @@ const search = async (actors: Record<string, SynthActor>, o: Partial<StatefulOpt
 };
 /** A leaf's trace and choices are the search's own until onLeaf returns: keep copies. */
 const kept = (l: Leaf): Leaf => {
-  const [t, c] = [l.trace(), l.choices()];
-  return { ...l, trace: () => t, choices: () => c };
+  const [t, c, v] = [l.trace(), l.choices(), l.violations()];
+  return { ...l, trace: () => t, choices: () => c, violations: () => v };
 };
 const ends = (leaves: Leaf[]) => new Set(leaves.filter((l) => !l.cut).map((l) => JSON.stringify(l.views)));
-const oracles = (leaves: Leaf[]) => new Set(leaves.flatMap((l) => l.violations.map((v) => v.oracle)));
+const oracles = (leaves: Leaf[]) => new Set(leaves.flatMap((l) => l.oracles));
 
 /** `src` sends one message to each of n actors: any subset may have arrived. */
 const independent = (n: number) => ({ src: { start: { sends: Array.from({ length: n }, (_, i) => send(`a${i}`, 'm')) } }, ...Object.fromEntries(Array.from({ length: n }, (_, i) => [`a${i}`, {}])) });
@@ -45,7 +45,7 @@ describe('stateful dfs: exact counts', () => {
     const cut = leaves.filter((l) => l.cut);
     expect(cut.length).toBe(1);
     expect(cut[0]!.quiescent).toBe(true);
-    expect(cut[0]!.violations).toEqual([]);
+    expect(cut[0]!.oracles).toEqual([]);
     expect(judge({ trace: cut[0]!.trace(), views: [], quiescent: true, cut: true }, 100).violations).toEqual([]);
   });
 
