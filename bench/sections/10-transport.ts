@@ -16,7 +16,8 @@
 // delivery in eight, so V8 takes eight times as long as inline to optimise the machines there.
 import * as Comlink from 'comlink';
 import { MessageChannel } from 'node:worker_threads';
-import { createActor, setup } from 'xstate';
+import { createActor } from 'xstate';
+import { actorSend, median, sideBySideCpu } from '../measure.ts';
 import { machines } from '../../machines/index.ts';
 import type { BenchSection } from '../index.ts';
 import { variantByName } from '../../src/kernel/variants.ts';
@@ -46,39 +47,6 @@ async function rate(step: () => Promise<number> | number, ms = ROUND_MS): Promis
   return n / ((performance.now() - t0) / 1000);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** Rate of `step` per second of this process's CPU time, over about `ms` of wall time. */
-async function cpuRate(step: () => Promise<number> | number, ms: number): Promise<number> {
-  let n = 0;
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  while (performance.now() - t0 < ms) n += await step();
-  const c = process.cpuUsage(c0);
-  return n / ((c.user + c.system) / 1e6);
-}
-
-/** The inline figures: subject and floor both run on this thread alone, so they are timed in CPU
- * time, which other processes on a shared machine do not stretch as they do wall time (GC threads
- * count against whichever side allocates). Fifteen short rounds of each, in alternating order,
- * after a warm-up: the medians. */
-async function sideBySideCpu(subject: () => Promise<number> | number, floor: () => Promise<number> | number): Promise<[number, number]> {
-  await cpuRate(subject, ROUND_MS / 2);
-  await cpuRate(floor, ROUND_MS / 2);
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let i = 0; i < 15; i++) {
-    if (i % 2) {
-      a.push(await cpuRate(subject, ROUND_MS / 5));
-      b.push(await cpuRate(floor, ROUND_MS / 5));
-    } else {
-      b.push(await cpuRate(floor, ROUND_MS / 5));
-      a.push(await cpuRate(subject, ROUND_MS / 5));
-    }
-  }
-  return [median(a), median(b)];
-}
-
 const simulated = (transport: Transport) => async () => (await simulate({ scenario, variant, strategy: fifo(), transport, keepOpen: true })).steps;
 
 const freeRunning = (pool: WorkerPool) => async () => {
@@ -86,16 +54,6 @@ const freeRunning = (pool: WorkerPool) => async () => {
   judge(run, 2000);
   return run.steps;
 };
-
-/** The floor of one thread: actor.send on a two-state machine, 1000 sends a batch. */
-const toggle = setup({}).createMachine({ initial: 'off', states: { off: { on: { toggle: 'on' } }, on: { on: { toggle: 'off' } } } });
-function actorSend(): () => number {
-  const actor = createActor(toggle).start();
-  return () => {
-    for (let i = 0; i < 1000; i++) actor.send({ type: 'toggle' });
-    return 1000;
-  };
-}
 
 /** The model's floor: one fifo run's deliveries sent straight to bare actors of the same machines.
  * As in simulate(), each run has actors of its own, started from their initial snapshots (computed
@@ -195,8 +153,8 @@ export const section: BenchSection = {
   name: 'transport',
   async run() {
     const inline = inlineTransport();
-    const [inlinePerS, sendPerS] = await sideBySideCpu(simulated(inline), actorSend());
-    const [inlineAgainPerS, modelPerS] = await sideBySideCpu(simulated(inline), await modelReplay());
+    const [inlinePerS, sendPerS] = await sideBySideCpu(simulated(inline), actorSend(), ROUND_MS / 5);
+    const [inlineAgainPerS, modelPerS] = await sideBySideCpu(simulated(inline), await modelReplay(), ROUND_MS / 5);
     const rt = await comlinkRoundTrips();
     const workers = await workersTransport();
     try {

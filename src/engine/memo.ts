@@ -187,6 +187,7 @@ export function memoTransport(opts: MemoOptions = {}): Transport & { readonly me
     start: async (specs) => memo.start(specs),
     deliver: (msg) => memo.deliver(msg),
     views: async () => memo.views(),
+    viewsNow: () => memo.views(),
     close: async () => memo.stop(),
     journal: async (on) => memo.setJournal(on),
     undo: (receivers) => memo.undo(receivers.length),

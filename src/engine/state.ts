@@ -17,6 +17,7 @@ interface Logged {
 }
 
 const NONE: Fp = Object.freeze({ hi: 0, lo: 0 });
+const bySeq = (a: Message, b: Message) => a.seq - b.seq;
 
 export class GlobalState {
   readonly trace: TraceEvent[] = [];
@@ -63,7 +64,7 @@ export class GlobalState {
       if (this.reorder) out.push(...q);
       else if (q.length) out.push(q[0]!);
     }
-    return out.sort((a, b) => a.seq - b.seq);
+    return out.sort(bySeq);
   }
 
   /** Deliver `msg`, one of `all` (the deliverable messages); a promise only if the transport answers with one. */

@@ -65,6 +65,8 @@ export interface StatefulStats {
   exhausted: boolean;
   /** States not expanded because the visited set was at its bound (the search is then not exhaustive). */
   unstored?: number;
+  /** Bytes the visited set takes. */
+  visitedBytes?: number;
   /** Of `states`, those walked above the split without matching (every job walks them). */
   top?: number;
   /** With a shared visited set: the state graph this job recorded (not part of a summary). */
@@ -112,7 +114,47 @@ interface Frame {
 }
 
 const NONE: readonly OracleName[] = [];
-const bitsOf = (vs: Violation[]): number => vs.reduce((b, v) => b | (1 << ORACLES.indexOf(v.oracle)), 0);
+
+/** A leaf of the search, as onLeaf sees it: the path's state now, copied only when asked. */
+class LeafRun implements Leaf {
+  readonly quiescent: boolean;
+  readonly steps: number;
+  readonly cut: boolean;
+  readonly preemptions: number;
+  readonly oracles: readonly OracleName[];
+
+  constructor(
+    private readonly g: GlobalState,
+    readonly views: ActorView[] | null,
+    readonly objects: ObjectTable | null,
+    private readonly bits: number,
+    private readonly maxSteps: number,
+  ) {
+    this.quiescent = g.pending === 0;
+    this.steps = g.choices.length;
+    this.cut = views === null;
+    this.preemptions = g.preempted[this.steps]!;
+    this.oracles = bits ? ORACLES.filter((_, i) => bits & (1 << i)) : NONE;
+  }
+
+  trace(): TraceEvent[] {
+    return this.g.trace.slice();
+  }
+
+  choices(): Choice[] {
+    return this.g.choices.slice();
+  }
+
+  /** What fired, judged whole for the report's names and steps. */
+  violations(): Violation[] {
+    return this.bits ? judge({ trace: this.trace(), views: this.views ?? [], quiescent: this.quiescent, cut: this.cut }, this.maxSteps).violations : [];
+  }
+}
+function bitsOf(vs: Violation[]): number {
+  let b = 0;
+  for (const v of vs) b |= 1 << ORACLES.indexOf(v.oracle);
+  return b;
+}
 
 const fnv = (s: string): number => {
   let h = 0x811c9dc5;
@@ -174,6 +216,10 @@ class Search {
     this.fired[g.depth] = this.fired[g.depth - 1]! | bitsOf(found);
   }
 
+  get visitedBytes(): number {
+    return this.store.bytes;
+  }
+
   get runs(): number {
     return this.stats.complete + this.stats.revisits;
   }
@@ -186,23 +232,15 @@ class Search {
       return this.judgedLeaf(null);
     }
     this.stats.complete++;
-    return this.o.transport.views().then((views) => this.judgedLeaf(views));
+    const t = this.o.transport;
+    return t.viewsNow ? this.judgedLeaf(t.viewsNow()) : t.views().then((views) => this.judgedLeaf(views));
   }
 
   private judgedLeaf(views: ActorView[] | null): void | Promise<void> {
     const { g, o } = this;
-    const cut = views === null;
-    const steps = g.choices.length;
-    const quiescent = g.pending === 0;
     const ends: Violation[] = [];
-    if (views) judgeEnd({ trace: g.trace, views, quiescent }, this.objects, o.maxSteps, ends);
-    const bits = this.fired[g.depth]! | bitsOf(ends);
-    const oracles = bits ? ORACLES.filter((_, i) => bits & (1 << i)) : NONE;
-    const trace = g.trace;
-    const choices = g.choices;
-    // What fired, judged whole for the report's names and steps: only when asked.
-    const violations = () => (bits ? judge({ trace: trace.slice(), views: views ?? [], quiescent, cut }, o.maxSteps).violations : []);
-    return o.onLeaf({ trace: () => trace.slice(), choices: () => choices.slice(), quiescent, steps, cut, views, objects: cut ? null : this.objects, preemptions: g.preempted[steps]!, oracles, violations });
+    if (views) judgeEnd({ trace: g.trace, views, quiescent: g.pending === 0 }, this.objects, o.maxSteps, ends);
+    return o.onLeaf(new LeafRun(g, views, views ? this.objects : null, this.fired[g.depth]! | bitsOf(ends), o.maxSteps));
   }
 
   /** The path has just reached a state: cut there, end there, or push it to be expanded. */
@@ -295,6 +333,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
       if (reach) await reach;
     }
     stats.exhausted = !stack.length && !stats.unstored;
+    stats.visitedBytes = s.visitedBytes;
     if (s.cyclic) stats.paths = Infinity;
     if (s.graph) {
       stats.paths = 0;

@@ -93,6 +93,8 @@ export interface Transport {
   /** May answer synchronously (inline does: no promise per delivery). */
   deliver(msg: Message): Delivery | Promise<Delivery>;
   views(): Promise<ActorView[]>;
+  /** The same, at once, where the actors are on this thread (the engine's). */
+  viewsNow?(): ActorView[];
   close(): Promise<void>;
   /** Stateful search (src/explore/stateful.ts): from the next start on, keep an undo entry per
    * delivery and report each receiver's `digest`. */
