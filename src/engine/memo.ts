@@ -6,14 +6,18 @@
 // code at all: the delivery it returns is the one recorded (immutable, shared by every run that
 // takes it). A miss runs the machine once on an ActorHost, restarting the actor from the interned
 // snapshot when the live one is elsewhere, and fills the entry. Undo restores ids, no actor.
+//
+// The table of a world (its actor specs) is kept for the whole process, so every exploration of
+// that world in this thread (each job, the shrinker, replays, a worker's next job) finds it warm.
+// An entry keeps the statechart steps its miss took, so that each host's coverage sees them once.
 import type { AnyMachineSnapshot, InspectionEvent } from 'xstate';
 import { ActorHost } from '../runtime/host.ts';
 import type { ActorSpec, ActorView, Delivery, KEvent, Message, Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
 import { Interner } from './intern.ts';
 
-/** One actor's interned states and its row of the table. */
-interface Slot {
+/** One actor's interned states and its row of the table (shared by every host of the world). */
+interface ActorTable {
   id: string;
   kind: string;
   index: number;
@@ -22,20 +26,33 @@ interface Slot {
   states: Interner<{ snap: AnyMachineSnapshot; hash: Fp; state: string; waiting: boolean }>;
   /** sid · 2^26 + (event · actors + sender) → entry. */
   table: Map<number, Entry>;
-  cur: number;
-  /** The state the hosted xstate actor is in (-1: unknown). */
-  live: number;
 }
 
 interface Entry {
   next: number;
   delivery: Delivery;
+  /** The microsteps the machine took (xstate inspection events), for coverage. */
+  steps: InspectionEvent[];
+  /** The last host whose coverage saw them. */
+  seenBy: number;
+}
+
+/** A world's table: its actors, its events, its start. */
+interface WorldTable {
+  actors: ActorTable[];
+  byId: Map<string, ActorTable>;
+  eventIds: Map<object, number>;
+  events: Interner<KEvent>;
+  boot: { from: string; delivery: Delivery; sid: number }[];
+  bootSteps: InspectionEvent[];
+  entries: number;
 }
 
 export interface MemoOptions {
-  /** Every xstate inspection event of the runs that fill the table (coverage reads them). */
+  /** Coverage: the xstate inspection events of each transition, once per host. */
   inspect?: (e: InspectionEvent) => void;
-  /** Entries to keep at most; past it, misses run the machine without filling the table. */
+  /** Entries to keep at most (all worlds of this thread); past it, misses run the machine without
+   * filling the table. */
   maxEntries?: number;
 }
 
@@ -48,27 +65,36 @@ export interface MemoStats {
   full: boolean;
 }
 
-export const DEFAULT_MAX_ENTRIES = 1 << 21;
+export const DEFAULT_MAX_ENTRIES = 1 << 20;
 const KEY_SPAN = 2 ** 26;
+/** Worlds kept (the oldest is dropped past this). */
+const MAX_WORLDS = 8;
+const worlds = new Map<string, WorldTable>();
+let hostCount = 0;
 
 const nodeOrder = (snap: AnyMachineSnapshot): string => ((snap as unknown as { _nodes: { id: string }[] })._nodes ?? []).map((n) => n.id).join(',');
 
+/** Drop every world's table (tests that count misses start from nothing). */
+export function forgetTables(): void {
+  worlds.clear();
+}
+
 export class MemoHost {
   private readonly host: ActorHost;
-  private slots: Slot[] = [];
-  private readonly byId = new Map<string, Slot>();
-  /** Events by identity (every message the engine hands out carries an interned event), and by text. */
-  private readonly eventIds = new Map<object, number>();
-  private readonly events = new Interner<KEvent>();
-  private worldKey = '';
+  private readonly epoch = ++hostCount;
+  private world: WorldTable | null = null;
   private specs: ActorSpec[] | null = null;
-  private boot: { from: string; delivery: Delivery; sid: number }[] = [];
-  private journal: { slot: Slot; prev: number }[] | null = null;
+  /** Each actor's state now, and the state its hosted xstate actor is in (-1: not hosted). */
+  private cur = new Int32Array(0);
+  private live = new Int32Array(0);
+  private journal: { actor: number; prev: number }[] | null = null;
+  /** What a miss's microsteps went to: the current entry's list (null: none being recorded). */
+  private recording: InspectionEvent[] | null = null;
   private readonly maxEntries: number;
   readonly stats: MemoStats = { hits: 0, misses: 0, entries: 0, states: 0, events: 0, full: false };
 
-  constructor(opts: MemoOptions = {}) {
-    this.host = new ActorHost({ inspect: opts.inspect });
+  constructor(private readonly opts: MemoOptions = {}) {
+    this.host = new ActorHost({ inspect: (e) => e.type === '@xstate.microstep' && this.recording?.push(e) });
     this.maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
   }
 
@@ -78,51 +104,89 @@ export class MemoHost {
 
   /** Every actor at its initial state; the world's first start runs the machines, the rest reuse it. */
   start(specs: ActorSpec[]): { from: string; delivery: Delivery }[] {
-    if (specs !== this.specs) {
-      const key = JSON.stringify(specs);
-      if (key !== this.worldKey) this.build(specs, key);
-      this.specs = specs;
-    }
+    if (specs !== this.specs) this.enter(specs);
     if (this.journal) this.journal = [];
-    for (const b of this.boot) this.byId.get(b.from)!.cur = b.sid;
-    return this.boot;
+    const w = this.world!;
+    for (const b of w.boot) this.cur[w.byId.get(b.from)!.index] = b.sid;
+    return w.boot;
   }
 
-  private build(specs: ActorSpec[], key: string): void {
-    this.worldKey = key;
-    this.slots = specs.map((s, index) => ({ id: s.id, kind: s.kind, index, states: new Interner(), table: new Map(), cur: 0, live: 0 }));
-    this.byId.clear();
-    for (const s of this.slots) this.byId.set(s.id, s);
-    this.boot = this.host.start(specs).map(({ from, delivery }) => {
-      const slot = this.byId.get(from)!;
-      const d = this.canonical(delivery, slot, this.host.snapshotOf(from));
-      return { from, delivery: d, sid: slot.live };
-    });
+  /** This host's first start in a world: find its table (or make it), host its actors. */
+  private enter(specs: ActorSpec[]): void {
+    const key = JSON.stringify(specs);
+    this.specs = specs;
+    this.recording = [];
+    const started = this.host.start(specs);
+    const steps = this.recording;
+    this.recording = null;
+    let w = worlds.get(key);
+    if (!w) {
+      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new Interner(), table: new Map() }));
+      w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new Interner(), boot: [], bootSteps: steps, entries: 0 };
+      this.world = w;
+      w.boot = started.map(({ from, delivery }) => {
+        const a = w!.byId.get(from)!;
+        const { delivery: d, sid } = this.canonical(delivery, a, this.host.snapshotOf(from));
+        return { from, delivery: d, sid };
+      });
+      if (worlds.size >= MAX_WORLDS) worlds.delete(worlds.keys().next().value!);
+      worlds.set(key, w);
+    }
+    this.world = w;
+    this.cur = new Int32Array(specs.length);
+    this.live = new Int32Array(specs.length);
+    for (const b of w.boot) this.live[w.byId.get(b.from)!.index] = b.sid;
+    if (this.opts.inspect) for (const e of w.bootSteps) this.opts.inspect(e);
   }
 
   deliver(msg: Message): Delivery {
-    const slot = this.byId.get(msg.to);
-    if (!slot) throw new Error(`no actor '${msg.to}' in this host`);
-    const from = this.byId.get(msg.from)?.index ?? this.slots.length;
-    const dkey = this.eventId(msg.event) * (this.slots.length + 1) + from;
-    const key = dkey < KEY_SPAN ? slot.cur * KEY_SPAN + dkey : -1;
-    this.journal?.push({ slot, prev: slot.cur });
-    const hit = key >= 0 ? slot.table.get(key) : undefined;
+    const w = this.world!;
+    const a = w.byId.get(msg.to);
+    if (!a) throw new Error(`no actor '${msg.to}' in this host`);
+    const from = w.byId.get(msg.from)?.index ?? w.actors.length;
+    const dkey = this.eventId(msg.event) * (w.actors.length + 1) + from;
+    const cur = this.cur[a.index]!;
+    const key = dkey < KEY_SPAN ? cur * KEY_SPAN + dkey : -1;
+    this.journal?.push({ actor: a.index, prev: cur });
+    const hit = key >= 0 ? a.table.get(key) : undefined;
     if (hit) {
       this.stats.hits++;
-      slot.cur = hit.next;
+      this.cur[a.index] = hit.next;
+      if (this.opts.inspect && hit.seenBy !== this.epoch) this.cover(hit);
       return hit.delivery;
     }
+    return this.miss(msg, a, cur, key);
+  }
+
+  /** Run the machine for a transition the table does not hold, and keep it. */
+  private miss(msg: Message, a: ActorTable, cur: number, key: number): Delivery {
+    const w = this.world!;
     this.stats.misses++;
-    const state = slot.states.values[slot.cur]!;
-    if (slot.live !== slot.cur) this.host.restore(slot.id, state.snap);
-    const d = this.canonical(this.host.deliver(msg.to, msg.event, msg.from), slot, this.host.snapshotOf(msg.to));
-    slot.cur = slot.live;
-    if (key >= 0 && this.stats.entries < this.maxEntries) {
-      slot.table.set(key, { next: slot.cur, delivery: d });
+    if (this.live[a.index] !== cur) this.host.restore(a.id, a.states.values[cur]!.snap);
+    const steps: InspectionEvent[] = [];
+    this.recording = steps;
+    let answer: Delivery;
+    try {
+      answer = this.host.deliver(msg.to, msg.event, msg.from);
+    } finally {
+      this.recording = null;
+    }
+    const { delivery, sid } = this.canonical(answer, a, this.host.snapshotOf(msg.to));
+    this.live[a.index] = sid;
+    this.cur[a.index] = sid;
+    const entry: Entry = { next: sid, delivery, steps, seenBy: 0 };
+    if (this.opts.inspect) this.cover(entry);
+    if (key >= 0 && w.entries < this.maxEntries) {
+      a.table.set(key, entry);
+      w.entries++;
       this.stats.entries++;
     } else if (key >= 0) this.stats.full = true;
-    return d;
+    return delivery;
+  }
+
+  private cover(e: Entry): void {
+    e.seenBy = this.epoch;
+    for (const s of e.steps) this.opts.inspect!(s);
   }
 
   /** Take back the last deliveries (journaled): their receivers' states as before. */
@@ -131,50 +195,50 @@ export class MemoHost {
     if (!j || n > j.length) throw new Error(`undo of ${n} deliveries, journal holds ${j?.length ?? 'none'}`);
     for (let i = 0; i < n; i++) {
       const e = j.pop()!;
-      e.slot.cur = e.prev;
+      this.cur[e.actor] = e.prev;
     }
   }
 
   views(): ActorView[] {
-    return this.slots.map((s) => {
-      const st = s.states.values[s.cur]!;
-      return { id: s.id, kind: s.kind, state: st.state, waiting: st.waiting };
+    return this.world!.actors.map((a) => {
+      const st = a.states.values[this.cur[a.index]!]!;
+      return { id: a.id, kind: a.kind, state: st.state, waiting: st.waiting };
     });
   }
 
   stop(): void {
     this.host.stop();
-    this.worldKey = '';
     this.specs = null;
-    this.slots = [];
-    this.byId.clear();
+    this.world = null;
   }
 
   private eventId(e: KEvent): number {
-    let id = this.eventIds.get(e);
+    const w = this.world!;
+    let id = w.eventIds.get(e);
     if (id === undefined) {
-      id = this.events.intern(JSON.stringify(e), () => e);
-      this.eventIds.set(e, id);
-      this.stats.events = this.events.size;
+      id = w.events.intern(JSON.stringify(e), () => e);
+      w.eventIds.set(e, id);
+      this.stats.events = w.events.size;
     }
     return id;
   }
 
   /** The delivery as the table keeps it: its events interned (so the messages made from it are
    * known by identity), the receiver's new state interned, frozen. */
-  private canonical(d: Delivery, slot: Slot, snap: AnyMachineSnapshot): Delivery {
+  private canonical(d: Delivery, a: ActorTable, snap: AnyMachineSnapshot): { delivery: Delivery; sid: number } {
+    const w = this.world!;
     const text = JSON.stringify([snap.value, snap.context]);
-    const sid = slot.states.intern(`${nodeOrder(snap)}\u0000${text}`, () => ({ snap, hash: Object.freeze(strHash(text)), state: d.state, waiting: d.waiting }));
+    const sid = a.states.intern(`${nodeOrder(snap)}\u0000${text}`, () => ({ snap, hash: Object.freeze(strHash(text)), state: d.state, waiting: d.waiting }));
     this.stats.states = Math.max(this.stats.states, sid + 1);
-    slot.live = sid;
     const sends = d.sends.map((s) => {
-      const id = this.events.intern(JSON.stringify(s.event), () => Object.freeze(s.event));
-      const event = this.events.values[id]!;
-      this.eventIds.set(event, id);
+      const id = w.events.intern(JSON.stringify(s.event), () => Object.freeze(s.event));
+      const event = w.events.values[id]!;
+      w.eventIds.set(event, id);
       return Object.freeze({ to: s.to, event });
     });
-    this.stats.events = this.events.size;
-    return Object.freeze({ state: d.state, waiting: d.waiting, sends: Object.freeze(sends) as Delivery['sends'], effects: Object.freeze(d.effects) as Delivery['effects'], hash: slot.states.values[sid]!.hash });
+    this.stats.events = w.events.size;
+    const delivery = Object.freeze({ state: d.state, waiting: d.waiting, sends: Object.freeze(sends) as Delivery['sends'], effects: Object.freeze(d.effects) as Delivery['effects'], hash: a.states.values[sid]!.hash });
+    return { delivery, sid };
   }
 }
 

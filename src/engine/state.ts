@@ -72,7 +72,7 @@ export class GlobalState {
     const depth = this.log.length;
     const lastStep = depth ? this.trace[this.trace.length - 1]!.step : null;
     this.preempted[depth + 1] = this.preempted[depth]! + (isPreemption(all, msg, lastStep) ? 1 : 0);
-    const ch = channelOf(msg);
+    const ch = this.channelOfSeq[msg.seq]!;
     const q = this.queues.get(ch)!;
     const k = q.indexOf(msg);
     const c = this.channelHash(ch);
@@ -105,7 +105,7 @@ export class GlobalState {
       const e = this.log.pop()!;
       receivers.push(e.msg.to);
       for (let i = 0; i < e.sent; i++) this.unpost();
-      const ch = channelOf(e.msg);
+      const ch = this.channelOfSeq[e.msg.seq]!;
       let q = this.queues.get(ch);
       if (!q) this.queues.set(ch, (q = []));
       const c = this.channelHash(ch);

@@ -54,7 +54,7 @@ export async function statefulLoop(ex: Explorer, share: Share): Promise<Stateful
   ex.deferShrinks = true;
   const limit = o.schedules === undefined ? undefined : Math.ceil(o.schedules / share.owners);
   const onLeaf = (leaf: Leaf) =>
-    ex.judged({ trace: leaf.trace, choices: leaf.choices, steps: leaf.steps, ended: !leaf.cut, views: leaf.views ?? [], objects: leaf.objects?.states() ?? null, oracles: leaf.oracles, violations: leaf.violations, preemptions: leaf.preemptions }, ex.schedules, 0, false);
+    ex.judged({ trace: () => leaf.trace(), choices: () => leaf.choices(), steps: leaf.steps, ended: !leaf.cut, views: leaf.views ?? [], objects: leaf.objects?.states() ?? null, oracles: leaf.oracles, violations: () => leaf.violations(), preemptions: leaf.preemptions }, ex.schedules, 0, false);
   const transport = ex.covHost ? mirrored(ex.transport, ex.covHost) : ex.transport;
   const states = await statefulSearch({ specs: ex.world.specs, transport, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, limit, stop: () => ex.stopped(), onLeaf });
   await ex.shrinkDeferred();

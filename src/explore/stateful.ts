@@ -178,6 +178,7 @@ class Search {
   readonly objects: ObjectTable;
   private readonly marks: number[] = [];
   private readonly fired: number[] = [];
+  private readonly found: Violation[] = [];
 
   constructor(private readonly o: StatefulOptions) {
     this.g = new GlobalState(o.transport, o.reorder);
@@ -210,7 +211,8 @@ class Search {
   private judgeLast(): void {
     const { g } = this;
     this.stats.transitions++;
-    const found: Violation[] = [];
+    const found = this.found;
+    found.length = 0;
     judgeStep(g.trace[g.trace.length - 1]!, this.objects, found);
     this.marks[g.depth] = this.objects.mark;
     this.fired[g.depth] = this.fired[g.depth - 1]! | bitsOf(found);
@@ -271,7 +273,8 @@ class Search {
     if (!opts.length || depth >= o.maxSteps) return this.end(parent, id, cached, opts.length > 0);
     const level = parent ? parent.level + (parent.all.length > 1 ? 1 : 0) : 0;
     const last = g.choices[g.choices.length - 1];
-    const path = parent && last ? `${parent.path}/${last.ch}:${last.k}` : '';
+    // The path names a node for dealing its branches out: only above the split.
+    const path = split && !cached && parent && last ? `${parent.path}/${last.ch}:${last.k}` : '';
     let mine = opts;
     const dealt = !!split && !cached && level === split.level && opts.length > 1;
     if (dealt) {

@@ -73,7 +73,8 @@ export class SharedVisited {
 }
 
 /** Where a search keeps the states it has met: claim() names a state by an id and says whether
- * this search is the first to reach it (and so expands it). `full`: the store takes no new state
+ * this search is the first to reach it (and so expands it). The answer may be one object refilled
+ * by each claim: read it before the next. `full`: the store takes no new state
  * (its bound); the search then treats the state as met and says it stopped short. */
 export interface StateStore {
   claim(fp: Fp): { id: number; fresh: boolean; full?: boolean };
@@ -116,6 +117,9 @@ export function localStore(maxStates = DEFAULT_MAX_STATES): StateStore {
       ids[i] = oi[j]!;
     }
   };
+  // One answer object, refilled by each claim (read before the next).
+  const r = { id: 0, fresh: false, full: false };
+  const answer = (id: number, fresh: boolean, full = false) => ((r.id = id), (r.fresh = fresh), (r.full = full), r);
   return {
     get size() {
       return size;
@@ -125,13 +129,13 @@ export function localStore(maxStates = DEFAULT_MAX_STATES): StateStore {
     },
     claim({ hi, lo }) {
       const i = slot(hi, lo, keys, ids, cap - 1);
-      if (ids[i] !== -1) return { id: ids[i]!, fresh: false };
-      if (size >= maxStates) return { id: -1, fresh: false, full: true };
+      if (ids[i] !== -1) return answer(ids[i]!, false);
+      if (size >= maxStates) return answer(-1, false, true);
       keys[2 * i] = hi;
       keys[2 * i + 1] = lo;
       ids[i] = size++;
       if (size * 2 > cap) grow();
-      return { id: size - 1, fresh: true };
+      return answer(size - 1, true);
     },
   };
 }
