@@ -14,7 +14,8 @@ import type { Reduction } from '../scheduler/dfs.ts';
 import type { DfsStrategy } from '../scheduler/dfs.ts';
 import type { ExploringStrategy } from '../scheduler/exploring.ts';
 import { fifo } from '../scheduler/fifo.ts';
-import { makeExploreStrategy, type ExploreStrategyName } from '../scheduler/index.ts';
+import { DEFAULT_DELAYS, makeExploreStrategy, NEEDS_STEPS, type ExploreStrategyName } from '../scheduler/index.ts';
+import { isComposite } from '../scheduler/member.ts';
 import { DEFAULT_DEPTH } from '../scheduler/pct.ts';
 import { countingPreemptions } from '../scheduler/preemption.ts';
 import { random } from '../scheduler/random.ts';
@@ -40,6 +41,8 @@ export interface ExploreOptions {
   seconds?: number;
   seed: number;
   depth?: number;
+  /** delay: the number of delays. */
+  delays?: number;
   preemptionBound?: number;
   reduction?: Reduction;
   maxSteps: number;
@@ -108,11 +111,12 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const runSim = (strategy: ExploringStrategy, seed = 0): Promise<SimResult> =>
     simulate({ scenario: o.scenario, variant: o.variant, strategy, transport, seed, maxSteps: o.maxSteps, reorder: o.reorder, keepOpen: true, onStep: (ev) => strategy.observe?.(ev) });
 
-  // pct places its change points within the length of a run: take fifo's.
-  const steps = o.strategy === 'pct' ? (await runSim(fifo())).steps : undefined;
+  // pct (and delay, and the portfolio's members) place their change points within the length of
+  // a run: take fifo's.
+  const steps = NEEDS_STEPS.includes(o.strategy) ? (await runSim(fifo())).steps : undefined;
   const split = owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined;
   // The stateful search is a driver, not a Strategy: its runs count their own preemptions.
-  const inner = stateful ? random() : makeExploreStrategy(o.strategy, { depth: o.depth, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
+  const inner: ExploringStrategy = stateful ? random() : makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
   const strategy = countingPreemptions(inner);
 
   const endStates = new Set<string>();
@@ -150,6 +154,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       transport: o.transport,
       reorder: o.reorder,
       maxSteps: o.maxSteps,
+      // Which member of a portfolio (or guided search) made this schedule, and how.
+      ...(rec.member ? { member: rec.member } : {}),
     } as const;
     writeScheduleFile(file, { ...base, choices: r.choices, violation: rec.violation, shrunk: false, deliveries: r.steps, preemptions });
     Object.assign(rec, { file, deliveries: r.steps, preemptions });
@@ -187,7 +193,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
         had.count++;
         continue;
       }
-      const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v };
+      const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v, ...(isComposite(inner) ? { member: inner.member() } : {}) };
       found.set(v.oracle, rec);
       tick.oracles.push(v.oracle);
       await counterexample(rec, r, preemptions);
@@ -236,6 +242,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
         // Strategies spread their own seeds (mixSeed): schedule i runs seed X+i.
         const seed = o.seed + i;
         const r = await runSim(strategy, seed);
+        strategy.endRun?.();
         await judged(r, i, seed);
       }
     }
@@ -258,6 +265,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       transport: o.transport,
       seed: o.seed,
       ...(o.strategy === 'pct' ? { depth: o.depth ?? DEFAULT_DEPTH } : {}),
+      ...(o.strategy === 'delay' ? { delays: o.delays ?? DEFAULT_DELAYS } : {}),
       ...(o.preemptionBound !== undefined ? { preemptionBound: o.preemptionBound } : {}),
       reorder: o.reorder,
       maxSteps: o.maxSteps,

@@ -1,0 +1,90 @@
+// portfolio: one strategy per schedule, in turn, as Coyote's portfolio runs random, probabilistic
+// random, PCT and delay bounding one iteration each. No strategy wins everywhere here: a race where
+// one thread must wait out another's long stretch (the missing release flush) falls to a delay or a
+// change point in 60–70% of schedules and to a random walk in 45%; a race where two kernel threads
+// must interleave step by step inside a window of a few steps (the missing fault pin) falls to the
+// walk in 25% and to pct or delay bounding in 2–3% (README, Benchmarks).
+//
+// The rotation starts with one delay, the strongest single schedule for the first kind, then gives
+// the walk three schedules in four, the other quarter going in turn to pct at depths 4, 3 and 2 and
+// to two delays: so a race of the first kind is most likely met at schedule 0, and the walk's rate
+// on the second kind is diluted by a quarter only. Schedule n runs member n mod 20 with seed
+// first + n, the seed that member's own strategy uses for its schedule 0 under `--seed first + n`,
+// so a portfolio schedule is the member's own schedule, made again by
+// `explore --strategy pct --depth 3 --seed <first + n> --schedules 1`. The member and its
+// parameters come from the schedule number alone (no feedback), so shards and jobs deal out the
+// numbers as they do for random and pct.
+import { delayBounding } from './delay.ts';
+import type { Composite, MemberRecord } from './member.ts';
+import { pct } from './pct.ts';
+import { random } from './random.ts';
+import type { Strategy } from './strategy.ts';
+
+export interface PortfolioOptions {
+  /** The seed of schedule 0 (explore's --seed): schedule n is the run with seed first + n. */
+  first: number;
+  /** k: a run's expected length, for pct's change points and the delays. */
+  steps: number;
+}
+
+type Member = Omit<MemberRecord, 'seed'>;
+
+/** The rotation, from the measurements above. */
+export const ROTATION: readonly Member[] = [
+  { strategy: 'delay', delays: 1 },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'pct', depth: 4 },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'pct', depth: 3 },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'delay', delays: 2 },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'pct', depth: 2 },
+  { strategy: 'random' },
+  { strategy: 'random' },
+  { strategy: 'random' },
+];
+
+/** The strategy a member record names (k from the record). */
+export function memberStrategy(m: Member, steps: number): Strategy {
+  switch (m.strategy) {
+    case 'pct':
+      return pct({ depth: m.depth!, steps });
+    case 'delay':
+      return delayBounding({ delays: m.delays!, steps });
+    default:
+      return random();
+  }
+}
+
+/** Schedule n's member: its place in the rotation, with k for those that take it. */
+export function memberOf(n: number, steps: number): Member {
+  const m = ROTATION[n % ROTATION.length]!;
+  return m.strategy === 'random' ? m : { ...m, steps };
+}
+
+export function portfolio(o: PortfolioOptions): Composite {
+  const members = ROTATION.map((m) => memberStrategy(m, o.steps));
+  let current: Strategy = members[0]!;
+  let record: MemberRecord = { ...memberOf(0, o.steps), seed: o.first };
+  return {
+    name: 'portfolio',
+    beginRun(seed) {
+      // Schedule numbers wrap with the 32-bit seeds (explore's seed + n).
+      const n = (seed - o.first) >>> 0;
+      current = members[n % members.length]!;
+      record = { ...memberOf(n, o.steps), seed };
+      current.beginRun(seed);
+    },
+    pick: (enabled, step) => current.pick(enabled, step),
+    member: () => record,
+  };
+}
