@@ -21,13 +21,18 @@ export class RunFeatures {
   private readonly state = new Map<string, string>();
   private readonly alive = new Map<string, string>();
   private readonly freed: string[] = [];
-  private readonly seen = new Map<number, FeatureKind>();
+  /** Each feature, with the delivery (its choice's index) that first reached it in this run. */
+  private readonly seen = new Map<number, number>();
+  private deliveries = 0;
+  private step = 0;
 
   private add(kind: FeatureKind, s: string): void {
-    this.seen.set(fnv1a(`${kind}|${s}`), kind);
+    const h = fnv1a(`${kind}|${s}`);
+    if (!this.seen.has(h)) this.seen.set(h, this.step);
   }
 
   observe(ev: TraceEvent): void {
+    this.step = this.deliveries++;
     const before = this.state.get(ev.to) ?? '';
     this.add('step', `${ev.to}|${before}|${ev.event}`);
     this.state.set(ev.to, ev.state);
@@ -45,8 +50,9 @@ export class RunFeatures {
     }
   }
 
-  /** The run's features (its end state and the objects that lived on included). */
-  end(): Map<number, FeatureKind> {
+  /** The run's features, each with the step that first reached it (its end state and the objects
+   * that lived on included, at the last step). */
+  end(): Map<number, number> {
     for (const kind of new Set(this.alive.values())) this.add('fate', `${kind}|alive`);
     const actors = [...this.state].sort(([a], [b]) => a.localeCompare(b)).map(([id, st]) => `${id}=${st}`);
     const objects = [...this.alive.keys()].sort().concat([...this.freed].sort());

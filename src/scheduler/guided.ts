@@ -2,9 +2,10 @@
 // for PCT, "feedback-guided PCT": keep the schedules that reach new coverage, mutate them) and
 // the fuzzers it borrows from (AFL's corpus and energy). Every run's trace is read for features
 // (./features.ts: actor states seen together, (state, event) pairs, objects' fates, end states); a
-// run that reached one never seen before joins the corpus, ranked by how many it reached. Half of
-// the schedules after a warm-up are mutants: a corpus entry, chosen with a chance proportional to
-// its novelty over the times it was chosen already, mutated (./mutate.ts: swap two adjacent
+// run that reached one never seen before joins the corpus, ranked by how many it reached, with the
+// steps where it reached them (its frontier). Half of the schedules after a warm-up are mutants: a
+// corpus entry, chosen with a chance proportional to its novelty over the times it was chosen
+// already, mutated near its frontier (./mutate.ts: cut there and walk on, swap two adjacent
 // deliveries to different actors, or move a change point) and followed as far as it goes, a
 // seeded random walk deciding where it does not. The other half, and the warm-up, are the
 // portfolio's own schedules (./portfolio.ts), so what no feedback can help with early (the first
@@ -18,7 +19,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { channelOf, linkOf, type Message, type TraceEvent } from '../runtime/types.ts';
 import { RunFeatures } from './features.ts';
 import type { Composite, MemberRecord } from './member.ts';
-import { changePoints, move, swap, swappable, type Followed, type Mutant, type Step } from './mutate.ts';
+import { changePoints, cut, move, nearest, swap, swappable, type Followed, type Mutant, type Step } from './mutate.ts';
 import { memberOf, memberStrategy, ROTATION } from './portfolio.ts';
 import { isPreemption } from './preemption.ts';
 import { random } from './random.ts';
@@ -33,8 +34,8 @@ export interface GuidedOptions {
   steps: number;
 }
 
-/** Schedules before the first mutant: the portfolio's opening (its delay and three walks). */
-export const WARMUP = 4;
+/** Schedules before the first mutant: one turn of the portfolio's rotation. */
+export const WARMUP = ROTATION.length;
 /** How far ahead a mutant looks for its next recorded choice when the one due is not deliverable. */
 const WINDOW = 6;
 /** Corpus entries kept (the least novel go first). */
@@ -44,6 +45,8 @@ interface Entry {
   schedule: number;
   steps: Step[];
   novelty: number;
+  /** The steps at which it first reached something new: where its mutations are made. */
+  frontier: number[];
   picks: number;
 }
 
@@ -58,11 +61,17 @@ class Corpus {
   readonly entries: Entry[] = [];
   readonly features = new Set<number>();
 
-  /** Adds a run's features; the run joins if any was new. */
-  offer(schedule: number, steps: Step[], features: Iterable<number>): number {
+  /** Adds a run's features (each with the step that reached it); the run joins if any was new. */
+  offer(schedule: number, steps: Step[], features: Map<number, number>): number {
     let novelty = 0;
-    for (const f of features) if (!this.features.has(f)) (this.features.add(f), novelty++);
-    if (novelty > 0) this.entries.push({ schedule, steps, novelty, picks: 0 });
+    const frontier = new Set<number>();
+    for (const [f, at] of features) {
+      if (this.features.has(f)) continue;
+      this.features.add(f);
+      novelty++;
+      frontier.add(at);
+    }
+    if (novelty > 0) this.entries.push({ schedule, steps, novelty, frontier: [...frontier].sort((a, b) => a - b), picks: 0 });
     if (this.entries.length > CORPUS_MAX) {
       const least = this.entries.reduce((lo, e, i) => (e.novelty < this.entries[lo]!.novelty ? i : lo), 0);
       this.entries.splice(least, 1);
@@ -81,15 +90,16 @@ class Corpus {
   }
 }
 
-/** A mutant of `e`: a swap, or a change point moved 1–4 steps either way. */
+/** A mutant of `e` near one of its frontier steps (0–3 steps before it): cut there, the nearest
+ * adjacent pair on different actors swapped, or the nearest change point moved 1–4 steps. */
 function mutate(e: Entry, rng: ReturnType<typeof xoroshiro128plus>): Mutant | null {
-  const points = changePoints(e.steps);
-  const swaps = swappable(e.steps);
-  if (points.length && (!swaps.length || uniformInt(rng, 0, 1) === 0)) {
-    const by = uniformInt(rng, 1, 4) * (uniformInt(rng, 0, 1) ? 1 : -1);
-    return move(e.steps, points[uniformInt(rng, 0, points.length - 1)]!, by);
-  }
-  return swaps.length ? swap(e.steps, swaps[uniformInt(rng, 0, swaps.length - 1)]!) : null;
+  if (!e.steps.length) return null;
+  const at = Math.max(0, e.frontier[uniformInt(rng, 0, e.frontier.length - 1)]! - uniformInt(rng, 0, 3));
+  const op = uniformInt(rng, 0, 2);
+  const j = op === 1 ? nearest(swappable(e.steps), at) : op === 2 ? nearest(changePoints(e.steps), at) : undefined;
+  if (op === 1 && j !== undefined) return swap(e.steps, j);
+  if (op === 2 && j !== undefined) return move(e.steps, j, uniformInt(rng, 1, 4) * (uniformInt(rng, 0, 1) ? 1 : -1));
+  return cut(e.steps, at);
 }
 
 /** Follows `choices` in order, looking up to WINDOW ahead for one that is deliverable; when none
@@ -123,7 +133,7 @@ export function guided(o: GuidedOptions): Composite & { stats(): GuidedStats } {
 
   const finish = () => {
     if (!run) return;
-    corpus.offer(schedule, run.steps, run.features.end().keys());
+    corpus.offer(schedule, run.steps, run.features.end());
     run = null;
   };
   const recordStep = (enabled: readonly Message[], i: number) => {

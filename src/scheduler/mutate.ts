@@ -1,9 +1,11 @@
-// A guided search's mutations of a recorded schedule, as lists of choices to follow (./guided.ts):
+// A guided search's mutations of a recorded schedule, as lists of choices to follow (./guided.ts),
+// each made near a step `at` (where the schedule first reached something new):
 //   swap   two adjacent deliveries to different actors change places (the smallest reordering
 //          that can change an outcome: deliveries to one actor keep their relative order);
 //   move   a change point (a preemption: the running thread had a message deliverable and another
 //          thread went) moves a few steps earlier or later: the stretch of the thread switched to
-//          starts that much sooner or later.
+//          starts that much sooner or later;
+//   cut    the schedule up to `at` only: what follows is decided afresh (a walk from the frontier).
 // (Flipping a fault choice joins them once scenarios have faults.)
 import type { Choice } from '../runtime/run.ts';
 
@@ -31,6 +33,14 @@ export const swappable = (steps: readonly Step[]): number[] => steps.flatMap((s,
 
 /** The steps that preempted the running thread. */
 export const changePoints = (steps: readonly Step[]): number[] => steps.flatMap((s, j) => (s.preempt ? [j] : []));
+
+/** The candidate nearest to `at` (the earlier on a tie), or undefined if there is none. */
+export const nearest = (candidates: readonly number[], at: number): number | undefined =>
+  candidates.reduce<number | undefined>((best, j) => (best === undefined || Math.abs(j - at) < Math.abs(best - at) ? j : best), undefined);
+
+export function cut(steps: readonly Step[], at: number): Mutant {
+  return { choices: choicesOf(steps.slice(0, at)), mutation: `cut ${at}` };
+}
 
 export function swap(steps: readonly Step[], j: number): Mutant {
   const c = choicesOf(steps);
