@@ -1,4 +1,5 @@
-// The hunt: for each bug the bench hunts, the schedules and seconds to its first hit, side by side
+// The hunt: for each bug the bench hunts (each ablation's, in exit-with-mmap and in
+// fault-during-exit), the schedules and seconds to its first hit, side by side
 // in this one run, for every strategy `explore` has and, as the peer baseline, fast-check's own
 // scheduler (`fc.scheduler`) delivering the same actors' messages (its task selector picks which
 // channel goes next). Issue 13's target, on every row: the default strategy's median is at most
@@ -11,7 +12,8 @@
 // has no seed: the stateful search is one deterministic run per kernel, through `explore` (its
 // seconds include explore's coverage and end-state bookkeeping). The hunters take turns seed by
 // seed, in a rotating order, after one untimed hunt each (JIT warm-up), so that a slow spell of the
-// shared machine falls on all of them alike.
+// shared machine falls on all of them alike. Then, per strategy, the share of RATE_SCHEDULES
+// schedules that hit each bug: the rate the medians sample (for guided, also among its mutants).
 import fc from 'fast-check';
 import type { BenchSection } from '../index.ts';
 import { explore } from '../../src/explore/explore.ts';
@@ -26,6 +28,7 @@ import type { Scenario } from '../../src/scenario/schema.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
 import { DEFAULT_EXPLORE_STRATEGY, makeExploreStrategy } from '../../src/scheduler/index.ts';
+import { isComposite } from '../../src/scheduler/member.ts';
 import { simulate } from '../../src/simulate.ts';
 
 /** exit-with-mmap is the hunt the issues name; fault-during-exit hunts the same two bugs where the
@@ -33,6 +36,8 @@ import { simulate } from '../../src/simulate.ts';
 const SCENARIOS = ['exit-with-mmap', 'fault-during-exit'];
 const SEEDS = Number(process.env.HUNT_SEEDS ?? 30);
 const CAP = 100;
+/** Schedules per strategy for the share of schedules that hit each bug (what the medians sample). */
+const RATE_SCHEDULES = Number(process.env.RATE_SCHEDULES ?? 200);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -145,6 +150,38 @@ async function huntDfs(scenario: Scenario, kernel: string): Promise<Hit[]> {
   return hits;
 }
 
+/** The share of RATE_SCHEDULES schedules (seeds 7777 on) that hit each target, per seeded strategy;
+ * for guided also among its mutants alone (it runs the portfolio's schedules the rest of the time). */
+async function rates(scenario: Scenario, kernel: string, transport: Transport, steps: number) {
+  const variant = variantByName(kernel);
+  const targets = TARGETS.filter((t) => t.kernel === kernel);
+  const out: Record<string, Record<string, string>> = {};
+  const pc = (h: number, n: number) => `${((100 * h) / Math.max(1, n)).toFixed(1)}% of ${n}`;
+  for (const name of SEEDED) {
+    const strategy = makeExploreStrategy(name, { steps, seed: 7777 });
+    const hits = new Map<string, { all: number; mutants: number }>(targets.map((t) => [t.bug, { all: 0, mutants: 0 }]));
+    let mutants = 0;
+    for (let i = 0; i < RATE_SCHEDULES; i++) {
+      const r = await simulate({ scenario, variant, strategy, transport, seed: 7777 + i, keepOpen: true, onStep: (ev) => strategy.observe?.(ev) });
+      strategy.endRun?.();
+      const mutant = isComposite(strategy) && strategy.member().strategy === 'mutant';
+      if (mutant) mutants++;
+      const fired = new Set(r.violations.map((v) => v.oracle));
+      for (const t of targets) {
+        if (!t.oracles.some((o) => fired.has(o))) continue;
+        hits.get(t.bug)!.all++;
+        if (mutant) hits.get(t.bug)!.mutants++;
+      }
+    }
+    for (const t of targets) {
+      const h = hits.get(t.bug)!;
+      (out[t.bug] ??= {})[name] = pc(h.all, RATE_SCHEDULES);
+      if (name === 'guided') out[t.bug]!['guided (its mutants)'] = pc(h.mutants, mutants);
+    }
+  }
+  return out;
+}
+
 interface Cell {
   medianSchedules: number | string;
   meanSchedules: number | string;
@@ -187,6 +224,7 @@ export const section: BenchSection = {
     const transport = await makeTransport('inline');
     const rows: Record<string, Record<string, Cell>> = {};
     const cost: Record<string, Record<string, number>> = {};
+    const shares: Record<string, Record<string, string>> = {};
     for (const scenario of SCENARIOS.map((n) => loadScenario(n))) {
       for (const kernel of [...new Set(TARGETS.map((t) => t.kernel))]) {
         const where = `${scenario.name} on ${kernel}`;
@@ -205,6 +243,7 @@ export const section: BenchSection = {
           }
         }
         const dfs = await huntDfs(scenario, kernel);
+        for (const [bug, r] of Object.entries(await rates(scenario, kernel, transport, steps))) shares[`${where}: ${bug}`] = r;
         cost[where] = Object.fromEntries([...spent].map(([h, c]) => [h, Number(((c.seconds * 1000) / c.schedules).toFixed(1))]));
         for (const t of TARGETS.filter((x) => x.kernel === kernel)) {
           const row: Record<string, Cell> = {};
@@ -216,6 +255,6 @@ export const section: BenchSection = {
     }
     await transport.close();
     const targets = Object.fromEntries(Object.entries(rows).map(([k, row]) => [k, { portfolio: target(row, 'portfolio'), guided: target(row, 'guided') }]));
-    return { scenarios: SCENARIOS, seeds: SEEDS, cap: CAP, default: DEFAULT_EXPLORE_STRATEGY, hunt: rows, msPerSchedule: cost, targets };
+    return { scenarios: SCENARIOS, seeds: SEEDS, cap: CAP, default: DEFAULT_EXPLORE_STRATEGY, hunt: rows, msPerSchedule: cost, shareOfSchedulesHitting: shares, targets };
   },
 };
