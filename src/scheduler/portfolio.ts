@@ -34,30 +34,12 @@ export interface PortfolioOptions {
 
 type Member = Omit<MemberRecord, 'seed'>;
 
-/** The rotation, from the measurements above. */
-export const ROTATION: readonly Member[] = [
-  { strategy: 'delay', delays: 1 },
-  { strategy: 'random' },
-  { strategy: 'random' },
-  { strategy: 'delay', delays: 1 },
-  { strategy: 'random' },
-  { strategy: 'random' },
-  { strategy: 'delay', delays: 1 },
-  { strategy: 'random' },
-  { strategy: 'random' },
-  { strategy: 'pct', depth: 4 },
-  { strategy: 'random' },
-  { strategy: 'random' },
-  { strategy: 'delay', delays: 2 },
-  { strategy: 'random' },
-  { strategy: 'random' },
-  { strategy: 'pct', depth: 3 },
-  { strategy: 'random' },
-  { strategy: 'random' },
-  { strategy: 'pct', depth: 2 },
-  { strategy: 'random' },
-  { strategy: 'random' },
-];
+const walk: Member = { strategy: 'random' };
+const delays = (b: number): Member => ({ strategy: 'delay', delays: b });
+const pctAt = (d: number): Member => ({ strategy: 'pct', depth: d });
+
+/** The rotation, from the measurements above: a structured member, then two walks, seven times. */
+export const ROTATION: readonly Member[] = [delays(1), delays(1), delays(1), pctAt(4), delays(2), pctAt(3), pctAt(2)].flatMap((m) => [m, walk, walk]);
 
 /** The strategy a member record names (k from the record). */
 export function memberStrategy(m: Member, steps: number): Strategy {

@@ -13,19 +13,10 @@ import { guided, WARMUP } from '../../src/scheduler/guided.ts';
 import { cut, move, nearest, swap, swappable, type Step } from '../../src/scheduler/mutate.ts';
 import { memberStrategy, portfolio, ROTATION } from '../../src/scheduler/portfolio.ts';
 import { simulate } from '../../src/simulate.ts';
-import { send, syntheticWorld } from './synthetic.ts';
+import { order, send, syntheticWorld, twoThreads } from './synthetic.ts';
 
 const once = (world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, seed = 0) =>
   runSchedule({ specs: world.specs, transport: world.transport, strategy, seed, onStep: (ev) => strategy.observe?.(ev) });
-const order = (r: { trace: { event: string }[] }) => r.trace.map((t) => t.event).join(' ');
-/** Two threads of three messages each on their own channel: a → x, b → y. */
-const twoThreads = () =>
-  syntheticWorld({
-    a: { start: { sends: [send('x', 'a1'), send('x', 'a2'), send('x', 'a3')] } },
-    b: { start: { sends: [send('y', 'b1'), send('y', 'b2'), send('y', 'b3')] } },
-    x: {},
-    y: {},
-  });
 async function orders(strategy: ExploringStrategy, world = twoThreads, seeds = 40): Promise<Set<string>> {
   const seen = new Set<string>();
   for (let seed = 0; seed < seeds; seed++) seen.add(order(await once(world(), strategy, seed)));
