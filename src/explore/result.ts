@@ -107,6 +107,7 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
       count: had.count + v.count,
       schedule: firstHit.schedule,
       seed: firstHit.seed,
+      member: firstHit.member,
       violation: firstHit.violation,
       file: file?.file,
       deliveries: file?.deliveries,

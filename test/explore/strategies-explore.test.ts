@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
+import { exploreJobs } from '../../src/explore/parallel.ts';
 import { replayScheduleFile } from '../../src/explore/replay-file.ts';
 import { readScheduleFile } from '../../src/explore/schedule-file.ts';
 import { variantByName } from '../../src/kernel/variants.ts';
@@ -54,6 +55,15 @@ describe('portfolio through explore', () => {
     const byOracle = new Map<string, (typeof merged)[number]>();
     for (const v of merged) if (!byOracle.has(v.oracle)) byOracle.set(v.oracle, v);
     expect(firsts([...byOracle.values()])).toEqual(firsts(one.violations));
+  });
+
+  it('--jobs 2 merges to the same first hits, each with the member that ran it', async () => {
+    const o = { ...base('fixed-no-fault-pin', { schedules: 20, shrink: false }), interrupted: () => false };
+    const first = (vs: { oracle: string; schedule: number; seed: number; member?: unknown }[]) => vs.map((v) => [v.oracle, v.schedule, v.seed, v.member]);
+    const one = await exploreJobs({ ...o, jobs: 1 });
+    const two = await exploreJobs({ ...o, jobs: 2 });
+    expect(first(two.violations)).toEqual(first(one.violations));
+    for (const v of two.violations) expect(v.member).toMatchObject({ seed: v.seed });
   });
 });
 
