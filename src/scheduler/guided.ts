@@ -7,9 +7,10 @@
 // corpus entry, chosen with a chance proportional to its novelty over the times it was chosen
 // already, mutated near its frontier (./mutate.ts: cut there and walk on, swap two adjacent
 // deliveries to different actors, or move a change point) and followed as far as it goes, a
-// seeded random walk deciding where it does not. The other half, and the warm-up, are the
-// portfolio's own schedules (./portfolio.ts), so what no feedback can help with early (the first
-// few schedules) is as good as the portfolio.
+// seeded random walk deciding where it does not. The other half, and the warm-up (one turn of
+// the rotation, 21 schedules), are the portfolio's own schedules (./portfolio.ts), so what no
+// feedback can help with early is found as soon as the portfolio finds it: mutants made from a
+// corpus of a few runs did worse than the walk (README, The hunt).
 //
 // Deterministic: schedule n's choices are a function of the seed and of schedules 0 … n−1 of the
 // same job (each job of `--jobs` keeps its own corpus). A mutant is not made again from its seed
@@ -130,6 +131,9 @@ export function guided(o: GuidedOptions): Composite & { stats(): GuidedStats } {
   let run: { steps: Step[]; features: RunFeatures } | null = null;
   let lastStep: number | null = null;
   let mutants = 0;
+  /** Runs begun by this instance: every other one after the warm-up is a mutant (counted here, not
+   * by schedule number, so that each job of --jobs, which gets every j-th number, mutates too). */
+  let runs = 0;
 
   const finish = () => {
     if (!run) return;
@@ -152,7 +156,8 @@ export function guided(o: GuidedOptions): Composite & { stats(): GuidedStats } {
       run = { steps: [], features: new RunFeatures() };
       lastStep = null;
       const rng = xoroshiro128plus(mixSeed(seed) ^ 0x9e3779b9);
-      const parent = schedule >= WARMUP && schedule % 2 === 1 && corpus.entries.length ? corpus.choose(rng) : null;
+      const mine = runs++;
+      const parent = schedule >= WARMUP && mine % 2 === 1 && corpus.entries.length ? corpus.choose(rng) : null;
       const mutant = parent && mutate(parent, rng);
       if (parent && mutant) {
         mutants++;

@@ -112,6 +112,18 @@ describe('guided', () => {
     expect(g.stats().mutants).toBe(4);
   });
 
+  it('makes mutants in each job of --jobs 2 too: every other run of its own share', async () => {
+    for (const j of [0, 1]) {
+      const g = guided({ first: 0, steps: K });
+      const kinds: string[] = [];
+      for (let n = j; n < WARMUP + 8; n += 2) {
+        await model(g, n);
+        if (n >= WARMUP) kinds.push(g.member().strategy === 'mutant' ? 'mutant' : 'fresh');
+      }
+      expect(kinds).toEqual(j === 0 ? ['mutant', 'fresh', 'mutant', 'fresh'] : ['fresh', 'mutant', 'fresh', 'mutant']);
+    }
+  });
+
   it('keeps a run only when it reaches something new', async () => {
     const g = guided({ first: 0, steps: K });
     await model(g, 1);
