@@ -11,7 +11,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import type { DfsStrategy, Reduction } from '../scheduler/dfs.ts';
 import type { ExploringStrategy } from '../scheduler/exploring.ts';
 import { fifo } from '../scheduler/fifo.ts';
-import { makeExploreStrategy, type ExploreStrategyName } from '../scheduler/index.ts';
+import { DEFAULT_DELAYS, makeExploreStrategy, NEEDS_STEPS, type ExploreStrategyName } from '../scheduler/index.ts';
+import { isComposite } from '../scheduler/member.ts';
 import { DEFAULT_DEPTH } from '../scheduler/pct.ts';
 import { countingPreemptions } from '../scheduler/preemption.ts';
 import { random } from '../scheduler/random.ts';
@@ -30,6 +31,8 @@ export interface ExploreOptions {
   seconds?: number;
   seed: number;
   depth?: number;
+  /** delay: the number of delays. */
+  delays?: number;
   preemptionBound?: number;
   reduction?: Reduction;
   maxSteps: number;
@@ -88,9 +91,12 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       // No estimate needed: the state graph counts its schedules exactly (states.paths).
       dfs = { schedules: states.complete, blocked: 0, foreign: states.foreign, asleep: 0, unraced: 0, overBound: 0, exhausted, reduction: 'states', states };
     } else {
-      // pct places its change points within the length of a run: take fifo's.
-      const steps = o.strategy === 'pct' ? (await ex.runSim(fifo())).steps : undefined;
-      const inner = makeExploreStrategy(o.strategy, { depth: o.depth, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
+      // pct (and delay, and the portfolio's members) place their change points within the length
+      // of a run: take fifo's.
+      const steps = NEEDS_STEPS.includes(o.strategy) ? (await ex.runSim(fifo())).steps : undefined;
+      const inner: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
+      // Which member of a portfolio (or guided search) made a schedule, and how.
+      if (isComposite(inner)) ex.memberOf = () => inner.member();
       const strategy = countingPreemptions(inner);
       if (o.strategy === 'dfs') {
         const d = inner as DfsStrategy;
@@ -117,6 +123,7 @@ function resultOf(ex: Explorer, exhausted: boolean, shard: { k: number; n: numbe
     transport: o.transport,
     seed: o.seed,
     ...(o.strategy === 'pct' ? { depth: o.depth ?? DEFAULT_DEPTH } : {}),
+    ...(o.strategy === 'delay' ? { delays: o.delays ?? DEFAULT_DELAYS } : {}),
     ...(o.preemptionBound !== undefined ? { preemptionBound: o.preemptionBound } : {}),
     reorder: o.reorder,
     maxSteps: o.maxSteps,

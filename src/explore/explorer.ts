@@ -16,6 +16,7 @@ import type { ExploreOptions } from './explore.ts';
 import type { ViolationRecord } from './result.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
 import { shrink } from './shrink.ts';
+import type { MemberRecord } from '../scheduler/member.ts';
 
 /** What a schedule file says before its choices: the run it belongs to. */
 type ScheduleHead = Omit<Parameters<typeof writeScheduleFile>[1], 'choices' | 'violation' | 'shrunk' | 'deliveries' | 'preemptions' | 'original'>;
@@ -55,6 +56,8 @@ export class Explorer {
   /** The transport every run uses; `covHost` replays deliveries for coverage when it is not inline. */
   transport!: Transport;
   covHost: ActorHost | null = null;
+  /** A composite strategy's member that made the last schedule (portfolio, guided). */
+  memberOf?: () => MemberRecord;
   private readonly inspect: ReturnType<CoverageRecorder['inspector']>;
 
   constructor(readonly o: ExploreOptions) {
@@ -113,7 +116,7 @@ export class Explorer {
     if (news) {
       for (const v of r.violations()) {
         if (this.found.has(v.oracle)) continue;
-        const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v };
+        const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v, ...(this.memberOf ? { member: this.memberOf() } : {}) };
         this.found.set(v.oracle, rec);
         this.tick.oracles.push(v.oracle);
         fresh.push(rec);
@@ -160,7 +163,7 @@ export class Explorer {
     const o = this.o;
     if (!o.out || !(o.claim?.(rec.oracle) ?? true)) return;
     const file = join(o.out, `${rec.oracle}.json`);
-    const base: ScheduleHead = { format: SCHEDULE_FORMAT, kernel: o.variant.name, scenario: o.scenario, strategy: o.strategy, seed: rec.seed, schedule: rec.schedule, transport: o.transport, reorder: o.reorder, maxSteps: o.maxSteps };
+    const base: ScheduleHead = { format: SCHEDULE_FORMAT, kernel: o.variant.name, scenario: o.scenario, strategy: o.strategy, seed: rec.seed, schedule: rec.schedule, transport: o.transport, reorder: o.reorder, maxSteps: o.maxSteps, ...(rec.member ? { member: rec.member } : {}) };
     writeScheduleFile(file, { ...base, choices, violation: rec.violation, shrunk: false, deliveries: steps, preemptions });
     Object.assign(rec, { file, deliveries: steps, preemptions });
     if (o.shrink === false) return;

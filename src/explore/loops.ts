@@ -28,6 +28,7 @@ export async function seedLoop(ex: Explorer, strategy: Counting, share: Share): 
     // Strategies spread their own seeds (mixSeed).
     const seed = o.seed + i;
     const r = await ex.runSim(strategy, seed);
+    strategy.endRun?.();
     await ex.judged(Explorer.ofSim(r, strategy.preemptions), i, seed);
   }
   return false;

@@ -6,6 +6,7 @@ import { BadInput } from '../kernel/variants.ts';
 import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
 import { parseInput } from '../input.ts';
 import type { DfsStats } from '../scheduler/dfs.ts';
+import type { MemberRecord } from '../scheduler/member.ts';
 import type { StatefulStats } from './stateful.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 
@@ -19,6 +20,8 @@ export interface ViolationRecord {
   schedule: number;
   seed: number;
   violation: Violation;
+  /** portfolio, guided: the member that ran that schedule. */
+  member?: MemberRecord;
   /** The counterexample written for it, and its size before and after shrinking. */
   file?: string;
   deliveries?: number;
@@ -34,6 +37,7 @@ export interface ExploreResult {
   transport: string;
   seed: number;
   depth?: number;
+  delays?: number;
   preemptionBound?: number;
   reorder: boolean;
   maxSteps: number;
@@ -103,6 +107,7 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
       count: had.count + v.count,
       schedule: firstHit.schedule,
       seed: firstHit.seed,
+      member: firstHit.member,
       violation: firstHit.violation,
       file: file?.file,
       deliveries: file?.deliveries,

@@ -27,6 +27,17 @@ const ViolationSchema = z.strictObject({
 
 const Size = z.strictObject({ deliveries: int(), preemptions: int() });
 
+/** Which member of a portfolio or guided search made the schedule (scheduler/member.ts). */
+const MemberSchema = z.strictObject({
+  strategy: z.string().min(1),
+  seed: int(),
+  depth: int(1).optional(),
+  delays: int().optional(),
+  steps: int().optional(),
+  parent: int().optional(),
+  mutation: z.string().optional(),
+});
+
 export const ScheduleFileSchema = z.strictObject({
   format: z.literal(SCHEDULE_FORMAT),
   kernel: z.string(),
@@ -35,6 +46,8 @@ export const ScheduleFileSchema = z.strictObject({
   seed: int(),
   /** The exploration's schedule number that found it. */
   schedule: int(),
+  /** portfolio, guided: the member that ran that schedule, with its parameters (older files: none). */
+  member: MemberSchema.optional(),
   transport: z.string(),
   reorder: z.boolean(),
   maxSteps: int(1),

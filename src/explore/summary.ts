@@ -4,6 +4,7 @@
 import { CoverageRecorder, type CoverageSummary } from './coverage.ts';
 import type { ExploreResult, ViolationRecord } from './result.ts';
 import { KINDS } from '../../machines/index.ts';
+import { memberText } from '../scheduler/member.ts';
 
 /** What a run is, as the result says it. */
 type Head = Omit<ExploreResult, 'format' | 'maxSteps' | 'endStates' | 'violations' | 'coverage' | 'dfs'>;
@@ -67,7 +68,7 @@ const pad = (s: string, n: number) => s.padEnd(n);
 const sci = (n: number) => (n < 1e6 ? String(Math.round(n)) : n.toExponential(1));
 
 export function summaryText(s: Summary): string {
-  const how = [s.strategy === 'pct' ? `pct d=${s.depth}` : s.strategy, s.preemptionBound !== undefined ? `≤${s.preemptionBound} preemptions` : '', s.reorder ? 'reorder' : '', s.transport, `seed ${s.seed}`]
+  const how = [s.strategy === 'pct' ? `pct d=${s.depth}` : s.strategy === 'delay' ? `delay b=${s.delays}` : s.strategy, s.preemptionBound !== undefined ? `≤${s.preemptionBound} preemptions` : '', s.reorder ? 'reorder' : '', s.transport, `seed ${s.seed}`]
     .filter(Boolean)
     .join(', ');
   const lines = [`svmsim explore: ${s.scenario} on ${s.kernel} (${how})${s.jobs > 1 || s.shards.length > 1 || s.shards[0] !== '1/1' ? ` [${s.jobs} job(s), shard(s) ${s.shards.join(' ')}]` : ''}`];
@@ -76,7 +77,7 @@ export function summaryText(s: Summary): string {
   else {
     lines.push('violations (by oracle, first schedule that hit it):');
     for (const v of s.violations) {
-      lines.push(`  ${pad(`[${v.oracle}]`, 18)} ${v.count} schedule(s), first #${v.schedule} (seed ${v.seed}): ${v.message}`);
+      lines.push(`  ${pad(`[${v.oracle}]`, 18)} ${v.count} schedule(s), first #${v.schedule} (seed ${v.seed}${v.member ? `, ${memberText(v.member)}` : ''}): ${v.message}`);
       if (v.file) {
         const size = v.original ? `shrunk from ${v.original.deliveries} deliveries/${v.original.preemptions} preemptions to ${v.deliveries}/${v.preemptions}` : `${v.deliveries} deliveries, ${v.preemptions} preemptions`;
         lines.push(`  ${pad('', 18)} counterexample: ${v.file} (${size}); svmsim replay ${v.file}`);

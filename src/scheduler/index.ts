@@ -1,15 +1,24 @@
 // Strategies by name, for the CLI: `run` takes one schedule (fifo, random); `explore` searches
-// many (random, pct, dfs).
+// many (portfolio, guided, random, pct, delay, dfs).
 import { BadInput } from '../kernel/variants.ts';
+import { delayBounding } from './delay.ts';
 import { dfs, type DfsOptions } from './dfs.ts';
 import type { ExploringStrategy } from './exploring.ts';
 import { fifo } from './fifo.ts';
+import { guided } from './guided.ts';
 import { DEFAULT_DEPTH, pct } from './pct.ts';
+import { portfolio } from './portfolio.ts';
 import { random } from './random.ts';
 import type { Strategy } from './strategy.ts';
 
 export const RUN_STRATEGIES = ['fifo', 'random'] as const;
-export const EXPLORE_STRATEGIES = ['random', 'pct', 'dfs'] as const;
+export const EXPLORE_STRATEGIES = ['portfolio', 'guided', 'random', 'pct', 'delay', 'dfs'] as const;
+/** What `explore` runs without --strategy (README, Strategies: measured against every other). */
+export const DEFAULT_EXPLORE_STRATEGY: ExploreStrategyName = 'portfolio';
+/** delay: the number of delays without --delays. */
+export const DEFAULT_DELAYS = 1;
+/** Strategies that place change points or delays within a run's length (k: the fifo run's). */
+export const NEEDS_STEPS: readonly ExploreStrategyName[] = ['pct', 'delay', 'portfolio', 'guided'];
 export type ExploreStrategyName = (typeof EXPLORE_STRATEGIES)[number];
 
 export function makeStrategy(name: string): Strategy {
@@ -27,6 +36,10 @@ export interface ExploreStrategyOptions extends DfsOptions {
   /** pct: the bug depth d, and the expected run length k. */
   depth?: number;
   steps?: number;
+  /** delay: the number of delays. */
+  delays?: number;
+  /** portfolio, guided: the seed of schedule 0 (schedule n runs seed + n). */
+  seed?: number;
 }
 
 export function makeExploreStrategy(name: ExploreStrategyName, o: ExploreStrategyOptions = {}): ExploringStrategy {
@@ -35,6 +48,12 @@ export function makeExploreStrategy(name: ExploreStrategyName, o: ExploreStrateg
       return random();
     case 'pct':
       return pct({ depth: o.depth ?? DEFAULT_DEPTH, steps: o.steps ?? 100 });
+    case 'delay':
+      return delayBounding({ delays: o.delays ?? DEFAULT_DELAYS, steps: o.steps ?? 100 });
+    case 'portfolio':
+      return portfolio({ first: o.seed ?? 0, steps: o.steps ?? 100 });
+    case 'guided':
+      return guided({ first: o.seed ?? 0, steps: o.steps ?? 100 });
     case 'dfs':
       return dfs(o);
   }

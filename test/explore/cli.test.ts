@@ -17,7 +17,7 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
     const r = svmsim(['explore', '--kernel', 'fixed-no-release-flush', '--schedules', '40', '--json', '--out', out]);
     expect(r.code).toBe(1);
     const s = json(r.stdout);
-    expect(s).toMatchObject({ kernel: 'fixed-no-release-flush', scenario: 'exit-with-mmap', strategy: 'pct', schedules: 40 });
+    expect(s).toMatchObject({ kernel: 'fixed-no-release-flush', scenario: 'exit-with-mmap', strategy: 'portfolio', schedules: 40 });
     expect(s.violations[0]).toMatchObject({ oracle: 'dma-freed', message: expect.stringContaining('KASAN'), file: join(out, 'dma-freed.json') });
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     const replayed = svmsim(['replay', join(out, 'dma-freed.json')]);
@@ -55,7 +55,7 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
   it.each([
     [['--schedules', '5', '--time', '3'], /^svmsim: give --schedules or --time, not both\n$/],
     [['--shard', '3/2'], /^svmsim: --shard must be k\/n with 1 <= k <= n, got '3\/2'\n$/],
-    [['--strategy', 'bfs'], /^svmsim: unknown strategy 'bfs' \(valid: random, pct, dfs\)\n$/],
+    [['--strategy', 'bfs'], /^svmsim: unknown strategy 'bfs' \(valid: portfolio, guided, random, pct, delay, dfs\)\n$/],
     [['--preemption-bound', '1'], /^svmsim: --preemption-bound and --reduction apply to --strategy dfs\n$/],
     [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'dpor'], /^svmsim: --reduction dpor cannot be combined with --preemption-bound/],
     [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'states'], /^svmsim: --reduction states cannot be combined with --preemption-bound/],

@@ -11,20 +11,11 @@ import { countingPreemptions } from '../../src/scheduler/preemption.ts';
 import { random } from '../../src/scheduler/random.ts';
 import { Diverged, replay } from '../../src/scheduler/replay.ts';
 import { simulate } from '../../src/simulate.ts';
-import { send, syntheticWorld, type SynthActor } from './synthetic.ts';
+import { order, send, syntheticWorld, twoThreads, type SynthActor } from './synthetic.ts';
 
 const once = (world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, seed = 0, reorder = false) =>
   runSchedule({ specs: world.specs, transport: world.transport, strategy, seed, reorder, onStep: (ev) => strategy.observe?.(ev) });
 
-/** Two threads of three messages each on their own channel: a → x, b → y. */
-const twoThreads = () =>
-  syntheticWorld({
-    a: { start: { sends: [send('x', 'a1'), send('x', 'a2'), send('x', 'a3')] } },
-    b: { start: { sends: [send('y', 'b1'), send('y', 'b2'), send('y', 'b3')] } },
-    x: {},
-    y: {},
-  });
-const order = (r: { trace: { event: string }[] }) => r.trace.map((t) => t.event).join(' ');
 /** How often the delivered order switches between the two threads. */
 const switches = (o: string) => o.split(' ').filter((e, i, a) => i > 0 && e[0] !== a[i - 1]![0]).length;
 /** The orders of the two threads over seeds 0–19, each asserted to switch threads exactly once. */

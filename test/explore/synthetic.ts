@@ -57,3 +57,14 @@ export async function exhaust(world: ReturnType<typeof syntheticWorld>, strategy
 }
 
 export const send = (to: string, type: string, lane?: string) => ({ to, event: lane ? { type, lane } : { type } });
+
+/** Two threads of three messages each on their own channel: a → x, b → y. */
+export const twoThreads = () =>
+  syntheticWorld({
+    a: { start: { sends: [send('x', 'a1'), send('x', 'a2'), send('x', 'a3')] } },
+    b: { start: { sends: [send('y', 'b1'), send('y', 'b2'), send('y', 'b3')] } },
+    x: {},
+    y: {},
+  });
+/** The events of a run, in delivery order. */
+export const order = (r: { trace: { event: string }[] }) => r.trace.map((t) => t.event).join(' ');

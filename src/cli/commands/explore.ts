@@ -10,7 +10,7 @@ import { summarize, summaryText } from '../../explore/summary.ts';
 import { writeJsonAtomic } from '../../files.ts';
 import { buildWorld } from '../../scenario/world.ts';
 import { REDUCTIONS, type Reduction } from '../../scheduler/dfs.ts';
-import { EXPLORE_STRATEGIES } from '../../scheduler/index.ts';
+import { DEFAULT_DELAYS, DEFAULT_EXPLORE_STRATEGY, EXPLORE_STRATEGIES } from '../../scheduler/index.ts';
 import { DEFAULT_DEPTH } from '../../scheduler/pct.ts';
 import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
@@ -22,6 +22,7 @@ interface ExploreOpts extends CommonOpts, OutputOpts {
   schedules?: string;
   time?: string;
   depth: string;
+  delays: string;
   preemptionBound?: string;
   reduction?: string;
   jobs: string;
@@ -42,10 +43,11 @@ export function parseShard(s: string): { k: number; n: number } {
 export function register(program: Command): void {
   const cmd = program.command('explore').description('search message orderings for a violation; shrink and save each counterexample');
   addCommonOptions(cmd, 'inline')
-    .option('--strategy <name>', `search strategy: ${EXPLORE_STRATEGIES.join(', ')}`, 'pct')
+    .option('--strategy <name>', `search strategy: ${EXPLORE_STRATEGIES.join(', ')}`, DEFAULT_EXPLORE_STRATEGY)
     .option('--schedules <n>', 'schedules to run in all (default 1000; dfs: until exhausted)')
     .option('--time <seconds>', 'run for this long instead')
     .option('--depth <d>', 'pct: bug depth (d-1 priority change points)', String(DEFAULT_DEPTH))
+    .option('--delays <b>', 'delay: the number of delays (delay-bounded scheduling)', String(DEFAULT_DELAYS))
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
     .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
     .option('--jobs <j>', 'parallel jobs (a worker pool; each has its own transport)', '1')
@@ -70,6 +72,7 @@ export function register(program: Command): void {
       const jobs = intOption('--jobs', o.jobs, 1);
       const shard = parseShard(o.shard);
       const depth = intOption('--depth', o.depth, 1);
+      const delays = intOption('--delays', o.delays);
 
       const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
       const progress = new Progress(strategy !== 'dfs' && schedules ? Math.ceil(schedules / shard.n) : null, kinds);
@@ -91,6 +94,7 @@ export function register(program: Command): void {
           seconds,
           seed: c.seed,
           depth,
+          delays,
           preemptionBound,
           reduction,
           maxSteps: c.maxSteps,
