@@ -6,9 +6,12 @@ import { isolation } from './isolation.ts';
 import { kasan } from './kasan.ts';
 import { kmemleak } from './kmemleak.ts';
 import { stuck } from './stuck.ts';
+import { dropped } from './dropped.ts';
+import { dangling } from './dangling.ts';
+import { refcount } from './refcount.ts';
 import type { Oracle, Violation } from './types.ts';
 
-export const ALL_ORACLES: Oracle[] = [kasan, bugs, isolation, kmemleak, stuck];
+export const ALL_ORACLES: Oracle[] = [kasan, bugs, isolation, kmemleak, stuck, dropped, dangling, refcount];
 
 export interface Verdict {
   objects: ObjectTable;

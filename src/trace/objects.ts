@@ -20,6 +20,7 @@ export interface ObjRecord {
   f_count?: number;
   users?: number;
   refs?: string[];
+  links?: string[];
 }
 
 export class ObjectTable {
