@@ -32,7 +32,7 @@ async function main(): Promise<number> {
       const r = await explore({ scenario, variant, strategy, schedules: n, seed: 1, maxSteps: 3000, transport: 'inline', reorder: false, stopOnFirst: true, shrink: false });
       const v = r.violations[0];
       if (v) {
-        if (!quiet) console.log(`killed: [${v.oracle}] ${scenario.name} (${strategy}, schedule #${v.schedule}): ${v.violation.message}`);
+        if (!quiet) for (const x of r.violations) console.log(`killed: [${x.oracle}] ${scenario.name} (${strategy}, schedule #${x.schedule}): ${x.violation.message}`);
         return 1;
       }
     }
