@@ -21,6 +21,10 @@ export interface KObj {
 }
 export type Objs = Record<string, KObj>;
 
+/** Hardware state, not an allocation: the IOMMU's caches live for the whole run; their `links`
+ * say what they hold entries for. kmemleak never reports them (they have no owner). */
+export const HW_KINDS: readonly KObj['kind'][] = ['iotlb', 'pasid-cache'];
+
 /** The reference counts an object may carry, by their kernel names. */
 export const COUNT_FIELDS = ['mm_users', 'mm_count', 'f_count', 'users'] as const;
 

@@ -17,7 +17,7 @@ const opt = (name: string): string[] => {
   return out;
 };
 const kernel = opt('--kernel')[0] ?? 'fixed';
-const schedules = Number(opt('--schedules')[0] ?? 24);
+const schedules = Number(opt('--schedules')[0] ?? 8);
 const picked = opt('--scenario');
 const quiet = args.includes('--quiet');
 
