@@ -3,7 +3,8 @@
 // `refs` name the mm); mm_count = 1 while mm_users > 0 + one per live svm whose notifier is
 // registered on the mm (its `links`). Nothing else holds either at rest: a fault thread's pin and
 // the exiting task's active_mm are dropped before quiescence. More is a reference nobody will drop
-// (a leak to come), fewer a drop that will free the mm under a holder.
+// (a leak to come), fewer a drop that will free the mm under a holder. A live file's f_count
+// likewise: its open fds and the live VMAs that map it.
 import type { ObjRecord } from '../trace/objects.ts';
 import type { Oracle, Violation } from './types.ts';
 
@@ -22,8 +23,21 @@ export const refcount: Oracle = ({ trace, objects, views, quiescent, cut }) => {
     if (mm.mm_users !== users) out.push(mismatch(trace.length, mm, 'mm_users', users, who(!exited.has(mm.owner), holding, 'bind reference')));
     if (mm.mm_count !== count) out.push(mismatch(trace.length, mm, 'mm_count', count, who((mm.mm_users ?? 0) > 0, notified, 'mmu notifier')));
   }
+  for (const f of objects.all().filter((o) => o.kind === 'file' && o.alive)) out.push(...fileCount(trace, objects.all(), f));
   return out;
 };
+
+/** A live file's f_count: one per fd that opened it and has not closed it (open and filp_close
+ * deliveries in the trace), one per live VMA whose refs name it. */
+function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjRecord[], f: ObjRecord): Violation[] {
+  let fds = 0;
+  for (const ev of trace) if (ev.to === f.id && ev.seq >= 0) fds += ev.event === 'open' ? 1 : ev.event === 'filp_close' ? -1 : 0;
+  const vmas = all.filter((o) => o.kind === 'vma' && o.alive && o.refs?.includes(f.id));
+  const want = fds + vmas.length;
+  if (f.f_count === want) return [];
+  const holders = [...(fds ? [`${fds} fd(s)`] : []), ...vmas.map((v) => `${v.id} (vm_file)`)].join(', ') || 'nothing';
+  return [{ oracle: 'refcount', message: `BUG: at quiescence: ${f.id}->f_count = ${String(f.f_count)}, but its live holders account for ${want}: ${holders}`, step: trace.length, objects: [f.id] }];
+}
 
 const mismatch = (step: number, mm: ObjRecord, field: 'mm_users' | 'mm_count', want: number, holders: string): Violation => ({
   oracle: 'refcount',

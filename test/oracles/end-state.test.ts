@@ -61,6 +61,21 @@ describe('refcount', () => {
   });
 });
 
+describe('refcount: a live file', () => {
+  const ev = (step: number, event: string, effects: Effect[] = []): TraceEvent => ({ step, seq: step, from: 'process#1', to: 'file#1', event, args: {}, state: '', effects, cause: null });
+  const file = (f_count: number) => alloc('file#1', 'file', 'process#1', { f_count });
+  const vma = alloc('vma#1', 'vma', 'process#1', { refs: ['file#1'] });
+
+  it('f_count is its open fds plus the live VMAs that map it', () => {
+    expect(refcount(judged([ev(0, 'open', [file(2), vma])], [alive('process#1')]))).toEqual([]);
+    expect(refcount(judged([ev(0, 'open', [file(1), vma])], [alive('process#1')]))[0]!.message).toBe(
+      'BUG: at quiescence: file#1->f_count = 1, but its live holders account for 2: 1 fd(s), vma#1 (vm_file)',
+    );
+    // Closed: only the VMA holds it.
+    expect(refcount(judged([ev(0, 'open', [file(2), vma]), ev(1, 'filp_close', [{ op: 'count', obj: 'file#1', field: 'f_count', from: 2, to: 1 }])], [alive('process#1')]))).toEqual([]);
+  });
+});
+
 describe('refs come from what the svm holds', () => {
   it('pre-fix: the first bind keeps get_task_mm\'s mm_users, so the svm pins the mm and the leak names the ring', async () => {
     const r = await run('exit-with-mmap', 'pre-fix');
