@@ -28,7 +28,11 @@ export const dangling: Oracle = ({ trace, objects, quiescent, cut }) => {
     if (o.alive) {
       for (const t of targets) {
         const r = objects.get(t);
-        if (!r || r.alive) continue;
+        if (!r) {
+          out.push({ oracle: 'dangling', message: `BUG: at quiescence: ${o.id} points at ${t}, which was never allocated`, step: trace.length, objects: [o.id] });
+          continue;
+        }
+        if (r.alive) continue;
         out.push({ oracle: 'dangling', message: `BUG: at quiescence: ${o.id}: ${WHAT[o.kind] ?? 'live, pointing at'} freed ${t}${at(r)}`, step: trace.length, objects: [o.id, t] });
       }
     } else if (o.kind === 'mm' && o.links?.length) {

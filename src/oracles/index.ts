@@ -9,9 +9,10 @@ import { stuck } from './stuck.ts';
 import { dropped } from './dropped.ts';
 import { dangling } from './dangling.ts';
 import { refcount } from './refcount.ts';
+import { pageResponse } from './page-response.ts';
 import type { Oracle, Violation } from './types.ts';
 
-export const ALL_ORACLES: Oracle[] = [kasan, bugs, isolation, kmemleak, stuck, dropped, dangling, refcount];
+export const ALL_ORACLES: Oracle[] = [kasan, bugs, isolation, kmemleak, stuck, dropped, dangling, refcount, pageResponse];
 
 export interface Verdict {
   objects: ObjectTable;
