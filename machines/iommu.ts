@@ -10,6 +10,8 @@ interface Entry {
   pgd: string;
   mm: string;
   entry: string;
+  /** The PASID object and svm the entry was set for. */
+  pasidObj: string;
 }
 interface Walk {
   from: string;
@@ -19,6 +21,7 @@ interface Walk {
   write: boolean;
   forMm: string;
   gen: number;
+  pasidObj: string;
 }
 interface Ctx {
   id: string;
@@ -28,6 +31,8 @@ interface Ctx {
   table: Record<string, Entry>;
   pcache: Record<string, Entry>;
   iotlb: Record<string, string>;
+  /** The PASID object each PASID's IOTLB entries were filled for. */
+  tlbPasid: Record<string, string>;
   /** Paging-structure cache: the page table a PASID's last walk went through. */
   pwc: Record<string, string>;
   /** Invalidation generation per PASID: a walk that raced a flush fills no cache. */
@@ -43,6 +48,21 @@ const key = (pasid: unknown, addr: unknown) => `${String(pasid)}:${String(addr)}
 const ofPasid = (pasid: unknown) => (k: string) => k.startsWith(`${String(pasid)}:`);
 const without = <T,>(r: Record<string, T>, drop: (k: string) => boolean) =>
   Object.fromEntries(Object.entries(r).filter(([k]) => !drop(k)));
+const uniq = (xs: string[]) => [...new Set(xs)].sort();
+
+/** The caches as objects (owned by no process) whose links name what their entries point at: the
+ * pages and PASIDs an IOTLB entry translates for, the PASIDs the PASID cache holds. Made at their
+ * first fill, so a run that never fills one has no such object. */
+function withCaches(c: Ctx, objs: Objs, iotlb: Record<string, string>, pcache: Record<string, Entry>, tlbPasid: Record<string, string>): Objs {
+  const tlbLinks = uniq([...Object.values(iotlb), ...Object.keys(iotlb).map((k) => tlbPasid[k.split(':')[0]!]!)]);
+  const pcLinks = uniq(Object.values(pcache).map((e) => e.pasidObj));
+  let out = objs;
+  for (const [id, kind, links] of [['iotlb', 'iotlb', tlbLinks], ['pasid-cache', 'pasid-cache', pcLinks]] as const) {
+    const o = out[id];
+    if (!o ? links.length > 0 : o.links!.join() !== links.join()) out = o ? patch(out, id, { links }) : { ...out, [id]: obj(kind, '', { links }) };
+  }
+  return out === c.objs ? c.objs : out;
+}
 
 export const iommuMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string } },
@@ -55,8 +75,8 @@ export const iommuMachine = setup({
       const entry = `pasid-entry#${seq}`;
       enqueue.assign({
         seq,
-        table: { ...context.table, [String(event.pasid)]: { pgd: String(event.pgd), mm: String(event.mm), entry } },
-        objs: { ...context.objs, [entry]: obj('pasid-entry', String(event.owner), { pasid: event.pasid, pgd: event.pgd }) },
+        table: { ...context.table, [String(event.pasid)]: { pgd: String(event.pgd), mm: String(event.mm), entry, pasidObj: String(event.pasidObj) } },
+        objs: { ...context.objs, [entry]: obj('pasid-entry', String(event.owner), { pasid: event.pasid, pgd: event.pgd, links: [String(event.pasidObj), String(event.svm), String(event.pgd)] }) },
       });
       enqueue.emit(ret(callerOf(event)));
     }),
@@ -75,12 +95,15 @@ export const iommuMachine = setup({
     qi_submit_sync: enqueueActions(({ context, event, enqueue }) => {
       const p = String(event.pasid);
       const gen = { ...context.gen, [p]: (context.gen[p] ?? 0) + 1 };
-      if (event.desc === 'pasid-cache') enqueue.assign({ gen, pcache: without(context.pcache, (k) => k === p) });
-      else {
+      if (event.desc === 'pasid-cache') {
+        const pcache = without(context.pcache, (k) => k === p);
+        enqueue.assign({ gen, pcache, objs: withCaches(context, context.objs, context.iotlb, pcache, context.tlbPasid) });
+      } else {
         const start = Number(event.start ?? -Infinity);
         const end = Number(event.end ?? Infinity);
         const inRange = (k: string) => ofPasid(p)(k) && Number(k.split(':')[1]) >= start && Number(k.split(':')[1]) < end;
-        enqueue.assign({ gen, iotlb: without(context.iotlb, inRange), pwc: without(context.pwc, (k) => k === p) });
+        const iotlb = without(context.iotlb, inRange);
+        enqueue.assign({ gen, iotlb, pwc: without(context.pwc, (k) => k === p), objs: withCaches(context, context.objs, iotlb, context.pcache, context.tlbPasid) });
       }
       enqueue.emit(ret(callerOf(event), { tag: event.tag }));
     }),
@@ -95,8 +118,9 @@ export const iommuMachine = setup({
     page_walk: enqueueActions(({ context, event, enqueue }) => {
       const p = String(event.pasid);
       const e = context.pcache[p] ?? context.table[p]!;
-      const walk: Walk = { ...callerOf(event), pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), gen: context.gen[p] ?? 0 };
-      enqueue.assign({ walk, pcache: { ...context.pcache, [p]: e } });
+      const walk: Walk = { ...callerOf(event), pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), gen: context.gen[p] ?? 0, pasidObj: e.pasidObj };
+      const pcache = { ...context.pcache, [p]: e };
+      enqueue.assign({ walk, pcache, objs: withCaches(context, context.objs, context.iotlb, pcache, context.tlbPasid) });
       enqueue.emit(send(e.mm, { type: 'iommu_walk', pgd: e.pgd, pt: context.pwc[p] ?? null, addr: event.addr, write: !!event.write, forMm: event.forMm, pasid: event.pasid }));
     }),
     // The walk came back: fill the IOTLB unless an invalidation raced it, answer the device.
@@ -106,7 +130,9 @@ export const iommuMachine = setup({
       const page = (event.page as string | null) ?? null;
       // One assign: each one costs xstate a new snapshot.
       if (page && (context.gen[p] ?? 0) === w.gen) {
-        enqueue.assign({ iotlb: { ...context.iotlb, [key(p, w.addr)]: page }, pwc: { ...context.pwc, [p]: String(event.pt) }, walk: null });
+        const iotlb = { ...context.iotlb, [key(p, w.addr)]: page };
+        const tlbPasid = { ...context.tlbPasid, [p]: w.pasidObj };
+        enqueue.assign({ iotlb, tlbPasid, pwc: { ...context.pwc, [p]: String(event.pt) }, walk: null, objs: withCaches(context, context.objs, iotlb, context.pcache, tlbPasid) });
       } else enqueue.assign({ walk: null });
       enqueue.emit(ret(w, page ? { ok: true, pasid: w.pasid } : { ok: false, fault: 'page-not-present', pasid: w.pasid }));
     }),
@@ -149,6 +175,7 @@ export const iommuMachine = setup({
     table: {},
     pcache: {},
     iotlb: {},
+    tlbPasid: {},
     pwc: {},
     gen: {},
     prq: [],

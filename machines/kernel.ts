@@ -4,7 +4,7 @@
 
 /** One kernel object with a lifetime (kmemleak/KASAN's unit). Counts carry their kernel names. */
 export interface KObj {
-  kind: 'mm' | 'pgd' | 'pt' | 'page' | 'file' | 'vma' | 'svm' | 'sdev' | 'pasid' | 'pasid-entry' | 'task';
+  kind: 'mm' | 'pgd' | 'pt' | 'page' | 'file' | 'vma' | 'svm' | 'sdev' | 'pasid' | 'pasid-entry' | 'task' | 'iotlb' | 'pasid-cache';
   alive: boolean;
   /** The process whose lifetime this object belongs to (for the leak oracle). */
   owner: string;
@@ -12,11 +12,18 @@ export interface KObj {
   mm_count?: number;
   f_count?: number;
   users?: number;
-  /** References, for naming a leak's cycle: what this object pins. */
+  /** What this object pins (keeps alive), computed from its own fields: a leak's cycle runs along these. */
   refs?: string[];
+  /** What it points at without pinning (an svm's mm and PASID, a PASID entry's PASID): the
+   * end-state oracles check that none of these is freed while the object lives. */
+  links?: string[];
   [field: string]: unknown;
 }
 export type Objs = Record<string, KObj>;
+
+/** Hardware state, not an allocation: the IOMMU's caches live for the whole run; their `links`
+ * say what they hold entries for. kmemleak never reports them (they have no owner). */
+export const HW_KINDS: readonly KObj['kind'][] = ['iotlb', 'pasid-cache'];
 
 /** The reference counts an object may carry, by their kernel names. */
 export const COUNT_FIELDS = ['mm_users', 'mm_count', 'f_count', 'users'] as const;

@@ -223,10 +223,10 @@ export const mmMachine = setup({
       mmCount(context) <= 0 ? bug('invariant', `BUG: mmu_notifier_unregister on ${context.id} with mm_count ${mmCount(context)}`) : noop,
     ),
     // do_mmu_notifier_register: atomic_inc(&mm->mm_count), hlist_add_head.
-    hlist_add_head: assign(({ context }) => ({
-      notifiers: [...context.notifiers, { svm: String(context.op!.svm), hashed: true }],
-      objs: setCounts(context, { mm_count: mmCount(context) + 1 }),
-    })),
+    hlist_add_head: assign(({ context }) => {
+      const notifiers = [...context.notifiers, { svm: String(context.op!.svm), hashed: true }];
+      return { notifiers, objs: patch(context.objs, context.id, { mm_count: mmCount(context) + 1, links: notifiers.map((n) => n.svm) }) };
+    }),
     // ->release from mmu_notifier_unregister, the notifier still hashed.
     release_from_unregister: emit(({ context }) =>
       send(context.svm, { type: 'intel_mm_release', ctx: context.op!.ctx, svm: context.op!.svm, mm: context.id, tag: 'op' }),
@@ -235,7 +235,10 @@ export const mmMachine = setup({
       notifiers: context.notifiers.map((n) => (n.svm === context.op!.svm ? { ...n, hashed: false } : n)),
     })),
     // The notifier is gone from the mm for good once unregister is done.
-    forget_notifier: assign(({ context }) => ({ notifiers: context.notifiers.filter((n) => n.svm !== context.op!.svm) })),
+    forget_notifier: assign(({ context }) => {
+      const notifiers = context.notifiers.filter((n) => n.svm !== context.op!.svm);
+      return { notifiers, objs: patch(context.objs, context.id, { links: notifiers.map((n) => n.svm) }) };
+    }),
     // __mmu_notifier_release: ->release on every notifier, in list order.
     release_from_exit: enqueueActions(({ context, enqueue }) => {
       const n = hashed(context)[context.i]!;
@@ -277,7 +280,7 @@ export const mmMachine = setup({
   context: ({ input }) => ({
     ...input,
     objs: {
-      [input.id]: obj('mm', input.owner, { mm_users: 1, mm_count: 1, refs: [] }),
+      [input.id]: obj('mm', input.owner, { mm_users: 1, mm_count: 1, refs: [], links: [] }),
       [`pgd#${num(input.id)}`]: obj('pgd', input.owner),
     },
     readers: 0,

@@ -55,6 +55,8 @@ const lowestFree = (idr: Record<string, string>) => {
   while (idr[p] !== undefined) p++;
   return p;
 };
+/** The svm holds `n` mm_users references: it pins its mm (refs) exactly when it holds one. */
+const holding = (objs: Objs, svm: string, n: number) => patch(objs, svm, { heldUsers: n, refs: n > 0 ? [String(objs[svm]!.mm)] : [] });
 const qi = (c: Ctx, o: Op, tag: string, desc: string) =>
   send(c.iommu, { type: 'qi_submit_sync', desc, pasid: svmOf(c, o)!.pasid, dev: svmOf(c, o)!.devs[o.i]?.dev ?? o.dev, tag });
 
@@ -96,7 +98,7 @@ export const svmMachine = setup({
         op: { ...o, svm: id, pasid },
         objs: {
           ...context.objs,
-          [id]: obj('svm', o.owner!, { pasid, mm: o.mm, refs: context.hunks.mmCountOnly ? [] : [o.mm!] }),
+          [id]: obj('svm', o.owner!, { pasid, mm: o.mm, heldUsers: 0, refs: [], links: [o.mm!, pasidObj] }),
           [pasidObj]: obj('pasid', o.owner!, { value: pasid }),
         },
       };
@@ -107,7 +109,7 @@ export const svmMachine = setup({
     pasid_table_set: emit(({ context }) => {
       const o = context.op!;
       const mmNum = o.mm!.slice(o.mm!.indexOf('#') + 1);
-      return send(context.iommu, { type: 'pasid_table_set', pasid: o.pasid, pgd: `pgd#${mmNum}`, mm: o.mm, owner: o.owner });
+      return send(context.iommu, { type: 'pasid_table_set', pasid: o.pasid, pgd: `pgd#${mmNum}`, mm: o.mm, owner: o.owner, svm: o.svm, pasidObj: svmOf(context, o)!.pasidObj });
     }),
     // list_add_rcu(&sdev->list, &svm->devs), sdev->users = 1.
     list_add_rcu: assign(({ context }) => {
@@ -118,9 +120,11 @@ export const svmMachine = setup({
       return {
         seq,
         svms: { ...context.svms, [o.svm!]: { ...s, devs: [...s.devs, { dev: o.dev, sdev }] } },
-        objs: { ...context.objs, [sdev]: obj('sdev', s.owner, { users: 1, dev: o.dev, svm: o.svm }) },
+        objs: { ...context.objs, [sdev]: obj('sdev', s.owner, { users: 1, dev: o.dev, svm: o.svm, links: [o.svm!, s.pasidObj] }) },
       };
     }),
+    // Pre-fix `mm = NULL`: get_task_mm's mm_users reference now belongs to the svm (it pins the mm).
+    keep_mm_users: assign(({ context }) => ({ objs: holding(context.objs, context.op!.svm!, 1) })),
     // out: mmput(mm) of get_task_mm's reference (pre-fix: only when an svm was reused).
     mmput: emit(({ context }) => send(context.op!.mm!, { type: 'mmput', ctx: context.op!.ctx })),
     returnPasid: emit(({ context }) => ret(context.op, { pasid: context.op!.pasid ?? svmOf(context, context.op)!.pasid, svm: context.op!.svm })),
@@ -149,7 +153,10 @@ export const svmMachine = setup({
       return { idr, objs: patch(context.objs, s.pasidObj, { alive: false }) };
     }),
     // pre-fix: mmput(svm->mm), the reference the svm kept since bind.
-    mmput_svm_mm: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmput', ctx: context.op!.ctx })),
+    mmput_svm_mm: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ objs: holding(context.objs, context.op!.svm!, 0) });
+      enqueue.emit(send(svmOf(context, context.op)!.mm, { type: 'mmput', ctx: context.op!.ctx }));
+    }),
     // memset(svm, 0x6b) + kfree(svm).
     kfree_svm: assign(({ context }) => {
       const svms = { ...context.svms };
@@ -210,7 +217,8 @@ export const svmMachine = setup({
     hasSvmForMm: ({ context }) => !!svmForMm(context, context.op!.mm!),
     // Pre-fix the first bind keeps get_task_mm's reference (the `mm = NULL` line).
     keepsMmUsers: ({ context }) => !context.hunks.mmCountOnly && !context.op!.reused,
-    holdsMmUsers: ({ context }) => !context.hunks.mmCountOnly,
+    // What the svm holds, not what the variant says: the reference keep_mm_users gave it.
+    holdsMmUsers: ({ context }) => Number(context.objs[context.op!.svm!]?.heldUsers ?? 0) > 0,
     unknownPasid: ({ context }) => !context.op!.svm || !sdevOf(context, context.op!),
     lastUser: ({ context }) => usersOf(context, sdevOf(context, context.op!)!.sdev) === 1,
     devsEmpty: ({ context }) => svmOf(context, context.op)!.devs.length === 0,
@@ -278,7 +286,7 @@ export const svmMachine = setup({
             // out: mutex_unlock, then mmput(mm) unless the svm keeps it (pre-fix first bind).
             out: {
               always: [
-                { guard: 'keepsMmUsers', target: '#svm.pasid_mutex.unlocked', actions: ['returnPasid', 'endOp'] },
+                { guard: 'keepsMmUsers', target: '#svm.pasid_mutex.unlocked', actions: ['keep_mm_users', 'returnPasid', 'endOp'] },
                 { target: 'mmput', actions: 'mmput' },
               ],
             },

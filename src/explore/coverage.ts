@@ -140,6 +140,27 @@ export class CoverageRecorder {
   }
 }
 
+/** Every transition of each machine kind never taken, by kind (kinds with none left out). */
+export function untaken(data: CoverageData, kinds: string[]): Record<string, string[]> {
+  const rec = new CoverageRecorder(data);
+  const out: Record<string, string[]> = {};
+  for (const kind of kinds) {
+    const m = machines[kind];
+    if (!m) continue;
+    const seen = new Set(rec.data()[kind]?.transitions ?? []);
+    const left = machineItems(m).transitions.filter((t) => !seen.has(t));
+    if (left.length) out[kind] = left;
+  }
+  return out;
+}
+
+/** The untaken transitions as text: `mm  mm.lifecycle.live:exit_mmap#0`, one a line. */
+export function untakenText(u: Record<string, string[]>): string {
+  const n = Object.values(u).reduce((a, l) => a + l.length, 0);
+  if (!n) return 'untaken transitions: none — every transition of every machine was taken';
+  return [`untaken transitions (${n}):`, ...Object.entries(u).flatMap(([k, l]) => l.map((t) => `  ${k.padEnd(14)}${t}`))].join('\n');
+}
+
 interface Ratio {
   visited: number;
   total: number;

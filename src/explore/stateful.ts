@@ -16,7 +16,7 @@
 // (kmemleak, stuck): the first run to reach a state judged every step after it. A run cut at a
 // state seen before is judged for its steps only (`cut`: no end-of-run oracle).
 import { GlobalState } from '../engine/state.ts';
-import { judge, judgeEnd, judgeStep } from '../oracles/index.ts';
+import { judge, judgeEnd, judgeStep, judgeTrace } from '../oracles/index.ts';
 import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
 import type { Choice } from '../runtime/run.ts';
 import { ObjectTable } from '../trace/objects.ts';
@@ -241,7 +241,9 @@ class Search {
   private judgedLeaf(views: ActorView[] | null): void | Promise<void> {
     const { g, o } = this;
     const ends: Violation[] = [];
-    if (views) judgeEnd({ trace: g.trace, views, quiescent: g.pending === 0 }, this.objects, o.maxSteps, ends);
+    const run = { trace: g.trace, views: views ?? [], quiescent: g.pending === 0, cut: views === null };
+    if (views) judgeEnd(run, this.objects, o.maxSteps, ends);
+    judgeTrace(run, this.objects, o.maxSteps, ends);
     return o.onLeaf(new LeafRun(g, views, views ? this.objects : null, this.fired[g.depth]! | bitsOf(ends), o.maxSteps));
   }
 

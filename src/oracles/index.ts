@@ -1,6 +1,8 @@
 // All oracles over one finished run. They only observe: a trace in, violations out (P's specs).
 // Step oracles judge each step against the objects as they were before it; end oracles judge the
-// finished run. judge() folds the first over the trace, then asks the second.
+// finished run's end; trace oracles follow a thread's history through the whole trace (the page
+// response against what the fault thread found), on every run, ended or cut. judge() folds the
+// first over the trace, then asks the others.
 import type { ActorView, TraceEvent } from '../runtime/types.ts';
 import { ObjectTable } from '../trace/objects.ts';
 import { bugs } from './bugs.ts';
@@ -8,10 +10,15 @@ import { isolation } from './isolation.ts';
 import { kasan } from './kasan.ts';
 import { kmemleak } from './kmemleak.ts';
 import { stuck } from './stuck.ts';
+import { dropped } from './dropped.ts';
+import { dangling } from './dangling.ts';
+import { refcount } from './refcount.ts';
+import { pageResponse } from './page-response.ts';
 import type { Oracle, StepOracle, Violation } from './types.ts';
 
-export const STEP_ORACLES: StepOracle[] = [kasan, bugs, isolation];
-export const END_ORACLES: Oracle[] = [kmemleak, stuck];
+export const STEP_ORACLES: StepOracle[] = [kasan, bugs, isolation, dropped];
+export const END_ORACLES: Oracle[] = [kmemleak, stuck, dangling, refcount];
+export const TRACE_ORACLES: Oracle[] = [pageResponse];
 
 export interface Verdict {
   objects: ObjectTable;
@@ -27,10 +34,18 @@ export function judgeStep(ev: TraceEvent, objects: ObjectTable, out: Violation[]
   objects.apply(ev);
 }
 
+type Run = { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean };
+
 /** The end oracles' verdict on a finished run whose steps `objects` holds. */
-export function judgeEnd(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, objects: ObjectTable, maxSteps: number, out: Violation[]): void {
+export function judgeEnd(run: Run, objects: ObjectTable, maxSteps: number, out: Violation[]): void {
   const input = { ...run, objects, maxSteps };
   for (const o of END_ORACLES) out.push(...o(input));
+}
+
+/** The trace oracles' verdict on a run, ended or cut. */
+export function judgeTrace(run: Run, objects: ObjectTable, maxSteps: number, out: Violation[]): void {
+  const input = { ...run, objects, maxSteps };
+  for (const o of TRACE_ORACLES) out.push(...o(input));
 }
 
 export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, maxSteps: number): Verdict {
@@ -38,6 +53,7 @@ export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent:
   const violations: Violation[] = [];
   for (const ev of run.trace) judgeStep(ev, objects, violations);
   judgeEnd(run, objects, maxSteps, violations);
+  judgeTrace(run, objects, maxSteps, violations);
   // Stable: among one step's violations, step oracles first, in their order (as before).
   return { objects, violations: violations.sort((a, b) => a.step - b.step) };
 }

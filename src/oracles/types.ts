@@ -2,8 +2,8 @@
 import type { ActorView, TraceEvent } from '../runtime/types.ts';
 import type { ObjectTable } from '../trace/objects.ts';
 
-export type OracleName = 'leak' | 'use-after-free' | 'dma-freed' | 'isolation' | 'invariant' | 'stuck';
-export const ORACLES: OracleName[] = ['leak', 'use-after-free', 'dma-freed', 'isolation', 'invariant', 'stuck'];
+export type OracleName = 'leak' | 'use-after-free' | 'dma-freed' | 'isolation' | 'invariant' | 'stuck' | 'dropped' | 'dangling' | 'refcount' | 'page-response';
+export const ORACLES: OracleName[] = ['leak', 'use-after-free', 'dma-freed', 'isolation', 'invariant', 'stuck', 'dropped', 'dangling', 'refcount', 'page-response'];
 
 export interface Violation {
   oracle: OracleName;

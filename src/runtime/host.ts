@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent, type Snapshot } from 'xstate';
 import { COUNT_FIELDS, type Emitted, type Objs } from '../../machines/kernel.ts';
 import { machines } from '../../machines/index.ts';
+import { handles } from './handled.ts';
 import type { ActorSpec, ActorView, Delivery, Effect, KEvent } from './types.ts';
 
 export interface HostOptions {
@@ -174,7 +175,11 @@ export class ActorHost {
     const self = before[to];
     if (self && !self.alive) pre.push({ op: 'access', obj: to, how: event.type });
     const ev = event.from === undefined ? { ...event, from } : event;
-    this.journal?.push({ id: to, snap: h.actor.getSnapshot() });
+    const prior = h.actor.getSnapshot();
+    // P's unhandled event: no active state has a transition for it (a pure function of the state).
+    const state = stateString(prior.value);
+    if (!handles(prior, state, event.type)) pre.push({ op: 'dropped', state, event: event.type });
+    this.journal?.push({ id: to, snap: prior });
     h.out.length = 0;
     h.actor.send(ev);
     return this.run(h, before, event.type, pre);
@@ -222,8 +227,8 @@ const NO_OBJS: Objs = Object.freeze({}) as Objs;
 const objsOf = (actor: AnyActorRef): Objs => (actor.getSnapshot().context?.objs as Objs | undefined) ?? NO_OBJS;
 
 /** The fields of an object the trace follows: its counts and what it pins. */
-export const TRACKED = [...COUNT_FIELDS, 'refs'] as const;
-/** Equal as JSON: counts are numbers, `refs` arrays of ids (compared element by element first). */
+export const TRACKED = [...COUNT_FIELDS, 'refs', 'links'] as const;
+/** Equal as JSON: counts are numbers, `refs` and `links` arrays of ids (compared element by element first). */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {

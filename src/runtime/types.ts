@@ -39,7 +39,9 @@ export type Effect =
   | { op: 'count'; obj: string; field: string; from: unknown; to: unknown }
   | { op: 'access'; obj: string; how: string; mm?: string }
   | { op: 'bug'; oracle: string; message: string }
-  | { op: 'warn'; message: string };
+  | { op: 'warn'; message: string }
+  /** The receiver's state (before the delivery) has no transition for the event: xstate drops it. */
+  | { op: 'dropped'; state: string; event: string };
 
 /** What an actor host returns for one delivery. */
 export interface Delivery {

@@ -20,6 +20,7 @@ export interface ObjRecord {
   f_count?: number;
   users?: number;
   refs?: string[];
+  links?: string[];
 }
 
 /** One change apply() made, for undo: a record's field as it was, or an object/free first seen. */

@@ -9,15 +9,17 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 const change = (e: Effect): string | null => {
   switch (e.op) {
     case 'alloc':
-      return `+${e.obj}${Object.keys(e.init).filter((k) => k !== 'refs').length ? `(${Object.entries(e.init).filter(([k]) => k !== 'refs').map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : ''}`;
+      return `+${e.obj}${Object.keys(e.init).filter((k) => k !== 'refs' && k !== 'links').length ? `(${Object.entries(e.init).filter(([k]) => k !== 'refs' && k !== 'links').map(([k, v]) => `${k} ${String(v)}`).join(', ')})` : ''}`;
     case 'free':
       return `-${e.obj}`;
     case 'count':
-      return e.field === 'refs' ? null : `${e.obj}.${e.field} ${String(e.from)}→${String(e.to)}`;
+      return e.field === 'refs' || e.field === 'links' ? null : `${e.obj}.${e.field} ${String(e.from)}→${String(e.to)}`;
     case 'bug':
       return `!! ${e.message}`;
     case 'warn':
       return `! ${e.message}`;
+    case 'dropped':
+      return `!! ${e.event} dropped in ${e.state}`;
     default:
       return null;
   }

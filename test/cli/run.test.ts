@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { SCENARIO_DIR } from '../../src/scenario/load.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ const file = (name: string, text: string) => {
 describe('svmsim run: bad input is one line on stderr and exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown variant', ['run', '--kernel', 'v4.5', '--transport', 'inline'], /^svmsim: unknown kernel variant 'v4\.5' \(valid: pre-fix, fixed, fixed-no-release-flush, fixed-no-fault-pin\)\n$/],
-    ['unknown scenario', ['run', '--scenario', 'exit', '--transport', 'inline'], /^svmsim: unknown scenario 'exit' \(valid: close-then-exit, .*, or a \.json file\)\n$/],
+    ['unknown scenario', ['run', '--scenario', 'exit', '--transport', 'inline'], /^svmsim: unknown scenario 'exit' \(valid: bind-alive, close-then-exit, .*, or a \.json file\)\n$/],
     ['unknown strategy', ['run', '--strategy', 'lifo', '--transport', 'inline'], /^svmsim: unknown strategy 'lifo' \(valid: fifo, random\)\n$/],
     ['bad seed', ['run', '--seed', 'x1', '--transport', 'inline'], /^svmsim: --seed must be an integer >= 0, got 'x1'\n$/],
     ['missing file', ['run', '--scenario', join(dir, 'nope.json'), '--transport', 'inline'], /^svmsim: cannot read scenario .*nope\.json: ENOENT\n$/],
@@ -50,7 +51,7 @@ describe('svmsim run: exit code 1 when an oracle fires, 0 when none does', () =>
     expect(doc.trace.length).toBeGreaterThan(50);
     expect(doc.objects.find((o: { id: string }) => o.id === 'mm#1')).toMatchObject({ kind: 'mm', alive: false, mm_users: 0, mm_count: 0 });
     expect(doc.objects.find((o: { id: string }) => o.id === 'file#1')).toMatchObject({ kind: 'file', alive: false, f_count: 0 });
-    expect(new Set(doc.objects.map((o: { kind: string }) => o.kind))).toEqual(new Set(['mm', 'pgd', 'file', 'vma', 'svm', 'sdev', 'pasid', 'pasid-entry', 'pt', 'page']));
+    expect(new Set(doc.objects.map((o: { kind: string }) => o.kind))).toEqual(new Set(['mm', 'pgd', 'file', 'vma', 'svm', 'sdev', 'pasid', 'pasid-entry', 'pt', 'page', 'iotlb', 'pasid-cache']));
   });
   it('a user scenario file runs', () => {
     const p = file('mine.json', JSON.stringify({ name: 'mine', devices: ['d'], processes: [{ name: 'A', steps: [{ op: 'open', file: 'f', device: 'd' }, { op: 'mmap', vma: 'v', file: 'f', addr: 0, pages: 1 }, { op: 'bind', file: 'f' }, { op: 'exit' }] }] }));
@@ -68,9 +69,9 @@ describe('svmsim variants / scenarios / demo', () => {
     expect(r.stdout).toMatch(/^pre-fix\n.*\n  \(no hunk of the seed/m);
   });
   it('scenarios lists the built-ins', () => {
-    expect(svmsim(['scenarios']).stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual([
-      'close-then-exit', 'exit-with-mmap', 'fault-during-exit', 'graphics', 'munmap-close-alive', 'two-processes',
-    ]);
+    expect(svmsim(['scenarios']).stdout.split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0])).toEqual(
+      readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort(),
+    );
   });
   it('demo shows the leak cycle against all freed', () => {
     const r = svmsim(['demo']);

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MUNMAP_CLOSE_ALIVE as E } from '../expected.ts';
 import { describe, expect, it } from 'vitest';
 import { svmsim } from '../cli/cli.ts';
 
@@ -28,14 +29,14 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
   it('dfs says when the space is exhausted: exit 0 with no violation', () => {
     const r = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--json']);
     expect(r.code).toBe(0);
-    // The stateful search by default: 201 states, and every one of the 9,880 interleavings
+    // The stateful search by default: every state, and every one of the interleavings
     // (counted by the stateless search without reduction) passes through them.
-    expect(json(r.stdout)).toMatchObject({ exhausted: true, violations: [], states: { states: 201, transitions: 311, schedulesCovered: 9880 } });
-    // Two jobs share one visited set: the 201 states less the 63 met above the split only, plus
+    expect(json(r.stdout)).toMatchObject({ exhausted: true, violations: [], states: { states: E.states, transitions: E.transitions, schedulesCovered: E.schedules } });
+    // Two jobs share one visited set: the states less those met above the split only, plus
     // the 223 states above it that each job walks.
     const two = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--jobs', '2', '--json']);
     expect(two.code).toBe(0);
-    expect(json(two.stdout)).toMatchObject({ exhausted: true, jobs: 2, violations: [], states: { states: 138 + 2 * 223, top: 2 * 223, transitions: 702, schedulesCovered: 9880 } });
+    expect(json(two.stdout)).toMatchObject({ exhausted: true, jobs: 2, violations: [], states: { states: E.below + 2 * E.top, top: 2 * E.top, transitions: E.jobTransitions, schedulesCovered: E.schedules } });
     expect(json(r.stdout).states.top).toBeUndefined();
     const text = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--jobs', '2']);
     expect(text.stdout).toMatch(/searched: 584 states \(446 of them above the split, walked by every job\), 702 transitions/);
@@ -45,7 +46,7 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
 
   it('dfs prints the state graph it searched, and says when --max-steps cut runs short', () => {
     const r = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive']);
-    expect(r.stdout).toMatch(/dfs: exhausted: every reachable state searched: 201 states, 311 transitions; every one of the 9880 schedules passes through them/);
+    expect(r.stdout).toContain(`dfs: exhausted: every reachable state searched: ${E.states} states, ${E.transitions} transitions; every one of the ${E.schedules} schedules passes through them`);
     const capped = svmsim(['explore', '--strategy', 'dfs', '--kernel', 'fixed', '--scenario', 'munmap-close-alive', '--max-steps', '50', '--no-shrink']);
     expect(capped.code).toBe(1);
     expect(capped.stdout).toMatch(/\[stuck\].*no quiescence within 50 deliveries/);

@@ -3,6 +3,7 @@
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MUNMAP_CLOSE_ALIVE as E } from '../expected.ts';
 import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
 import { exploreJobs } from '../../src/explore/parallel.ts';
@@ -99,7 +100,7 @@ describe('explore', () => {
     const dpor = await explore(base('fixed', { strategy: 'dfs', reduction: 'dpor', scenario }));
     for (const transport of ['inline', 'workers'] as const) {
       const r = await explore(base('fixed', { strategy: 'dfs', scenario, transport }));
-      expect(r.dfs).toMatchObject({ exhausted: true, reduction: 'states', states: { states: 201, transitions: 311, paths: 9880 } });
+      expect(r.dfs).toMatchObject({ exhausted: true, reduction: 'states', states: { states: E.states, transitions: E.transitions, paths: E.schedules } });
       expect(r.endStates).toEqual(dpor.endStates);
       expect(r.coverage).toEqual(dpor.coverage);
     }
@@ -110,18 +111,18 @@ describe('explore', () => {
     const one = await explore(o);
     // Two shards share no memory: each searches what it reaches below the split on its own.
     const shards = mergeResults(await Promise.all([1, 2].map((k) => explore({ ...o, shard: { k, n: 2 } }))));
-    expect(shards.dfs!.states).toMatchObject({ states: 689, transitions: 873, paths: 9880, top: 446 });
+    expect(shards.dfs!.states).toMatchObject({ states: E.shardStates, transitions: E.shardTransitions, paths: E.schedules, top: 2 * E.top });
     // A shard run with jobs: each says its share is exhausted, and their merge says the whole is.
     const halves = await Promise.all([1, 2].map((k) => exploreJobs({ ...o, shard: { k, n: 2 }, jobs: 2, interrupted: () => false })));
     for (const h of halves) expect(h.dfs).toMatchObject({ exhausted: true, states: { exhausted: true } });
-    expect(mergeResults(halves).dfs).toMatchObject({ exhausted: true, states: { paths: 9880 } });
+    expect(mergeResults(halves).dfs).toMatchObject({ exhausted: true, states: { paths: E.schedules } });
     expect(mergeResults(halves.slice(0, 1)).dfs!.exhausted).toBe(false);
     for (const transport of ['inline', 'workers'] as const) {
       const two = await exploreJobs({ ...o, transport, jobs: 2, interrupted: () => false });
       const st = two.dfs!.states!;
-      // Both jobs walk the 223 states above the split (level 4) uncached; below it, 138 states,
-      // each expanded by one job: the single job's 201 less the 63 it met in the top only.
-      expect(st).toMatchObject({ states: 446 + 138, transitions: 702, paths: 9880, top: 446, exhausted: true });
+      // Both jobs walk the states above the split (level 4) uncached; below it, each state is
+      // expanded by one job: the single job's states less those it met in the top only.
+      expect(st).toMatchObject({ states: 2 * E.top + E.below, transitions: E.jobTransitions, paths: E.schedules, top: 2 * E.top, exhausted: true });
       expect(st.states - st.top!).toBeLessThan(one.dfs!.states!.states);
       expect(st.graph).toBeUndefined();
       expect(two).toMatchObject({ jobs: 2, interrupted: false, violations: [], dfs: { exhausted: true, reduction: 'states' } });

@@ -1,5 +1,6 @@
 // `svmsim demo` (npm start): the newcomer's first look. exit-with-mmap under pre-fix and fixed,
 // side by side: the counts after exit and the verdicts, the leak cycle against all freed.
+import { HW_KINDS } from '../../../machines/kernel.ts';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { variantByName } from '../../kernel/variants.ts';
@@ -21,7 +22,7 @@ function countsAt(r: SimResult): { exit: string; end: string; alive: string[] } 
     return vals;
   };
   const fmt = (v: Record<string, unknown>) => ['mm#1.mm_users', 'mm#1.mm_count', 'file#1.f_count'].map((k) => `${k.split('.')[1]}=${String(v[k] ?? 0)}`).join(' ');
-  const alive = r.objects.all().filter((o: ObjRecord) => o.alive).map((o) => o.id);
+  const alive = r.objects.all().filter((o: ObjRecord) => o.alive && !HW_KINDS.includes(o.kind)).map((o) => o.id);
   return { exit: fmt(at(exitStep)), end: fmt(at(r.trace.length)), alive };
 }
 

@@ -16,6 +16,7 @@ import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
 import { startOutputs, type OutputOpts } from '../outputs.ts';
 import { replayScheduleFile } from '../../explore/replay-file.ts';
+import { untaken, untakenText } from '../../explore/coverage.ts';
 
 interface ExploreOpts extends CommonOpts, OutputOpts {
   strategy: string;
@@ -31,6 +32,7 @@ interface ExploreOpts extends CommonOpts, OutputOpts {
   stopOnFirst?: boolean;
   reorder?: boolean;
   shrink: boolean;
+  coverageReport?: boolean;
 }
 
 export function parseShard(s: string): { k: number; n: number } {
@@ -58,6 +60,7 @@ export function register(program: Command): void {
     .option('--no-shrink', 'write counterexamples as found, without shrinking')
     .option('--report <file>', 'write the first violation\'s (shrunk) counterexample as an HTML trace viewer')
     .option('--mermaid <file>', 'write that counterexample as a Mermaid sequenceDiagram')
+    .option('--coverage-report', 'also list every transition of every machine that no run took (JSON: `untaken`)')
     .action(async (o: ExploreOpts) => {
       const c = resolveCommon(o);
       const strategy = oneOf('strategy', o.strategy, EXPLORE_STRATEGIES);
@@ -114,7 +117,8 @@ export function register(program: Command): void {
         progress.stop();
         if (o.out) writeJsonAtomic(join(o.out, 'summary.json'), result);
         const summary = summarize(result);
-        console.log(o.json ? JSON.stringify(summary) : summaryText(summary));
+        const left = o.coverageReport ? untaken(result.coverage, kinds) : undefined;
+        console.log(o.json ? JSON.stringify(left ? { ...summary, untaken: left } : summary) : summaryText(summary) + (left ? `\n${untakenText(left)}` : ''));
         await showCounterexample(result.violations[0]?.file, o);
         process.exitCode = result.violations.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {

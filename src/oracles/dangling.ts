@@ -1,0 +1,43 @@
+// End-state checks for live objects too (kmemleak only looks at exited processes): at quiescence,
+// no live object may point at a freed one, and a freed mm keeps no notifier. Covers a PASID entry
+// present for a freed PASID or svm, a notifier registered on a freed svm (or left on a freed mm),
+// a device still bound (sdev, the file's PASID) to a freed svm or PASID, and an IOTLB or
+// PASID-cache entry for a freed page or PASID. The links come from the objects' own fields.
+import type { ObjRecord } from '../trace/objects.ts';
+import type { Oracle, Violation } from './types.ts';
+
+/** What it means, by the live object's kind, that it points at a freed one. */
+const WHAT: Partial<Record<ObjRecord['kind'], string>> = {
+  'pasid-entry': 'PASID-table entry present for',
+  mm: 'mmu notifier still registered for',
+  sdev: 'device still bound to',
+  file: 'file still bound to',
+  iotlb: 'IOTLB entry still translating for',
+  'pasid-cache': 'PASID-cache entry still held for',
+  svm: 'svm still pointing at',
+  vma: 'VMA still mapping',
+};
+
+const at = (o: ObjRecord | undefined) => (o?.freedStep != null ? ` (freed at step ${o.freedStep} by ${o.freedBy ?? '?'})` : '');
+
+export const dangling: Oracle = ({ trace, objects, quiescent, cut }) => {
+  if (!quiescent || cut) return [];
+  const out: Violation[] = [];
+  for (const o of objects.all()) {
+    const targets = [...(o.refs ?? []), ...(o.links ?? [])];
+    if (o.alive) {
+      for (const t of targets) {
+        const r = objects.get(t);
+        if (!r) {
+          out.push({ oracle: 'dangling', message: `BUG: at quiescence: ${o.id} points at ${t}, which was never allocated`, step: trace.length, objects: [o.id] });
+          continue;
+        }
+        if (r.alive) continue;
+        out.push({ oracle: 'dangling', message: `BUG: at quiescence: ${o.id}: ${WHAT[o.kind] ?? 'live, pointing at'} freed ${t}${at(r)}`, step: trace.length, objects: [o.id, t] });
+      }
+    } else if (o.kind === 'mm' && o.links?.length) {
+      out.push({ oracle: 'dangling', message: `BUG: at quiescence: freed ${o.id}${at(o)} still has the notifier(s) of ${o.links.join(', ')} on its list`, step: trace.length, objects: [o.id, ...o.links] });
+    }
+  }
+  return out;
+};

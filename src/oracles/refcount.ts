@@ -1,0 +1,47 @@
+// At quiescence, each live mm's counts must be what its live holders account for (live processes
+// included): mm_users = 1 for an owner that has not exited + one per svm holding a reference (its
+// `refs` name the mm); mm_count = 1 while mm_users > 0 + one per live svm whose notifier is
+// registered on the mm (its `links`). Nothing else holds either at rest: a fault thread's pin and
+// the exiting task's active_mm are dropped before quiescence. More is a reference nobody will drop
+// (a leak to come), fewer a drop that will free the mm under a holder. A live file's f_count
+// likewise: its open fds and the live VMAs that map it.
+import type { ObjRecord } from '../trace/objects.ts';
+import type { Oracle, Violation } from './types.ts';
+
+export const refcount: Oracle = ({ trace, objects, views, quiescent, cut }) => {
+  if (!quiescent || cut) return [];
+  const exited = new Set(views.filter((v) => v.kind === 'process' && v.state === 'dead').map((v) => v.id));
+  const svms = objects.all().filter((o) => o.kind === 'svm' && o.alive);
+  const out: Violation[] = [];
+  for (const mm of objects.all().filter((o) => o.kind === 'mm' && o.alive)) {
+    const holding = svms.filter((s) => s.refs?.includes(mm.id));
+    const notified = svms.filter((s) => s.links?.includes(mm.id));
+    const users = (exited.has(mm.owner) ? 0 : 1) + holding.length;
+    const count = (users > 0 || (mm.mm_users ?? 0) > 0 ? 1 : 0) + notified.length;
+    const who = (task: boolean, list: ObjRecord[], what: string) =>
+      [...(task ? [`${mm.owner} (its own)`] : []), ...list.map((s) => `${s.id} (${what})`)].join(', ') || 'nothing';
+    if (mm.mm_users !== users) out.push(mismatch(trace.length, mm, 'mm_users', users, who(!exited.has(mm.owner), holding, 'bind reference')));
+    if (mm.mm_count !== count) out.push(mismatch(trace.length, mm, 'mm_count', count, who((mm.mm_users ?? 0) > 0, notified, 'mmu notifier')));
+  }
+  for (const f of objects.all().filter((o) => o.kind === 'file' && o.alive)) out.push(...fileCount(trace, objects.all(), f));
+  return out;
+};
+
+/** A live file's f_count: one per fd that opened it and has not closed it (open and filp_close
+ * deliveries in the trace), one per live VMA whose refs name it. */
+function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjRecord[], f: ObjRecord): Violation[] {
+  let fds = 0;
+  for (const ev of trace) if (ev.to === f.id && ev.seq >= 0) fds += ev.event === 'open' ? 1 : ev.event === 'filp_close' ? -1 : 0;
+  const vmas = all.filter((o) => o.kind === 'vma' && o.alive && o.refs?.includes(f.id));
+  const want = fds + vmas.length;
+  if (f.f_count === want) return [];
+  const holders = [...(fds ? [`${fds} fd(s)`] : []), ...vmas.map((v) => `${v.id} (vm_file)`)].join(', ') || 'nothing';
+  return [{ oracle: 'refcount', message: `BUG: at quiescence: ${f.id}->f_count = ${String(f.f_count)}, but its live holders account for ${want}: ${holders}`, step: trace.length, objects: [f.id] }];
+}
+
+const mismatch = (step: number, mm: ObjRecord, field: 'mm_users' | 'mm_count', want: number, holders: string): Violation => ({
+  oracle: 'refcount',
+  message: `BUG: at quiescence: ${mm.id}->${field} = ${String(mm[field])}, but its live holders account for ${want}: ${holders}`,
+  step,
+  objects: [mm.id],
+});
