@@ -25,7 +25,8 @@ import { RESULT_FORMAT, type ExploreResult, type ViolationRecord } from './resul
 import { scheduleOnce } from './schedule.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
 import { shrink } from './shrink.ts';
-import { statefulSearch, type Leaf, type StatefulStats } from './stateful.ts';
+import { statefulSearch, type Leaf, type Split, type StatefulStats } from './stateful.ts';
+import type { StateStore } from './visited.ts';
 import { judge } from '../oracles/index.ts';
 
 /** What a schedule file says before its choices: the run it belongs to. */
@@ -58,6 +59,11 @@ export interface ExploreOptions {
   /** The stateful search's visited set, shared with the other jobs of this process (visited.ts):
    * the result's dfs.states then holds this job's state graph, for the caller to merge. */
   visited?: SharedArrayBuffer;
+  /** Another visited set for the stateful search (src/distributed: one in Redis), which then
+   * records its state graph as with `visited`; and this job's share of the dfs tree, given
+   * directly (a campaign deals it itself) instead of from `shard` and `job`. */
+  store?: StateStore;
+  split?: Split;
   /** Ctrl-C, or another job's --stop-on-first. */
   stop?: () => boolean;
   /** --stop-on-first: tell the other jobs. */
@@ -110,7 +116,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
 
   // pct places its change points within the length of a run: take fifo's.
   const steps = o.strategy === 'pct' ? (await runSim(fifo())).steps : undefined;
-  const split = owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined;
+  const split = o.split ?? (owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined);
   // The stateful search is a driver, not a Strategy: its runs count their own preemptions.
   const inner = stateful ? random() : makeExploreStrategy(o.strategy, { depth: o.depth, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
   const strategy = countingPreemptions(inner);
@@ -212,7 +218,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       };
       const limit = o.schedules === undefined ? undefined : Math.ceil(o.schedules / owners);
       const target = covHost ? mirrored(transport, covHost) : transport;
-      states = await statefulSearch({ specs: world.specs, transport: target, maxSteps: o.maxSteps, reorder: o.reorder, split, shared: o.visited ? { table: o.visited } : undefined, limit, stop: stopped, onLeaf });
+      states = await statefulSearch({ specs: world.specs, transport: target, maxSteps: o.maxSteps, reorder: o.reorder, split, shared: o.visited ? { table: o.visited } : undefined, store: o.store, limit, stop: stopped, onLeaf });
       exhausted = states.exhausted;
       searched = true;
       for (const shrinkOne of later) await shrinkOne();

@@ -18,7 +18,7 @@ import { boot, traceEvent, type Choice } from '../runtime/run.ts';
 import { isPreemption } from '../scheduler/preemption.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
-import { localStore, sharedStore } from './visited.ts';
+import { localStore, sharedStore, type StateStore } from './visited.ts';
 
 /** One run of the search: from the start to an end state, or to a state explored before. */
 export interface Leaf {
@@ -56,6 +56,20 @@ export interface StatefulStats {
   graph?: StateGraph;
 }
 
+/** See StatefulOptions.split. The top of the tree is walked in the same order by every job, so
+ * its dealt nodes form one sequence: `after` and `until` cut a job's share to the dealt nodes
+ * after the one at path `after` and up to the one at path `until` (a campaign job whose subtree
+ * turned out large hands what follows its current node on: src/distributed). The search notes in
+ * `at` the last dealt node it took its share of. */
+export interface Split {
+  owner: number;
+  owners: number;
+  level: number;
+  after?: string;
+  until?: string;
+  at?: string;
+}
+
 export interface StatefulOptions {
   specs: ActorSpec[];
   transport: Transport;
@@ -64,11 +78,13 @@ export interface StatefulOptions {
   /** Share the search among `owners` jobs: the schedule tree is walked without caching down to
    * `level` branching nodes, whose branches are dealt out by a hash of their path; each job
    * searches its own subtrees statefully. */
-  split?: { owner: number; owners: number; level: number };
+  split?: Split;
   /** One visited set for the jobs of this process (visited.ts): a state is expanded by whichever
    * job claims it first; the others cut there. The search then records its state graph (graph.ts)
    * instead of counting schedules itself. */
   shared?: { table: SharedArrayBuffer };
+  /** Or a visited set of the caller's (src/distributed: one in Redis), recording the graph too. */
+  store?: StateStore;
   /** Runs (complete or cut) to stop after. */
   limit?: number;
   stop?: () => boolean;
@@ -118,8 +134,8 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
   const stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false, top: 0 };
   // With a shared set, a state's schedules are counted on the jobs' graphs merged (graph.ts);
   // alone, here, on the way back up (pathsOf).
-  const store = o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore();
-  const graph = o.shared ? new GraphRecorder() : null;
+  const store = o.store ?? (o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore());
+  const graph = o.shared || o.store ? new GraphRecorder() : null;
   /** Schedules below each state, by id, once it is finished (NaN while it is on the stack). */
   const pathsOf: number[] = [];
   const eventJson = new WeakMap<Message, string>();
@@ -206,6 +222,13 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
 
   const stack: Frame[] = [];
   let cyclic = false;
+  /** Where the walk is against split.after / split.until: before, in or past this job's run of
+   * dealt nodes. */
+  let region: 'before' | 'in' | 'past' = split?.after === undefined ? 'in' : 'before';
+  /** Past `until` once the walk is above the split again after dealing that node. */
+  const pastUntil = () => {
+    if (region === 'in' && split?.until !== undefined && split.at === split.until) region = 'past';
+  };
   /** The path has just reached a state: cut there, end there, or push it to be expanded. */
   const reach = async (parent: Frame | null) => {
     const depth = receivers.length;
@@ -232,7 +255,8 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     if (!opts.length || depth >= o.maxSteps) {
       if (opts.length) stats.capped++;
       // Above the split every job walks the same runs: job 0 reports them.
-      const mine = cached || !split || split.owner === 0;
+      if (!cached) pastUntil();
+      const mine = cached || !split || (split.owner === 0 && region === 'in');
       if (id >= 0 && !graph) pathsOf[id] = 1;
       if (graph) {
         if (id >= 0) graph.add(id, END);
@@ -251,7 +275,11 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     let mine = opts;
     const dealt = !!split && !cached && level === split.level && opts.length > 1;
     if (dealt) {
-      mine = opts.filter((m) => fnv(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
+      pastUntil();
+      const inside = region === 'in';
+      if (inside) split.at = path;
+      if (region === 'before' && path === split.after) region = 'in';
+      mine = !inside ? [] : opts.filter((m) => fnv(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
       stats.foreign += opts.length - mine.length;
     }
     stack.push({ id, opts: mine, all: opts, next: 0, depth, saved: save(), level, cached, dealt, path, paths: 0 });
