@@ -9,6 +9,7 @@ import { QUEUE, jobId, keys, type CampaignSpec, type JobData, type Part } from '
  * connection it was handed open). */
 export function openQueue(redis: Redis): Queue<JobData> {
   const conn = redis.duplicate();
+  conn.on('error', () => {});
   const q = new Queue<JobData>(QUEUE, { connection: conn });
   const close = q.close.bind(q);
   q.close = async () => {

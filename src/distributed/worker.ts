@@ -66,6 +66,8 @@ class Slot {
 
 export function startWorker(redis: Redis, o: WorkerOptions): Worker<JobData> {
   const slots = Array.from({ length: o.concurrency }, () => new Slot());
+  const conn = redis.duplicate();
+  conn.on('error', () => {});
   const free = [...slots];
   const w = new Worker<JobData>(
     QUEUE,
@@ -79,7 +81,7 @@ export function startWorker(redis: Redis, o: WorkerOptions): Worker<JobData> {
         free.push(slot);
       }
     },
-    { connection: redis.duplicate(), concurrency: o.concurrency, lockDuration: o.lockMs ?? 30_000, stalledInterval: o.lockMs ?? 30_000, maxStalledCount: o.maxStalls ?? 2 },
+    { connection: conn, concurrency: o.concurrency, lockDuration: o.lockMs ?? 30_000, stalledInterval: o.lockMs ?? 30_000, maxStalledCount: o.maxStalls ?? 2 },
   );
   w.on('failed', (job, e) => o.onEvent?.(`job ${job?.id}: failed (try ${job?.attemptsMade}): ${e.message.split('\n')[0]}`));
   w.on('error', () => {});
@@ -87,6 +89,7 @@ export function startWorker(redis: Redis, o: WorkerOptions): Worker<JobData> {
   w.close = async (force?: boolean) => {
     await close(force);
     for (const s of slots) s.stop();
+    conn.disconnect();
   };
   return w;
 }
