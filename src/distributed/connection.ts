@@ -30,14 +30,16 @@ export const shownUrl = (url: string): string => {
 export async function connectRedis(url: string): Promise<Redis> {
   parseQueueUrl(url);
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  probe.on('error', () => {});
+  // The cause comes as an 'error' event; connect() itself then says only that it closed.
+  let cause: Error | undefined;
+  probe.on('error', (e: Error) => (cause ??= e));
   try {
     await Promise.race([
       probe.connect().then(() => probe.ping()),
       new Promise((_, fail) => setTimeout(() => fail(new Error(`no answer within ${CONNECT_MS / 1000} s`)), CONNECT_MS).unref()),
     ]);
   } catch (e) {
-    throw new BadInput(`cannot use the queue ${shownUrl(url)}: ${reason(e as Error)}`);
+    throw new BadInput(`cannot use the queue ${shownUrl(url)}: ${reason(cause ?? (e as Error))}`);
   } finally {
     probe.disconnect();
   }
