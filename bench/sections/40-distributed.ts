@@ -28,7 +28,7 @@ async function timed(url: string, workers: number, req: CampaignRequest) {
   }
 }
 
-async function claimCost(url: string, n: number) {
+export async function claimCost(url: string, n: number) {
   const redis = await connectRedis(url);
   const fps = Array.from({ length: n }, (_, i) => BigInt(i + 1) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn);
   const v = new RedisVisited(redis, keys('bench'), 'bench');
