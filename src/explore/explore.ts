@@ -21,6 +21,8 @@ import type { CoverageData } from './coverage.ts';
 import { Explorer } from './explorer.ts';
 import { dfsLoop, seedLoop, statefulLoop, type Share } from './loops.ts';
 import { RESULT_FORMAT, type ExploreResult } from './result.ts';
+import type { Split } from './stateful.ts';
+import type { StateStore } from './visited.ts';
 
 export interface ExploreOptions {
   scenario: Scenario;
@@ -53,6 +55,11 @@ export interface ExploreOptions {
   /** The stateful search's visited set, shared with the other jobs of this process (visited.ts):
    * the result's dfs.states then holds this job's state graph, for the caller to merge. */
   visited?: SharedArrayBuffer;
+  /** Another visited set for the stateful search (src/distributed: one in Redis), which then
+   * records its state graph as with `visited`; and this job's share of the dfs tree, given
+   * directly (a campaign deals it itself) instead of from `shard` and `job`. */
+  store?: StateStore;
+  split?: Split;
   /** Ctrl-C, or another job's --stop-on-first. */
   stop?: () => boolean;
   /** --stop-on-first: tell the other jobs. */
@@ -81,7 +88,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     const job = o.job ?? { j: 0, jobs: 1 };
     const owners = shard.n * job.jobs;
     const owner = (shard.k - 1) * job.jobs + job.j;
-    const split = owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined;
+    const split = o.split ?? (owners > 1 ? { owner, owners, level: Math.ceil(Math.log2(owners * 8)) } : undefined);
     const share: Share = { owner, owners, split };
     let exhausted = false;
     let dfs: ExploreResult['dfs'];

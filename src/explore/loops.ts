@@ -8,14 +8,14 @@ import type { Transport } from '../runtime/types.ts';
 import type { ActorHost } from '../runtime/host.ts';
 import { Explorer } from './explorer.ts';
 import { scheduleOnce } from './schedule.ts';
-import { statefulSearch, type Leaf, type StatefulStats } from './stateful.ts';
+import { statefulSearch, type Leaf, type Split, type StatefulStats } from './stateful.ts';
 
 export const DEFAULT_SCHEDULES = 1000;
 
 export interface Share {
   owner: number;
   owners: number;
-  split?: { owner: number; owners: number; level: number };
+  split?: Split;
 }
 
 type Counting = ExploringStrategy & { preemptions: number };
@@ -57,7 +57,7 @@ export async function statefulLoop(ex: Explorer, share: Share): Promise<Stateful
   const onLeaf = (leaf: Leaf) =>
     ex.judged({ trace: () => leaf.trace(), choices: () => leaf.choices(), steps: leaf.steps, ended: !leaf.cut, views: leaf.views ?? [], objects: leaf.objects?.states() ?? null, oracles: leaf.oracles, violations: () => leaf.violations(), preemptions: leaf.preemptions }, ex.schedules, 0, false);
   const transport = ex.covHost ? mirrored(ex.transport, ex.covHost) : ex.transport;
-  const states = await statefulSearch({ specs: ex.world.specs, transport, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, limit, stop: () => ex.stopped(), onLeaf });
+  const states = await statefulSearch({ specs: ex.world.specs, transport, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, store: o.store, limit, stop: () => ex.stopped(), onLeaf });
   await ex.shrinkDeferred();
   return states;
 }

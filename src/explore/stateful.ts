@@ -73,6 +73,20 @@ export interface StatefulStats {
   graph?: StateGraph;
 }
 
+/** See StatefulOptions.split. The top of the tree is walked in the same order by every job, so
+ * its dealt nodes form one sequence: `after` and `until` cut a job's share to the dealt nodes
+ * after the one at path `after` and up to the one at path `until` (a campaign job whose subtree
+ * turned out large hands what follows its current node on: src/distributed). The search notes in
+ * `at` the last dealt node it took its share of. */
+export interface Split {
+  owner: number;
+  owners: number;
+  level: number;
+  after?: string;
+  until?: string;
+  at?: string;
+}
+
 export interface StatefulOptions {
   specs: ActorSpec[];
   transport: Transport;
@@ -81,7 +95,7 @@ export interface StatefulOptions {
   /** Share the search among `owners` jobs: the schedule tree is walked without caching down to
    * `level` branching nodes, whose branches are dealt out by a hash of their path; each job
    * searches its own subtrees statefully. */
-  split?: { owner: number; owners: number; level: number };
+  split?: Split;
   /** One visited set for the jobs of this process (visited.ts): a state is expanded by whichever
    * job claims it first; the others cut there. The search then records its state graph (graph.ts)
    * instead of counting schedules itself. */
@@ -173,6 +187,9 @@ class Search {
   private readonly store: StateStore;
   private readonly pathsOf: number[] = [];
   cyclic = false;
+  /** Where the walk is against split.after / split.until: before, in or past this job's run of
+   * dealt nodes. */
+  private region: 'before' | 'in' | 'past';
   /** The objects along the path, and per depth: the table's mark, and the oracles that fired on
    * the path so far (a bit per ORACLES entry; the run is judged again, with names, when asked). */
   readonly objects: ObjectTable;
@@ -186,6 +203,13 @@ class Search {
     this.store = o.store ?? (o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore(o.maxStates));
     this.graph = o.shared || o.store ? new GraphRecorder() : null;
     this.objects = new ObjectTable(this.g.trace, true);
+    this.region = o.split?.after === undefined ? 'in' : 'before';
+  }
+
+  /** Past `until` once the walk is above the split again after dealing that node. */
+  private pastUntil(): void {
+    const split = this.o.split;
+    if (this.region === 'in' && split?.until !== undefined && split.at === split.until) this.region = 'past';
   }
 
   /** After boot: the objects the actors start with, judged as steps. */
@@ -280,7 +304,11 @@ class Search {
     let mine = opts;
     const dealt = !!split && !cached && level === split.level && opts.length > 1;
     if (dealt) {
-      mine = opts.filter((m) => fnv(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
+      this.pastUntil();
+      const inside = this.region === 'in';
+      if (inside) split.at = path;
+      if (this.region === 'before' && path === split.after) this.region = 'in';
+      mine = !inside ? [] : opts.filter((m) => fnv(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
       stats.foreign += opts.length - mine.length;
     }
     this.stack.push({ id, opts: mine, all: opts, next: 0, depth, level, cached, dealt, path, paths: 0 });
@@ -291,7 +319,8 @@ class Search {
     const { stats, graph, o } = this;
     if (capped) stats.capped++;
     // Above the split every job walks the same runs: job 0 reports them.
-    const mine = cached || !o.split || o.split.owner === 0;
+    if (!cached) this.pastUntil();
+    const mine = cached || !o.split || (o.split.owner === 0 && this.region === 'in');
     if (id >= 0 && !graph) this.pathsOf[id] = 1;
     if (graph) {
       if (id >= 0) graph.add(id, END);

@@ -17,8 +17,9 @@ import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.t
 import { startOutputs, type OutputOpts } from '../outputs.ts';
 import { replayScheduleFile } from '../../explore/replay-file.ts';
 import { untaken, untakenText } from '../../explore/coverage.ts';
+import { addQueueOptions, exploreQueued, type QueueOpts } from '../queued.ts';
 
-interface ExploreOpts extends CommonOpts, OutputOpts {
+interface ExploreOpts extends CommonOpts, OutputOpts, QueueOpts {
   strategy: string;
   schedules?: string;
   time?: string;
@@ -44,7 +45,7 @@ export function parseShard(s: string): { k: number; n: number } {
 
 export function register(program: Command): void {
   const cmd = program.command('explore').description('search message orderings for a violation; shrink and save each counterexample');
-  addCommonOptions(cmd, 'inline')
+  addQueueOptions(addCommonOptions(cmd, 'inline'))
     .option('--strategy <name>', `search strategy: ${EXPLORE_STRATEGIES.join(', ')}`, DEFAULT_EXPLORE_STRATEGY)
     .option('--schedules <n>', 'schedules to run in all (default 1000; dfs: until exhausted)')
     .option('--time <seconds>', 'run for this long instead')
@@ -78,6 +79,12 @@ export function register(program: Command): void {
       const delays = intOption('--delays', o.delays);
 
       const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
+      if (o.queue !== undefined || o.resume !== undefined) {
+        if (jobs !== 1 || shard.n !== 1) throw new BadInput('--queue shares the work out itself: no --jobs or --shard with it');
+        const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink };
+        const show = (file: string | undefined) => showCounterexample(file, o);
+        return exploreQueued(o, { options, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid) });
+      }
       const progress = new Progress(strategy !== 'dfs' && schedules ? Math.ceil(schedules / shard.n) : null, kinds);
       let sigint = false;
       let stopJobs = () => {};

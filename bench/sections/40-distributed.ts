@@ -1,0 +1,79 @@
+// Campaigns on BullMQ and a redis-server this section starts on a free port, side by side in one
+// run: the stateful dfs of two-processes in this process against a campaign with 1 and 2 local
+// workers; random's speed-up from 1 to 2 workers; and the cost per state of the shared visited
+// set (claims through Redis against a local map). The largest fault scenario joins once the
+// faults issue has landed.
+import type { BenchSection } from '../index.ts';
+import { explore } from '../../src/explore/explore.ts';
+import { localStore } from '../../src/explore/visited.ts';
+import { connectRedis } from '../../src/distributed/connection.ts';
+import { runCampaign, type CampaignRequest } from '../../src/distributed/submit.ts';
+import { startWorker } from '../../src/distributed/worker.ts';
+import { RedisVisited } from '../../src/distributed/visited-redis.ts';
+import { keys } from '../../src/distributed/campaign.ts';
+import { inProcess, options } from '../../test/distributed/harness.ts';
+import { startRedis } from '../../test/distributed/redis-server.ts';
+
+async function timed(url: string, workers: number, req: CampaignRequest) {
+  const redis = await connectRedis(url);
+  const ws = Array.from({ length: workers }, () => startWorker(redis, { url, concurrency: 1 }));
+  const t0 = performance.now();
+  try {
+    const out = await runCampaign(redis, req, { detached: () => false });
+    if (out.detached) throw new Error('detached');
+    return { seconds: (performance.now() - t0) / 1000, result: out.result };
+  } finally {
+    await Promise.all(ws.map((w) => w.close()));
+    redis.disconnect();
+  }
+}
+
+export async function claimCost(url: string, n: number) {
+  const redis = await connectRedis(url);
+  const fps = Array.from({ length: n }, (_, i) => BigInt(i + 1) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn);
+  const v = new RedisVisited(redis, keys('bench'), 'bench');
+  await v.start();
+  let t0 = performance.now();
+  for (const fp of fps) v.claimKey(fp);
+  await v.finish();
+  const redisUs = ((performance.now() - t0) * 1000) / n;
+  const local = localStore();
+  t0 = performance.now();
+  for (const fp of fps) local.claim({ hi: Number(fp >> 32n) >>> 0, lo: Number(fp & 0xffffffffn) >>> 0 });
+  const localUs = ((performance.now() - t0) * 1000) / n;
+  redis.disconnect();
+  return { states: n, redisMicrosPerState: Number(redisUs.toFixed(2)), localMicrosPerState: Number(localUs.toFixed(2)), ratio: Number((redisUs / localUs).toFixed(1)) };
+}
+
+export const section: BenchSection = {
+  name: 'distributed',
+  async run() {
+    const redis = await startRedis();
+    try {
+      const dfs = options('two-processes', 'fixed', 'dfs');
+      const t0 = performance.now();
+      const local = await explore(inProcess(dfs));
+      const localSeconds = (performance.now() - t0) / 1000;
+      const one = await timed(redis.url, 1, { options: dfs });
+      const two = await timed(redis.url, 2, { options: dfs });
+      const rnd = options('exit-with-mmap', 'pre-fix', 'random');
+      const r1 = await timed(redis.url, 1, { options: rnd, schedules: 1000, chunk: 100 });
+      const r2 = await timed(redis.url, 2, { options: rnd, schedules: 1000, chunk: 100 });
+      const st = (r: typeof one) => r.result.dfs!.states!;
+      return {
+        dfs: {
+          scenario: 'two-processes',
+          inProcess: { seconds: Number(localSeconds.toFixed(1)), states: local.dfs!.states!.states, schedules: local.dfs!.states!.paths },
+          oneWorker: { seconds: Number(one.seconds.toFixed(1)), states: st(one).states, top: st(one).top, schedules: st(one).paths, exhausted: one.result.dfs!.exhausted },
+          twoWorkers: { seconds: Number(two.seconds.toFixed(1)), states: st(two).states, top: st(two).top, schedules: st(two).paths, exhausted: two.result.dfs!.exhausted },
+          inProcessOverOneWorker: Number((localSeconds / one.seconds).toFixed(2)),
+          oneOverTwoWorkers: Number((one.seconds / two.seconds).toFixed(2)),
+        },
+        random: { schedules: 1000, oneWorkerSeconds: Number(r1.seconds.toFixed(1)), twoWorkersSeconds: Number(r2.seconds.toFixed(1)), speedUp: Number((r1.seconds / r2.seconds).toFixed(2)) },
+        visitedSet: await claimCost(redis.url, 200_000),
+      };
+    } finally {
+      await redis.stop();
+    }
+  },
+};

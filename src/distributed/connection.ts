@@ -1,0 +1,60 @@
+// One Redis for a campaign: `redis://[user:password@]HOST:PORT[/DB]` (or rediss:// for TLS). A URL
+// that answers nothing, or refuses the credentials, is bad input: one line, fast, before any work.
+import { Redis } from 'ioredis';
+import { BadInput } from '../kernel/variants.ts';
+
+/** How long a first answer may take before the URL counts as answering nothing. */
+const CONNECT_MS = 3000;
+
+export function parseQueueUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new BadInput(`--queue must be redis://HOST:PORT[/DB], got '${url}'`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new BadInput(`--queue must be a redis:// or rediss:// URL, got '${url}'`);
+  if (u.pathname && u.pathname !== '/' && !/^\/\d+$/.test(u.pathname)) throw new BadInput(`--queue: the database must be a number (redis://HOST:PORT/DB), got '${u.pathname.slice(1)}'`);
+  return u;
+}
+
+/** The URL without its password, for messages. */
+export const shownUrl = (url: string): string => {
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+};
+
+/** A client that keeps reconnecting (a Redis restart mid-campaign is waited out), checked first
+ * with one PING that must answer within CONNECT_MS. */
+export async function connectRedis(url: string): Promise<Redis> {
+  parseQueueUrl(url);
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  // The cause comes as an 'error' event; connect() itself then says only that it closed.
+  let cause: Error | undefined;
+  probe.on('error', (e: Error) => (cause ??= e));
+  try {
+    await Promise.race([
+      probe.connect().then(() => probe.ping()),
+      new Promise((_, fail) => setTimeout(() => fail(new Error(`no answer within ${CONNECT_MS / 1000} s`)), CONNECT_MS).unref()),
+    ]);
+  } catch (e) {
+    throw new BadInput(`cannot use the queue ${shownUrl(url)}: ${reason(cause ?? (e as Error))}`);
+  } finally {
+    probe.disconnect();
+  }
+  return client(url);
+}
+
+/** A client for a URL known to answer: reconnects for ever, queues commands meanwhile. */
+export function client(url: string): Redis {
+  const r = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(50 * n, 1000) });
+  r.on('error', () => {});
+  return r;
+}
+
+function reason(e: Error): string {
+  const m = e.message.split('\n')[0]!;
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(m)) return `bad credentials (${m})`;
+  return m;
+}

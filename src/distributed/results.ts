@@ -1,0 +1,83 @@
+// What a campaign has found so far, in Redis: each finished job's result (the document a job of
+// `explore` returns) and state graph, and the smallest counterexample per oracle, stored as soon
+// as a job finds it (a job that dies afterwards loses none of it). The campaign's result is those
+// merged as `explore --jobs` merges its jobs: the same document `explore --json` prints.
+import type { Redis } from 'ioredis';
+import type { ExploreResult } from '../explore/result.ts';
+import { mergeResults } from '../explore/result.ts';
+import type { ScheduleFile } from '../explore/schedule-file.ts';
+import { keys } from './campaign.ts';
+import { countGraphs, decodeGraph } from './graph-fp.ts';
+
+/** Keep a counterexample if its oracle has none yet, or only a larger one. */
+const KEEP_SMALLEST = `
+local had = redis.call('HGET', KEYS[2], ARGV[1])
+if had and tonumber(had) <= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 1`;
+
+/** Smaller is fewer deliveries, then fewer preemptions. */
+const sizeOf = (f: ScheduleFile): number => f.deliveries * 1e6 + f.preemptions;
+
+/** The counterexample's signature: its oracle (a campaign keeps one per oracle, as explore does). */
+export async function offerCounterexample(r: Redis, campaign: string, f: ScheduleFile): Promise<boolean> {
+  const k = keys(campaign);
+  const kept = await r.eval(KEEP_SMALLEST, 2, k.cex, k.cexSize, f.violation.oracle, sizeOf(f), JSON.stringify(f));
+  return kept === 1;
+}
+
+export async function counterexamples(r: Redis, campaign: string): Promise<ScheduleFile[]> {
+  const all = await r.hgetall(keys(campaign).cex);
+  return Object.values(all).map((j) => JSON.parse(j) as ScheduleFile);
+}
+
+export async function storeResult(r: Redis, campaign: string, job: string, result: ExploreResult, graph?: Buffer): Promise<void> {
+  const k = keys(campaign);
+  const m = r.multi().hset(k.results, job, JSON.stringify(result));
+  if (graph) m.hset(k.graphs, job, graph);
+  await m.exec();
+}
+
+export async function jobResults(r: Redis, campaign: string): Promise<Map<string, ExploreResult>> {
+  const all = await r.hgetall(keys(campaign).results);
+  return new Map(Object.entries(all).map(([j, v]) => [j, JSON.parse(v) as ExploreResult]));
+}
+
+export interface CampaignEnd {
+  /** Every job the campaign enqueued has finished or failed (none waiting or running). */
+  finished: boolean;
+  failed: number;
+  /** Cancelled before the end. */
+  interrupted: boolean;
+  /** The campaign's seed (each job's is its range's first). */
+  seed: number;
+  seconds: number;
+}
+
+/** The campaign's result: the jobs' results merged, the state graphs counted together, the
+ * smallest counterexamples' sizes; `exhausted` only when every job finished and exhausted its
+ * share. */
+export async function campaignResult(r: Redis, campaign: string, end: CampaignEnd): Promise<ExploreResult | null> {
+  const parts = [...(await jobResults(r, campaign)).values()];
+  if (!parts.length) return null;
+  const merged = mergeResults(parts);
+  const cex = new Map((await counterexamples(r, campaign)).map((f) => [f.violation.oracle, f]));
+  for (const v of merged.violations) {
+    const f = cex.get(v.oracle);
+    if (!f) continue;
+    Object.assign(v, { deliveries: f.deliveries, preemptions: f.preemptions, original: f.original });
+    delete v.file;
+  }
+  for (const v of merged.violations) if (!cex.has(v.oracle)) delete v.file;
+  const st = merged.dfs?.states;
+  if (st) {
+    const graphs = Object.values(await r.hgetallBuffer(keys(campaign).graphs)).map(decodeGraph);
+    const c = countGraphs(graphs);
+    Object.assign(st, { paths: c.paths, states: c.states + (st.top ?? 0), transitions: c.transitions });
+  }
+  const exhausted = end.finished && end.failed === 0 && !!merged.dfs && parts.every((p) => p.dfs?.exhausted);
+  if (merged.dfs) merged.dfs.exhausted = exhausted;
+  if (st) st.exhausted = exhausted;
+  return { ...merged, seed: end.seed, jobs: parts.length, seconds: end.seconds, interrupted: end.interrupted && !exhausted };
+}

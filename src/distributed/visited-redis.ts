@@ -1,0 +1,188 @@
+// The stateful dfs's visited set shared by every job of a campaign, in Redis: TLC's distributed
+// fingerprint set (Y. Yu, P. Manolios, L. Lamport, "Model checking TLA+ specifications", CHARME
+// 1999). A state is a 64-bit fingerprint (visited.ts); the set is sharded by its low bits into
+// hashes fp -> the job that owns it (expands it). The search claims states synchronously (the
+// StateStore seam), so a claim is decided locally and published later:
+//   - claim locally: a state this job has not met is taken as its own and expanded at once;
+//   - publish claims in batches, one pipeline per batch (a Lua HSETNX per shard, an XADD to the
+//     claims log, an XREAD of it): not a round trip per state;
+//   - learn other jobs' claims from the log, asynchronously, and cut at such a state when the
+//     search reaches it.
+// Two jobs can thus both expand a state claimed in the same instant (states are visited about
+// once); Redis decides which owns it, and only the owner's edges count (graph-redis.ts). A job's
+// retry owns the states its earlier tries claimed (the owner is the job's id), and expands them
+// again.
+import type { Redis } from 'ioredis';
+import { keyOf, type StateStore } from '../explore/visited.ts';
+
+/** Whose a state is, as this job knows it. */
+export const Owner = {
+  /** Claimed here, Redis not heard from yet. */
+  Pending: 0,
+  /** Claimed here, and Redis says this job owns it. */
+  Mine: 1,
+  /** Claimed here, but another job had claimed it first. */
+  Lost: 2,
+  /** Another job's (from the claims log), never claimed here. */
+  Theirs: 3,
+} as const;
+export type Owner = (typeof Owner)[keyof typeof Owner];
+
+export const SHARDS = 16;
+const BATCH = 512;
+const SYNC_MS = 25;
+/** Claims log entries read at once. */
+const READ = 1000;
+
+const CLAIM = `
+local lost = {}
+for i = 2, #ARGV do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[1]) == 0 and redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[1] then
+    lost[#lost + 1] = i - 1
+  end
+end
+return lost`;
+
+export interface VisitedKeys {
+  shard: (i: number) => string;
+  claims: string;
+}
+
+/** A 64-bit fingerprint as Redis stores it: 8 bytes. */
+const bytes = (fp: bigint): Buffer => {
+  const b = Buffer.allocUnsafe(8);
+  b.writeBigInt64LE(fp);
+  return b;
+};
+
+export class RedisVisited {
+  /** Local ids (dense, the order states were met here) and what each one is. */
+  private readonly ids = new Map<bigint, number>();
+  readonly fps: bigint[] = [];
+  readonly owner: Owner[] = [];
+  private batch: number[] = [];
+  private inflight = new Set<Promise<void>>();
+  private lastId = '0';
+  private timer: NodeJS.Timeout | null = null;
+  private failure: Error | null = null;
+  /** Claims published, and lost to a job that claimed first. */
+  published = 0;
+  lost = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: VisitedKeys,
+    private readonly job: string,
+    private readonly shards = SHARDS,
+  ) {
+    redis.defineCommand('svmsimClaim', { numberOfKeys: 1, lua: CLAIM });
+  }
+
+  /** Read what other jobs claimed so far, then sync every SYNC_MS while the search runs. */
+  async start(): Promise<void> {
+    await this.sync();
+    this.timer = setInterval(() => this.sync(), SYNC_MS);
+  }
+
+  /** The seam: the engine's 64-bit fingerprints, as the set's keys. */
+  store(): StateStore {
+    const ids = this.ids;
+    return {
+      claim: (fp) => this.claimKey(keyOf(fp)),
+      get size() {
+        return ids.size;
+      },
+      // A key and its id in this job's map, and its owner: about 40 bytes a state held here.
+      get bytes() {
+        return ids.size * 40;
+      },
+    };
+  }
+
+  claimKey(fp: bigint): { id: number; fresh: boolean } {
+    if (this.failure) throw this.failure;
+    const had = this.ids.get(fp);
+    if (had !== undefined) return { id: had, fresh: false };
+    const id = this.add(fp, Owner.Pending);
+    this.batch.push(id);
+    if (this.batch.length >= BATCH) this.sync();
+    return { id, fresh: true };
+  }
+
+  private add(fp: bigint, o: Owner): number {
+    const id = this.fps.length;
+    this.ids.set(fp, id);
+    this.fps.push(fp);
+    this.owner.push(o);
+    return id;
+  }
+
+  /** Publish the claims batched so far and read the log, in one pipeline. */
+  private sync(): Promise<void> {
+    const ids = this.batch;
+    this.batch = [];
+    const p = this.exchange(ids).catch((e: Error) => {
+      this.failure = e;
+    });
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+    return p;
+  }
+
+  private async exchange(ids: number[]): Promise<void> {
+    const byShard = new Map<number, number[]>();
+    for (const id of ids) {
+      const s = Number(this.fps[id]! & BigInt(this.shards - 1));
+      let l = byShard.get(s);
+      if (!l) byShard.set(s, (l = []));
+      l.push(id);
+    }
+    const pipe = this.redis.pipeline();
+    const order = [...byShard];
+    for (const [s, l] of order) (pipe as unknown as { svmsimClaim: (...a: unknown[]) => void }).svmsimClaim(this.keys.shard(s), this.job, ...l.map((id) => bytes(this.fps[id]!)));
+    if (ids.length) pipe.xadd(this.keys.claims, '*', 'job', this.job, 'fps', Buffer.concat(ids.map((id) => bytes(this.fps[id]!))));
+    pipe.xreadBuffer('COUNT', READ, 'STREAMS', this.keys.claims, this.lastId);
+    const out = (await pipe.exec())!;
+    for (const [e] of out) if (e) throw e;
+    order.forEach(([, l], i) => {
+      const lostAt = new Set(out[i]![1] as number[]);
+      l.forEach((id, j) => {
+        this.owner[id] = lostAt.has(j + 1) ? Owner.Lost : Owner.Mine;
+        if (lostAt.has(j + 1)) this.lost++;
+      });
+    });
+    this.published += ids.length;
+    this.learn(out[out.length - 1]![1] as [Buffer, [Buffer, Buffer[]][]][] | null);
+  }
+
+  /** Other jobs' claims from the log: met later, those states are cut. */
+  private learn(streams: [Buffer, [Buffer, Buffer[]][]][] | null): void {
+    for (const [, entries] of streams ?? []) {
+      for (const [id, fields] of entries) {
+        this.lastId = id.toString();
+        const f = new Map<string, Buffer>();
+        for (let i = 0; i < fields.length; i += 2) f.set(fields[i]!.toString(), fields[i + 1]!);
+        if (f.get('job')?.toString() === this.job) continue;
+        const fps = f.get('fps')!;
+        for (let i = 0; i < fps.length; i += 8) {
+          const fp = fps.readBigInt64LE(i);
+          if (!this.ids.has(fp)) this.add(fp, Owner.Theirs);
+        }
+      }
+    }
+  }
+
+  /** Publish every claim left and wait for Redis's answers: each claim is then Mine or Lost. */
+  async finish(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.sync();
+    while (this.inflight.size) await Promise.all([...this.inflight]);
+    if (this.failure) throw this.failure;
+  }
+
+  /** States this job met that it owns. */
+  mine(id: number): boolean {
+    return this.owner[id] === Owner.Mine;
+  }
+}

@@ -1,0 +1,70 @@
+// A campaign on BullMQ and a real redis-server gives the document `explore` gives: seed ranges
+// for random and pct, subtrees for dfs against one shared visited set (schedules counted exactly,
+// each state expanded by one job), and a subtree split again when it turns out large.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explore } from '../../src/explore/explore.ts';
+import { summarize } from '../../src/explore/summary.ts';
+import { keys } from '../../src/distributed/campaign.ts';
+import { SHARDS } from '../../src/distributed/visited-redis.ts';
+import { campaign, inProcess, options, withWorkers } from './harness.ts';
+import { startRedis, type TestRedis } from './redis-server.ts';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+
+describe('explore as a campaign of jobs', () => {
+  it('random in seed ranges over 2 workers: the same schedules, end states, coverage and first hits as one process', async () => {
+    const o = options('exit-with-mmap', 'pre-fix', 'random', { seed: 7 });
+    const { result } = await withWorkers(redis.url, 2, (r) => campaign(r, { options: o, schedules: 60, chunk: 8 }));
+    const local = await explore({ ...inProcess(o), schedules: 60 });
+    expect(result.schedules).toBe(60);
+    expect(result.jobs).toBe(8); // ceil(60 / 8) ranges
+    expect(result.seed).toBe(7);
+    expect(result.endStates).toEqual(local.endStates);
+    expect(result.coverage).toEqual(local.coverage);
+    expect(result.violations.map((v) => [v.oracle, v.count, v.schedule, v.seed])).toEqual(local.violations.map((v) => [v.oracle, v.count, v.schedule, v.seed]));
+    // The document `explore --json` prints.
+    expect(Object.keys(summarize(result)).sort()).toEqual(Object.keys(summarize(local)).sort());
+  }, 120_000);
+
+  it('pct in seed ranges: the same first hits as one process (counterexample kept, one per oracle)', async () => {
+    const o = options('exit-with-mmap', 'pre-fix', 'pct', { depth: 3 });
+    const out = await withWorkers(redis.url, 1, (r) => campaign(r, { options: o, schedules: 30, chunk: 10 }));
+    const local = await explore({ ...inProcess(o), schedules: 30 });
+    expect(out.result.violations.map((v) => [v.oracle, v.count, v.schedule])).toEqual(local.violations.map((v) => [v.oracle, v.count, v.schedule]));
+    expect(out.counterexamples.map((f) => f.violation.oracle).sort()).toEqual(local.violations.map((v) => v.oracle).sort());
+    const leak = out.counterexamples.find((f) => f.violation.oracle === 'leak')!;
+    expect(out.result.violations.find((v) => v.oracle === 'leak')!.deliveries).toBe(leak.deliveries);
+  }, 120_000);
+
+  it('dfs over 2 workers, one visited set: exhausted, each state expanded by one job, the schedules counted exactly', async () => {
+    const o = options('munmap-close-alive', 'fixed', 'dfs');
+    const local = (await explore(inProcess(o))).dfs!.states!;
+    const { result, spec } = await withWorkers(redis.url, 2, (r) => campaign(r, { options: o, parts: 4 }));
+    const st = result.dfs!.states!;
+    expect(result.dfs!.exhausted).toBe(true);
+    expect(st.paths).toBe(local.paths);
+    // Every state of the cached part is owned by one job: the fingerprint shards hold each once.
+    const owned = await withWorkers(redis.url, 0, async (r) => {
+      const lens = await Promise.all(Array.from({ length: SHARDS }, (_, i) => r.hlen(keys(spec.id).shard(i))));
+      return lens.reduce((a, b) => a + b, 0);
+    });
+    expect(st.states - (st.top ?? 0)).toBe(owned);
+    expect(owned).toBeLessThanOrEqual(local.states);
+  }, 120_000);
+
+  it('a dfs subtree that turns out large is handed on in two halves, and the count stays exact', async () => {
+    const o = options('graphics', 'pre-fix', 'dfs');
+    const local = await explore(inProcess(o));
+    const { result } = await withWorkers(redis.url, 2, (r) => campaign(r, { options: o, parts: 2, splitAfter: 150 }));
+    expect(result.jobs).toBeGreaterThan(2);
+    expect(result.dfs!.exhausted).toBe(true);
+    // ~1.9e20 schedules: summed in another order, equal to within float rounding.
+    expect(Math.abs(result.dfs!.states!.paths / local.dfs!.states!.paths! - 1)).toBeLessThan(1e-12);
+    expect(result.endStates).toEqual(local.endStates);
+    expect(result.violations.map((v) => v.oracle)).toEqual(local.violations.map((v) => v.oracle));
+  }, 180_000);
+});
