@@ -65,6 +65,8 @@ export interface ExploreOptions {
   /** With several jobs: whether this one writes the counterexample for an oracle (first come). */
   claim?: (oracle: OracleName) => boolean;
   onProgress?: (p: ProgressTick) => void;
+  /** The run id each schedule file carries (the CLI's claim on its --out folder). */
+  runId?: string;
 }
 
 /** What changed since the last tick (ticks come at most every 200 ms). */
@@ -142,6 +144,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     const file = join(o.out, `${rec.oracle}.json`);
     const base = {
       format: SCHEDULE_FORMAT,
+      ...(o.runId ? { run: o.runId } : {}),
       kernel: o.variant.name,
       scenario: o.scenario,
       strategy: o.strategy,

@@ -9,7 +9,18 @@ import type { DfsStats } from '../scheduler/dfs.ts';
 import type { StatefulStats } from './stateful.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 
-export const RESULT_FORMAT = 1;
+/** 2: a summary says which run wrote it and which shares it adds up (`run`, `parts`). */
+export const RESULT_FORMAT = 2;
+
+/** One run's share of an exploration: merge refuses duplicates and mixed splits. */
+export interface Part {
+  run: string;
+  /** `k/n`. */
+  shard: string;
+  /** Jobs deal out the shard's seeds (or dfs branches) among themselves: shards of one split
+   * must have the same number. */
+  jobs: number;
+}
 
 export interface ViolationRecord {
   oracle: OracleName;
@@ -27,7 +38,13 @@ export interface ViolationRecord {
 }
 
 export interface ExploreResult {
-  format: typeof RESULT_FORMAT;
+  format: 1 | typeof RESULT_FORMAT;
+  /** The run (or merge) that wrote this summary; its files carry the same id. */
+  run?: string;
+  /** The runs this result adds up: one for a plain run (format 2). */
+  parts?: Part[];
+  /** The exploration failed: this summary holds what it had found by then. */
+  error?: string;
   kernel: string;
   scenario: string;
   strategy: string;
@@ -113,8 +130,10 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
   const cov = new CoverageRecorder();
   for (const p of parts) cov.add(p.coverage);
   const dfsParts = parts.map((p) => p.dfs).filter((d): d is NonNullable<ExploreResult['dfs']> => !!d);
+  const shares = parts.flatMap((p) => p.parts ?? []);
   return {
     ...first,
+    ...(shares.length ? { parts: shares } : {}),
     shards: [...new Set(parts.flatMap((p) => p.shards))].sort(),
     jobs: parts.reduce((n, p) => n + p.jobs, 0),
     schedules: parts.reduce((n, p) => n + p.schedules, 0),
@@ -145,7 +164,9 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
 
 const int = z.number().int().min(0);
 const ResultSchema = z.object({
-  format: z.literal(RESULT_FORMAT),
+  format: z.union([z.literal(1), z.literal(RESULT_FORMAT)]),
+  run: z.string().min(1).optional(),
+  parts: z.array(z.object({ run: z.string().min(1), shard: z.string().regex(/^\d+\/\d+$/, 'a shard k/n'), jobs: z.number().int().min(1) })).optional(),
   kernel: z.string(),
   scenario: z.string(),
   strategy: z.string(),

@@ -29,6 +29,8 @@ const Size = z.strictObject({ deliveries: int(), preemptions: int() });
 
 export const ScheduleFileSchema = z.strictObject({
   format: z.literal(SCHEDULE_FORMAT),
+  /** The run that wrote it (`explore --out`): its summary.json names the same id. */
+  run: z.string().min(1).optional(),
   kernel: z.string(),
   scenario: z.unknown(),
   strategy: z.string(),
