@@ -10,6 +10,7 @@ import { checkShares, type Input } from '../../explore/merge-check.ts';
 import { mergeResults, readResult } from '../../explore/result.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION } from '../errors.ts';
+import { outFolder } from '../paths.ts';
 import { claimFolder, newRunId } from '../run-folder.ts';
 
 /** Each counterexample a summary lists, found beside it (the path it records is relative to the
@@ -45,6 +46,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write the merged summary.json and the counterexamples here (a folder of its own)')
     .option('--json', 'print one JSON document')
     .action((dirs: string[], o: { out?: string; json?: boolean }) => {
+      if (o.out !== undefined) outFolder('--out', o.out);
       const inputs = dirs.map((dir) => ({ dir, result: readResult(join(dir, 'summary.json')) }));
       checkShares(inputs);
       inputs.forEach(counterexamples);
