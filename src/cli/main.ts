@@ -47,7 +47,7 @@ try {
     process.stderr.write(`svmsim: ${e.message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
   } else if (writeFailure(e)) {
-    process.stderr.write(`svmsim: cannot write ${e.path}: ${e.code}\n`);
+    process.stderr.write(`svmsim: cannot write ${(e as { dest?: string }).dest ?? e.path}: ${e.code}\n`);
     process.exitCode = EXIT_OUTPUT;
   } else {
     process.stderr.write(`svmsim: ${(e as Error).stack ?? String(e)}\n`);

@@ -248,3 +248,38 @@ describe('explore --report without --out', { timeout: 60_000 }, () => {
     expect(r.stdout).not.toMatch(/svmsim-explore-/);
   });
 });
+
+describe('the summary is kept whatever happens', { timeout: 120_000 }, () => {
+  it('a disk that fills mid-run: the summary holds what was found, the error, and exit 74 with one line', () => {
+    const out = join(dir, 'full');
+    const FULL = fileURLToPath(new URL('./fixtures/full-disk.mjs', import.meta.url));
+    // fixed-no-fault-pin under random: the leak at schedule 1, the use-after-free at 14, whose
+    // counterexample cannot be written.
+    const r = spawnSync(process.execPath, ['--import', FULL, BIN, 'explore', '--kernel', 'fixed-no-fault-pin', '--strategy', 'random', '--schedules', '100', '--out', out], {
+      encoding: 'utf8',
+      env: { ...process.env, SVMSIM_TEST_FULL: 'use-after-free.json' },
+    });
+    expect(r.status).toBe(74);
+    expect(r.stderr).toMatch(/svmsim: cannot write .*full\/use-after-free\.json: ENOSPC\n$/);
+    expect(r.stdout).toMatch(/^svmsim explore: .*\nFAILED: ENOSPC: no space left on device/);
+    const summary = read(join(out, 'summary.json'));
+    expect(summary).toMatchObject({ interrupted: true, error: expect.stringMatching(/^ENOSPC/), violations: expect.arrayContaining([expect.objectContaining({ oracle: 'leak', file: join(out, 'leak.json') })]) });
+    expect(summary.schedules).toBeGreaterThan(0);
+    expect(read(join(out, 'leak.json')).run).toBe(summary.run);
+    expect(existsSync(join(out, '.svmsim.lock'))).toBe(false);
+  });
+});
+
+describe('run on workers stops on SIGTERM as on Ctrl-C', { timeout: 120_000 }, () => {
+  it('closes every thread and exits 143', async () => {
+    const child = spawn(process.execPath, [BIN, 'run', '--free', '--repeat', '1000000']);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const ended = new Promise<number | null>((ok) => child.on('exit', ok));
+    let stdout = '';
+    await new Promise<void>((ok) => child.stdout.on('data', (d) => (stdout += String(d)).includes('seeds 0..999999') && ok()));
+    child.kill('SIGTERM');
+    expect(await ended).toBe(143);
+    expect(stderr).toBe('svmsim: interrupted by SIGTERM\n');
+  });
+});

@@ -14,7 +14,7 @@ import { objectJson } from '../../trace/objects.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
 import { addCommonOptions, resolveCommon, stepLimitNote, type Common, type CommonOpts } from '../common.ts';
 import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';
-import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf } from '../errors.ts';
+import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf, type StopSignal } from '../errors.ts';
 
 interface RunOpts extends CommonOpts, OutputOpts {
   strategy: string;
@@ -44,20 +44,22 @@ export function register(program: Command): void {
     .action(async (o: RunOpts, command: Command) => {
       const c = resolveCommon(o);
       const free = checkFree(o, c, command);
-      // On workers, Ctrl-C closes every thread, then the run unwinds and exits 130 (inline keeps
-      // Node's default: the process ends at once).
+      // On workers, Ctrl-C (SIGTERM, SIGHUP) closes every thread, then the run unwinds and exits
+      // 130 (143, 129). Inline keeps Node's default: the process ends at once.
       const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      if (c.transport === 'workers') process.once('SIGINT', onSigint);
+      let stoppedBy: StopSignal = 'SIGINT';
+      const onSignal = (s: StopSignal) => ((stoppedBy = s), abort.abort());
+      const signals = Object.keys(EXIT_SIGNAL) as StopSignal[];
+      if (c.transport === 'workers') for (const s of signals) process.once(s, onSignal);
       try {
         if (free) await runFreeCommand(c, free, o, abort.signal);
         else await runControlled(c, o, abort.signal);
       } catch (e) {
         if (!abort.signal.aborted) throw e;
-        process.stderr.write('svmsim: interrupted\n');
-        process.exitCode = EXIT_SIGNAL.SIGINT;
+        process.stderr.write(`svmsim: interrupted${stoppedBy === 'SIGINT' ? '' : ` by ${stoppedBy}`}\n`);
+        process.exitCode = EXIT_SIGNAL[stoppedBy];
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const s of signals) process.off(s, onSignal);
       }
     });
 }
