@@ -131,9 +131,12 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
   for (const p of parts) cov.add(p.coverage);
   const dfsParts = parts.map((p) => p.dfs).filter((d): d is NonNullable<ExploreResult['dfs']> => !!d);
   const shares = parts.flatMap((p) => p.parts ?? []);
+  const errors = parts.flatMap((p) => (p.error ? [p.error] : []));
+  const { error: _e, ...head } = first;
   return {
-    ...first,
+    ...head,
     ...(shares.length ? { parts: shares } : {}),
+    ...(errors.length ? { error: errors.join('; ') } : {}),
     shards: [...new Set(parts.flatMap((p) => p.shards))].sort(),
     jobs: parts.reduce((n, p) => n + p.jobs, 0),
     schedules: parts.reduce((n, p) => n + p.schedules, 0),
