@@ -9,12 +9,18 @@ export class BadInput extends Error {}
 export const pathString = (path: readonly PropertyKey[]): string =>
   path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${String(k)}` : String(k)), '') || '(root)';
 
-/** Validate `value`; the error is `<where>: <path>: <what is wrong>`. */
+/** Problems named in the one line, at most; the rest are counted. */
+export const MAX_ISSUES = 3;
+
+/** Validate `value`; the error is `<where>: <path>: <what is wrong>`, one line, with the first
+ * few problems (`; ` between them) and how many more there are. */
 export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
   const r = schema.safeParse(value);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new BadInput(`${where}: ${pathString(issue.path)}: ${issue.message}`);
+    const all = r.error.issues;
+    const shown = all.slice(0, MAX_ISSUES).map((i) => `${pathString(i.path)}: ${i.message.replace(/\s*\n\s*/g, ' ')}`);
+    const more = all.length > MAX_ISSUES ? ` (and ${all.length - MAX_ISSUES} more)` : '';
+    throw new BadInput(`${where}: ${shown.join('; ')}${more}`);
   }
   return r.data;
 }

@@ -5,24 +5,33 @@ import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_MAX_STEPS } from '../runtime/run.ts';
 import { TRANSPORTS } from '../runtime/transports.ts';
-import { intOption, oneOf } from './errors.ts';
+import { intOption, oneOf, seedOption } from './errors.ts';
 
 export interface CommonOpts {
   kernel: string;
   scenario: string;
   seed: string;
-  maxSteps: string;
+  maxSteps?: string;
   transport: string;
   memo: boolean;
   json?: boolean;
 }
 
+/** Deliveries per scenario step the default step limit allows: the built-in worlds take 11–20
+ * per step under fifo (50 copies of exit-with-mmap: 4,035 for 350 steps), so 40 leaves room. */
+export const STEPS_PER_SCENARIO_STEP = 40;
+
+/** The step limit when none is given: 2000, or more for a world with many steps, so that a big
+ * world is not reported as a hang. */
+export const defaultMaxSteps = (s: Scenario): number =>
+  Math.max(DEFAULT_MAX_STEPS, STEPS_PER_SCENARIO_STEP * s.processes.reduce((n, p) => n + p.steps.length, 0));
+
 export const addCommonOptions = (c: Command, defaultTransport: string): Command =>
   c
     .option('-k, --kernel <variant>', 'kernel variant (see `svmsim variants`)', 'fixed')
     .option('-s, --scenario <name|file>', 'built-in scenario or a JSON file (see `svmsim scenarios`)', 'exit-with-mmap')
-    .option('--seed <n>', 'seed for the strategy', '0')
-    .option('--max-steps <n>', 'deliveries before a run counts as hung', String(DEFAULT_MAX_STEPS))
+    .option('--seed <n>', 'seed for the strategy (0 to 2^32-1)', '0')
+    .option('--max-steps <n>', `deliveries before a run is cut (default ${DEFAULT_MAX_STEPS}, or ${STEPS_PER_SCENARIO_STEP} per scenario step if more)`)
     .option('--transport <name>', `inline (one thread) or workers (a worker thread per machine kind)`, defaultTransport)
     .option('--no-memo', 'inline: run every delivery through xstate (no transition table): the reference the table is tested against')
     .option('--json', 'print one JSON document');
@@ -38,12 +47,21 @@ export interface Common {
 }
 
 export function resolveCommon(o: CommonOpts): Common {
+  const scenario = loadScenario(o.scenario);
   return {
     variant: variantByName(o.kernel),
-    scenario: loadScenario(o.scenario),
-    seed: intOption('--seed', o.seed),
-    maxSteps: intOption('--max-steps', o.maxSteps, 1),
+    scenario,
+    seed: seedOption(o.seed),
+    maxSteps: o.maxSteps === undefined ? defaultMaxSteps(scenario) : intOption('--max-steps', o.maxSteps, 1),
     transport: oneOf('transport', o.transport, TRANSPORTS),
     memo: o.memo !== false,
   };
+}
+
+/** A run cut by its step limit is not a kernel hang: what to tell the user (null if not cut). */
+export function stepLimitNote(r: { quiescent: boolean; steps: number }, maxSteps: number, inFile = false): string | null {
+  if (r.quiescent || r.steps < maxSteps) return null;
+  const limit = inFile ? `maxSteps ${maxSteps}, from the file` : `--max-steps ${maxSteps}`;
+  const more = inFile ? 'the exploration that wrote it needs a larger --max-steps' : `try --max-steps ${maxSteps * 4}`;
+  return `note: the run reached its step limit (${limit}) before it quiesced. [stuck] here means that limit, not a kernel hang; a bigger world may need more: ${more}`;
 }

@@ -1,19 +1,29 @@
 // svmsim's CLI: a thin layer that parses arguments and calls library functions. Each file in
 // ./commands exports `register(program)` and adds its command; they load in name order.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { BadInput, EXIT_BAD_INPUT } from './errors.ts';
+import { BadInput, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT } from './errors.ts';
 
-// `svmsim run | head` closes stdout early: that is not an error.
+// stdout that cannot take the output (`| head` closed it: EPIPE; a full disk: ENOSPC) is one line
+// on stderr and exit 74, not an uncaught exception (exit 1 would read as "an oracle fired").
+// Files the run writes were written before its printout.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
+  const why = e.code === 'EPIPE' ? 'the reader closed it' : e.code === 'ENOSPC' ? 'no space left' : e.message;
+  try {
+    process.stderr.write(`svmsim: cannot write to stdout: ${e.code ?? 'error'} (${why}); the output is cut short\n`);
+  } finally {
+    process.exit(EXIT_OUTPUT);
+  }
 });
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 const program = new Command('svmsim')
   .description('Run the Intel VT-d SVM mm-refcount bug (iommu/vt-d: hold mm_count not mm_users) as communicating xstate actors')
+  .version(version, '-V, --version', 'print the version')
   .showHelpAfterError()
   .exitOverride();
 
@@ -22,6 +32,10 @@ for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
   const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register: (p: Command) => void };
   mod.register(program);
 }
+
+/** A file that failed to be written after the work (the disk filled up): one line, exit 74. */
+const writeFailure = (e: unknown): e is NodeJS.ErrnoException & { path: string } =>
+  e instanceof Error && typeof (e as NodeJS.ErrnoException).path === 'string' && ['open', 'write', 'rename', 'mkdir', 'copyfile'].includes((e as NodeJS.ErrnoException).syscall ?? '');
 
 try {
   await program.parseAsync(process.argv);
@@ -32,8 +46,11 @@ try {
   } else if (e instanceof BadInput) {
     process.stderr.write(`svmsim: ${e.message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
+  } else if (writeFailure(e)) {
+    process.stderr.write(`svmsim: cannot write ${(e as { dest?: string }).dest ?? e.path}: ${e.code}\n`);
+    process.exitCode = EXIT_OUTPUT;
   } else {
     process.stderr.write(`svmsim: ${(e as Error).stack ?? String(e)}\n`);
-    process.exitCode = 70;
+    process.exitCode = EXIT_INTERNAL;
   }
 }

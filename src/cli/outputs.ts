@@ -8,6 +8,7 @@ import type { TransportOptions } from '../runtime/transports.ts';
 import { startInspector, type LiveInspector } from '../views/inspect.ts';
 import { writeMermaidSequence } from '../views/mermaid-sequence.ts';
 import { writeReport } from '../views/report.ts';
+import { maybeOutFile } from './paths.ts';
 
 export interface OutputOpts {
   report?: string;
@@ -35,7 +36,14 @@ export interface Outputs {
   finish(r: SimResult, meta: RunMeta, signal?: AbortSignal): Promise<void>;
 }
 
+/** Check the output files before any work: a bad path is one line, exit 2. */
+export function checkOutputs(o: OutputOpts): void {
+  maybeOutFile('--report', o.report);
+  maybeOutFile('--mermaid', o.mermaid);
+}
+
 export async function startOutputs(o: OutputOpts): Promise<Outputs> {
+  checkOutputs(o);
   let insp: LiveInspector | undefined;
   if (o.inspect) {
     insp = await startInspector();
@@ -44,11 +52,11 @@ export async function startOutputs(o: OutputOpts): Promise<Outputs> {
   return {
     transport: insp ? { inspect: insp.inspect } : {},
     async finish(r, meta, signal) {
-      if (o.report) {
+      if (o.report !== undefined) {
         const file = o.report;
         writing('report', file, () => writeReport(file, { ...r, ...meta }));
       }
-      if (o.mermaid) {
+      if (o.mermaid !== undefined) {
         const file = o.mermaid;
         writing('mermaid', file, () => writeMermaidSequence(file, r));
       }

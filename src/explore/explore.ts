@@ -67,6 +67,8 @@ export interface ExploreOptions {
   /** With several jobs: whether this one writes the counterexample for an oracle (first come). */
   claim?: (oracle: OracleName) => boolean;
   onProgress?: (p: ProgressTick) => void;
+  /** The run id each schedule file carries (the CLI's claim on its --out folder). */
+  runId?: string;
 }
 
 /** What changed since the last tick (ticks come at most every 200 ms). */

@@ -163,7 +163,7 @@ export class Explorer {
     const o = this.o;
     if (!o.out || !(o.claim?.(rec.oracle) ?? true)) return;
     const file = join(o.out, `${rec.oracle}.json`);
-    const base: ScheduleHead = { format: SCHEDULE_FORMAT, kernel: o.variant.name, scenario: o.scenario, strategy: o.strategy, seed: rec.seed, schedule: rec.schedule, transport: o.transport, reorder: o.reorder, maxSteps: o.maxSteps, ...(rec.member ? { member: rec.member } : {}) };
+    const base: ScheduleHead = { format: SCHEDULE_FORMAT, ...(o.runId ? { run: o.runId } : {}), kernel: o.variant.name, scenario: o.scenario, strategy: o.strategy, seed: rec.seed, schedule: rec.schedule, transport: o.transport, reorder: o.reorder, maxSteps: o.maxSteps, ...(rec.member ? { member: rec.member } : {}) };
     writeScheduleFile(file, { ...base, choices, violation: rec.violation, shrunk: false, deliveries: steps, preemptions });
     Object.assign(rec, { file, deliveries: steps, preemptions });
     if (o.shrink === false) return;

@@ -10,7 +10,18 @@ import type { MemberRecord } from '../scheduler/member.ts';
 import type { StatefulStats } from './stateful.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 
-export const RESULT_FORMAT = 1;
+/** 2: a summary says which run wrote it and which shares it adds up (`run`, `parts`). */
+export const RESULT_FORMAT = 2;
+
+/** One run's share of an exploration: merge refuses duplicates and mixed splits. */
+export interface Part {
+  run: string;
+  /** `k/n`. */
+  shard: string;
+  /** Jobs deal out the shard's seeds (or dfs branches) among themselves: shards of one split
+   * must have the same number. */
+  jobs: number;
+}
 
 export interface ViolationRecord {
   oracle: OracleName;
@@ -30,7 +41,13 @@ export interface ViolationRecord {
 }
 
 export interface ExploreResult {
-  format: typeof RESULT_FORMAT;
+  format: 1 | typeof RESULT_FORMAT;
+  /** The run (or merge) that wrote this summary; its files carry the same id. */
+  run?: string;
+  /** The runs this result adds up: one for a plain run (format 2). */
+  parts?: Part[];
+  /** The exploration failed: this summary holds what it had found by then. */
+  error?: string;
   kernel: string;
   scenario: string;
   strategy: string;
@@ -118,8 +135,13 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
   const cov = new CoverageRecorder();
   for (const p of parts) cov.add(p.coverage);
   const dfsParts = parts.map((p) => p.dfs).filter((d): d is NonNullable<ExploreResult['dfs']> => !!d);
+  const shares = parts.flatMap((p) => p.parts ?? []);
+  const errors = parts.flatMap((p) => (p.error ? [p.error] : []));
+  const { error: _e, ...head } = first;
   return {
-    ...first,
+    ...head,
+    ...(shares.length ? { parts: shares } : {}),
+    ...(errors.length ? { error: errors.join('; ') } : {}),
     shards: [...new Set(parts.flatMap((p) => p.shards))].sort(),
     jobs: parts.reduce((n, p) => n + p.jobs, 0),
     schedules: parts.reduce((n, p) => n + p.schedules, 0),
@@ -150,7 +172,9 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
 
 const int = z.number().int().min(0);
 const ResultSchema = z.object({
-  format: z.literal(RESULT_FORMAT),
+  format: z.union([z.literal(1), z.literal(RESULT_FORMAT)]),
+  run: z.string().min(1).optional(),
+  parts: z.array(z.object({ run: z.string().min(1), shard: z.string().regex(/^\d+\/\d+$/, 'a shard k/n'), jobs: z.number().int().min(1) })).optional(),
   kernel: z.string(),
   scenario: z.string(),
   strategy: z.string(),

@@ -40,6 +40,8 @@ const MemberSchema = z.strictObject({
 
 export const ScheduleFileSchema = z.strictObject({
   format: z.literal(SCHEDULE_FORMAT),
+  /** The run that wrote it (`explore --out`): its summary.json names the same id. */
+  run: z.string().min(1).optional(),
   kernel: z.string(),
   scenario: z.unknown(),
   strategy: z.string(),

@@ -62,6 +62,9 @@ export function summarize(r: ExploreResult): Summary {
   };
 }
 
+/** The stuck oracle's words for a run cut by its step limit. */
+const STEP_LIMIT = /no quiescence within (\d+) deliveries/;
+
 const pct = (v: number, t: number) => (t ? `${Math.round((100 * v) / t)}%` : '-');
 const ratio = (x: { visited: number; total: number }) => `${x.visited}/${x.total} (${pct(x.visited, x.total)})`;
 const pad = (s: string, n: number) => s.padEnd(n);
@@ -72,12 +75,15 @@ export function summaryText(s: Summary): string {
     .filter(Boolean)
     .join(', ');
   const lines = [`svmsim explore: ${s.scenario} on ${s.kernel} (${how})${s.jobs > 1 || s.shards.length > 1 || s.shards[0] !== '1/1' ? ` [${s.jobs} job(s), shard(s) ${s.shards.join(' ')}]` : ''}`];
+  if (s.error) lines.push(`FAILED: ${s.error} (what follows is what it had found by then)`);
   lines.push(`schedules: ${s.schedules} in ${s.seconds} s (${s.schedulesPerSecond}/s)${s.interrupted ? ', interrupted' : ''}; distinct end states: ${s.distinctEndStates}`);
   if (!s.violations.length) lines.push('violations: none — no oracle fired');
   else {
     lines.push('violations (by oracle, first schedule that hit it):');
     for (const v of s.violations) {
       lines.push(`  ${pad(`[${v.oracle}]`, 18)} ${v.count} schedule(s), first #${v.schedule} (seed ${v.seed}${v.member ? `, ${memberText(v.member)}` : ''}): ${v.message}`);
+      const cut = v.oracle === 'stuck' ? STEP_LIMIT.exec(v.message) : null;
+      if (cut) lines.push(`  ${pad('', 18)} (the step limit --max-steps ${cut[1]} was reached, not necessarily a hang: a bigger world may need more, try --max-steps ${Number(cut[1]) * 4})`);
       if (v.file) {
         const size = v.original ? `shrunk from ${v.original.deliveries} deliveries/${v.original.preemptions} preemptions to ${v.deliveries}/${v.preemptions}` : `${v.deliveries} deliveries, ${v.preemptions} preemptions`;
         lines.push(`  ${pad('', 18)} counterexample: ${v.file} (${size}); svmsim replay ${v.file}`);

@@ -27,7 +27,7 @@ describe('svmsim run --report --mermaid', () => {
     const dir = mkdtempSync(join(tmpdir(), 'svmsim-out-'));
     const r = svmsim(['run', '--transport', 'inline', '--report', join(BIN, 'r.html')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^svmsim: cannot write report .*svmsim\.js\/r\.html: E[A-Z]+\n$/);
+    expect(r.stderr).toMatch(/^svmsim: --report .*svmsim\.js\/r\.html: a file is in the way, where a folder should be \(ENOTDIR\)\n$/);
     expect(existsSync(join(dir, 'r.html'))).toBe(false);
   });
 });

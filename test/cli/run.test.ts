@@ -17,7 +17,7 @@ describe('svmsim run: bad input is one line on stderr and exit code 2', () => {
     ['unknown variant', ['run', '--kernel', 'v4.5', '--transport', 'inline'], /^svmsim: unknown kernel variant 'v4\.5' \(valid: pre-fix, fixed, fixed-no-release-flush, fixed-no-fault-pin\)\n$/],
     ['unknown scenario', ['run', '--scenario', 'exit', '--transport', 'inline'], /^svmsim: unknown scenario 'exit' \(valid: bind-alive, close-then-exit, .*, or a \.json file\)\n$/],
     ['unknown strategy', ['run', '--strategy', 'lifo', '--transport', 'inline'], /^svmsim: unknown strategy 'lifo' \(valid: fifo, random\)\n$/],
-    ['bad seed', ['run', '--seed', 'x1', '--transport', 'inline'], /^svmsim: --seed must be an integer >= 0, got 'x1'\n$/],
+    ['bad seed', ['run', '--seed', 'x1', '--transport', 'inline'], /^svmsim: --seed must be an integer from 0 to 4294967295, got 'x1'\n$/],
     ['missing file', ['run', '--scenario', join(dir, 'nope.json'), '--transport', 'inline'], /^svmsim: cannot read scenario .*nope\.json: ENOENT\n$/],
     ['not JSON', ['run', '--scenario', file('bad.json', '{"name": '), '--transport', 'inline'], /^svmsim: .*bad\.json: not JSON: .*\n$/],
     ['bad field', ['run', '--scenario', file('field.json', JSON.stringify({ name: 'x', devices: ['d'], processes: [{ name: 'A', steps: [{ op: 'open', file: 'f', device: 'd' }, { op: 'dma', file: 'f', addr: 1, count: 0 }] }] })), '--transport', 'inline'], /^svmsim: .*field\.json: processes\[0\]\.steps\[1\]\.count: .*\n$/],

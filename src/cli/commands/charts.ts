@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { readCoverage } from '../../views/coverage.ts';
 import { writeCharts } from '../../views/charts.ts';
+import { outFolder } from '../paths.ts';
+import { expectKind } from '../kinds.ts';
 
 export function register(program: Command): void {
   program
@@ -11,7 +13,9 @@ export function register(program: Command): void {
     .option('-o, --out <dir>', 'directory to write into', 'out/charts')
     .option('--coverage <file>', "explore's summary.json (explore --out DIR): mark the visited states and transitions")
     .action((o: { out: string; coverage?: string }) => {
-      const cov = o.coverage ? readCoverage(o.coverage) : undefined;
+      outFolder('--out', o.out);
+      if (o.coverage !== undefined) expectKind(o.coverage, 'summary', '--coverage');
+      const cov = o.coverage !== undefined ? readCoverage(o.coverage) : undefined;
       const rows = writeCharts(o.out, cov);
       const pct = (a: number, b: number) => `${a}/${b} (${Math.round((100 * a) / b)}%)`;
       for (const r of rows) {

@@ -10,6 +10,7 @@ import { inlineTransport } from '../../runtime/inline.ts';
 import { fifo } from '../../scheduler/fifo.ts';
 import type { ObjRecord } from '../../trace/objects.ts';
 import { writeReport } from '../../views/report.ts';
+import { outFolder } from '../paths.ts';
 
 const FIELDS = ['mm_users', 'mm_count', 'f_count'] as const;
 
@@ -32,6 +33,7 @@ export function register(program: Command): void {
     .description('exit-with-mmap on pre-fix and fixed, side by side, with a trace report of each (npm start)')
     .option('--out <dir>', 'where the reports go', 'out')
     .action(async (o: { out: string }) => {
+      outFolder('--out', o.out);
       const t0 = performance.now();
       const reports: string[] = [];
       const scenario = loadScenario('exit-with-mmap');

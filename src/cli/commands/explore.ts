@@ -1,30 +1,36 @@
 // `svmsim explore`: search many orderings of one scenario on one kernel for a violation, shrink
 // each one found to a short schedule file, and report coverage (and, for dfs, exhaustion).
 import type { Command } from 'commander';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_SCHEDULES } from '../../explore/explore.ts';
 import { exploreJobs } from '../../explore/parallel.ts';
 import { Progress } from '../../explore/progress.ts';
+import type { ExploreResult } from '../../explore/result.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
 import { writeJsonAtomic } from '../../files.ts';
 import { buildWorld } from '../../scenario/world.ts';
 import { REDUCTIONS, type Reduction } from '../../scheduler/dfs.ts';
 import { DEFAULT_DELAYS, DEFAULT_EXPLORE_STRATEGY, EXPLORE_STRATEGIES } from '../../scheduler/index.ts';
-import { DEFAULT_DEPTH } from '../../scheduler/pct.ts';
-import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
-import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
-import { startOutputs, type OutputOpts } from '../outputs.ts';
-import { replayScheduleFile } from '../../explore/replay-file.ts';
 import { untaken, untakenText } from '../../explore/coverage.ts';
 import { addQueueOptions, exploreQueued, type QueueOpts } from '../queued.ts';
+import { DEFAULT_DEPTH } from '../../scheduler/pct.ts';
+import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
+import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf } from '../errors.ts';
+import { checkOutputs, startOutputs, type OutputOpts } from '../outputs.ts';
+import { partialResult, Ticks, type Head } from '../partial.ts';
+import { claimFolder, newRunId } from '../run-folder.ts';
+import { stopOnSignals } from '../signals.ts';
+import { replayScheduleFile } from '../../explore/replay-file.ts';
 
 interface ExploreOpts extends CommonOpts, OutputOpts, QueueOpts {
   strategy: string;
+  delays: string;
+  coverageReport?: boolean;
   schedules?: string;
   time?: string;
-  depth: string;
-  delays: string;
+  depth?: string;
   preemptionBound?: string;
   reduction?: string;
   jobs: string;
@@ -33,7 +39,6 @@ interface ExploreOpts extends CommonOpts, OutputOpts, QueueOpts {
   stopOnFirst?: boolean;
   reorder?: boolean;
   shrink: boolean;
-  coverageReport?: boolean;
 }
 
 export function parseShard(s: string): { k: number; n: number } {
@@ -43,101 +48,142 @@ export function parseShard(s: string): { k: number; n: number } {
   return { k, n };
 }
 
+/** Jobs per core beyond which --jobs is refused: each job has its own transport (on workers, a
+ * thread per machine kind), and 64 jobs on 2 cores ran out of memory before their threads began. */
+export const JOBS_PER_CORE = 2;
+
+export function jobsOption(value: string, transport: string, cores = availableParallelism()): number {
+  const jobs = intOption('--jobs', value, 1);
+  const max = Math.max(1, JOBS_PER_CORE * cores);
+  if (jobs > max) {
+    const each = transport === 'workers' ? ' and, on workers, its own thread per machine kind' : '';
+    throw new BadInput(`--jobs ${jobs} is far beyond this machine's ${cores} core(s) (os.availableParallelism()): at most ${max} (${JOBS_PER_CORE} per core); each job has its own transport${each}`);
+  }
+  return jobs;
+}
+
+/** The options that only some strategies read: given to another, they are refused, not ignored. */
+function strategyOnly(o: ExploreOpts, strategy: string, command: Command): void {
+  if (strategy !== 'dfs' && (o.preemptionBound !== undefined || o.reduction !== undefined)) throw new BadInput('--preemption-bound and --reduction apply to --strategy dfs');
+  if (strategy !== 'pct' && command.getOptionValueSource('depth') === 'cli') throw new BadInput(`--depth applies to --strategy pct (${strategy} has no bug depth)`);
+}
+
 export function register(program: Command): void {
   const cmd = program.command('explore').description('search message orderings for a violation; shrink and save each counterexample');
   addQueueOptions(addCommonOptions(cmd, 'inline'))
     .option('--strategy <name>', `search strategy: ${EXPLORE_STRATEGIES.join(', ')}`, DEFAULT_EXPLORE_STRATEGY)
+    .option('--delays <b>', 'delay: the number of delays (delay-bounded scheduling)', String(DEFAULT_DELAYS))
+    .option('--coverage-report', 'also list every transition of every machine that no run took (JSON: `untaken`)')
     .option('--schedules <n>', 'schedules to run in all (default 1000; dfs: until exhausted)')
     .option('--time <seconds>', 'run for this long instead')
     .option('--depth <d>', 'pct: bug depth (d-1 priority change points)', String(DEFAULT_DEPTH))
-    .option('--delays <b>', 'delay: the number of delays (delay-bounded scheduling)', String(DEFAULT_DELAYS))
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
     .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
-    .option('--jobs <j>', 'parallel jobs (a worker pool; each has its own transport)', '1')
+    .option('--jobs <j>', `parallel jobs (a worker pool; each has its own transport; at most ${JOBS_PER_CORE} per core)`, '1')
     .option('--shard <k/n>', 'this machine explores share k of n (merge the results with `svmsim merge`)', '1/1')
-    .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here')
+    .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here (the run locks the folder; earlier files move to DIR/earlier/)')
     .option('--stop-on-first', 'stop at the first violation')
     .option('--reorder', 'also reorder messages within a channel')
     .option('--no-shrink', 'write counterexamples as found, without shrinking')
     .option('--report <file>', 'write the first violation\'s (shrunk) counterexample as an HTML trace viewer')
     .option('--mermaid <file>', 'write that counterexample as a Mermaid sequenceDiagram')
-    .option('--coverage-report', 'also list every transition of every machine that no run took (JSON: `untaken`)')
-    .action(async (o: ExploreOpts) => {
+    .action(async (o: ExploreOpts, command: Command) => {
       const c = resolveCommon(o);
       const strategy = oneOf('strategy', o.strategy, EXPLORE_STRATEGIES);
+      strategyOnly(o, strategy, command);
       if (o.schedules !== undefined && o.time !== undefined) throw new BadInput('give --schedules or --time, not both');
       const schedules = o.schedules === undefined ? undefined : intOption('--schedules', o.schedules, 1);
       const seconds = o.time === undefined ? undefined : Number(o.time);
       if (seconds !== undefined && !(seconds > 0)) throw new BadInput(`--time must be a number of seconds > 0, got '${o.time}'`);
       const preemptionBound = o.preemptionBound === undefined ? undefined : intOption('--preemption-bound', o.preemptionBound);
       const reduction = o.reduction === undefined ? undefined : oneOf<Reduction>('reduction', o.reduction, REDUCTIONS);
-      if (strategy !== 'dfs' && (preemptionBound !== undefined || reduction !== undefined)) throw new BadInput('--preemption-bound and --reduction apply to --strategy dfs');
       if (preemptionBound !== undefined && (reduction === 'dpor' || reduction === 'states')) throw new BadInput(`--reduction ${reduction} cannot be combined with --preemption-bound (use sleep or none)`);
-      const jobs = intOption('--jobs', o.jobs, 1);
+      const jobs = jobsOption(o.jobs, c.transport);
       const shard = parseShard(o.shard);
-      const depth = intOption('--depth', o.depth, 1);
+      const depth = intOption('--depth', o.depth ?? String(DEFAULT_DEPTH), 1);
+      // Schedule i runs seed X+i: past 2^32-1 it would run a small seed's schedule again.
+      const last = strategy === 'dfs' ? 0 : c.seed + (schedules ?? (seconds === undefined ? DEFAULT_SCHEDULES : 1)) - 1;
+      if (last > MAX_SEED) throw new BadInput(`--seed ${c.seed}: the schedules would run seeds up to ${last}, past ${MAX_SEED} (the strategies' seeds are 32-bit)`);
       const delays = intOption('--delays', o.delays);
-
-      const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
+      checkOutputs(o);
       if (o.queue !== undefined || o.resume !== undefined) {
         if (jobs !== 1 || shard.n !== 1) throw new BadInput('--queue shares the work out itself: no --jobs or --shard with it');
+        const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
         const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink };
         const show = (file: string | undefined) => showCounterexample(file, o);
         return exploreQueued(o, { options, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid) });
       }
+
+      // Every check is done: claim the folder, then work.
+      const run = newRunId();
+      const claim = o.out === undefined ? undefined : claimFolder('--out', o.out, run);
+      for (const to of claim?.movedTo ?? []) process.stderr.write(`svmsim: ${o.out} held an earlier run's files: moved to ${to}\n`);
+      // --report shows a counterexample file: without --out they go to a temporary folder, removed at the end.
+      const scratch = claim || (o.report === undefined && o.mermaid === undefined) ? undefined : mkdtempSync(join(tmpdir(), 'svmsim-explore-'));
+      const out = claim?.dir ?? scratch;
+      const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
       const progress = new Progress(strategy !== 'dfs' && schedules ? Math.ceil(schedules / shard.n) : null, kinds);
-      let sigint = false;
-      let stopJobs = () => {};
-      const onSigint = () => {
-        if (sigint) process.exit(130);
-        sigint = true;
-        stopJobs();
-        process.stderr.write('\nsvmsim: stopping after the current schedule (Ctrl-C again to quit at once)\n');
-      };
-      process.on('SIGINT', onSigint);
-      try {
-        const result = await exploreJobs({
-          scenario: c.scenario,
-          variant: c.variant,
-          strategy,
-          schedules,
-          seconds,
-          seed: c.seed,
-          depth,
-          delays,
-          preemptionBound,
-          reduction,
-          maxSteps: c.maxSteps,
-          transport: c.transport,
-          memo: c.memo,
-          reorder: !!o.reorder,
-          stopOnFirst: !!o.stopOnFirst,
-          // --report shows a counterexample file: without --out they go to a temporary folder.
-          out: o.out ?? (o.report || o.mermaid ? mkdtempSync(join(tmpdir(), 'svmsim-explore-')) : undefined),
-          shrink: o.shrink,
-          shard,
-          jobs,
-          interrupted: () => sigint,
-          onInterrupt: (stop) => (stopJobs = stop),
-          onProgress: (p) => progress.tick(p),
-        });
+      const ticks = new Ticks();
+      const stopper = stopOnSignals();
+      const head: Head = { kernel: c.variant.name, scenario: c.scenario.name, strategy, transport: c.transport, seed: c.seed, reorder: !!o.reorder, maxSteps: c.maxSteps, jobs, shard: `${shard.k}/${shard.n}`, run };
+      const save = (r: ExploreResult) => {
+        if (claim) writeJsonAtomic(join(claim.dir, 'summary.json'), r);
         progress.stop();
-        if (o.out) writeJsonAtomic(join(o.out, 'summary.json'), result);
-        const summary = summarize(result);
-        const left = o.coverageReport ? untaken(result.coverage, kinds) : undefined;
-        console.log(o.json ? JSON.stringify(left ? { ...summary, untaken: left } : summary) : summaryText(summary) + (left ? `\n${untakenText(left)}` : ''));
-        await showCounterexample(result.violations[0]?.file, o);
-        process.exitCode = result.violations.length ? EXIT_VIOLATION : EXIT_OK;
+        // A scratch folder's files are gone at the end: the summary does not point to them.
+        const shown = summarize(scratch ? { ...r, violations: r.violations.map(({ file: _f, ...v }) => v) } : r);
+        const left = o.coverageReport ? untaken(r.coverage, kinds) : undefined;
+        console.log(o.json ? JSON.stringify(left ? { ...shown, untaken: left } : shown) : summaryText(shown) + (left ? `\n${untakenText(left)}` : ''));
+      };
+      try {
+        let result: ExploreResult;
+        try {
+          result = await exploreJobs({
+            scenario: c.scenario,
+            variant: c.variant,
+            strategy,
+            schedules,
+            seconds,
+            seed: c.seed,
+            depth,
+            delays,
+            preemptionBound,
+            reduction,
+            maxSteps: c.maxSteps,
+            transport: c.transport,
+            memo: c.memo,
+            reorder: !!o.reorder,
+            stopOnFirst: !!o.stopOnFirst,
+            out,
+            runId: run,
+            shrink: o.shrink,
+            shard,
+            jobs,
+            interrupted: () => stopper.signal !== undefined,
+            onInterrupt: (stop) => stopper.onStop(stop),
+            onProgress: (p) => (ticks.add(p), progress.tick(p)),
+          });
+        } catch (e) {
+          // Keep what was found, then fail as before (exit 70, the stack on stderr).
+          save(partialResult({ ...head, ...(strategy === 'pct' ? { depth } : {}) }, ticks, (e as Error).message, out));
+          throw e;
+        }
+        const { format, ...rest } = result;
+        const saved: ExploreResult = { format, run, parts: [{ run, shard: head.shard, jobs }], ...rest };
+        save(saved);
+        await showCounterexample(saved.violations[0]?.file, o);
+        process.exitCode = stopper.signal ? EXIT_SIGNAL[stopper.signal] : saved.violations.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        stopper.dispose();
+        claim?.release();
+        if (scratch) rmSync(scratch, { recursive: true, force: true });
       }
     });
 }
 
 /** --report / --mermaid: the first violation's counterexample, replayed (inline: the same trace). */
 async function showCounterexample(file: string | undefined, o: OutputOpts): Promise<void> {
-  if (!o.report && !o.mermaid) return;
+  if (o.report === undefined && o.mermaid === undefined) return;
   if (!file) {
     process.stderr.write('svmsim: no violation, so no counterexample to report\n');
     return;

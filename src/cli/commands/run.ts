@@ -12,9 +12,9 @@ import { runFree } from '../../runtime/workers/free.ts';
 import { makeStrategy, RUN_STRATEGIES } from '../../scheduler/index.ts';
 import { objectJson } from '../../trace/objects.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
-import { addCommonOptions, resolveCommon, type Common, type CommonOpts } from '../common.ts';
+import { addCommonOptions, resolveCommon, stepLimitNote, type Common, type CommonOpts } from '../common.ts';
 import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';
-import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
+import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf, type StopSignal } from '../errors.ts';
 
 interface RunOpts extends CommonOpts, OutputOpts {
   strategy: string;
@@ -23,18 +23,16 @@ interface RunOpts extends CommonOpts, OutputOpts {
   repeat?: string;
 }
 
-export const runJson = (r: SimResult, extra: Record<string, unknown> = {}) => ({
+export const runJson = (r: SimResult, extra: Record<string, unknown> = {}, maxSteps?: number) => ({
   ...extra,
   quiescent: r.quiescent,
   steps: r.steps,
+  ...(maxSteps !== undefined ? { maxSteps, stepLimitReached: stepLimitNote(r, maxSteps) !== null } : {}),
   trace: r.trace,
   choices: r.choices,
   objects: r.objects.all().map(objectJson),
   violations: r.violations,
 });
-
-/** Exit code 130 after Ctrl-C: the transport's threads are closed first. */
-const EXIT_INTERRUPTED = 130;
 
 export function register(program: Command): void {
   const cmd = program.command('run').description('run one schedule and print the timeline, the objects and the verdict');
@@ -46,20 +44,22 @@ export function register(program: Command): void {
     .action(async (o: RunOpts, command: Command) => {
       const c = resolveCommon(o);
       const free = checkFree(o, c, command);
-      // On workers, Ctrl-C closes every thread, then the run unwinds and exits 130 (inline keeps
-      // Node's default: the process ends at once).
+      // On workers, Ctrl-C (SIGTERM, SIGHUP) closes every thread, then the run unwinds and exits
+      // 130 (143, 129). Inline keeps Node's default: the process ends at once.
       const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      if (c.transport === 'workers') process.once('SIGINT', onSigint);
+      let stoppedBy: StopSignal = 'SIGINT';
+      const onSignal = (s: StopSignal) => ((stoppedBy = s), abort.abort());
+      const signals = Object.keys(EXIT_SIGNAL) as StopSignal[];
+      if (c.transport === 'workers') for (const s of signals) process.once(s, onSignal);
       try {
         if (free) await runFreeCommand(c, free, o, abort.signal);
         else await runControlled(c, o, abort.signal);
       } catch (e) {
         if (!abort.signal.aborted) throw e;
-        process.stderr.write('svmsim: interrupted\n');
-        process.exitCode = EXIT_INTERRUPTED;
+        process.stderr.write(`svmsim: interrupted${stoppedBy === 'SIGINT' ? '' : ` by ${stoppedBy}`}\n`);
+        process.exitCode = EXIT_SIGNAL[stoppedBy];
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const s of signals) process.off(s, onSignal);
       }
     });
 }
@@ -70,17 +70,19 @@ async function runControlled(c: Common, o: RunOpts, signal: AbortSignal): Promis
   const transport = await makeTransport(c.transport, { signal, ...out.transport, ...(c.memo ? {} : { memo: false }) });
   const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps });
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: strategy.name, seed: c.seed, transport: c.transport };
-  printRun(r, head, o.json, `${strategy.name}, seed ${c.seed}, ${c.transport}`);
+  printRun(r, head, o.json, `${strategy.name}, seed ${c.seed}, ${c.transport}`, c.maxSteps);
   await out.finish(r, head, signal);
 }
 
-function printRun(r: SimResult, head: Record<string, unknown>, json: boolean | undefined, how: string): void {
-  if (json) console.log(JSON.stringify(runJson(r, head)));
+function printRun(r: SimResult, head: Record<string, unknown>, json: boolean | undefined, how: string, maxSteps: number): void {
+  if (json) console.log(JSON.stringify(runJson(r, head, maxSteps)));
   else {
     console.log(`svmsim run: ${String(head.scenario)} on ${String(head.kernel)} (${how})\n`);
     console.log(timeline(r.trace));
     console.log(`\n${objectTableText(r.objects.all())}\n`);
     console.log(verdictText(r.violations));
+    const note = stepLimitNote(r, maxSteps);
+    if (note) console.log(`\n${note}`);
   }
   process.exitCode = r.violations.length ? EXIT_VIOLATION : EXIT_OK;
 }
@@ -97,9 +99,11 @@ function checkFree(o: RunOpts, c: Common, command: Command): Free | undefined {
     return undefined;
   }
   if (c.transport !== 'workers') throw new BadInput('--free needs --transport workers');
-  if (o.repeat !== undefined && (o.report || o.mermaid || o.inspect)) throw new BadInput('--report, --mermaid and --inspect show one run: not with --repeat');
+  if (o.repeat !== undefined && (o.report !== undefined || o.mermaid !== undefined || o.inspect)) throw new BadInput('--report, --mermaid and --inspect show one run: not with --repeat');
   if (command.getOptionValueSource('strategy') === 'cli') throw new BadInput('--strategy has no effect with --free: the threads pick the order');
-  return { jitterUs: o.jitter === undefined ? 0 : intOption('--jitter', o.jitter), repeat: o.repeat === undefined ? 1 : intOption('--repeat', o.repeat, 1) };
+  const repeat = o.repeat === undefined ? 1 : intOption('--repeat', o.repeat, 1);
+  if (c.seed + repeat - 1 > MAX_SEED) throw new BadInput(`--seed ${c.seed} with --repeat ${repeat} runs seeds past ${MAX_SEED} (the strategies' seeds are 32-bit)`);
+  return { jitterUs: o.jitter === undefined ? 0 : intOption('--jitter', o.jitter), repeat };
 }
 
 /** A run's verdict, as the oracles that fired (their messages name steps, which vary). */
@@ -136,7 +140,7 @@ async function runFreeCommand(c: Common, f: Free, o: RunOpts, signal: AbortSigna
       if (g.seeds.length < 5) g.seeds.push(seed);
     }
     if (f.repeat === 1) {
-      printRun(last!, head, json, `free-running, jitter ${f.jitterUs} µs, seed ${c.seed}, workers`);
+      printRun(last!, head, json, `free-running, jitter ${f.jitterUs} µs, seed ${c.seed}, workers`, c.maxSteps);
       return await out.finish(last!, head, signal);
     }
     printRepeat([...groups.values()], head, f.repeat, json);
