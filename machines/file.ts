@@ -20,13 +20,17 @@ interface Ctx {
   ctx: string;
   /** The caller of the last fput, answered once the final fput is queued. */
   fputCaller: { from: string; fn: string } | null;
+  /** Only with dma-stop-slow allowed: the budget of release's timed wait for the stop, and which
+   * message of its race (the ack, or the timer) is still in flight. */
+  stopTimer?: number;
+  stopWait?: 'armed' | 'timer-pending' | 'ack-pending' | null;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
 const count = (c: Ctx) => c.objs[c.id]?.f_count ?? 0;
 
 export const fileMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; dev: string; svm: string } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; dev: string; svm: string; stopTimer?: number } },
   actions: {
     // do_sys_open → alloc_file: f_count 1 for the fd table.
     alloc_file: enqueueActions(({ context, event, enqueue }) => {
@@ -77,7 +81,22 @@ export const fileMachine = setup({
       }),
     ),
     // release: stop the device's work for the PASID and wait for it (the intel-svm.h contract).
-    dma_stop: emit(({ context }) => send(context.dev, { type: 'dma_stop', pasid: context.pasid })),
+    // With dma-stop-slow allowed the wait is timed (wait_for_completion_timeout): the timer
+    // travels on a lane of its own and races the device's ack.
+    dma_stop: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit(send(context.dev, { type: 'dma_stop', pasid: context.pasid }));
+      if ((context.stopTimer ?? 0) === 0) return;
+      enqueue.assign({ stopWait: 'armed' });
+      enqueue.emit(send(context.id, { type: 'dma_stop_timeout' }, 'timer'));
+    }),
+    // The ack came first: the timer is still in flight (del_timer_sync waits for it below).
+    ackFirst: assign({ stopWait: 'timer-pending' as const }),
+    // dma-stop-slow fired: the wait timed out; release unbinds with the device's work outstanding.
+    stop_timed_out: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ stopTimer: context.stopTimer! - 1, stopWait: 'ack-pending' });
+      enqueue.emit({ type: 'fault', kind: 'dma-stop-slow', message: `${context.id}'s release timed out waiting for ${context.dev} to ack dma_stop (PASID ${String(context.pasid)}); it unbinds anyway` } as never);
+    }),
+    drained: assign({ stopWait: null }),
     // intel_svm_unbind_mm(dev, pasid).
     intel_svm_unbind_mm: emit(({ context }) =>
       send(context.svm, { type: 'intel_svm_unbind_mm', ctx: context.ctx, dev: context.dev, pasid: context.pasid }),
@@ -92,6 +111,8 @@ export const fileMachine = setup({
     fromKthread: ({ context }) => isKthread(context.ctx),
     taskWorkQueued: ({ event }) => event.ok === true,
     isBound: ({ context }) => context.pasid !== null,
+    timerArmed: ({ context }) => context.stopWait === 'armed',
+    raceInFlight: ({ context }) => context.stopWait === 'timer-pending' || context.stopWait === 'ack-pending',
   },
 }).createMachine({
   id: 'file',
@@ -184,12 +205,32 @@ export const fileMachine = setup({
         dma_stop: {
           tags: ['waiting'],
           entry: 'dma_stop',
-          on: { 'ret.dma_stop': 'intel_svm_unbind_mm' },
+          on: {
+            'ret.dma_stop': [{ guard: 'timerArmed', target: 'intel_svm_unbind_mm', actions: 'ackFirst' }, { target: 'intel_svm_unbind_mm' }],
+            dma_stop_timeout: { target: 'intel_svm_unbind_mm', actions: 'stop_timed_out' },
+          },
         },
         intel_svm_unbind_mm: {
           tags: ['waiting'],
           entry: 'intel_svm_unbind_mm',
-          on: { 'ret.intel_svm_unbind_mm': { target: '#file.freed', actions: ['forgetPasid', 'file_free', 'returnToCaller'] } },
+          on: {
+            // The other message of the dma_stop race, arriving during the unbind: nothing left to wait for.
+            'ret.dma_stop': { actions: 'drained' },
+            dma_stop_timeout: { actions: 'drained' },
+            'ret.intel_svm_unbind_mm': [
+              { guard: 'raceInFlight', target: 'del_timer_sync', actions: 'forgetPasid' },
+              { target: '#file.freed', actions: ['forgetPasid', 'file_free', 'returnToCaller'] },
+            ],
+          },
+        },
+        // Before the driver frees its per-file context: the timer (del_timer_sync), or the
+        // device's late ack, whichever of the race is still in flight.
+        del_timer_sync: {
+          tags: ['waiting'],
+          on: {
+            dma_stop_timeout: { target: '#file.freed', actions: ['drained', 'file_free', 'returnToCaller'] },
+            'ret.dma_stop': { target: '#file.freed', actions: ['drained', 'file_free', 'returnToCaller'] },
+          },
         },
       },
     },

@@ -6,6 +6,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_MAX_STEPS } from '../runtime/run.ts';
 import { TRANSPORTS } from '../runtime/transports.ts';
 import { intOption, oneOf } from './errors.ts';
+import { withFaults } from '../faults/override.ts';
+import { FAULT_NAMES } from '../faults/kinds.ts';
 
 export interface CommonOpts {
   kernel: string;
@@ -14,6 +16,7 @@ export interface CommonOpts {
   maxSteps: string;
   transport: string;
   json?: boolean;
+  faults?: string;
 }
 
 export const addCommonOptions = (c: Command, defaultTransport: string): Command =>
@@ -23,7 +26,8 @@ export const addCommonOptions = (c: Command, defaultTransport: string): Command 
     .option('--seed <n>', 'seed for the strategy', '0')
     .option('--max-steps <n>', 'deliveries before a run counts as hung', String(DEFAULT_MAX_STEPS))
     .option('--transport <name>', `inline (one thread) or workers (a worker thread per machine kind)`, defaultTransport)
-    .option('--json', 'print one JSON document');
+    .option('--json', 'print one JSON document')
+    .option('--faults <a,b|none>', `the faults allowed, replacing the scenario's: ${FAULT_NAMES.join(', ')}, or none`);
 
 export interface Common {
   variant: Variant;
@@ -36,7 +40,7 @@ export interface Common {
 export function resolveCommon(o: CommonOpts): Common {
   return {
     variant: variantByName(o.kernel),
-    scenario: loadScenario(o.scenario),
+    scenario: withFaults(loadScenario(o.scenario), o.faults),
     seed: intOption('--seed', o.seed),
     maxSteps: intOption('--max-steps', o.maxSteps, 1),
     transport: oneOf('transport', o.transport, TRANSPORTS),

@@ -39,7 +39,9 @@ export type Effect =
   | { op: 'count'; obj: string; field: string; from: unknown; to: unknown }
   | { op: 'access'; obj: string; how: string; mm?: string }
   | { op: 'bug'; oracle: string; message: string }
-  | { op: 'warn'; message: string };
+  | { op: 'warn'; message: string }
+  /** An injected fault fired in this delivery (src/faults/kinds.ts names the kinds). */
+  | { op: 'fault'; kind: string; message: string };
 
 /** What an actor host returns for one delivery. */
 export interface Delivery {

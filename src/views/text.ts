@@ -18,6 +18,8 @@ const change = (e: Effect): string | null => {
       return `!! ${e.message}`;
     case 'warn':
       return `! ${e.message}`;
+    case 'fault':
+      return `FAULT ${e.message}`;
     default:
       return null;
   }
