@@ -207,7 +207,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     if (stateful) {
       const onLeaf = async (leaf: Leaf) => {
         const views = leaf.views ?? [];
-        const verdict = judge({ trace: leaf.trace, views, quiescent: leaf.quiescent, cut: leaf.cut }, o.maxSteps);
+        const verdict = judge({ trace: leaf.trace, views, quiescent: leaf.quiescent, cut: leaf.cut, lasso: leaf.lasso }, o.maxSteps);
         await judged({ ...leaf, views, ...verdict, world, seed: 0 }, schedules, 0, !leaf.cut, leaf.preemptions);
       };
       const limit = o.schedules === undefined ? undefined : Math.ceil(o.schedules / owners);

@@ -32,6 +32,10 @@ export interface Leaf {
   views: ActorView[] | null;
   /** Context switches, as countingPreemptions counts them. */
   preemptions: number;
+  /** Cut at a state still on the search's stack: the path is a lasso, and `choices[lasso..]` is a
+   * cycle of the state graph that returns to the state after `choices[..lasso]` (the livelock
+   * oracle, src/oracles/livelock.ts, reports it). */
+  lasso?: number;
 }
 
 export interface StatefulStats {
@@ -198,10 +202,10 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     stats.transitions++;
   };
   const runs = () => stats.complete + stats.revisits;
-  const leaf = async (cut: boolean) => {
+  const leaf = async (cut: boolean, lasso?: number) => {
     if (cut) stats.revisits++;
     else stats.complete++;
-    await o.onLeaf({ trace: trace.slice(), choices: choices.slice(), quiescent: pending === 0, steps: choices.length, cut, views: cut ? null : await transport.views(), preemptions: preempted[choices.length]! });
+    await o.onLeaf({ trace: trace.slice(), choices: choices.slice(), quiescent: pending === 0, steps: choices.length, cut, views: cut ? null : await transport.views(), preemptions: preempted[choices.length]!, ...(lasso !== undefined ? { lasso } : {}) });
   };
 
   const stack: Frame[] = [];
@@ -221,6 +225,8 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
           const p = pathsOf[id]!;
           if (Number.isNaN(p)) cyclic = true;
           else parent!.paths += p;
+          // Livelock hook: a state on the stack closes a cycle; where it was reached starts the lasso's loop.
+          if (Number.isNaN(p)) return leaf(true, stack.find((f) => f.id === id)?.depth);
         }
         await leaf(true);
         return;

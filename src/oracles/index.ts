@@ -5,17 +5,18 @@ import { bugs } from './bugs.ts';
 import { isolation } from './isolation.ts';
 import { kasan } from './kasan.ts';
 import { kmemleak } from './kmemleak.ts';
+import { livelock } from './livelock.ts';
 import { stuck } from './stuck.ts';
 import type { Oracle, Violation } from './types.ts';
 
-export const ALL_ORACLES: Oracle[] = [kasan, bugs, isolation, kmemleak, stuck];
+export const ALL_ORACLES: Oracle[] = [kasan, bugs, isolation, kmemleak, stuck, livelock];
 
 export interface Verdict {
   objects: ObjectTable;
   violations: Violation[];
 }
 
-export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, maxSteps: number): Verdict {
+export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean; lasso?: number }, maxSteps: number): Verdict {
   const objects = objectTable(run.trace);
   const input = { ...run, objects, maxSteps };
   const violations = ALL_ORACLES.flatMap((o) => o(input)).sort((a, b) => a.step - b.step);
