@@ -40,6 +40,8 @@ interface Fx {
   retry?: number;
   /** device-retry fired for the job in hand: it retries every INVALID, forever. */
   stubborn?: boolean;
+  /** The PRG index whose timer is armed (its pass and timeout still race), or -1. */
+  armed?: number;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
@@ -86,13 +88,19 @@ export const dmaMachine = setup({
       const j = context.job!;
       const tag = prg !== undefined ? { prg } : {};
       enqueue.emit(send(context.iommu, { type: 'page_request', pasid: j.pasid, addr: j.addr, write: j.write, forMm: j.forMm, lpig: true, ...tag }));
-      if ((fx?.timeout ?? 0) > 0) enqueue.emit(send(context.id, { type: 'page_timeout', ...tag }, 'timer'));
+      if ((fx?.timeout ?? 0) === 0) return;
+      // The timer's two outcomes, pass first: the default completion keeps the request alive.
+      enqueue.assign({ fx: { ...fx, prg, armed: prg } });
+      enqueue.emit(send(context.id, { type: 'timer_pass', ...tag }, 'pass'));
+      enqueue.emit(send(context.id, { type: 'page_timeout', ...tag }, 'timer'));
     }),
+    // The timer's race was decided without a timeout (pass first, or the response came first).
+    disarm: assign(({ context, event }) => (context.fx?.armed === event.prg ? { fx: { ...context.fx, armed: -1 } } : {})),
     // device-timeout fired: the device gives up on the request and fails the job (the request
     // stays queued in the IOMMU, or in the fault handler's hands).
     give_up: enqueueActions(({ context, enqueue }) => {
       const fx = context.fx!;
-      enqueue.assign({ fx: { ...fx, timeout: fx.timeout! - 1 } });
+      enqueue.assign({ fx: { ...fx, timeout: fx.timeout! - 1, armed: -1 } });
       enqueue.emit(fault('device-timeout', `${context.id} gave up on its page request${fx.prg !== undefined ? ` (prg ${fx.prg})` : ''} for PASID ${context.job!.pasid} addr ${context.job!.addr}; the job fails`));
     }),
     // device-retry: an INVALID response either fails the job (pass) or, first, makes the device
@@ -157,7 +165,7 @@ export const dmaMachine = setup({
     // Not the response (or timer) of the request outstanding: the device drops it (PRG index).
     stale: ({ context, event }) => event.prg !== undefined && event.prg !== context.fx?.prg,
     staleFailure: ({ context, event }) => event.result === 'FAILURE' && event.prg !== undefined && event.prg !== context.fx?.prg,
-    timerLive: ({ context }) => (context.fx?.timeout ?? 0) > 0,
+    timerLive: ({ context, event }) => (context.fx?.timeout ?? 0) > 0 && context.fx?.armed === event.prg,
     stubborn: ({ context }) => context.fx?.stubborn === true,
     mayRetry: ({ context }) => (context.fx?.retry ?? 0) > 0,
   },
@@ -170,6 +178,9 @@ export const dmaMachine = setup({
     // A late Response Failure (for a request the device gave up on) still disables PRI; any
     // other late response is dropped. Only reachable with faults.
     page_response: { guard: 'responseFailure', actions: 'disable_pri' },
+    // A timer outcome that no longer decides anything (the request was answered, or passed).
+    timer_pass: { actions: 'disarm' },
+    page_timeout: { actions: 'disarm' },
   },
   initial: 'idle',
   states: {
@@ -204,7 +215,7 @@ export const dmaMachine = setup({
           { target: 'idle', actions: 'endJob' },
         ],
         // device-timeout: the timer beat the response.
-        page_timeout: [{ guard: 'stale' }, { guard: 'timerLive', target: 'idle', actions: ['give_up', 'endJob'] }],
+        page_timeout: [{ guard: 'timerLive', target: 'idle', actions: ['give_up', 'endJob'] }, { actions: 'disarm' }],
       },
     },
     // device-retry's race: fail the job as INVALID says, or retry it forever.

@@ -3,7 +3,8 @@
 // request answered exactly once). Each fault is a choice of the scheduler: a message that races
 // the normal one, sent only when the fault is allowed (see README "Faults").
 
-/** What a fault may be scoped to: a device (its DMA engine), a process (its files), or the run. */
+/** What a fault may be scoped to: a device (its DMA engine), a process (its files), or the run
+ * (none of the kinds below yet: the workers transport's crash/hang faults are still to come). */
 export type FaultScope = 'device' | 'process' | 'run';
 
 export interface FaultKind {
@@ -33,14 +34,6 @@ export const FAULT_KINDS = {
   'dma-stop-slow': {
     scopes: ['device', 'process'],
     what: "the device is slow to acknowledge the driver's dma_stop: the driver's release times out waiting and unbinds anyway",
-  },
-  'worker-crash': {
-    scopes: ['run'],
-    what: "on the workers transport, a machine kind's worker thread dies in the middle of a delivery",
-  },
-  'worker-hang': {
-    scopes: ['run'],
-    what: "on the workers transport, a machine kind's worker thread stops answering in the middle of a delivery",
   },
 } as const satisfies Record<string, FaultKind>;
 

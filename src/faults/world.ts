@@ -4,7 +4,8 @@
 //  - page-response-lost / -dup: the IOMMU routes that device's page responses through the
 //    injector (actor `faults`, machines/injector.ts), which holds the budget;
 //  - dma-stop-slow: each file on the device (or of the process) gets the budget for its release;
-//  - worker-crash / -hang: the injector races the crash against a pass from the start.
+//  - (the injector can also race a run-wide fault from the start: `workers`, for the workers
+//    transport's crash/hang faults still to come).
 import type { ActorSpec } from '../runtime/types.ts';
 import type { Scenario, ScenarioFault } from '../scenario/schema.ts';
 import { resolveAfter, scopeOf } from './check.ts';
@@ -42,12 +43,12 @@ export function applyFaults(specs: ActorSpec[], s: Scenario, names: Record<strin
       // The device matches a response to its request by the PRG index.
       const dma = input(specs, dev);
       dma.fx = { prg: 0, ...((dma.fx as object | undefined) ?? {}) };
-    } else if (kind === 'worker-crash' || kind === 'worker-hang') budgets[kind] = f.budget;
+    }
   }
   for (const f of by('dma-stop-slow')) for (const file of filesFor(specs, s, names, f)) input(specs, file).stopTimer = f.budget;
   if (Object.keys(routed).length) input(specs, 'iommu').inject = { to: INJECTOR, devices: routed };
   if (Object.keys(budgets).length) {
-    const workers = (['worker-crash', 'worker-hang'] as const).filter((k) => budgets[k] !== undefined);
+    const workers: string[] = [];
     specs.push({ id: INJECTOR, kind: 'injector', input: { id: INJECTOR, budgets, workers, target: WORKER_FAULT_TARGET } });
   }
 }
