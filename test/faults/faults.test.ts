@@ -115,7 +115,7 @@ describe('livelock: a non-progress cycle, as a lasso that replays', () => {
 
 describe('DMA the kernel refuses goes down 4.4\'s error paths', () => {
   it('read-only write and no VMA → invalid (INVALID); a PASID never bound → no_pasid (FAILURE), which disables PRI for PASID 0', async () => {
-    const r = await explore({ ...base, scenario: loadScenario('fault-refused-dma'), strategy: 'pct', schedules: 10, out: tmp() });
+    const r = await explore({ ...base, scenario: loadScenario('fault-refused-dma'), strategy: 'random', schedules: 10, out: tmp() });
     expect(r.violations.map((v) => v.oracle)).toEqual(['isolation']);
     const replayed = await replayScheduleFile(r.violations[0]!.file!, 'inline');
     const failures = replayed.result.trace.filter((e) => e.event === 'qi_page_response').map((e) => `${String(e.args.pasid)}:${String(e.args.result)}`);
