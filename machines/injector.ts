@@ -32,6 +32,8 @@ type Ev = { type: string; from?: string; [k: string]: unknown };
 const FIRE: Record<string, (r: Race) => Ev[]> = {
   'page-response-lost': () => [],
   'page-response-dup': (r) => [r.event!, r.event!],
+  'worker-crash': () => [{ type: 'worker-crash' }],
+  'worker-hang': () => [{ type: 'worker-hang' }],
 };
 
 const budgetKey = (kind: string, to: string, runWide: boolean) => (runWide ? kind : `${kind}@${to}`);

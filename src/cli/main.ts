@@ -4,7 +4,8 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { BadInput, EXIT_BAD_INPUT } from './errors.ts';
+import { BadInput, EXIT_BAD_INPUT, EXIT_VIOLATION } from './errors.ts';
+import { WorkerFault } from '../faults/worker.ts';
 
 // `svmsim run | head` closes stdout early: that is not an error.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -32,6 +33,10 @@ try {
   } else if (e instanceof BadInput) {
     process.stderr.write(`svmsim: ${e.message}\n`);
     process.exitCode = EXIT_BAD_INPUT;
+  } else if (e instanceof WorkerFault) {
+    // An injected worker fault (src/faults/worker.ts) ended the run: reported as that fault.
+    process.stderr.write(`svmsim: the run ended by an injected ${e.message}\n`);
+    process.exitCode = EXIT_VIOLATION;
   } else {
     process.stderr.write(`svmsim: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 70;

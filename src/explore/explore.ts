@@ -27,6 +27,9 @@ import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
 import { shrink } from './shrink.ts';
 import { statefulSearch, type Leaf, type StatefulStats } from './stateful.ts';
 import { judge } from '../oracles/index.ts';
+import { BadInput } from '../kernel/variants.ts';
+import { HANG_WATCHDOG_MS, WorkerFault } from '../faults/worker.ts';
+import { workerFaultsOf } from '../faults/world.ts';
 
 /** What a schedule file says before its choices: the run it belongs to. */
 type ScheduleHead = Omit<Parameters<typeof writeScheduleFile>[1], 'choices' | 'violation' | 'shrunk' | 'deliveries' | 'preemptions' | 'original'>;
@@ -95,7 +98,24 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   // dfs defaults to the stateful search; a preemption bound needs the stateless one (sleep sets).
   const reduction = reductionOf(o);
   const stateful = reduction === 'states';
-  const transport = o.open ?? (await makeTransport(o.transport, { inspect: inline ? inspect : undefined }));
+  // Worker faults end a run and kill a worker: the pool is respawned for the next schedule.
+  const worker = workerFaultsOf(o.scenario);
+  if (worker.length && o.strategy === 'dfs') throw new BadInput(`--faults ${worker.join(',')}: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct`);
+  const open = () => makeTransport(o.transport, { inspect: inline ? inspect : undefined, ...(worker.includes('worker-hang') ? { watchdogMs: HANG_WATCHDOG_MS } : {}) });
+  let transport = o.open ?? (await open());
+  const workerFaults: Record<string, number> = {};
+  /** One schedule; a worker fault ends it: counted, and the pool respawned (null: nothing to judge). */
+  const surviving = async (run: () => Promise<SimResult>): Promise<SimResult | null> => {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof WorkerFault) || o.open) throw e;
+      workerFaults[e.kind] = (workerFaults[e.kind] ?? 0) + 1;
+      await transport.close();
+      transport = await open();
+      return null;
+    }
+  };
   const covHost = inline ? null : new ActorHost({ inspect });
   const shard = o.shard ?? { k: 1, n: 1 };
   const job = o.job ?? { j: 0, jobs: 1 };
@@ -163,7 +183,9 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
 
   /** Shrink a counterexample written as found, and write it again over `file`. */
   async function shrinkInto(file: string, base: ScheduleHead, rec: ViolationRecord, r: SimResult, preemptions: number): Promise<void> {
-    const s = await shrink({ choices: r.choices, oracle: rec.oracle, run: async (st) => (await breathe(), runSim(st)), stop: o.stop });
+    // A candidate that a worker fault ends reproduces nothing.
+    const run = async (st: ExploringStrategy) => (await breathe(), (await surviving(() => runSim(st))) ?? ({ violations: [] } as unknown as SimResult));
+    const s = await shrink({ choices: r.choices, oracle: rec.oracle, run, stop: o.stop });
     if (!s) return;
     const { best } = s;
     const original = { deliveries: r.steps, preemptions };
@@ -235,8 +257,9 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       for (let i = owner; i < total && !stopped(); i += owners) {
         // Strategies spread their own seeds (mixSeed): schedule i runs seed X+i.
         const seed = o.seed + i;
-        const r = await runSim(strategy, seed);
-        await judged(r, i, seed);
+        const r = await surviving(() => runSim(strategy, seed));
+        if (r) await judged(r, i, seed);
+        else schedules++;
       }
     }
     report(true);
@@ -267,6 +290,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       pruned,
       seconds,
       interrupted,
+      ...(Object.keys(workerFaults).length ? { workerFaults } : {}),
       endStates: [...endStates].sort(),
       violations: [...found.values()].sort((a, b) => a.schedule - b.schedule),
       coverage: coverage.data(),

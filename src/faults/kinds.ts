@@ -3,8 +3,7 @@
 // request answered exactly once). Each fault is a choice of the scheduler: a message that races
 // the normal one, sent only when the fault is allowed (see README "Faults").
 
-/** What a fault may be scoped to: a device (its DMA engine), a process (its files), or the run
- * (none of the kinds below yet: the workers transport's crash/hang faults are still to come). */
+/** What a fault may be scoped to: a device (its DMA engine), a process (its files), or the run. */
 export type FaultScope = 'device' | 'process' | 'run';
 
 export interface FaultKind {
@@ -34,6 +33,14 @@ export const FAULT_KINDS = {
   'dma-stop-slow': {
     scopes: ['device', 'process'],
     what: "the device is slow to acknowledge the driver's dma_stop: the driver's release times out waiting and unbinds anyway",
+  },
+  'worker-crash': {
+    scopes: ['run'],
+    what: "on the workers transport, the page-request thread's worker dies in the middle of a run (simulated on inline): the run ends there; explore counts it, respawns the pool and goes on",
+  },
+  'worker-hang': {
+    scopes: ['run'],
+    what: "on the workers transport, the page-request thread's worker stops answering in the middle of a run: the pool's watchdog ends the run; explore counts it, respawns the pool and goes on",
   },
 } as const satisfies Record<string, FaultKind>;
 

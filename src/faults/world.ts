@@ -4,8 +4,8 @@
 //  - page-response-lost / -dup: the IOMMU routes that device's page responses through the
 //    injector (actor `faults`, machines/injector.ts), which holds the budget;
 //  - dma-stop-slow: each file on the device (or of the process) gets the budget for its release;
-//  - (the injector can also race a run-wide fault from the start: `workers`, for the workers
-//    transport's crash/hang faults still to come).
+//  - worker-crash / -hang: the injector races the fault against a pass from the start; when it
+//    fires, its delivery goes to the page-request thread's actor (src/faults/worker.ts).
 import type { ActorSpec } from '../runtime/types.ts';
 import type { Scenario, ScenarioFault } from '../scenario/schema.ts';
 import { resolveAfter, scopeOf } from './check.ts';
@@ -43,12 +43,12 @@ export function applyFaults(specs: ActorSpec[], s: Scenario, names: Record<strin
       // The device matches a response to its request by the PRG index.
       const dma = input(specs, dev);
       dma.fx = { prg: 0, ...((dma.fx as object | undefined) ?? {}) };
-    }
+    } else if (kind === 'worker-crash' || kind === 'worker-hang') budgets[kind] = f.budget;
   }
   for (const f of by('dma-stop-slow')) for (const file of filesFor(specs, s, names, f)) input(specs, file).stopTimer = f.budget;
   if (Object.keys(routed).length) input(specs, 'iommu').inject = { to: INJECTOR, devices: routed };
   if (Object.keys(budgets).length) {
-    const workers: string[] = [];
+    const workers = (['worker-crash', 'worker-hang'] as const).filter((k) => budgets[k] !== undefined);
     specs.push({ id: INJECTOR, kind: 'injector', input: { id: INJECTOR, budgets, workers, target: WORKER_FAULT_TARGET } });
   }
 }
@@ -78,3 +78,6 @@ export function applyAfter(specs: ActorSpec[], s: Scenario): void {
     }),
   );
 }
+
+/** The worker faults a scenario allows (they end a run: src/faults/worker.ts). */
+export const workerFaultsOf = (s: Scenario): string[] => (s.faults ?? []).map((f) => f.kind).filter((k) => k === 'worker-crash' || k === 'worker-hang');
