@@ -169,3 +169,33 @@ describe('bad input: exit 2, one line naming the field', () => {
     expect(b.stderr).toMatch(/faults\[0\]\.process: page-response-lost is scoped by device, not by process/);
   });
 });
+
+describe('worker faults: reported as that fault, counted, not the end of the exploration', () => {
+  const wf = (kind: string) =>
+    parseScenario(
+      {
+        name: 'wf',
+        devices: ['accel0'],
+        processes: [{ name: 'A', steps: [{ op: 'open', file: 'dev', device: 'accel0' }, { op: 'bind', file: 'dev' }, { op: 'dma', file: 'dev', addr: 16 }, { op: 'exit' }] }],
+        faults: [{ kind }],
+      },
+      'wf.json',
+    );
+  it('worker-crash: the same runs end on both transports, each counted; the others run on', async () => {
+    const o = { ...base, scenario: wf('worker-crash'), strategy: 'random' as const, schedules: 6 };
+    const a = await explore(o);
+    const b = await explore({ ...o, transport: 'workers' });
+    expect(a.workerFaults!['worker-crash']).toBeGreaterThan(0);
+    expect(a.workerFaults!['worker-crash']).toBeLessThan(6);
+    expect(b.workerFaults).toEqual(a.workerFaults);
+    expect(b.schedules).toBe(6);
+  }, 240_000);
+  it('worker-hang: the watchdog ends the hung run and the pool is respawned', async () => {
+    const r = await explore({ ...base, scenario: wf('worker-hang'), strategy: 'random', schedules: 4, transport: 'workers' });
+    expect(r.schedules).toBe(4);
+    expect(r.workerFaults!['worker-hang']).toBeGreaterThan(0);
+  }, 240_000);
+  it('dfs refuses a worker fault (it ends the run the search would go on from)', async () => {
+    await expect(explore({ ...base, scenario: wf('worker-crash'), strategy: 'dfs' })).rejects.toThrow(/worker fault ends its run/);
+  });
+});
