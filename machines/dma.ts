@@ -2,8 +2,11 @@
 // becomes a page request (PCIe PRI) and the job waits for the response, then retries or fails.
 // A Response Failure makes the device disable its page-request interface for every PASID.
 // dma_stop (the driver's release) cancels a PASID's queued jobs and answers once none is in flight.
+// Faults (only when the scenario allows them; `fx` is absent otherwise): a timer that races the
+// page response (device-timeout), and a device that ignores INVALID and retries (device-retry).
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { bug, callerOf, noop, ret, send } from './emit.ts';
+import type { Emitted } from './kernel.ts';
 
 interface Job {
   pasid: number;
@@ -26,11 +29,28 @@ interface Ctx {
   stopCallers: { from: string; fn: string; pasid: number }[];
   /** A waiting dma_submit: answered when its last job ends. */
   syncCaller: { from: string; fn: string; left: number } | null;
+  /** Only with device faults allowed. */
+  fx?: Fx;
+}
+interface Fx {
+  /** The PRG index of the request outstanding (responses are matched to it); absent if unneeded. */
+  prg?: number;
+  /** Budgets left: device-timeout, device-retry. */
+  timeout?: number;
+  retry?: number;
+  /** device-retry fired for the job in hand: it retries every INVALID, forever. */
+  stubborn?: boolean;
+  /** The PRG index whose timer is armed (its pass and timeout still race), or -1. */
+  armed?: number;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
 /** Page requests per job before the device gives up on it. */
 export const MAX_TRIES = 3;
+/** PRG indexes the model's device cycles through (9 bits in hardware): reused, as a device does. */
+export const PRG_INDEXES = 4;
+
+const fault = (kind: string, message: string): Emitted => ({ type: 'fault', kind, message });
 
 export const dmaMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string } },
@@ -47,19 +67,56 @@ export const dmaMachine = setup({
       enqueue.assign(sync ? { queue, stopped, syncCaller: { ...callerOf(event), left: n } } : { queue, stopped });
       if (!sync) enqueue.emit(ret(callerOf(event)));
     }),
-    takeJob: assign(({ context }) => ({ job: context.queue[0]!, queue: context.queue.slice(1), tries: 0 })),
+    takeJob: assign(({ context }) => ({
+      job: context.queue[0]!,
+      queue: context.queue.slice(1),
+      tries: 0,
+      ...(context.fx?.stubborn ? { fx: { ...context.fx, stubborn: false } } : {}),
+    })),
     // Issue the DMA: translation and access by the IOMMU.
     dma_map: emit(({ context }) =>
       send(context.iommu, { type: 'dma_map', pasid: context.job!.pasid, addr: context.job!.addr, write: context.job!.write, forMm: context.job!.forMm }),
     ),
-    // Translation fault: a page request into the IOMMU's PRQ (last page in group).
+    // Translation fault: a page request into the IOMMU's PRQ (last page in group). With
+    // device-timeout allowed, the device's response timer starts on a lane of its own: it races
+    // the response, and whichever arrives first decides.
     page_request: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ tries: context.tries + 1 });
+      const fx = context.fx;
+      const stubborn = fx?.stubborn === true;
+      const prg = fx?.prg !== undefined ? (fx.prg + 1) % PRG_INDEXES : undefined;
+      enqueue.assign({ tries: stubborn ? context.tries : context.tries + 1, ...(prg !== undefined ? { fx: { ...fx, prg } } : {}) });
       const j = context.job!;
-      enqueue.emit(send(context.iommu, { type: 'page_request', pasid: j.pasid, addr: j.addr, write: j.write, forMm: j.forMm, lpig: true }));
+      const tag = prg !== undefined ? { prg } : {};
+      enqueue.emit(send(context.iommu, { type: 'page_request', pasid: j.pasid, addr: j.addr, write: j.write, forMm: j.forMm, lpig: true, ...tag }));
+      if ((fx?.timeout ?? 0) === 0) return;
+      // The timer's two outcomes, pass first: the default completion keeps the request alive.
+      enqueue.assign({ fx: { ...fx, prg, armed: prg } });
+      enqueue.emit(send(context.id, { type: 'timer_pass', ...tag }, 'pass'));
+      enqueue.emit(send(context.id, { type: 'page_timeout', ...tag }, 'timer'));
     }),
-    // QI_RESP_FAILURE: the device disables PRI (PCIe), for every PASID.
-    disable_pri: assign(({ context }) => ({ pri: false, priDisabledBy: context.job!.pasid })),
+    // The timer's race was decided without a timeout (pass first, or the response came first).
+    disarm: assign(({ context, event }) => (context.fx?.armed === event.prg ? { fx: { ...context.fx, armed: -1 } } : {})),
+    // device-timeout fired: the device gives up on the request and fails the job (the request
+    // stays queued in the IOMMU, or in the fault handler's hands).
+    give_up: enqueueActions(({ context, enqueue }) => {
+      const fx = context.fx!;
+      enqueue.assign({ fx: { ...fx, timeout: fx.timeout! - 1, armed: -1 } });
+      enqueue.emit(fault('device-timeout', `${context.id} gave up on its page request${fx.prg !== undefined ? ` (prg ${fx.prg})` : ''} for PASID ${context.job!.pasid} addr ${context.job!.addr}; the job fails`));
+    }),
+    // device-retry: an INVALID response either fails the job (pass) or, first, makes the device
+    // retry it forever: two outcomes on lanes of their own, the first delivered decides.
+    race_retry: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit(send(context.id, { type: 'retry_pass' }, 'pass'));
+      enqueue.emit(send(context.id, { type: 'fault.device-retry' }, 'fault.device-retry'));
+    }),
+    go_stubborn: enqueueActions(({ context, enqueue }) => {
+      const fx = context.fx!;
+      enqueue.assign({ fx: { ...fx, retry: fx.retry! - 1, stubborn: true } });
+      enqueue.emit(fault('device-retry', `${context.id} ignores INVALID for PASID ${context.job!.pasid} addr ${context.job!.addr} and retries the request, from now on forever`));
+    }),
+    // QI_RESP_FAILURE: the device disables PRI (PCIe), for every PASID — also when the failure
+    // answers a request it had given up on (the response's PASID is the one that failed).
+    disable_pri: assign(({ event }) => ({ pri: false, priDisabledBy: Number(event.pasid) })),
     // A job failed because another PASID's failure turned PRI off: one PASID disturbed another.
     checkIsolation: emit(({ context }) =>
       !context.pri && context.priDisabledBy !== null && context.priDisabledBy !== context.job!.pasid
@@ -101,10 +158,16 @@ export const dmaMachine = setup({
   guards: {
     hasJob: ({ context }) => context.queue.length > 0,
     mapped: ({ event }) => event.ok === true,
-    canRequest: ({ context }) => context.pri && context.tries < MAX_TRIES,
+    canRequest: ({ context }) => context.pri && (context.tries < MAX_TRIES || context.fx?.stubborn === true),
     responseSuccess: ({ event }) => event.result === 'SUCCESS',
     responseFailure: ({ event }) => event.result === 'FAILURE',
     stoppedJob: ({ context }) => context.stopped.includes(context.job!.pasid),
+    // Not the response (or timer) of the request outstanding: the device drops it (PRG index).
+    stale: ({ context, event }) => event.prg !== undefined && event.prg !== context.fx?.prg,
+    staleFailure: ({ context, event }) => event.result === 'FAILURE' && event.prg !== undefined && event.prg !== context.fx?.prg,
+    timerLive: ({ context, event }) => (context.fx?.timeout ?? 0) > 0 && context.fx?.armed === event.prg,
+    stubborn: ({ context }) => context.fx?.stubborn === true,
+    mayRetry: ({ context }) => (context.fx?.retry ?? 0) > 0,
   },
 }).createMachine({
   id: 'dma',
@@ -112,6 +175,12 @@ export const dmaMachine = setup({
   on: {
     dma_submit: { actions: 'dma_submit' },
     dma_stop: { actions: 'dma_stop' },
+    // A late Response Failure (for a request the device gave up on) still disables PRI; any
+    // other late response is dropped. Only reachable with faults.
+    page_response: { guard: 'responseFailure', actions: 'disable_pri' },
+    // A timer outcome that no longer decides anything (the request was answered, or passed).
+    timer_pass: { actions: 'disarm' },
+    page_timeout: { actions: 'disarm' },
   },
   initial: 'idle',
   states: {
@@ -134,12 +203,27 @@ export const dmaMachine = setup({
       tags: ['waiting'],
       on: {
         page_response: [
+          { guard: 'staleFailure', actions: 'disable_pri' },
+          { guard: 'stale' },
           { guard: 'stoppedJob', target: 'idle', actions: 'endJob' },
           { guard: 'responseSuccess', target: 'dma_map', actions: 'dma_map' },
           { guard: 'responseFailure', target: 'idle', actions: ['disable_pri', 'endJob'] },
+          // A device that retries every INVALID (device-retry fired for this job).
+          { guard: 'stubborn', target: 'dma_map', actions: 'dma_map' },
+          { guard: 'mayRetry', target: 'retry_race', actions: 'race_retry' },
           // QI_RESP_INVALID: the job fails gracefully, nothing else is disturbed.
           { target: 'idle', actions: 'endJob' },
         ],
+        // device-timeout: the timer beat the response.
+        page_timeout: [{ guard: 'timerLive', target: 'idle', actions: ['give_up', 'endJob'] }, { actions: 'disarm' }],
+      },
+    },
+    // device-retry's race: fail the job as INVALID says, or retry it forever.
+    retry_race: {
+      tags: ['waiting'],
+      on: {
+        retry_pass: { target: 'idle', actions: 'endJob' },
+        'fault.device-retry': { target: 'dma_map', actions: ['go_stubborn', 'dma_map'] },
       },
     },
   },

@@ -11,6 +11,8 @@ interface Req {
   write: boolean;
   dev: string;
   forMm: string;
+  /** The Page Request Group index (only with faults that need the device to match responses). */
+  prg?: number;
 }
 interface Ctx {
   id: string;
@@ -52,9 +54,11 @@ export const faultHandlerMachine = setup({
     // bad_req: find the sdev in svm->devs and call its fault_cb.
     prq_fault_cb: emit(({ context }) => send(context.svm, { type: 'prq_fault_cb', ctx: context.id, svm: context.svmObj, dev: context.req!.dev })),
     // no_pasid: Page Group Response through qi_submit_sync.
-    qi_page_response: emit(({ context }) =>
-      send(context.iommu, { type: 'qi_page_response', ctx: context.id, dev: context.req!.dev, pasid: context.req!.pasid, addr: context.req!.addr, result: context.result }),
-    ),
+    qi_page_response: emit(({ context }) => {
+      const r = context.req!;
+      const prg = r.prg !== undefined ? { prg: r.prg } : {};
+      return send(context.iommu, { type: 'qi_page_response', ctx: context.id, dev: r.dev, pasid: r.pasid, addr: r.addr, result: context.result, ...prg });
+    }),
   },
   guards: {
     queueEmpty: ({ event }) => event.req === null,
@@ -64,6 +68,9 @@ export const faultHandlerMachine = setup({
     pinFailed: ({ event }) => event.ok !== true,
     // !vma || address < vma->vm_start
     noVma: ({ context, event }) => event.vma === null || context.req!.addr < Number(event.start),
+    // access_error(vma, req): (requested & ~vma->vm_flags) != 0 — a write to a VMA without VM_WRITE
+    // (intel-svm.c, v4.4: `if (access_error(vma, req)) goto invalid;`).
+    accessError: ({ context, event }) => event.ro === true && context.req!.write,
     faultFailed: ({ event }) => event.ok !== true,
   },
 }).createMachine({
@@ -112,6 +119,7 @@ export const faultHandlerMachine = setup({
       on: {
         'ret.find_extend_vma': [
           { guard: 'noVma', target: 'invalid' },
+          { guard: 'accessError', target: 'invalid' },
           { target: 'handle_mm_fault', actions: ['takeVma', 'handle_mm_fault'] },
         ],
       },

@@ -20,13 +20,17 @@ interface Ctx {
   ctx: string;
   /** The caller of the last fput, answered once the final fput is queued. */
   fputCaller: { from: string; fn: string } | null;
+  /** Only with dma-stop-slow allowed: the budget of release's timed wait for the stop, and which
+   * message of its race (the ack, or the timer) is still in flight. */
+  stopTimer?: number;
+  stop?: { left: number; disarmed: boolean; ackLate: boolean };
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
 const count = (c: Ctx) => c.objs[c.id]?.f_count ?? 0;
 
 export const fileMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; dev: string; svm: string } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; dev: string; svm: string; stopTimer?: number } },
   actions: {
     // do_sys_open → alloc_file: f_count 1 for the fd table.
     alloc_file: enqueueActions(({ context, event, enqueue }) => {
@@ -68,7 +72,8 @@ export const fileMachine = setup({
     dma_submit: emit(({ context, event }) =>
       send(context.dev, {
         type: 'dma_submit',
-        pasid: context.pasid,
+        // A scenario's `pasid`: the device is told a PASID this file never bound (a buggy driver).
+        pasid: event.pasid ?? context.pasid,
         addr: event.addr,
         write: event.write,
         count: event.count,
@@ -77,7 +82,25 @@ export const fileMachine = setup({
       }),
     ),
     // release: stop the device's work for the PASID and wait for it (the intel-svm.h contract).
-    dma_stop: emit(({ context }) => send(context.dev, { type: 'dma_stop', pasid: context.pasid })),
+    // With dma-stop-slow allowed the wait is timed (wait_for_completion_timeout): the timer
+    // travels on a lane of its own and races the device's ack.
+    dma_stop: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit(send(context.dev, { type: 'dma_stop', pasid: context.pasid }));
+      if ((context.stopTimer ?? 0) === 0) return;
+      // The timer's two outcomes, pass first: the default completion waits for the ack.
+      enqueue.assign({ stop: { left: 2, disarmed: false, ackLate: false } });
+      enqueue.emit(send(context.id, { type: 'stop_pass' }, 'pass'));
+      enqueue.emit(send(context.id, { type: 'dma_stop_timeout' }, 'timer'));
+    }),
+    // One of the timer's outcomes arrived; the first disarms it (pass) or, still armed, fires.
+    timerOutcome: assign(({ context }) => ({ stop: { ...context.stop!, left: context.stop!.left - 1, disarmed: true } })),
+    // dma-stop-slow fired: the wait timed out; release unbinds with the device's work outstanding.
+    stop_timed_out: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ stopTimer: context.stopTimer! - 1, stop: { left: context.stop!.left - 1, disarmed: true, ackLate: true } });
+      enqueue.emit({ type: 'fault', kind: 'dma-stop-slow', message: `${context.id}'s release timed out waiting for ${context.dev} to ack dma_stop (PASID ${String(context.pasid)}); it unbinds anyway` } as never);
+    }),
+    lateAck: assign(({ context }) => (context.stop ? { stop: { ...context.stop, ackLate: false } } : {})),
+
     // intel_svm_unbind_mm(dev, pasid).
     intel_svm_unbind_mm: emit(({ context }) =>
       send(context.svm, { type: 'intel_svm_unbind_mm', ctx: context.ctx, dev: context.dev, pasid: context.pasid }),
@@ -92,6 +115,15 @@ export const fileMachine = setup({
     fromKthread: ({ context }) => isKthread(context.ctx),
     taskWorkQueued: ({ event }) => event.ok === true,
     isBound: ({ context }) => context.pasid !== null,
+    stopArmed: ({ context }) => context.stop?.disarmed === false,
+    // Something of the dma_stop race is still in flight: the timer's outcomes, or the late ack.
+    raceInFlight: ({ context }) => !!context.stop && (context.stop.left > 0 || context.stop.ackLate),
+    lastOfRace: ({ context, event }) => {
+      const st = context.stop!;
+      const left = event.type === 'ret.dma_stop' ? st.left : st.left - 1;
+      const ackLate = event.type === 'ret.dma_stop' ? false : st.ackLate;
+      return left === 0 && !ackLate;
+    },
   },
 }).createMachine({
   id: 'file',
@@ -184,12 +216,35 @@ export const fileMachine = setup({
         dma_stop: {
           tags: ['waiting'],
           entry: 'dma_stop',
-          on: { 'ret.dma_stop': 'intel_svm_unbind_mm' },
+          on: {
+            'ret.dma_stop': 'intel_svm_unbind_mm',
+            stop_pass: { actions: 'timerOutcome' },
+            dma_stop_timeout: [{ guard: 'stopArmed', target: 'intel_svm_unbind_mm', actions: 'stop_timed_out' }, { actions: 'timerOutcome' }],
+          },
         },
         intel_svm_unbind_mm: {
           tags: ['waiting'],
           entry: 'intel_svm_unbind_mm',
-          on: { 'ret.intel_svm_unbind_mm': { target: '#file.freed', actions: ['forgetPasid', 'file_free', 'returnToCaller'] } },
+          on: {
+            // What is left of the dma_stop race, arriving during the unbind.
+            'ret.dma_stop': { actions: 'lateAck' },
+            stop_pass: { actions: 'timerOutcome' },
+            dma_stop_timeout: { actions: 'timerOutcome' },
+            'ret.intel_svm_unbind_mm': [
+              { guard: 'raceInFlight', target: 'del_timer_sync', actions: 'forgetPasid' },
+              { target: '#file.freed', actions: ['forgetPasid', 'file_free', 'returnToCaller'] },
+            ],
+          },
+        },
+        // Before the driver frees its per-file context: the timer (del_timer_sync) and the
+        // device's late ack, whatever of the race is still in flight.
+        del_timer_sync: {
+          tags: ['waiting'],
+          on: {
+            stop_pass: [{ guard: 'lastOfRace', target: '#file.freed', actions: ['timerOutcome', 'file_free', 'returnToCaller'] }, { actions: 'timerOutcome' }],
+            dma_stop_timeout: [{ guard: 'lastOfRace', target: '#file.freed', actions: ['timerOutcome', 'file_free', 'returnToCaller'] }, { actions: 'timerOutcome' }],
+            'ret.dma_stop': [{ guard: 'lastOfRace', target: '#file.freed', actions: ['lateAck', 'file_free', 'returnToCaller'] }, { actions: 'lateAck' }],
+          },
         },
       },
     },

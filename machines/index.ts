@@ -3,6 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import { dmaMachine } from './dma.ts';
 import { faultHandlerMachine } from './fault-handler.ts';
 import { fileMachine } from './file.ts';
+import { injectorMachine } from './injector.ts';
 import { iommuMachine } from './iommu.ts';
 import { mmMachine } from './mm.ts';
 import { processMachine } from './process.ts';
@@ -18,5 +19,6 @@ export const machines: Record<string, AnyStateMachine> = {
   faultHandler: faultHandlerMachine,
   iommu: iommuMachine,
   dma: dmaMachine,
+  injector: injectorMachine,
 };
 export const KINDS = Object.keys(machines);

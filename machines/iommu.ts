@@ -26,6 +26,9 @@ interface Walk {
 interface Ctx {
   id: string;
   prqThread: string;
+  /** Only with response faults allowed: the devices whose page responses go through the fault
+   * injector (machines/injector.ts), and which faults it may inject there. */
+  inject?: { to: string; devices: Record<string, string[]> };
   objs: Objs;
   seq: number;
   table: Record<string, Entry>;
@@ -65,7 +68,7 @@ function withCaches(c: Ctx, objs: Objs, iotlb: Record<string, string>, pcache: R
 }
 
 export const iommuMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string; inject?: Ctx['inject'] } },
   actions: {
     // intel_iommu_enable_pasid: extended context entry → pasid_table; PASID/PRI/ATS on.
     intel_iommu_enable_pasid: emit(({ event }) => ret(callerOf(event), { did: 1 })),
@@ -155,9 +158,15 @@ export const iommuMachine = setup({
       enqueue.assign(req ? { prq: rest } : { irqPending: false });
       enqueue.emit(ret(callerOf(event), { req: req ?? null }));
     }),
-    // Page Group Response (qi_submit_sync): the device gets the result for its request.
-    qi_page_response: enqueueActions(({ event, enqueue }) => {
-      enqueue.emit(send(String(event.dev), { type: 'page_response', pasid: event.pasid, addr: event.addr, result: event.result }));
+    // Page Group Response (qi_submit_sync): the device gets the result for its request. With a
+    // response fault allowed for the device, the response travels through the fault injector,
+    // where the scheduler decides whether it arrives, is lost, or arrives twice.
+    qi_page_response: enqueueActions(({ context, event, enqueue }) => {
+      const dev = String(event.dev);
+      const prg = event.prg !== undefined ? { prg: event.prg } : {};
+      const response = { type: 'page_response', pasid: event.pasid, addr: event.addr, result: event.result, ...prg };
+      const kinds = context.inject?.devices[dev];
+      enqueue.emit(kinds ? send(context.inject!.to, { type: 'inject', to: dev, event: response, kinds }) : send(dev, response));
       enqueue.emit(ret(callerOf(event)));
     }),
   },

@@ -52,7 +52,9 @@ export type Emitted =
   /** A BUG_ON/WARN_ON the model checks, or a model-level invariant. */
   | { type: 'bug'; oracle: 'invariant' | 'isolation' | 'use-after-free' | 'dma-freed'; message: string }
   /** A WARN_ON: printed in the trace, not a violation. */
-  | { type: 'warn'; message: string };
+  | { type: 'warn'; message: string }
+  /** An injected fault fired (src/faults): the delivery that carries it is the fault's trace event. */
+  | { type: 'fault'; kind: string; message: string };
 
 export const obj = (kind: KObj['kind'], owner: string, extra: Partial<KObj> = {}): KObj => ({
   kind,

@@ -12,6 +12,8 @@ interface Vma {
   id: string;
   start: number;
   end: number;
+  /** mmap with prot "r": no VM_WRITE (absent for a writable mapping). */
+  ro?: boolean;
 }
 interface Ctx {
   id: string;
@@ -119,7 +121,7 @@ export const mmMachine = setup({
     // find_extend_vma(mm, address).
     find_extend_vma: emit(({ context, event }) => {
       const v = vmaAt(context, Number(event.addr));
-      return ret(callerOf(event), { vma: v?.id ?? null, start: v?.start ?? null });
+      return ret(callerOf(event), { vma: v?.id ?? null, start: v?.start ?? null, ...(v?.ro ? { ro: true } : {}) });
     }),
     // handle_mm_fault: allocate the page table and the page if missing. It uses the VMA it was
     // given, which may have been freed under it; in a defunct mm it allocates what nobody frees.
@@ -185,8 +187,8 @@ export const mmMachine = setup({
       send(String(context.op!.vma), { type: 'vma_init', ctx: context.op!.ctx, file: context.op!.file, start: context.op!.start, end: context.op!.end }),
     ),
     vma_link: assign(({ context }) => {
-      const { vma, start, end } = context.op as unknown as Vma & { vma: string };
-      const vmas = [...context.vmas, { id: vma, start, end }];
+      const { vma, start, end, ro } = context.op as unknown as Vma & { vma: string };
+      const vmas = [...context.vmas, ro ? { id: vma, start, end, ro } : { id: vma, start, end }];
       return { vmas, objs: patch(context.objs, context.id, { refs: vmas.map((v) => v.id) }) };
     }),
     // do_munmap → unmap_region: zap the range's pages into the gather (freed after the flush).

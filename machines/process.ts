@@ -5,17 +5,19 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { send } from './emit.ts';
 
-/** A scenario step, compiled to actor ids by src/scenario/world.ts. */
-export type Step =
+/** A scenario step, compiled to actor ids by src/scenario/world.ts. `after` (`process#1:6`): wait
+ * until that process has run that step; `notify`: the processes waiting for this one. */
+export type Step = (
   | { op: 'open'; file: string }
   | { op: 'bind'; file: string }
-  | { op: 'mmap'; vma: string; file: string | null; start: number; end: number }
+  | { op: 'mmap'; vma: string; file: string | null; start: number; end: number; ro?: boolean }
   | { op: 'touch'; addr: number; write: boolean }
-  | { op: 'dma'; file: string; addr: number; write: boolean; count: number; wait: boolean }
+  | { op: 'dma'; file: string; addr: number; write: boolean; count: number; wait: boolean; pasid?: number }
   | { op: 'munmap'; vma: string }
   | { op: 'close'; file: string }
   | { op: 'unbind'; file: string }
-  | { op: 'exit' };
+  | { op: 'exit' }
+) & { after?: string; notify?: string[] };
 
 interface Ctx {
   id: string;
@@ -28,6 +30,8 @@ interface Ctx {
   taskWorks: string[];
   /** exit_task_work has found the list empty: task_work_add fails from now on. */
   workExited: boolean;
+  /** Only with `after` steps: the steps of other processes known to have run. */
+  afterDone?: string[];
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
@@ -42,11 +46,11 @@ function syscall(c: Ctx, s: Step) {
     case 'bind':
       return send(s.file, { type: 'ioctl_bind', ctx });
     case 'mmap':
-      return send(c.mm, { type: 'mmap_region', ctx, vma: s.vma, file: s.file, start: s.start, end: s.end });
+      return send(c.mm, { type: 'mmap_region', ctx, vma: s.vma, file: s.file, start: s.start, end: s.end, ...(s.ro ? { ro: true } : {}) });
     case 'touch':
       return send(c.mm, { type: 'handle_mm_fault', ctx, vma: null, addr: s.addr, write: s.write, forMm: c.mm });
     case 'dma':
-      return send(s.file, { type: 'ioctl_dma', ctx, addr: s.addr, write: s.write, count: s.count, wait: s.wait });
+      return send(s.file, { type: 'ioctl_dma', ctx, addr: s.addr, write: s.write, count: s.count, wait: s.wait, ...(s.pasid !== undefined ? { pasid: s.pasid } : {}) });
     case 'munmap':
       return send(c.mm, { type: 'do_munmap', ctx, vma: s.vma });
     case 'close':
@@ -70,6 +74,14 @@ export const processMachine = setup({
         s.op === 'open' ? [...context.fds, s.file] : s.op === 'close' ? context.fds.filter((f) => f !== s.file) : context.fds;
       return { fds, pc: context.pc + 1 };
     }),
+    // The step just run (after returnFromSyscall: pc - 1), or the exit once the task is gone (pc),
+    // is one that other processes wait for.
+    notifyAfter: enqueueActions(({ context, enqueue }, p: { back: number }) => {
+      const at = context.pc - p.back;
+      for (const w of context.steps[at]?.notify ?? []) enqueue.emit(send(w, { type: 'after_done', key: `${context.id}:${at}` }));
+    }),
+    // Another process ran a step that a step here waits for.
+    afterDone: assign(({ context, event }) => ({ afterDone: [...(context.afterDone ?? []), String(event.key)] })),
     // task_work_add: queue ____fput for this task; it runs on return to user mode or at exit.
     task_work_add: enqueueActions(({ context, event, enqueue }) => {
       const ok = !context.workExited;
@@ -104,12 +116,18 @@ export const processMachine = setup({
     nextIsExit: ({ context }) => step(context)?.op === 'exit',
     hasTaskWork: ({ context }) => context.taskWorks.length > 0,
     hasOpenFds: ({ context }) => context.fds.length > 0,
+    // The next step waits for a step of another process that has not run yet.
+    blockedAfter: ({ context }) => {
+      const a = step(context)?.after;
+      return a !== undefined && !(context.afterDone ?? []).includes(a);
+    },
   },
 }).createMachine({
   id: 'process',
-  context: ({ input }) => ({ ...input, pc: 0, fds: [], taskWorks: [], workExited: false }),
+  context: ({ input }) => ({ ...input, pc: 0, fds: [], taskWorks: [], workExited: false, ...(input.steps.some((s) => s.after) ? { afterDone: [] } : {}) }),
   on: {
     task_work_add: { actions: 'task_work_add' },
+    after_done: { actions: 'afterDone' },
   },
   initial: 'user_mode',
   states: {
@@ -118,6 +136,7 @@ export const processMachine = setup({
       always: [
         { guard: 'hasTaskWork', target: 'task_work_run' },
         { guard: 'allStepsDone', target: 'running' },
+        { guard: 'blockedAfter', target: 'after_wait' },
         { guard: 'nextIsExit', target: 'do_exit' },
         { target: 'syscall', actions: 'enterSyscall' },
       ],
@@ -125,7 +144,12 @@ export const processMachine = setup({
     // Inside a syscall, waiting for it to return.
     syscall: {
       tags: ['waiting'],
-      on: { 'ret.*': { target: 'user_mode', actions: 'returnFromSyscall' } },
+      on: { 'ret.*': { target: 'user_mode', actions: ['returnFromSyscall', { type: 'notifyAfter', params: { back: 1 } }] } },
+    },
+    // The next step is ordered after another process's step (`after`): wait to hear it ran.
+    after_wait: {
+      tags: ['waiting'],
+      on: { after_done: { target: 'user_mode', actions: 'afterDone' } },
     },
     // task_work_run on return to user mode (____fput of a deferred final fput).
     task_work_run: {
@@ -162,7 +186,7 @@ export const processMachine = setup({
         },
         // exit_task_work: task_work_run until the list stays empty.
         exit_task_work: {
-          always: [{ guard: 'hasTaskWork', target: 'task_work_run' }, { target: '#process.dead', actions: 'markWorkExited' }],
+          always: [{ guard: 'hasTaskWork', target: 'task_work_run' }, { target: '#process.dead', actions: ['markWorkExited', { type: 'notifyAfter', params: { back: 0 } }] }],
         },
         task_work_run: {
           tags: ['waiting'],

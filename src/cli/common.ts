@@ -6,6 +6,8 @@ import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_MAX_STEPS } from '../runtime/run.ts';
 import { TRANSPORTS } from '../runtime/transports.ts';
 import { intOption, oneOf, seedOption } from './errors.ts';
+import { withFaults } from '../faults/override.ts';
+import { FAULT_NAMES } from '../faults/kinds.ts';
 
 export interface CommonOpts {
   kernel: string;
@@ -15,6 +17,7 @@ export interface CommonOpts {
   transport: string;
   memo: boolean;
   json?: boolean;
+  faults?: string;
 }
 
 /** Deliveries per scenario step the default step limit allows: the built-in worlds take 11–20
@@ -34,7 +37,8 @@ export const addCommonOptions = (c: Command, defaultTransport: string): Command 
     .option('--max-steps <n>', `deliveries before a run is cut (default ${DEFAULT_MAX_STEPS}, or ${STEPS_PER_SCENARIO_STEP} per scenario step if more)`)
     .option('--transport <name>', `inline (one thread) or workers (a worker thread per machine kind)`, defaultTransport)
     .option('--no-memo', 'inline: run every delivery through xstate (no transition table): the reference the table is tested against')
-    .option('--json', 'print one JSON document');
+    .option('--json', 'print one JSON document')
+    .option('--faults <a,b|none>', `the faults allowed, replacing the scenario's: ${FAULT_NAMES.join(', ')}, or none`);
 
 export interface Common {
   variant: Variant;
@@ -47,7 +51,7 @@ export interface Common {
 }
 
 export function resolveCommon(o: CommonOpts): Common {
-  const scenario = loadScenario(o.scenario);
+  const scenario = withFaults(loadScenario(o.scenario), o.faults);
   return {
     variant: variantByName(o.kernel),
     scenario,

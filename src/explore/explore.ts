@@ -3,7 +3,7 @@
 // hit (written as a schedule file, then shrunk and written again), statechart coverage, and for
 // dfs whether the space is exhausted. One job's share of the seeds (or of the dfs tree) at a time:
 // an Explorer (explorer.ts) with one search loop (loops.ts) on the engine (src/engine).
-import type { Variant } from '../kernel/variants.ts';
+import { BadInput, type Variant } from '../kernel/variants.ts';
 import type { OracleName } from '../oracles/types.ts';
 import type { TransportName } from '../runtime/transports.ts';
 import type { Transport } from '../runtime/types.ts';
@@ -83,6 +83,7 @@ export { DEFAULT_SCHEDULES } from './loops.ts';
 
 export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const ex = new Explorer(o);
+  if (ex.worker.length && o.strategy === 'dfs') throw new BadInput(`--faults ${ex.worker.join(',')}: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct`);
   await ex.open();
   try {
     const reduction = reductionOf(o);
@@ -142,6 +143,7 @@ function resultOf(ex: Explorer, exhausted: boolean, shard: { k: number; n: numbe
     pruned: ex.pruned,
     seconds: Number(((performance.now() - ex.t0) / 1000).toFixed(2)),
     interrupted: !!o.stop?.() && !exhausted,
+    ...(Object.keys(ex.workerFaults).length ? { workerFaults: ex.workerFaults } : {}),
     endStates: [...ex.endStates].sort(),
     violations: [...ex.found.values()].sort((a, b) => a.schedule - b.schedule),
     coverage: ex.coverage.data(),

@@ -16,6 +16,8 @@ import type { ExploreOptions } from './explore.ts';
 import type { ViolationRecord } from './result.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
 import { shrink } from './shrink.ts';
+import { HANG_WATCHDOG_MS, WorkerFault } from '../faults/worker.ts';
+import { workerFaultsOf } from '../faults/world.ts';
 import type { MemberRecord } from '../scheduler/member.ts';
 
 /** What a schedule file says before its choices: the run it belongs to. */
@@ -56,6 +58,9 @@ export class Explorer {
   /** The transport every run uses; `covHost` replays deliveries for coverage when it is not inline. */
   transport!: Transport;
   covHost: ActorHost | null = null;
+  /** Worker faults (a thread that crashed or hung, injected) by kind: each ended its schedule. */
+  readonly workerFaults: Record<string, number> = {};
+  readonly worker: string[];
   /** A composite strategy's member that made the last schedule (portfolio, guided). */
   memberOf?: () => MemberRecord;
   private readonly inspect: ReturnType<CoverageRecorder['inspector']>;
@@ -65,13 +70,33 @@ export class Explorer {
     const kinds = new Map(this.world.specs.map((s) => [s.id, s.kind]));
     this.inspect = this.coverage.inspector((id) => kinds.get(id));
     this.deadline = o.seconds === undefined ? Infinity : this.t0 + o.seconds * 1000;
+    this.worker = workerFaultsOf(o.scenario);
   }
 
   /** The transport: the caller's, or one of our own (inline: the engine's, coverage from its misses). */
   async open(): Promise<void> {
     const inline = this.o.transport === 'inline' && !this.o.open;
-    this.transport = this.o.open ?? (await makeTransport(this.o.transport, { inspect: inline ? this.inspect : undefined, memo: this.o.memo ?? true }));
+    this.transport = this.o.open ?? (await this.make());
     this.covHost = inline ? null : new ActorHost({ inspect: this.inspect });
+  }
+
+  private make(): Promise<Transport> {
+    const inline = this.o.transport === 'inline' && !this.o.open;
+    const hang = this.worker.includes('worker-hang') ? { watchdogMs: HANG_WATCHDOG_MS } : {};
+    return makeTransport(this.o.transport, { inspect: inline ? this.inspect : undefined, memo: this.o.memo ?? true, ...hang });
+  }
+
+  /** One schedule; a worker fault ends it: counted, and the transport opened again (null: nothing to judge). */
+  async surviving(run: () => Promise<SimResult>): Promise<SimResult | null> {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof WorkerFault) || this.o.open) throw e;
+      this.workerFaults[e.kind] = (this.workerFaults[e.kind] ?? 0) + 1;
+      await this.transport.close();
+      this.transport = await this.make();
+      return null;
+    }
   }
 
   async close(): Promise<void> {
@@ -174,7 +199,9 @@ export class Explorer {
 
   /** Shrink a counterexample written as found, and write it again over `file`. */
   private async shrinkInto(file: string, base: ScheduleHead, rec: ViolationRecord, choices: Choice[], original: { deliveries: number; preemptions: number }): Promise<void> {
-    const s = await shrink({ choices, oracle: rec.oracle, run: async (st) => (await this.breathe(), this.runSim(st)), stop: this.o.stop });
+    // A candidate that a worker fault ends reproduces nothing.
+    const run = async (st: ExploringStrategy) => (await this.breathe(), (await this.surviving(() => this.runSim(st))) ?? ({ violations: [] } as unknown as SimResult));
+    const s = await shrink({ choices, oracle: rec.oracle, run, stop: this.o.stop });
     if (!s) return;
     const { best } = s;
     writeScheduleFile(file, { ...base, choices: best.choices, violation: best.violation, shrunk: true, deliveries: best.deliveries, preemptions: best.preemptions, original });

@@ -27,9 +27,10 @@ export async function seedLoop(ex: Explorer, strategy: Counting, share: Share): 
   for (let i = share.owner; i < total && !ex.stopped(); i += share.owners) {
     // Strategies spread their own seeds (mixSeed).
     const seed = o.seed + i;
-    const r = await ex.runSim(strategy, seed);
+    const r = await ex.surviving(() => ex.runSim(strategy, seed));
     strategy.endRun?.();
-    await ex.judged(Explorer.ofSim(r, strategy.preemptions), i, seed);
+    if (r) await ex.judged(Explorer.ofSim(r, strategy.preemptions), i, seed);
+    else ex.schedules++;
   }
   return false;
 }

@@ -8,6 +8,8 @@ import { makeTransport, type TransportOptions } from '../runtime/transports.ts';
 import { Diverged, replay } from '../scheduler/replay.ts';
 import { simulate, type SimResult } from '../simulate.ts';
 import { readScheduleFile, type ScheduleFile } from './schedule-file.ts';
+import { buildWorld } from '../scenario/world.ts';
+import { replayLasso } from '../faults/lasso.ts';
 
 export interface Replayed {
   file: ScheduleFile;
@@ -52,6 +54,17 @@ export async function replayScheduleFile(path: string, transportName: string, op
     throw e;
   }
   if (result.choices.length < file.choices.length) throw endedEarly(path, file, result);
+  // A livelock's lasso: replay it once more and check that the cycle closes on the same state.
+  const lasso = file.violation.lasso;
+  if (lasso) {
+    const t = await makeTransport(transportName, opts);
+    try {
+      const l = await replayLasso(buildWorld(file.scenario, file.variant).specs, t, file.choices, lasso.prefix);
+      if (l.violation) result.violations = [...result.violations, l.violation].sort((a, b) => a.step - b.step);
+    } finally {
+      await t.close();
+    }
+  }
   const want = file.violation;
   const same = result.violations.filter((v) => v.oracle === want.oracle);
   const reproduced = same.some((v) => violationDiff(want, v).length === 0);

@@ -66,6 +66,8 @@ export interface ExploreResult {
   pruned: number;
   seconds: number;
   interrupted: boolean;
+  /** Runs a worker fault ended (src/faults/worker.ts), by kind; the pool was respawned after each. */
+  workerFaults?: Record<string, number>;
   endStates: string[];
   violations: ViolationRecord[];
   coverage: CoverageData;
@@ -148,6 +150,7 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
     pruned: parts.reduce((n, p) => n + p.pruned, 0),
     seconds: Math.max(...parts.map((p) => p.seconds)),
     interrupted: parts.some((p) => p.interrupted),
+    ...mergeCounts(parts.map((p) => p.workerFaults)),
     endStates: [...new Set(parts.flatMap((p) => p.endStates))].sort(),
     violations: [...byOracle.values()].sort((a, b) => a.schedule - b.schedule),
     coverage: cov.data(),
@@ -205,4 +208,11 @@ export function readResult(path: string): ExploreResult {
   }
   parseInput(ResultSchema, json, path);
   return json as ExploreResult;
+}
+
+/** Worker faults of several parts, summed by kind (absent when none had any). */
+function mergeCounts(xs: (Record<string, number> | undefined)[]): { workerFaults?: Record<string, number> } {
+  const out: Record<string, number> = {};
+  for (const x of xs) for (const [k, n] of Object.entries(x ?? {})) out[k] = (out[k] ?? 0) + n;
+  return Object.keys(out).length ? { workerFaults: out } : {};
 }

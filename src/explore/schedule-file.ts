@@ -23,6 +23,7 @@ const ViolationSchema = z.strictObject({
   step: int(),
   objects: z.array(z.string()).optional(),
   actors: z.array(z.string()).optional(),
+  lasso: z.strictObject({ prefix: int(), cycle: int(1) }).optional(),
 });
 
 const Size = z.strictObject({ deliveries: int(), preemptions: int() });

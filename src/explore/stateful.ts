@@ -41,6 +41,10 @@ export interface Leaf {
   objects: ObjectTable | null;
   /** Context switches, as countingPreemptions counts them. */
   preemptions: number;
+  /** Cut at a state still on the search's stack: the path is a lasso, and `choices[lasso..]` is a
+   * cycle of the state graph that returns to the state after `choices[..lasso]` (the livelock
+   * oracle, src/oracles/livelock.ts, reports it). */
+  lasso?: number;
   /** The oracles that fired on this run; and what they found, as judge() reports it (judged
    * again when asked for, during onLeaf). */
   oracles: readonly OracleName[];
@@ -143,6 +147,7 @@ class LeafRun implements Leaf {
     readonly objects: ObjectTable | null,
     private readonly bits: number,
     private readonly maxSteps: number,
+    readonly lasso: number | undefined,
   ) {
     this.quiescent = g.pending === 0;
     this.steps = g.choices.length;
@@ -161,7 +166,7 @@ class LeafRun implements Leaf {
 
   /** What fired, judged whole for the report's names and steps. */
   violations(): Violation[] {
-    return this.bits ? judge({ trace: this.trace(), views: this.views ?? [], quiescent: this.quiescent, cut: this.cut }, this.maxSteps).violations : [];
+    return this.bits ? judge({ trace: this.trace(), views: this.views ?? [], quiescent: this.quiescent, cut: this.cut, lasso: this.lasso }, this.maxSteps).violations : [];
   }
 }
 function bitsOf(vs: Violation[]): number {
@@ -252,23 +257,23 @@ class Search {
 
   /** A run ends here: a cut one at once (no promise unless onLeaf makes one), a complete one once
    * the transport has said where its actors are. */
-  private leaf(cut: boolean): void | Promise<void> {
+  private leaf(cut: boolean, lasso?: number): void | Promise<void> {
     if (cut) {
       this.stats.revisits++;
-      return this.judgedLeaf(null);
+      return this.judgedLeaf(null, lasso);
     }
     this.stats.complete++;
     const t = this.o.transport;
     return t.viewsNow ? this.judgedLeaf(t.viewsNow()) : t.views().then((views) => this.judgedLeaf(views));
   }
 
-  private judgedLeaf(views: ActorView[] | null): void | Promise<void> {
+  private judgedLeaf(views: ActorView[] | null, lasso?: number): void | Promise<void> {
     const { g, o } = this;
     const ends: Violation[] = [];
-    const run = { trace: g.trace, views: views ?? [], quiescent: g.pending === 0, cut: views === null };
+    const run = { trace: g.trace, views: views ?? [], quiescent: g.pending === 0, cut: views === null, lasso };
     if (views) judgeEnd(run, this.objects, o.maxSteps, ends);
     judgeTrace(run, this.objects, o.maxSteps, ends);
-    return o.onLeaf(new LeafRun(g, views, views ? this.objects : null, this.fired[g.depth]! | bitsOf(ends), o.maxSteps));
+    return o.onLeaf(new LeafRun(g, views, views ? this.objects : null, this.fired[g.depth]! | bitsOf(ends), o.maxSteps, lasso));
   }
 
   /** The path has just reached a state: cut there, end there, or push it to be expanded. */
@@ -287,8 +292,12 @@ class Search {
       if (!claimed.fresh) {
         if (!graph && id >= 0) {
           const p = this.pathsOf[id]!;
-          if (Number.isNaN(p)) this.cyclic = true;
-          else parent!.paths += p;
+          if (Number.isNaN(p)) {
+            // A state on the stack closes a cycle: where it was reached starts the lasso's loop.
+            this.cyclic = true;
+            return this.leaf(true, this.stack.find((f) => f.id === id)?.depth);
+          }
+          parent!.paths += p;
         }
         return this.leaf(true);
       }

@@ -77,6 +77,7 @@ export function summaryText(s: Summary): string {
   const lines = [`svmsim explore: ${s.scenario} on ${s.kernel} (${how})${s.jobs > 1 || s.shards.length > 1 || s.shards[0] !== '1/1' ? ` [${s.jobs} job(s), shard(s) ${s.shards.join(' ')}]` : ''}`];
   if (s.error) lines.push(`FAILED: ${s.error} (what follows is what it had found by then)`);
   lines.push(`schedules: ${s.schedules} in ${s.seconds} s (${s.schedulesPerSecond}/s)${s.interrupted ? ', interrupted' : ''}; distinct end states: ${s.distinctEndStates}`);
+  if (s.workerFaults) lines.push(`worker faults (each ended its run; the pool was respawned): ${Object.entries(s.workerFaults).map(([k, n]) => `${k} ${n} run(s)`).join(', ')}`);
   if (!s.violations.length) lines.push('violations: none — no oracle fired');
   else {
     lines.push('violations (by oracle, first schedule that hit it):');

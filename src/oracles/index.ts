@@ -14,11 +14,12 @@ import { dropped } from './dropped.ts';
 import { dangling } from './dangling.ts';
 import { refcount } from './refcount.ts';
 import { pageResponse } from './page-response.ts';
+import { livelock } from './livelock.ts';
 import type { Oracle, StepOracle, Violation } from './types.ts';
 
 export const STEP_ORACLES: StepOracle[] = [kasan, bugs, isolation, dropped];
 export const END_ORACLES: Oracle[] = [kmemleak, stuck, dangling, refcount];
-export const TRACE_ORACLES: Oracle[] = [pageResponse];
+export const TRACE_ORACLES: Oracle[] = [pageResponse, livelock];
 
 export interface Verdict {
   objects: ObjectTable;
@@ -34,7 +35,8 @@ export function judgeStep(ev: TraceEvent, objects: ObjectTable, out: Violation[]
   objects.apply(ev);
 }
 
-type Run = { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean };
+/** `lasso`: a run cut at a state on the search's stack: its deliveries after the first `lasso` are a cycle. */
+type Run = { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean; lasso?: number };
 
 /** The end oracles' verdict on a finished run whose steps `objects` holds. */
 export function judgeEnd(run: Run, objects: ObjectTable, maxSteps: number, out: Violation[]): void {
@@ -48,7 +50,7 @@ export function judgeTrace(run: Run, objects: ObjectTable, maxSteps: number, out
   for (const o of TRACE_ORACLES) out.push(...o(input));
 }
 
-export function judge(run: { trace: TraceEvent[]; views: ActorView[]; quiescent: boolean; cut?: boolean }, maxSteps: number): Verdict {
+export function judge(run: Run, maxSteps: number): Verdict {
   const objects = new ObjectTable(run.trace);
   const violations: Violation[] = [];
   for (const ev of run.trace) judgeStep(ev, objects, violations);

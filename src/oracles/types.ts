@@ -2,8 +2,8 @@
 import type { ActorView, TraceEvent } from '../runtime/types.ts';
 import type { ObjectTable } from '../trace/objects.ts';
 
-export type OracleName = 'leak' | 'use-after-free' | 'dma-freed' | 'isolation' | 'invariant' | 'stuck' | 'dropped' | 'dangling' | 'refcount' | 'page-response';
-export const ORACLES: OracleName[] = ['leak', 'use-after-free', 'dma-freed', 'isolation', 'invariant', 'stuck', 'dropped', 'dangling', 'refcount', 'page-response'];
+export type OracleName = 'leak' | 'use-after-free' | 'dma-freed' | 'isolation' | 'invariant' | 'stuck' | 'dropped' | 'dangling' | 'refcount' | 'page-response' | 'livelock';
+export const ORACLES: OracleName[] = ['leak', 'use-after-free', 'dma-freed', 'isolation', 'invariant', 'stuck', 'dropped', 'dangling', 'refcount', 'page-response', 'livelock'];
 
 export interface Violation {
   oracle: OracleName;
@@ -13,6 +13,9 @@ export interface Violation {
   /** The objects and actors it names. */
   objects?: string[];
   actors?: string[];
+  /** livelock: the counterexample is a lasso, `prefix` deliveries then a `cycle` of deliveries
+   * that returns to the state the prefix reached (src/faults/lasso.ts replays and checks it). */
+  lasso?: { prefix: number; cycle: number };
 }
 
 export interface Judged {
@@ -23,6 +26,8 @@ export interface Judged {
   maxSteps: number;
   /** A stateful search's run cut at a state explored before: it has no end to judge. */
   cut?: boolean;
+  /** Cut at a state on the search's stack: the deliveries after the first `lasso` form a cycle. */
+  lasso?: number;
 }
 
 export type Oracle = (run: Judged) => Violation[];

@@ -211,6 +211,7 @@ export class ActorHost {
       else if (e.type === 'access') effects.push(e.mm ? { op: 'access', obj: e.obj, how: e.how, mm: e.mm } : { op: 'access', obj: e.obj, how: e.how });
       else if (e.type === 'bug') effects.push({ op: 'bug', oracle: e.oracle, message: e.message });
       else if (e.type === 'warn') effects.push({ op: 'warn', message: e.message });
+      else if (e.type === 'fault') effects.push({ op: 'fault', kind: e.kind, message: e.message });
     }
     const after = snap.context?.objs as Objs | undefined;
     if (after) diffObjs(before, after, effects);

@@ -2,13 +2,14 @@
 import type { InspectionEvent } from 'xstate';
 import { ActorHost } from './host.ts';
 import type { Transport } from './types.ts';
+import { isWorkerFault, simulatedWorkerFault } from '../faults/worker.ts';
 
 export function inlineTransport(opts: { inspect?: (e: InspectionEvent) => void } = {}): Transport {
   const host = new ActorHost(opts);
   return {
     name: 'inline',
     start: async (specs) => host.start(specs),
-    deliver: (msg) => host.deliver(msg.to, msg.event, msg.from),
+    deliver: (msg) => (isWorkerFault(msg) ? simulatedWorkerFault(msg) : host.deliver(msg.to, msg.event, msg.from)),
     views: async () => host.views(),
     close: async () => host.stop(),
     journal: async (on) => host.setJournal(on),

@@ -3,6 +3,7 @@
 // 100,000-step scenario is checked in well under a second.
 import { BadInput } from '../kernel/variants.ts';
 import type { Scenario } from './schema.ts';
+import { checkAfter, checkFaults } from '../faults/check.ts';
 
 export function checkScenario(s: Scenario, where: string): void {
   const fail = (path: string, msg: string): never => {
@@ -44,7 +45,8 @@ export function checkScenario(s: Scenario, where: string): void {
         }
         case 'dma': {
           const f = file(st.file);
-          if (!f.open || !f.bound) fail(`${at}.file`, `file '${st.file}' must be open and bound for dma`);
+          // With an explicit `pasid` the device is told a PASID the file never bound.
+          if (!f.open || (!f.bound && st.pasid === undefined)) fail(`${at}.file`, `file '${st.file}' must be open and bound for dma`);
           break;
         }
         case 'close':
@@ -72,4 +74,6 @@ export function checkScenario(s: Scenario, where: string): void {
       }
     });
   });
+  checkFaults(s, fail);
+  checkAfter(s, fail);
 }

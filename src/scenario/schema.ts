@@ -1,21 +1,36 @@
 // The scenario format, as a zod schema: the world a test builds (P's test drivers). Processes and
 // devices by name; each process runs its steps in order. Files and VMAs are named per process.
+// `faults` names the faults the world allows (src/faults/kinds.ts), each with a scope and a budget.
 import { z } from 'zod';
+import { MAX_BUDGET } from '../faults/kinds.ts';
 
 const name = z.string().regex(/^[A-Za-z0-9_-]+$/, 'a name of letters, digits, _ or -');
 const page = z.number().int().min(0).max(1 << 20);
+/** `"after": "A.exit"`: the step waits until process A has run that step (an op or a step index). */
+const after = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "'PROCESS.STEP', e.g. 'A.exit' or 'A.2'").optional();
+const step = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ ...shape, after });
 
 export const StepSchema = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('open'), file: name, device: name }),
-  z.strictObject({ op: z.literal('bind'), file: name }),
-  z.strictObject({ op: z.literal('mmap'), vma: name, file: name.optional(), addr: page, pages: z.number().int().min(1).max(1024) }),
-  z.strictObject({ op: z.literal('touch'), addr: page, write: z.boolean().default(true) }),
-  z.strictObject({ op: z.literal('dma'), file: name, addr: page, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), wait: z.boolean().default(false) }),
-  z.strictObject({ op: z.literal('munmap'), vma: name }),
-  z.strictObject({ op: z.literal('close'), file: name }),
-  z.strictObject({ op: z.literal('unbind'), file: name }),
-  z.strictObject({ op: z.literal('exit') }),
+  step({ op: z.literal('open'), file: name, device: name }),
+  step({ op: z.literal('bind'), file: name }),
+  // prot: the VMA's protection; "r" makes a device write an access_error.
+  step({ op: z.literal('mmap'), vma: name, file: name.optional(), addr: page, pages: z.number().int().min(1).max(1024), prot: z.enum(['r', 'rw']).optional() }),
+  step({ op: z.literal('touch'), addr: page, write: z.boolean().default(true) }),
+  // pasid: the device uses this PASID instead of the file's (a PASID never bound: a buggy driver).
+  step({ op: z.literal('dma'), file: name, addr: page, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), wait: z.boolean().default(false), pasid: z.number().int().min(0).max((1 << 20) - 1).optional() }),
+  step({ op: z.literal('munmap'), vma: name }),
+  step({ op: z.literal('close'), file: name }),
+  step({ op: z.literal('unbind'), file: name }),
+  step({ op: z.literal('exit') }),
 ]);
+
+/** One allowed fault: its kind, a scope (a device, a process, or the whole run) and a budget. */
+export const FaultSchema = z.strictObject({
+  kind: z.string(),
+  device: name.optional(),
+  process: name.optional(),
+  budget: z.number().int().min(1).max(MAX_BUDGET).default(1),
+});
 
 export const ScenarioSchema = z.strictObject({
   name: name,
@@ -24,7 +39,9 @@ export const ScenarioSchema = z.strictObject({
   processes: z
     .array(z.strictObject({ name: name, steps: z.array(StepSchema).min(1) }))
     .min(1),
+  faults: z.array(FaultSchema).optional(),
 });
 
 export type ScenarioStep = z.infer<typeof StepSchema>;
 export type Scenario = z.infer<typeof ScenarioSchema>;
+export type ScenarioFault = z.infer<typeof FaultSchema>;

@@ -5,6 +5,7 @@ import type { Step } from '../../machines/process.ts';
 import type { Variant } from '../kernel/variants.ts';
 import type { ActorSpec } from '../runtime/types.ts';
 import type { Scenario } from './schema.ts';
+import { applyAfter, applyFaults } from '../faults/world.ts';
 
 export interface World {
   specs: ActorSpec[];
@@ -59,12 +60,13 @@ function makeWorld(s: Scenario, v: Variant): World {
           const id = `vma#${++nVma}`;
           names[`${p.name}/${st.vma}`] = id;
           own.push({ id, kind: 'vma', input: { id, owner: pid, mm } });
-          return { op: 'mmap', vma: id, file: st.file ? local(st.file) : null, start: st.addr, end: st.addr + st.pages };
+          const step: Step = { op: 'mmap', vma: id, file: st.file ? local(st.file) : null, start: st.addr, end: st.addr + st.pages };
+          return st.prot === 'r' ? { ...step, ro: true } : step;
         }
         case 'touch':
           return { op: 'touch', addr: st.addr, write: st.write };
         case 'dma':
-          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait };
+          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait, ...(st.pasid !== undefined ? { pasid: st.pasid } : {}) };
         case 'munmap':
           return { op: 'munmap', vma: local(st.vma) };
         case 'exit':
@@ -75,5 +77,7 @@ function makeWorld(s: Scenario, v: Variant): World {
     });
     specs.push({ id: pid, kind: 'process', input: { id: pid, mm, steps } }, ...own);
   });
+  applyAfter(specs, s);
+  applyFaults(specs, s, names);
   return { specs, names };
 }

@@ -21,7 +21,7 @@ export function mermaidSequence(trace: TraceEvent[], violations: Violation[] = [
     }
     const arrow = ev.event.startsWith('ret.') ? '-->>' : '->>';
     out.push(`  ${pid(ev.from)}${arrow}${pid(ev.to)}: ${ev.step} ${text(ev.event)}`);
-    for (const e of ev.effects) if (e.op === 'bug') out.push(`  Note over ${pid(ev.to)}: ${text(clip(e.message))}`);
+    for (const e of ev.effects) if (e.op === 'bug' || e.op === 'fault') out.push(`  Note over ${pid(ev.to)}: ${text(clip(e.op === 'fault' ? `FAULT ${e.message}` : e.message))}`);
   }
   for (const v of violations) {
     const who = (v.actors ?? []).filter((a) => order.includes(a));

@@ -20,6 +20,8 @@ const change = (e: Effect): string | null => {
       return `! ${e.message}`;
     case 'dropped':
       return `!! ${e.event} dropped in ${e.state}`;
+    case 'fault':
+      return `FAULT ${e.message}`;
     default:
       return null;
   }

@@ -3,6 +3,7 @@
 // receiver sends comes back in its Delivery. Same schedule → byte-identical trace to `inline`.
 import type { Transport } from '../types.ts';
 import { WorkerPool, type PoolOptions } from './pool.ts';
+import { isWorkerFault, workerFaultOf } from '../../faults/worker.ts';
 
 export interface WorkersTransport extends Transport {
   /** The threads, for a free-running run (runFree) between controlled ones. */
@@ -15,7 +16,8 @@ export async function workersTransport(opts: PoolOptions = {}): Promise<WorkersT
     name: 'workers',
     pool,
     start: (specs) => pool.start(specs),
-    deliver: (msg) => pool.deliver(msg),
+    // A worker fault (src/faults/worker.ts): the thread really dies or hangs; the pool's failure is that fault.
+    deliver: (msg) => (isWorkerFault(msg) ? workerFaultOf(msg, pool.deliver(msg)) : pool.deliver(msg)),
     views: () => pool.views(),
     close: () => pool.close(),
     journal: (on) => pool.journal(on),
