@@ -15,6 +15,7 @@ import { ActorHost } from '../runtime/host.ts';
 import type { ActorSpec, ActorView, Delivery, KEvent, Message, Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
 import { Interner } from './intern.ts';
+import { isWorkerFault, simulatedWorkerFault } from '../faults/worker.ts';
 
 /** One actor's interned states and its row of the table (shared by every host of the world). */
 interface ActorTable {
@@ -249,7 +250,8 @@ export function memoTransport(opts: MemoOptions = {}): Transport & { readonly me
     name: 'inline',
     memo,
     start: async (specs) => memo.start(specs),
-    deliver: (msg) => memo.deliver(msg),
+    // A worker fault (a thread that crashes or hangs) is simulated on one thread, as inline does.
+    deliver: (msg) => (isWorkerFault(msg) ? simulatedWorkerFault(msg) : memo.deliver(msg)),
     views: async () => memo.views(),
     viewsNow: () => memo.views(),
     close: async () => memo.stop(),

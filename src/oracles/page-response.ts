@@ -11,7 +11,7 @@ import type { Oracle, Violation } from './types.ts';
 type Want = 'SUCCESS' | 'INVALID' | 'FAILURE' | 'undecided';
 
 /** What the thread's returns so far say the answer must be. */
-function next(want: Want, ev: TraceEvent, addr: number): Want {
+function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
   const a = ev.args;
   switch (ev.event) {
     case 'ret.idr_find':
@@ -19,7 +19,8 @@ function next(want: Want, ev: TraceEvent, addr: number): Want {
     case 'ret.mmget_not_zero':
       return a.ok === true ? 'undecided' : 'INVALID';
     case 'ret.find_extend_vma':
-      return a.vma === null || addr < Number(a.start) ? 'INVALID' : 'undecided';
+      // No VMA covering the address, or access_error (a write to a read-only mapping): invalid.
+      return a.vma === null || addr < Number(a.start) || (a.ro === true && write) ? 'INVALID' : 'undecided';
     case 'ret.handle_mm_fault':
       return a.ok === true ? 'SUCCESS' : 'INVALID';
     default:
@@ -30,17 +31,17 @@ function next(want: Want, ev: TraceEvent, addr: number): Want {
 export const pageResponse: Oracle = ({ trace, views }) => {
   const threads = new Set(views.filter((v) => v.kind === 'faultHandler').map((v) => v.id));
   const out: Violation[] = [];
-  const cur = new Map<string, { addr: number; want: Want }>();
+  const cur = new Map<string, { addr: number; write: boolean; want: Want }>();
   for (const ev of trace) {
     if (threads.has(ev.to) && ev.event === 'ret.prq_next') {
-      const req = ev.args.req as { addr?: unknown } | null;
-      if (req) cur.set(ev.to, { addr: Number(req.addr), want: 'undecided' });
+      const req = ev.args.req as { addr?: unknown; write?: unknown } | null;
+      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, want: 'undecided' });
       else cur.delete(ev.to);
     } else if (threads.has(ev.to) && cur.has(ev.to)) {
       // Once the answer is decided the thread must not go on looking (a fault served after
       // find_extend_vma found no VMA is answered wrongly whatever it says).
       const c = cur.get(ev.to)!;
-      if (c.want === 'undecided') c.want = next(c.want, ev, c.addr);
+      if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write);
     } else if (threads.has(ev.from) && ev.event === 'qi_page_response' && cur.has(ev.from)) {
       const { want, addr } = cur.get(ev.from)!;
       const got = String(ev.args.result);
