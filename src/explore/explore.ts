@@ -21,6 +21,7 @@ import { random } from '../scheduler/random.ts';
 import { simulate, type SimResult } from '../simulate.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 import { endStateHash } from './end-state.ts';
+import { endStateLabel, HistoryRecorder } from './history.ts';
 import { RESULT_FORMAT, type ExploreResult, type ViolationRecord } from './result.ts';
 import { scheduleOnce } from './schedule.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
@@ -89,7 +90,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const t0 = performance.now();
   const world = buildWorld(o.scenario, o.variant);
   const kinds = new Map(world.specs.map((s) => [s.id, s.kind]));
-  const coverage = new CoverageRecorder();
+  const history = new HistoryRecorder(t0);
+  const coverage = new CoverageRecorder({}, { clock: history.clock });
   const inspect = coverage.inspector((id) => kinds.get(id));
   const inline = o.transport === 'inline' && !o.open;
   // dfs defaults to the stateful search; a preemption bound needs the stateless one (sleep sets).
@@ -179,6 +181,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       endStates.add(h);
       tick.endStates.push(h);
     }
+    history.schedule(schedules, h, () => endStateLabel(r.views, r.objects.all()));
     const firsts = new Map<OracleName, Violation>();
     for (const v of r.violations) if (!firsts.has(v.oracle)) firsts.set(v.oracle, v);
     for (const v of firsts.values()) {
@@ -270,6 +273,8 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       endStates: [...endStates].sort(),
       violations: [...found.values()].sort((a, b) => a.schedule - b.schedule),
       coverage: coverage.data(),
+      coverageCounts: coverage.counts(),
+      history: history.result(schedules, coverage.firstSeen()),
       ...(dfs ? { dfs } : {}),
     };
   } finally {

@@ -7,7 +7,8 @@ import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
 import { parseInput } from '../input.ts';
 import type { DfsStats } from '../scheduler/dfs.ts';
 import type { StatefulStats } from './stateful.ts';
-import { CoverageRecorder, type CoverageData } from './coverage.ts';
+import { CoverageRecorder, type CoverageCounts, type CoverageData } from './coverage.ts';
+import { mergeHistories, type ExploreHistory } from './history.ts';
 
 export const RESULT_FORMAT = 1;
 
@@ -48,6 +49,10 @@ export interface ExploreResult {
   endStates: string[];
   violations: ViolationRecord[];
   coverage: CoverageData;
+  /** How often each state was entered and each transition taken (for the report's shading). */
+  coverageCounts?: CoverageCounts;
+  /** Schedules, coverage and end states over time (for the report). */
+  history?: ExploreHistory;
   dfs?: DfsStats & { estimate?: number; reduction?: string; states?: StatefulStats };
 }
 
@@ -112,6 +117,8 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
   }
   const cov = new CoverageRecorder();
   for (const p of parts) cov.add(p.coverage);
+  for (const p of parts) cov.addCounts(p.coverageCounts ?? {});
+  const history = parts.every((p) => p.history) ? mergeHistories(parts.map((p) => p.history!)) : undefined;
   const dfsParts = parts.map((p) => p.dfs).filter((d): d is NonNullable<ExploreResult['dfs']> => !!d);
   return {
     ...first,
@@ -124,6 +131,8 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
     endStates: [...new Set(parts.flatMap((p) => p.endStates))].sort(),
     violations: [...byOracle.values()].sort((a, b) => a.schedule - b.schedule),
     coverage: cov.data(),
+    ...(parts.some((p) => p.coverageCounts) ? { coverageCounts: cov.counts() } : {}),
+    ...(history ? { history } : {}),
     ...(dfsParts.length
       ? {
           dfs: {
