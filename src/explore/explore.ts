@@ -21,7 +21,7 @@ import { random } from '../scheduler/random.ts';
 import { simulate, type SimResult } from '../simulate.ts';
 import { CoverageRecorder, type CoverageData } from './coverage.ts';
 import { endStateHash } from './end-state.ts';
-import { endStateLabel, HistoryRecorder } from './history.ts';
+import { HistoryRecorder } from './history.ts';
 import { RESULT_FORMAT, type ExploreResult, type ViolationRecord } from './result.ts';
 import { scheduleOnce } from './schedule.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
@@ -181,7 +181,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       endStates.add(h);
       tick.endStates.push(h);
     }
-    history.schedule(schedules, h, () => endStateLabel(r.views, r.objects.all()));
+    history.schedule(schedules, h, () => r.views, () => r.objects.all());
     const firsts = new Map<OracleName, Violation>();
     for (const v of r.violations) if (!firsts.has(v.oracle)) firsts.set(v.oracle, v);
     for (const v of firsts.values()) {

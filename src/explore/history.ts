@@ -3,6 +3,7 @@
 // and what it is. Plain JSON, merged across jobs and shards as the rest of the result is.
 import type { ActorView } from '../runtime/types.ts';
 import type { ObjRecord } from '../trace/objects.ts';
+import { COUNT_FIELDS } from '../../machines/kernel.ts';
 
 export interface EndStateInfo {
   /** Schedules that ended there. */
@@ -11,6 +12,8 @@ export interface EndStateInfo {
   first: number;
   /** What it is: the objects still alive and the actors left waiting. */
   label: string;
+  /** Every actor's state and every object's fate and counts (what the hash is of). */
+  detail?: string[];
 }
 
 export interface ExploreHistory {
@@ -33,6 +36,15 @@ export function endStateLabel(views: ActorView[], objects: ObjRecord[]): string 
   return [alive.length ? `alive: ${alive.join(', ')}` : 'every object freed', ...(waiting.length ? [`waiting: ${waiting.join('; ')}`] : [])].join(' · ');
 }
 
+/** What an end state's hash is made of, one item per actor and object. */
+export function endStateDetail(views: ActorView[], objects: ObjRecord[]): string[] {
+  const counts = (o: ObjRecord) => COUNT_FIELDS.flatMap((f) => (o[f] === undefined ? [] : [`${f}=${o[f]}`])).join(' ');
+  return [
+    ...[...views].sort((a, b) => a.id.localeCompare(b.id)).map((v) => `${v.id} ${v.state}${v.waiting ? ' (waiting)' : ''}`),
+    ...[...objects].sort((a, b) => a.id.localeCompare(b.id)).map((o) => `${o.id} ${o.alive ? 'alive' : 'freed'}${counts(o) ? ` ${counts(o)}` : ''}`),
+  ];
+}
+
 export class HistoryRecorder {
   private readonly samples: [number, number][] = [[0, 0]];
   private readonly ends = new Map<string, EndStateInfo>();
@@ -44,12 +56,12 @@ export class HistoryRecorder {
   readonly clock = (): number => seconds(performance.now() - this.t0);
 
   /** A schedule judged: `schedules` so far, and its end state (null: cut short). */
-  schedule(schedules: number, end: string | null, label: () => string): void {
+  schedule(schedules: number, end: string | null, views: () => ActorView[], objects: () => ObjRecord[]): void {
     const t = this.clock();
     if (end !== null) {
       const e = this.ends.get(end);
       if (e) e.count++;
-      else this.ends.set(end, { count: 1, first: t, label: label() });
+      else this.ends.set(end, { count: 1, first: t, label: endStateLabel(views(), objects()), detail: endStateDetail(views(), objects()) });
     }
     if (t - this.last >= SAMPLE_S) {
       this.samples.push([t, schedules]);

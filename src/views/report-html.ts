@@ -6,7 +6,7 @@ import type { ReportData } from './report-model.ts';
 import { esc, sequenceSvg } from './sequence-svg.ts';
 import { uplotTags } from './uplot.ts';
 
-const CSS = `
+export const CSS = `
 :root { --bg:#fafafa; --fg:#1f2328; --muted:#667085; --line:#d0d7de; --cur:#fff3c4; --curline:#e0a800; --bad:#fde2e1; --badfg:#b42318; --ok:#e6f4ea; --okfg:#1e7b34; --lit:#ffd54f; --litline:#e65100; }
 * { box-sizing: border-box; }
 body { margin:0; font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color:var(--fg); background:var(--bg); }
@@ -212,7 +212,7 @@ function show(i) {
   const pane = $('seqpane'), r = rows[i].getBoundingClientRect(), p = pane.getBoundingClientRect();
   if (r.top < p.top + 50 || r.bottom > p.bottom) pane.scrollTop += r.top - p.top - p.height / 2;
   markPlots();
-  history.replaceState(null, '', '#step=' + i);
+  try { history.replaceState(null, '', '#step=' + i); } catch { /* a frame without a URL of its own */ }
 }
 $('slider').addEventListener('input', (e) => show(Number(e.target.value)));
 $('prev').addEventListener('click', () => show(at - 1));

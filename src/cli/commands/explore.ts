@@ -16,6 +16,7 @@ import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption, oneOf } from '../errors.ts';
 import { startOutputs, type OutputOpts } from '../outputs.ts';
 import { replayScheduleFile } from '../../explore/replay-file.ts';
+import { checkWritable, writeExploreReportOutput } from '../view-outputs.ts';
 
 interface ExploreOpts extends CommonOpts, OutputOpts {
   strategy: string;
@@ -54,10 +55,11 @@ export function register(program: Command): void {
     .option('--stop-on-first', 'stop at the first violation')
     .option('--reorder', 'also reorder messages within a channel')
     .option('--no-shrink', 'write counterexamples as found, without shrinking')
-    .option('--report <file>', 'write the first violation\'s (shrunk) counterexample as an HTML trace viewer')
+    .option('--report <file>', 'write an HTML exploration report: coverage shaded on every chart, each counterexample in the trace viewer, end states, rate over time')
     .option('--mermaid <file>', 'write that counterexample as a Mermaid sequenceDiagram')
     .action(async (o: ExploreOpts) => {
       const c = resolveCommon(o);
+      if (o.report) checkWritable('report', o.report);
       const strategy = oneOf('strategy', o.strategy, EXPLORE_STRATEGIES);
       if (o.schedules !== undefined && o.time !== undefined) throw new BadInput('give --schedules or --time, not both');
       const schedules = o.schedules === undefined ? undefined : intOption('--schedules', o.schedules, 1);
@@ -110,7 +112,8 @@ export function register(program: Command): void {
         if (o.out) writeJsonAtomic(join(o.out, 'summary.json'), result);
         const summary = summarize(result);
         console.log(o.json ? JSON.stringify(summary) : summaryText(summary));
-        await showCounterexample(result.violations[0]?.file, o);
+        if (o.report) await writeExploreReportOutput(o.report, result);
+        await showCounterexample(result.violations[0]?.file, { mermaid: o.mermaid });
         process.exitCode = result.violations.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {
         progress.stop();
@@ -119,14 +122,14 @@ export function register(program: Command): void {
     });
 }
 
-/** --report / --mermaid: the first violation's counterexample, replayed (inline: the same trace). */
+/** --mermaid: the first violation's counterexample, replayed (inline: the same trace). */
 async function showCounterexample(file: string | undefined, o: OutputOpts): Promise<void> {
-  if (!o.report && !o.mermaid) return;
+  if (!o.mermaid) return;
   if (!file) {
-    process.stderr.write('svmsim: no violation, so no counterexample to report\n');
+    process.stderr.write('svmsim: no violation, so no counterexample to draw\n');
     return;
   }
   const { file: sched, result } = await replayScheduleFile(file, 'inline');
-  const out = await startOutputs({ report: o.report, mermaid: o.mermaid });
+  const out = await startOutputs({ mermaid: o.mermaid });
   await out.finish(result, { scenario: sched.scenario.name, kernel: sched.kernel, strategy: `replay of ${file}`, transport: 'inline' });
 }
