@@ -18,10 +18,18 @@ export interface SequenceSvg {
   width: number;
 }
 
-export function sequenceSvg(actors: ReportActor[], steps: ReportStep[], violationSteps: Set<number>): SequenceSvg {
+/** Where each step goes when two diagrams are drawn aligned (diff), and extra classes per step. */
+export interface SequenceLayout {
+  /** The row of the i-th step. */
+  rowOf: (i: number) => number;
+  rows: number;
+  classOf?: (i: number) => string;
+}
+
+export function sequenceSvg(actors: ReportActor[], steps: ReportStep[], violationSteps: Set<number>, layout?: SequenceLayout): SequenceSvg {
   const x = new Map(actors.map((a, i) => [a.id, LEFT + LANE / 2 + i * LANE]));
   const width = LEFT + actors.length * LANE;
-  const height = steps.length * ROW + 12;
+  const height = (layout?.rows ?? steps.length) * ROW + 12;
   const head = actors
     .map((a) => {
       const cx = x.get(a.id)!;
@@ -30,9 +38,9 @@ export function sequenceSvg(actors: ReportActor[], steps: ReportStep[], violatio
     .join('');
   const lanes = actors.map((a) => `<line class="lane" x1="${x.get(a.id)}" y1="0" x2="${x.get(a.id)}" y2="${height}"/>`).join('');
   const rows = steps.map((s, i) => {
-    const y = i * ROW + ROW / 2 + 6;
+    const y = (layout ? layout.rowOf(i) : i) * ROW + ROW / 2 + 6;
     const to = x.get(s.to)!;
-    const cls = ['msg', s.event.startsWith('ret.') ? 'ret' : '', s.bug || violationSteps.has(s.step) ? 'bad' : ''].filter(Boolean).join(' ');
+    const cls = ['msg', s.event.startsWith('ret.') ? 'ret' : '', s.bug || violationSteps.has(s.step) ? 'bad' : '', layout?.classOf?.(i) ?? ''].filter(Boolean).join(' ');
     const bg = `<rect class="row" x="0" y="${y - ROW / 2}" width="${width}" height="${ROW}"/><text class="stepno" x="6" y="${y + 4}">${s.step}</text>`;
     let shape: string;
     if (s.from === 'boot') {
