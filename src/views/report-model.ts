@@ -142,7 +142,8 @@ export function overTime(steps: ReportStep[], table: ObjectTable): { counts: Cou
   return { counts: series, lifetimes };
 }
 
-export function buildReport(input: ReportInput): ReportData {
+/** `charts: false`: leave the statecharts out (the live view draws them once). */
+export function buildReport(input: ReportInput, opts: { charts?: boolean } = {}): ReportData {
   const { trace } = input;
   const charts = Object.fromEntries(Object.entries(machines).map(([k, m]) => [k, chartOf(m)]));
   const seen = [...new Set(trace.flatMap((e) => (e.from === 'boot' ? [e.to] : [e.from, e.to])))];
@@ -203,6 +204,6 @@ export function buildReport(input: ReportInput): ReportData {
     counts,
     lifetimes,
     lit: Object.fromEntries([...new Set([...actors.map((a) => a.initial), ...trace.map((e) => e.state)])].map((st) => [st, leavesOf(st).flatMap(withAncestors).map(mermaidId)])),
-    charts: Object.fromEntries(actors.filter((a) => charts[a.kind]).map((a) => [a.id, chartSvg(charts[a.kind]!, { prefix: `chart-${a.id.replace(/\W/g, '_')}` })])),
+    charts: opts.charts === false ? {} : Object.fromEntries(actors.filter((a) => charts[a.kind]).map((a) => [a.id, chartSvg(charts[a.kind]!, { prefix: `chart-${a.id.replace(/\W/g, '_')}` })])),
   };
 }

@@ -1,6 +1,6 @@
 // The trace as a sequence diagram in SVG: a lane per actor, one row per delivery in delivery order,
 // the message an arrow from sender to receiver (returns dashed, messages to itself a loop). Rows
-// carry `data-step` so the page can light the current step and jump on a click.
+// carry `data-step` (the index in the trace) so the page can light the current step and jump on a click.
 import type { ReportActor, ReportStep } from './report-model.ts';
 
 export const LANE = 112;
@@ -54,7 +54,7 @@ export function sequenceSvg(actors: ReportActor[], steps: ReportStep[], violatio
       const lx = from + dir * 6;
       shape = `<line class="arrow" x1="${from}" y1="${y + 3}" x2="${to - dir * 3}" y2="${y + 3}" marker-end="url(#seq-arrow)"/><text class="label" x="${lx}" y="${y - 1}" text-anchor="${dir > 0 ? 'start' : 'end'}">${esc(s.event)}</text>`;
     }
-    return `<g class="${cls}" data-step="${s.step}">${bg}${shape}</g>`;
+    return `<g class="${cls}" data-step="${i}">${bg}${shape}</g>`;
   });
   const defs = `<defs><marker id="seq-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" class="head"/></marker></defs>`;
   return {
