@@ -64,7 +64,11 @@ export async function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   let finished = false;
   const input = (): ReportInput => ({ ...o.input, trace, violations });
   const http: Server = createServer((req, res) => {
-    if (req.url !== '/' && !req.url?.startsWith('/#')) {
+    if (req.url === '/favicon.ico') {
+      res.writeHead(204).end(); // the browser asks; there is none
+      return;
+    }
+    if (req.url !== '/') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
@@ -107,8 +111,10 @@ export async function startLiveView(o: LiveViewOptions): Promise<LiveView> {
           }),
       ),
     );
-    await new Promise<void>((ok) => wss.close(() => http.close(() => ok())));
-    http.closeAllConnections();
+    await new Promise<void>((ok) => {
+      wss.close(() => http.close(() => ok()));
+      http.closeAllConnections(); // the page's keep-alive connection too
+    });
   };
   return {
     url,

@@ -81,7 +81,8 @@ figure.chart svg.statechart { display:block; max-width:100%; height:auto; }
 #plots figure { margin:0; flex:1 1 0; min-width:0; }
 #plots figcaption { font-size:12.5px; color:var(--muted); margin-bottom:2px; }
 #plots figcaption b { color:var(--fg); }
-#lifeinfo { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color:var(--fg); }
+#lifeinfo { display:block; height:1.5em; white-space:nowrap; overflow:hidden; text-overflow:ellipsis; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; color:var(--fg); }
+#plots figcaption { min-height:3em; }
 #plots .u-legend { font-size:11px; text-align:left; max-height:54px; overflow:auto; }
 #plots .u-legend .u-marker { width:10px; height:10px; }
 #plots .u-over { cursor:pointer; }
@@ -110,7 +111,9 @@ function outlineAlive(u) {
     ctx.save(); ctx.strokeStyle = '#b42318'; ctx.lineWidth = 2 * px; ctx.strokeRect(x0 - 2 * px, y - 6 * px, x1 - x0 + 4 * px, 12 * px); ctx.restore();
   });
 }
-const onClickJump = (u) => u.over.addEventListener('click', () => { if (u.cursor.idx != null) show(u.cursor.idx); });
+// The step under the cursor, from its position (uPlot's own idx skips rows without data).
+const stepAt = (u) => (u.cursor.left == null || u.cursor.left < 0 ? null : Math.max(0, Math.min(N - 1, Math.round(u.posToVal(u.cursor.left, 'x')))));
+const onClickJump = (u) => u.over.addEventListener('click', () => { const i = stepAt(u); if (i !== null) show(i); });
 const plotWidth = () => Math.max(240, Math.floor(($('plots').clientWidth - 54) / 2));
 function lifeText(l) {
   if (!l) return 'hover a bar';
@@ -137,7 +140,7 @@ function buildPlots() {
     series: [{ label: 'step' }, ...D.lifetimes.map((l) => ({ label: l.id, stroke: (KIND_COLOR[l.kind] || '#555') + (l.to === null ? '' : '99'), width: 9, points: { show: false }, spanGaps: false }))],
     hooks: {
       draw: [markers, outlineAlive], ready: [onClickJump],
-      setCursor: [(u) => { const t = u.cursor.top; const row = t == null || t < 0 ? -1 : Math.round(u.posToVal(t, 'y')); const l = D.lifetimes[n - 1 - row]; const x = u.cursor.idx; text($('lifeinfo'), l && x != null && x >= l.from && (l.to === null || x <= Math.max(l.to, l.from + 1)) ? lifeText(l) : 'hover a bar'); }],
+      setCursor: [(u) => { const t = u.cursor.top; const row = t == null || t < 0 ? -1 : Math.round(u.posToVal(t, 'y')); const l = D.lifetimes[n - 1 - row]; const x = stepAt(u); text($('lifeinfo'), l && x != null && x >= l.from && (l.to === null || x <= Math.max(l.to, l.from + 1)) ? lifeText(l) : 'hover a bar'); }],
     },
   }, [xs, ...bars], $('lifePlot'));
 }
@@ -273,7 +276,7 @@ export function reportHtml(d: ReportData, opts: ReportHtmlOptions = {}): string 
 <body>
 <header><h1>svmsim · ${esc(d.title)}</h1><span class="meta" id="meta">${p.meta}</span>${opts.badge ?? ''}<span id="verdict">${p.verdict}</span></header>
 <nav id="controls"><button id="prev" title="previous step (←)">◀</button><input id="slider" type="range" min="0" max="${Math.max(0, d.steps.length - 1)}" value="0" aria-label="step"><button id="next" title="next step (→)">▶</button><span id="stepinfo"></span><span class="hint">← → step · Home / End · click a message or a plot</span></nav>
-<section id="plots"><figure><figcaption><b>Counts over the steps</b> · mm_users solid, mm_count dashed, f_count dotted, users dash-dot · yellow: this step, red: a violation</figcaption><div id="countsPlot"></div></figure><figure><figcaption><b>Lifetimes</b> · allocation to free, by kind; ⚠ outlined: alive at the end · <span id="lifeinfo">hover a bar</span></figcaption><div id="lifePlot"></div></figure></section>
+<section id="plots"><figure><figcaption><b>Counts over the steps</b> · mm_users solid, mm_count dashed, f_count dotted, users dash-dot · yellow: this step, red: a violation</figcaption><div id="countsPlot"></div></figure><figure><figcaption><b>Lifetimes</b> · allocation to free, colored by kind; ⚠ outlined in red: alive at the end<span id="lifeinfo">hover a bar</span></figcaption><div id="lifePlot"></div></figure></section>
 <main>
 <section id="seqpane">${p.seq}</section>
 <aside>
