@@ -62,6 +62,9 @@ const m = /row=(\\d+)/.exec(location.hash);
 show(m ? Number(m[1]) : D.parted ? D.parted.row : 0);
 `;
 
+/** Narrower lanes than the trace viewer's, so both diagrams fit side by side. */
+const DIFF_LANE = 88;
+
 /** One side's diagram, its steps placed on the aligned rows. */
 function sideSvg(d: ReportData, rows: DiffRow[], side: 'a' | 'b'): string {
   const rowOf = new Map<number, number>();
@@ -74,7 +77,7 @@ function sideSvg(d: ReportData, rows: DiffRow[], side: 'a' | 'b'): string {
     }
   });
   const bad = new Set(d.violations.map((v) => v.at));
-  const svg = sequenceSvg(d.actors, d.steps, bad, { rows: rows.length, rowOf: (i) => rowOf.get(i)!, classOf: (i) => `d-${kindOf.get(i)}` });
+  const svg = sequenceSvg(d.actors, d.steps, bad, { rows: rows.length, rowOf: (i) => rowOf.get(i)!, classOf: (i) => `d-${kindOf.get(i)}`, lane: DIFF_LANE });
   // Rows carry their aligned row too, so a click on either side selects it.
   return (svg.head + svg.body).replace(/<g class="(msg[^"]*)" data-step="(\d+)">/g, (_, cls: string, step: string) => `<g class="${cls}" data-step="${step}" data-row="${rowOf.get(Number(step))}">`);
 }

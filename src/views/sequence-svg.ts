@@ -24,16 +24,19 @@ export interface SequenceLayout {
   rowOf: (i: number) => number;
   rows: number;
   classOf?: (i: number) => string;
+  /** Lane width (default LANE): two diagrams side by side draw narrower lanes. */
+  lane?: number;
 }
 
 export function sequenceSvg(actors: ReportActor[], steps: ReportStep[], violationSteps: Set<number>, layout?: SequenceLayout): SequenceSvg {
-  const x = new Map(actors.map((a, i) => [a.id, LEFT + LANE / 2 + i * LANE]));
-  const width = LEFT + actors.length * LANE;
+  const lane = layout?.lane ?? LANE;
+  const x = new Map(actors.map((a, i) => [a.id, LEFT + lane / 2 + i * lane]));
+  const width = LEFT + actors.length * lane;
   const height = (layout?.rows ?? steps.length) * ROW + 12;
   const head = actors
     .map((a) => {
       const cx = x.get(a.id)!;
-      return `<g class="lanehead" data-actor="${esc(a.id)}"><rect x="${cx - LANE / 2 + 6}" y="6" width="${LANE - 12}" height="${HEAD - 12}" rx="6"/><text x="${cx}" y="${HEAD / 2 - 2}" class="id">${esc(a.id)}</text><text x="${cx}" y="${HEAD / 2 + 11}" class="kind">${esc(a.kind)}</text></g>`;
+      return `<g class="lanehead" data-actor="${esc(a.id)}"><rect x="${cx - lane / 2 + 4}" y="6" width="${lane - 8}" height="${HEAD - 12}" rx="6"/><text x="${cx}" y="${HEAD / 2 - 2}" class="id">${esc(a.id)}</text><text x="${cx}" y="${HEAD / 2 + 11}" class="kind">${esc(a.kind)}</text></g>`;
     })
     .join('');
   const lanes = actors.map((a) => `<line class="lane" x1="${x.get(a.id)}" y1="0" x2="${x.get(a.id)}" y2="${height}"/>`).join('');

@@ -171,6 +171,7 @@ describe.skipIf(!present)(`pages in Chromium (${CHROMIUM})`, () => {
     await page.keyboard.press('p'); // nothing before the first row: stays
     expect(await page.locator('#slider').inputValue()).toBe('0');
     await page.locator(`#parted a`).click();
+    await page.evaluate(() => document.getElementById('controls')!.scrollIntoView());
     await page.screenshot({ path: join(ARTIFACTS, 'diff.png') });
     expect(errors).toEqual([]);
     expect(requests).toEqual([]);
