@@ -12,12 +12,17 @@ export interface LiveOutput {
   finish(r: SimResult, signal?: AbortSignal): Promise<void>;
 }
 
-/** `signal` (the run's Ctrl-C) also closes the server mid-run, so the process can end. */
-export async function startLive(on: boolean | undefined, input: LiveViewOptions['input'], signal?: AbortSignal): Promise<LiveOutput> {
+/** `signal` (the run's Ctrl-C) also closes the server mid-run, so the process can end. With
+ * `wait`, the run starts once a browser has opened the page (so it sees every delivery arrive). */
+export async function startLive(on: boolean | undefined, input: LiveViewOptions['input'], signal?: AbortSignal, wait = false): Promise<LiveOutput> {
   if (!on) return { finish: async () => {} };
   const live = await startLiveView({ input });
   signal?.addEventListener('abort', () => void live.stop(), { once: true });
   process.stderr.write(`${live.banner}\n`);
+  if (wait) {
+    process.stderr.write('live: waiting for a browser to open the page before the run starts\n');
+    await live.firstViewer();
+  }
   return {
     onStep: (ev) => live.step(ev),
     async finish(r, signal) {

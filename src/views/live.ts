@@ -49,6 +49,8 @@ export interface LiveView {
   done(trace: TraceEvent[], violations: Violation[]): void;
   /** Viewers connected now. */
   clients(): number;
+  /** Resolves when the first viewer connects (or at once if one has). */
+  firstViewer(): Promise<void>;
   /** Updates sent so far (to every viewer). */
   updates(): number;
   /** Serve until Ctrl-C, SIGTERM or `signal`, then stop. */
@@ -62,7 +64,14 @@ export async function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   let trace: TraceEvent[] = [];
   let violations: Violation[] = [];
   let finished = false;
-  const input = (): ReportInput => ({ ...o.input, trace, violations });
+  /** The trace so far, up to the first event not yet consistent (a free run's report that
+   * arrived ahead of its cause): each step at its index, caused by an earlier one. */
+  const settled = () => {
+    let n = 0;
+    while (n < trace.length && trace[n]!.step === n && (trace[n]!.cause ?? -1) < n) n++;
+    return n === trace.length ? trace : trace.slice(0, n);
+  };
+  const input = (): ReportInput => ({ ...o.input, trace: settled(), violations });
   const http: Server = createServer((req, res) => {
     if (req.url === '/favicon.ico') {
       res.writeHead(204).end(); // the browser asks; there is none
@@ -85,10 +94,13 @@ export async function startLiveView(o: LiveViewOptions): Promise<LiveView> {
     const m = message();
     for (const c of wss.clients) if (c.readyState === c.OPEN) (c.send(m), sent++);
   };
+  let viewed!: () => void;
+  const firstViewer = new Promise<void>((ok) => (viewed = ok));
   // A viewer that connects gets the run so far at once.
   wss.on('connection', (ws) => {
     ws.send(message());
     sent++;
+    viewed();
   });
   let timer: NodeJS.Timeout | undefined;
   const soon = () => {
@@ -132,6 +144,7 @@ export async function startLiveView(o: LiveViewOptions): Promise<LiveView> {
       broadcast();
     },
     clients: () => wss.clients.size,
+    firstViewer: () => firstViewer,
     updates: () => sent,
     stop,
     async untilInterrupted(signal) {

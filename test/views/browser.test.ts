@@ -16,6 +16,7 @@ import { diffFiles, writeDiff } from '../../src/views/diff.ts';
 import { startLiveView, THROTTLE_MS } from '../../src/views/live.ts';
 import { explorationOf, runDocOf, runOf } from './fixtures.ts';
 
+
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -102,9 +102,12 @@ describe('run --live', () => {
     expect(await r.exit).toBe(0);
   }, 90_000);
 
-  it('shows one run: not with --repeat (exit 2)', () => {
+  it('shows one run: not with --repeat; --live-wait needs --live (exit 2)', () => {
     const r = svmsim(['run', '--free', '--repeat', '2', '--live']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--live show one run: not with --repeat/);
+    const w = svmsim(['run', '--transport', 'inline', '--live-wait']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toBe('svmsim: --live-wait needs --live\n');
   });
 });

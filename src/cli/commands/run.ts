@@ -23,6 +23,7 @@ interface RunOpts extends CommonOpts, OutputOpts {
   jitter?: string;
   repeat?: string;
   live?: boolean;
+  liveWait?: boolean;
 }
 
 export const runJson = (r: SimResult, extra: Record<string, unknown> = {}) => ({
@@ -46,6 +47,7 @@ export function register(program: Command): void {
     .option('--jitter <max_us>', 'with --free: delay each message by a seeded random 0..MAX_US microseconds')
     .option('--repeat <n>', 'with --free: run N times (seeds SEED..SEED+N-1) and count the distinct orderings and verdicts')
     .option('--live', 'serve the trace viewer on 127.0.0.1, updated as deliveries arrive (offline; until Ctrl-C)')
+    .option('--live-wait', 'with --live: start the run once a browser has opened the page')
     .action(async (o: RunOpts, command: Command) => {
       const c = resolveCommon(o);
       const free = checkFree(o, c, command);
@@ -71,7 +73,7 @@ async function runControlled(c: Common, o: RunOpts, signal: AbortSignal): Promis
   const strategy = makeStrategy(oneOf('strategy', o.strategy, RUN_STRATEGIES));
   const out = await startOutputs(o);
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: strategy.name, seed: c.seed, transport: c.transport };
-  const live = await startLive(o.live, { ...head, world: buildWorld(c.scenario, c.variant) }, signal);
+  const live = await startLive(o.live, { ...head, world: buildWorld(c.scenario, c.variant) }, signal, o.liveWait);
   const transport = await makeTransport(c.transport, { signal, ...out.transport });
   const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps, onStep: live.onStep });
   printRun(r, head, o.json, `${strategy.name}, seed ${c.seed}, ${c.transport}`);
@@ -95,6 +97,7 @@ interface Free {
 }
 
 function checkFree(o: RunOpts, c: Common, command: Command): Free | undefined {
+  if (o.liveWait && !o.live) throw new BadInput('--live-wait needs --live');
   if (!o.free) {
     if (o.jitter !== undefined) throw new BadInput('--jitter needs --free');
     if (o.repeat !== undefined) throw new BadInput('--repeat needs --free (a controlled run repeats exactly)');
@@ -126,7 +129,7 @@ async function runFreeCommand(c: Common, f: Free, o: RunOpts, signal: AbortSigna
   const out = await startOutputs(f.repeat === 1 ? o : {});
   const transport = await workersTransport({ signal, ...out.transport });
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: 'free', jitter: f.jitterUs, seed: c.seed, transport: 'workers' };
-  const live = await startLive(o.live, { ...head, world }, signal);
+  const live = await startLive(o.live, { ...head, world }, signal, o.liveWait);
   try {
     if (!json && f.repeat > 1) console.log(`svmsim run --free: ${c.scenario.name} on ${c.variant.name} (jitter ${f.jitterUs} µs, seeds ${c.seed}..${c.seed + f.repeat - 1}, workers)`);
     const groups = new Map<string, Verdicts>();
