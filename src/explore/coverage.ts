@@ -79,11 +79,34 @@ function activeStates(n: NodeLike, value: unknown, out: Set<string>): void {
 /** Visited items per machine kind, as sorted id lists (JSON for merging). */
 export type CoverageData = Record<string, MachineItems>;
 
+/** How often, per machine kind: each transition taken, each state entered (by id). */
+export type CoverageCounts = Record<string, Record<string, number>>;
+
+export interface CoverageRecorderOptions {
+  /** Seconds since the start: when given, the first time each item is covered is kept. */
+  clock?: () => number;
+}
+
 export class CoverageRecorder {
   private readonly visited = new Map<string, { states: Set<string>; transitions: Set<string> }>();
+  private readonly hits = new Map<string, Map<string, number>>();
+  private readonly first = new Map<string, number>();
+  /** Each actor's active states after its last microstep (by actor id, for its session). */
+  private readonly active = new Map<string, { session: string; states: Set<string> }>();
+  private readonly clock?: () => number;
 
-  constructor(data: CoverageData = {}) {
+  constructor(data: CoverageData = {}, opts: CoverageRecorderOptions = {}) {
+    this.clock = opts.clock;
     this.add(data);
+  }
+
+  private hit(kind: string, id: string, set: Set<string>): void {
+    let h = this.hits.get(kind);
+    if (!h) this.hits.set(kind, (h = new Map()));
+    h.set(id, (h.get(id) ?? 0) + 1);
+    if (set.has(id)) return;
+    set.add(id);
+    if (this.clock && !this.first.has(id)) this.first.set(id, this.clock());
   }
 
   private of(kind: string) {
@@ -105,9 +128,41 @@ export class CoverageRecorder {
       const root = kind ? (machines[kind]?.root as unknown as NodeLike | undefined) : undefined;
       if (!kind || !root) return;
       const v = this.of(kind);
-      for (const t of (e as { _transitions: TransitionLike[] })._transitions) v.transitions.add(transitionId(t));
-      activeStates(root, (e.snapshot as { value?: unknown }).value, v.states);
+      for (const t of (e as { _transitions: TransitionLike[] })._transitions) this.hit(kind, transitionId(t), v.transitions);
+      // A state counts once per entry: active now, not after the actor's previous microstep.
+      const ref = e.actorRef as { id?: string; sessionId?: string };
+      const now = new Set<string>();
+      activeStates(root, (e.snapshot as { value?: unknown }).value, now);
+      const had = this.active.get(ref.id ?? '');
+      let before = had?.states;
+      if (!had || had.session !== ref.sessionId) {
+        // A new actor: it entered its initial states when it started.
+        before = new Set(initialStates(root));
+        for (const s of before) this.hit(kind, s, v.states);
+      }
+      for (const s of now) if (!before!.has(s)) this.hit(kind, s, v.states);
+      this.active.set(ref.id ?? '', { session: ref.sessionId ?? '', states: now });
     };
+  }
+
+  /** Add another recorder's counts (jobs, shards). */
+  addCounts(counts: CoverageCounts): void {
+    for (const [kind, items] of Object.entries(counts)) {
+      let h = this.hits.get(kind);
+      if (!h) this.hits.set(kind, (h = new Map()));
+      for (const [id, n] of Object.entries(items)) h.set(id, (h.get(id) ?? 0) + n);
+    }
+  }
+
+  /** Each transition's takes and each state's entries, by machine kind. */
+  counts(): CoverageCounts {
+    const sorted = <T>(m: Map<string, T>) => [...m].sort(([a], [b]) => a.localeCompare(b));
+    return Object.fromEntries(sorted(this.hits).map(([k, h]) => [k, Object.fromEntries(sorted(h))]));
+  }
+
+  /** With a clock: when each state and transition was first covered (seconds), by id. */
+  firstSeen(): Record<string, number> {
+    return Object.fromEntries([...this.first].sort(([a], [b]) => a.localeCompare(b)));
   }
 
   add(data: CoverageData): void {

@@ -147,6 +147,8 @@ function resultOf(ex: Explorer, exhausted: boolean, shard: { k: number; n: numbe
     endStates: [...ex.endStates].sort(),
     violations: [...ex.found.values()].sort((a, b) => a.schedule - b.schedule),
     coverage: ex.coverage.data(),
+    coverageCounts: ex.coverage.counts(),
+    history: ex.history.result(ex.schedules, ex.coverage.firstSeen()),
     ...(dfs ? { dfs } : {}),
   };
 }

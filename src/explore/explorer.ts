@@ -16,6 +16,8 @@ import type { ExploreOptions } from './explore.ts';
 import type { ViolationRecord } from './result.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
 import { shrink } from './shrink.ts';
+import { HistoryRecorder } from './history.ts';
+import type { ObjRecord } from '../trace/objects.ts';
 import { HANG_WATCHDOG_MS, WorkerFault } from '../faults/worker.ts';
 import { workerFaultsOf } from '../faults/world.ts';
 import type { MemberRecord } from '../scheduler/member.ts';
@@ -43,7 +45,8 @@ const TICK_MS = 200;
 export class Explorer {
   readonly t0 = performance.now();
   readonly world: World;
-  readonly coverage = new CoverageRecorder();
+  readonly history: HistoryRecorder;
+  readonly coverage: CoverageRecorder;
   readonly endStates = new Set<string>();
   readonly found = new Map<OracleName, ViolationRecord>();
   schedules = 0;
@@ -66,6 +69,8 @@ export class Explorer {
   private readonly inspect: ReturnType<CoverageRecorder['inspector']>;
 
   constructor(readonly o: ExploreOptions) {
+    this.history = new HistoryRecorder(this.t0);
+    this.coverage = new CoverageRecorder({}, { clock: this.history.clock });
     this.world = buildWorld(o.scenario, o.variant);
     const kinds = new Map(this.world.specs.map((s) => [s.id, s.kind]));
     this.inspect = this.coverage.inspector((id) => kinds.get(id));
@@ -130,6 +135,7 @@ export class Explorer {
       this.endStates.add(h);
       this.tick.endStates.push(h);
     }
+    this.history.schedule(this.schedules, h, () => r.views, () => [...(r.objects ?? [])] as ObjRecord[]);
     const fresh: ViolationRecord[] = [];
     let news = false;
     for (const oracle of r.oracles) {

@@ -8,7 +8,8 @@ import { parseInput } from '../input.ts';
 import type { DfsStats } from '../scheduler/dfs.ts';
 import type { MemberRecord } from '../scheduler/member.ts';
 import type { StatefulStats } from './stateful.ts';
-import { CoverageRecorder, type CoverageData } from './coverage.ts';
+import { CoverageRecorder, type CoverageCounts, type CoverageData } from './coverage.ts';
+import { mergeHistories, type ExploreHistory } from './history.ts';
 
 /** 2: a summary says which run wrote it and which shares it adds up (`run`, `parts`). */
 export const RESULT_FORMAT = 2;
@@ -71,6 +72,10 @@ export interface ExploreResult {
   endStates: string[];
   violations: ViolationRecord[];
   coverage: CoverageData;
+  /** How often each state was entered and each transition taken (for the report's shading). */
+  coverageCounts?: CoverageCounts;
+  /** Schedules, coverage and end states over time (for the report). */
+  history?: ExploreHistory;
   dfs?: DfsStats & { estimate?: number; reduction?: string; states?: StatefulStats };
 }
 
@@ -136,6 +141,8 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
   }
   const cov = new CoverageRecorder();
   for (const p of parts) cov.add(p.coverage);
+  for (const p of parts) cov.addCounts(p.coverageCounts ?? {});
+  const history = parts.every((p) => p.history) ? mergeHistories(parts.map((p) => p.history!)) : undefined;
   const dfsParts = parts.map((p) => p.dfs).filter((d): d is NonNullable<ExploreResult['dfs']> => !!d);
   const shares = parts.flatMap((p) => p.parts ?? []);
   const errors = parts.flatMap((p) => (p.error ? [p.error] : []));
@@ -154,6 +161,8 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
     endStates: [...new Set(parts.flatMap((p) => p.endStates))].sort(),
     violations: [...byOracle.values()].sort((a, b) => a.schedule - b.schedule),
     coverage: cov.data(),
+    ...(parts.some((p) => p.coverageCounts) ? { coverageCounts: cov.counts() } : {}),
+    ...(history ? { history } : {}),
     ...(dfsParts.length
       ? {
           dfs: {

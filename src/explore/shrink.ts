@@ -14,7 +14,7 @@ import { nonpreemptive } from '../scheduler/nonpreemptive.ts';
 import { countingPreemptions } from '../scheduler/preemption.ts';
 import { indexOfChoice } from '../scheduler/replay.ts';
 
-type Deviation = [step: number, choice: Choice];
+export type Deviation = [step: number, choice: Choice];
 
 export interface Attempt {
   deviations: Deviation[];
@@ -35,7 +35,7 @@ export interface ShrinkOptions {
 }
 
 /** The default, except where a deviation names a deliverable channel; notes where it deviated. */
-function deviating(dev: Map<number, Choice>): ExploringStrategy & { deviated: Deviation[] } {
+export function deviating(dev: Map<number, Choice>): ExploringStrategy & { deviated: Deviation[] } {
   const def = nonpreemptive();
   const deviated: Deviation[] = [];
   return {
@@ -57,7 +57,7 @@ function deviating(dev: Map<number, Choice>): ExploringStrategy & { deviated: De
   };
 }
 
-const SHIFTS = [1, 2, 3, 4, 6, 8, -1, -2, -3, -4];
+export const SHIFTS = [1, 2, 3, 4, 6, 8, -1, -2, -3, -4];
 
 const smaller = (a: Attempt, b: Attempt) =>
   a.preemptions !== b.preemptions ? a.preemptions < b.preemptions : a.deliveries !== b.deliveries ? a.deliveries < b.deliveries : a.deviations.length < b.deviations.length;

@@ -7,7 +7,7 @@ import { KINDS } from '../../machines/index.ts';
 import { memberText } from '../scheduler/member.ts';
 
 /** What a run is, as the result says it. */
-type Head = Omit<ExploreResult, 'format' | 'maxSteps' | 'endStates' | 'violations' | 'coverage' | 'dfs'>;
+type Head = Omit<ExploreResult, 'format' | 'maxSteps' | 'endStates' | 'violations' | 'coverage' | 'coverageCounts' | 'history' | 'dfs'>;
 
 export interface Summary extends Head {
   schedulesPerSecond: number;
@@ -22,7 +22,7 @@ export interface Summary extends Head {
 }
 
 export function summarize(r: ExploreResult): Summary {
-  const { format: _f, maxSteps: _m, endStates, violations, coverage: cov, dfs, ...head } = r;
+  const { format: _f, maxSteps: _m, endStates, violations, coverage: cov, coverageCounts: _cc, history: _h, dfs, ...head } = r;
   return {
     ...head,
     schedulesPerSecond: r.seconds > 0 ? Math.round(r.schedules / r.seconds) : 0,

@@ -111,8 +111,8 @@ export class ObjectTable {
   }
 
   /** Alive, kind, owner and counts only (who allocated or freed it is not worked out). */
-  states(): Iterable<Readonly<Omit<ObjRecord, 'allocBy' | 'freedBy'>>> {
-    return this.byId.values();
+  states(): Readonly<Omit<ObjRecord, 'allocBy' | 'freedBy'>>[] {
+    return [...this.byId.values()];
   }
 
   /** One object's record without who allocated or freed it. */

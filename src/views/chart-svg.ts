@@ -44,6 +44,13 @@ export interface ChartSvgOptions {
   prefix?: string;
   /** Light the visited states and transitions. */
   coverage?: MachineCoverage;
+  /** Shade states and transitions by how often they were visited: by state path, by transitionId. */
+  shade?: ShadeCounts;
+}
+
+export interface ShadeCounts {
+  states: Record<string, number>;
+  transitions: Record<string, number>;
 }
 
 /** The chart as one SVG; nodes keep `data-id` = mermaidId(state path) for the report to light. */
@@ -63,7 +70,7 @@ export function chartSvg(chart: Chart, opts: ChartSvgOptions = {}): string {
     x += p.w + GAP;
     return title + nested;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" id="${prefix}" class="statechart" data-machine="${chart.id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${coverageStyle(chart, prefix, opts.coverage)}${body.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" id="${prefix}" class="statechart" data-machine="${chart.id}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">${coverageStyle(chart, prefix, opts.coverage)}${shadeStyle(chart, prefix, opts.shade)}${body.join('')}</svg>`;
 }
 
 /** CSS lighting the visited states (green) and transitions (bold green), scoped to this chart. */
@@ -75,6 +82,41 @@ function coverageStyle(chart: Chart, prefix: string, cov?: MachineCoverage): str
   const rules = [
     ...states.map((id) => `#${prefix} g.node[data-id="${id}"] rect, #${prefix} g.subgraph[data-id="${id}"] rect:nth-of-type(2) { fill: #c8e6c9; stroke: #2e7d32; stroke-width: 1.5; }`),
     ...edges.map(place).map((p) => `#${prefix} polyline.edge[data-from="${mermaidId(p.from)}"][data-to="${mermaidId(p.to)}"] { stroke: #2e7d32; stroke-width: 2; }`),
+  ];
+  return `<style>${rules.join('\n')}</style>`;
+}
+
+/** 0..1: where `n` sits between 1 and `max` on a log scale (hits range over orders of magnitude). */
+export const shadeLevel = (n: number, max: number): number => (n <= 0 ? 0 : max <= 1 ? 1 : Math.log(n) / Math.log(max));
+
+/** #e8f5e9 (entered once) to #2e7d32 (the most often). */
+const green = (t: number): string => {
+  const mix = (a: number, b: number) => Math.round(a + (b - a) * t);
+  return `rgb(${mix(200, 46)},${mix(236, 125)},${mix(201, 50)})`;
+};
+
+/** CSS shading each visited state's fill and each taken arrow's width by its count. Arrows that
+ * Mermaid merges (several transitions between the same two states) add up. */
+function shadeStyle(chart: Chart, prefix: string, shade?: ShadeCounts): string {
+  if (!shade) return '';
+  const maxState = Math.max(1, ...Object.values(shade.states));
+  const arrows = new Map<string, number>();
+  for (const e of chart.edges) {
+    const n = shade.transitions[transitionId(e)] ?? 0;
+    if (!e.target || !n) continue;
+    const p = place(e);
+    const key = `${mermaidId(p.from)} ${mermaidId(p.to)}`;
+    arrows.set(key, (arrows.get(key) ?? 0) + n);
+  }
+  const maxArrow = Math.max(1, ...arrows.values());
+  const rules = [
+    ...Object.entries(shade.states)
+      .filter(([p, n]) => n > 0 && chart.states.has(p))
+      .map(([p, n]) => `#${prefix} g.node[data-id="${mermaidId(p)}"] rect, #${prefix} g.subgraph[data-id="${mermaidId(p)}"] rect:nth-of-type(2) { fill: ${green(shadeLevel(n, maxState))}; stroke: #2e7d32; stroke-width: 1.5; }`),
+    ...[...arrows].map(([key, n]) => {
+      const [from, to] = key.split(' ');
+      return `#${prefix} polyline.edge[data-from="${from}"][data-to="${to}"] { stroke: #2e7d32; stroke-width: ${(1.5 + 2 * shadeLevel(n, maxArrow)).toFixed(2)}; }`;
+    }),
   ];
   return `<style>${rules.join('\n')}</style>`;
 }

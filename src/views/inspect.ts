@@ -17,6 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { InspectionEvent } from 'xstate';
 import { machines } from '../../machines/index.ts';
 import type { WireInspection } from '../runtime/transports.ts';
+import { untilInterrupted } from './interrupt.ts';
 
 /** What `inspect` accepts: xstate's InspectionEvent (live refs), or a transport's plain copy
  * (runtime/workers/inspection.ts: refs reduced to `{ id, sessionId }`, tagged `worker`). */
@@ -174,16 +175,7 @@ export async function startInspector(opts: InspectorOptions = {}): Promise<LiveI
       await new Promise<void>((ok) => wss.close(() => http.close(() => ok())));
     },
     untilInterrupted: async (signal) => {
-      await new Promise<void>((ok) => {
-        const done = () => {
-          process.off('SIGINT', done).off('SIGTERM', done);
-          signal?.removeEventListener('abort', done);
-          ok();
-        };
-        process.once('SIGINT', done).once('SIGTERM', done);
-        if (signal?.aborted) done();
-        else signal?.addEventListener('abort', done, { once: true });
-      });
+      await untilInterrupted(signal);
       await self.stop();
     },
   };

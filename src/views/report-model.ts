@@ -8,6 +8,7 @@ import { ActorHost } from '../runtime/host.ts';
 import type { ActorSpec, TraceEvent } from '../runtime/types.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { buildWorld } from '../scenario/world.ts';
+import { COUNT_FIELDS } from '../../machines/kernel.ts';
 import { objectJson, ObjectTable } from '../trace/objects.ts';
 import { chartOf, leavesOf, withAncestors, type Chart } from './chart.ts';
 import { mermaidId } from './mermaid-state.ts';
@@ -55,6 +56,23 @@ export interface ReportStep {
   /** The objects this step changed, as they are after it. */
   objects: Record<string, unknown>[];
 }
+/** One count of one object over the steps: its value after each step (null while it does not exist). */
+export interface CountSeries {
+  obj: string;
+  kind: string;
+  field: string;
+  values: (number | null)[];
+}
+/** One object's life, allocation to free (null: alive at the end), and who did each. */
+export interface Lifetime {
+  id: string;
+  kind: string;
+  owner: string;
+  from: number;
+  to: number | null;
+  allocBy: string;
+  freedBy: string | null;
+}
 export interface ReportData {
   title: string;
   meta: Record<string, string>;
@@ -65,6 +83,9 @@ export interface ReportData {
   charts: Record<string, string>;
   /** By flattened state (`lifecycle.live|op.idle`): the chart node ids to light. */
   lit: Record<string, string[]>;
+  /** Every count of every object over the steps, in allocation order. */
+  counts: CountSeries[];
+  lifetimes: Lifetime[];
 }
 
 const nameOf = (x: string | { name: string } | undefined) => (typeof x === 'string' ? x : x?.name);
@@ -101,7 +122,28 @@ function inferKind(states: string[], charts: Record<string, Chart>): string {
   return fits[0]?.[0] ?? 'unknown';
 }
 
-export function buildReport(input: ReportInput): ReportData {
+/** The counts after each step, and the lifetimes, from the objects each step changed. */
+export function overTime(steps: ReportStep[], table: ObjectTable): { counts: CountSeries[]; lifetimes: Lifetime[] } {
+  const all = table.all().sort((a, b) => a.allocStep - b.allocStep);
+  const index = new Map(all.map((o, i) => [o.id, i]));
+  const series = all.flatMap((o) => COUNT_FIELDS.filter((f) => o[f] !== undefined).map((field) => ({ obj: o.id, kind: o.kind, field, values: [] as (number | null)[] })));
+  const now = new Map<string, Record<string, unknown>>();
+  steps.forEach((s, i) => {
+    for (const o of s.objects) now.set(o.id as string, o);
+    for (const c of series) {
+      const o = now.get(c.obj);
+      // Drawn while the object exists, and at the step that frees it.
+      const shown = o && (o.alive || o.freedStep === s.step);
+      c.values[i] = shown && typeof o[c.field] === 'number' ? (o[c.field] as number) : null;
+    }
+  });
+  series.sort((a, b) => index.get(a.obj)! - index.get(b.obj)! || COUNT_FIELDS.indexOf(a.field as never) - COUNT_FIELDS.indexOf(b.field as never));
+  const lifetimes = all.map((o) => ({ id: o.id, kind: o.kind, owner: o.owner, from: o.allocStep, to: o.freedStep, allocBy: o.allocBy, freedBy: o.freedBy }));
+  return { counts: series, lifetimes };
+}
+
+/** `charts: false`: leave the statecharts out (the live view draws them once). */
+export function buildReport(input: ReportInput, opts: { charts?: boolean } = {}): ReportData {
   const { trace } = input;
   const charts = Object.fromEntries(Object.entries(machines).map(([k, m]) => [k, chartOf(m)]));
   const seen = [...new Set(trace.flatMap((e) => (e.from === 'boot' ? [e.to] : [e.from, e.to])))];
@@ -146,6 +188,7 @@ export function buildReport(input: ReportInput): ReportData {
     };
   });
 
+  const { counts, lifetimes } = overTime(steps, table);
   const last = Math.max(0, trace.length - 1);
   const variant = nameOf(input.variant) ?? input.kernel;
   const meta: Record<string, string> = {};
@@ -158,7 +201,9 @@ export function buildReport(input: ReportInput): ReportData {
     actors,
     steps,
     violations: input.violations.map((v) => ({ ...v, at: Math.min(Math.max(v.step, 0), last) })),
+    counts,
+    lifetimes,
     lit: Object.fromEntries([...new Set([...actors.map((a) => a.initial), ...trace.map((e) => e.state)])].map((st) => [st, leavesOf(st).flatMap(withAncestors).map(mermaidId)])),
-    charts: Object.fromEntries(actors.filter((a) => charts[a.kind]).map((a) => [a.id, chartSvg(charts[a.kind]!, { prefix: `chart-${a.id.replace(/\W/g, '_')}` })])),
+    charts: opts.charts === false ? {} : Object.fromEntries(actors.filter((a) => charts[a.kind]).map((a) => [a.id, chartSvg(charts[a.kind]!, { prefix: `chart-${a.id.replace(/\W/g, '_')}` })])),
   };
 }

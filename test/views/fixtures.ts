@@ -7,7 +7,12 @@ import { loadScenario } from '../../src/scenario/load.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
 import { simulate, type SimResult } from '../../src/simulate.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CoverageRecorder } from '../../src/explore/coverage.ts';
+import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
+import type { ExploreResult } from '../../src/explore/result.ts';
 
 const runs = new Map<string, Promise<SimResult>>();
 
@@ -31,4 +36,18 @@ export async function exploreCoverageOf(kernel: string, scenario = 'exit-with-mm
   const rec = new CoverageRecorder();
   await simulate({ scenario: sc, variant, strategy: fifo(), transport: inlineTransport({ inspect: rec.inspector((id) => kinds.get(id)) }) });
   return rec.data();
+}
+
+const explorations = new Map<string, Promise<{ result: ExploreResult; dir: string }>>();
+
+/** A small pct exploration that finds a counterexample (fixed-no-release-flush: dma-freed),
+ * with its schedule files in a temporary folder. */
+export function explorationOf(kernel = 'fixed-no-release-flush', schedules = 60) {
+  const key = `${kernel} ${schedules}`;
+  if (!explorations.has(key)) {
+    const dir = mkdtempSync(join(tmpdir(), 'svmsim-views-explore-'));
+    const o: ExploreOptions = { scenario: loadScenario('exit-with-mmap'), variant: variantByName(kernel), strategy: 'pct', schedules, seed: 0, maxSteps: 2000, transport: 'inline', reorder: false, out: dir };
+    explorations.set(key, explore(o).then((result) => ({ result, dir })));
+  }
+  return explorations.get(key)!;
 }

@@ -15,6 +15,7 @@ import { REDUCTIONS, type Reduction } from '../../scheduler/dfs.ts';
 import { DEFAULT_DELAYS, DEFAULT_EXPLORE_STRATEGY, EXPLORE_STRATEGIES } from '../../scheduler/index.ts';
 import { untaken, untakenText } from '../../explore/coverage.ts';
 import { addQueueOptions, exploreQueued, type QueueOpts } from '../queued.ts';
+import { writeExploreReportOutput } from '../view-outputs.ts';
 import { DEFAULT_DEPTH } from '../../scheduler/pct.ts';
 import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
 import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf } from '../errors.ts';
@@ -85,7 +86,7 @@ export function register(program: Command): void {
     .option('--stop-on-first', 'stop at the first violation')
     .option('--reorder', 'also reorder messages within a channel')
     .option('--no-shrink', 'write counterexamples as found, without shrinking')
-    .option('--report <file>', 'write the first violation\'s (shrunk) counterexample as an HTML trace viewer')
+    .option('--report <file>', 'write an HTML exploration report: coverage shaded on every chart, each counterexample in the trace viewer, end states, rate over time')
     .option('--mermaid <file>', 'write that counterexample as a Mermaid sequenceDiagram')
     .action(async (o: ExploreOpts, command: Command) => {
       const c = resolveCommon(o);
@@ -170,7 +171,8 @@ export function register(program: Command): void {
         const { format, ...rest } = result;
         const saved: ExploreResult = { format, run, parts: [{ run, shard: head.shard, jobs }], ...rest };
         save(saved);
-        await showCounterexample(saved.violations[0]?.file, o);
+        if (o.report) await writeExploreReportOutput(o.report, saved);
+        await showCounterexample(saved.violations[0]?.file, { mermaid: o.mermaid });
         process.exitCode = stopper.signal ? EXIT_SIGNAL[stopper.signal] : saved.violations.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {
         progress.stop();
@@ -183,12 +185,12 @@ export function register(program: Command): void {
 
 /** --report / --mermaid: the first violation's counterexample, replayed (inline: the same trace). */
 async function showCounterexample(file: string | undefined, o: OutputOpts): Promise<void> {
-  if (o.report === undefined && o.mermaid === undefined) return;
+  if (o.mermaid === undefined) return;
   if (!file) {
     process.stderr.write('svmsim: no violation, so no counterexample to report\n');
     return;
   }
   const { file: sched, result } = await replayScheduleFile(file, 'inline');
-  const out = await startOutputs({ report: o.report, mermaid: o.mermaid });
+  const out = await startOutputs({ mermaid: o.mermaid });
   await out.finish(result, { scenario: sched.scenario.name, kernel: sched.kernel, strategy: `replay of ${file}`, transport: 'inline' });
 }

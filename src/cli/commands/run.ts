@@ -14,6 +14,7 @@ import { objectJson } from '../../trace/objects.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
 import { addCommonOptions, resolveCommon, stepLimitNote, type Common, type CommonOpts } from '../common.ts';
 import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';
+import { startLive } from '../live-option.ts';
 import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf, type StopSignal } from '../errors.ts';
 
 interface RunOpts extends CommonOpts, OutputOpts {
@@ -21,6 +22,8 @@ interface RunOpts extends CommonOpts, OutputOpts {
   free?: boolean;
   jitter?: string;
   repeat?: string;
+  live?: boolean;
+  liveWait?: boolean;
 }
 
 export const runJson = (r: SimResult, extra: Record<string, unknown> = {}, maxSteps?: number) => ({
@@ -41,6 +44,8 @@ export function register(program: Command): void {
     .option('--free', 'free-running: the worker threads deliver to each other directly, no scheduler; the trace is their real order')
     .option('--jitter <max_us>', 'with --free: delay each message by a seeded random 0..MAX_US microseconds')
     .option('--repeat <n>', 'with --free: run N times (seeds SEED..SEED+N-1) and count the distinct orderings and verdicts')
+    .option('--live', 'serve the trace viewer on 127.0.0.1, updated as deliveries arrive (offline; until Ctrl-C)')
+    .option('--live-wait', 'with --live: start the run once a browser has opened the page')
     .action(async (o: RunOpts, command: Command) => {
       const c = resolveCommon(o);
       const free = checkFree(o, c, command);
@@ -67,11 +72,12 @@ export function register(program: Command): void {
 async function runControlled(c: Common, o: RunOpts, signal: AbortSignal): Promise<void> {
   const strategy = makeStrategy(oneOf('strategy', o.strategy, RUN_STRATEGIES));
   const out = await startOutputs(o);
-  const transport = await makeTransport(c.transport, { signal, ...out.transport, ...(c.memo ? {} : { memo: false }) });
-  const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps });
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: strategy.name, seed: c.seed, transport: c.transport };
+  const live = await startLive(o.live, { ...head, world: buildWorld(c.scenario, c.variant) }, signal, o.liveWait);
+  const transport = await makeTransport(c.transport, { signal, ...out.transport, ...(c.memo ? {} : { memo: false }) });
+  const r = await simulate({ scenario: c.scenario, variant: c.variant, strategy, transport, seed: c.seed, maxSteps: c.maxSteps, onStep: live.onStep });
   printRun(r, head, o.json, `${strategy.name}, seed ${c.seed}, ${c.transport}`, c.maxSteps);
-  await out.finish(r, head, signal);
+  await Promise.all([out.finish(r, head, signal), live.finish(r, signal)]);
 }
 
 function printRun(r: SimResult, head: Record<string, unknown>, json: boolean | undefined, how: string, maxSteps: number): void {
@@ -93,13 +99,14 @@ interface Free {
 }
 
 function checkFree(o: RunOpts, c: Common, command: Command): Free | undefined {
+  if (o.liveWait && !o.live) throw new BadInput('--live-wait needs --live');
   if (!o.free) {
     if (o.jitter !== undefined) throw new BadInput('--jitter needs --free');
     if (o.repeat !== undefined) throw new BadInput('--repeat needs --free (a controlled run repeats exactly)');
     return undefined;
   }
   if (c.transport !== 'workers') throw new BadInput('--free needs --transport workers');
-  if (o.repeat !== undefined && (o.report !== undefined || o.mermaid !== undefined || o.inspect)) throw new BadInput('--report, --mermaid and --inspect show one run: not with --repeat');
+  if (o.repeat !== undefined && (o.report !== undefined || o.mermaid !== undefined || o.inspect || o.live)) throw new BadInput('--report, --mermaid, --inspect and --live show one run: not with --repeat');
   if (command.getOptionValueSource('strategy') === 'cli') throw new BadInput('--strategy has no effect with --free: the threads pick the order');
   const repeat = o.repeat === undefined ? 1 : intOption('--repeat', o.repeat, 1);
   if (c.seed + repeat - 1 > MAX_SEED) throw new BadInput(`--seed ${c.seed} with --repeat ${repeat} runs seeds past ${MAX_SEED} (the strategies' seeds are 32-bit)`);
@@ -126,12 +133,13 @@ async function runFreeCommand(c: Common, f: Free, o: RunOpts, signal: AbortSigna
   const out = await startOutputs(f.repeat === 1 ? o : {});
   const transport = await workersTransport({ signal, ...out.transport });
   const head = { kernel: c.variant.name, scenario: c.scenario.name, strategy: 'free', jitter: f.jitterUs, seed: c.seed, transport: 'workers' };
+  const live = await startLive(o.live, { ...head, world }, signal, o.liveWait);
   try {
     if (!json && f.repeat > 1) console.log(`svmsim run --free: ${c.scenario.name} on ${c.variant.name} (jitter ${f.jitterUs} µs, seeds ${c.seed}..${c.seed + f.repeat - 1}, workers)`);
     const groups = new Map<string, Verdicts>();
     let last: SimResult | undefined;
     for (let seed = c.seed; seed < c.seed + f.repeat; seed++) {
-      const run = await runFree(transport.pool, { specs: world.specs, seed, jitterUs: f.jitterUs, maxSteps: c.maxSteps });
+      const run = await runFree(transport.pool, { specs: world.specs, seed, jitterUs: f.jitterUs, maxSteps: c.maxSteps, onStep: live.onStep });
       last = { ...run, ...judge(run, c.maxSteps), world, seed };
       const key = verdictKey(last);
       const g = groups.get(key) ?? groups.set(key, { oracles: key, runs: 0, orderings: new Set(), seeds: [], messages: last.violations.map((v) => v.message) }).get(key)!;
@@ -141,7 +149,8 @@ async function runFreeCommand(c: Common, f: Free, o: RunOpts, signal: AbortSigna
     }
     if (f.repeat === 1) {
       printRun(last!, head, json, `free-running, jitter ${f.jitterUs} µs, seed ${c.seed}, workers`, c.maxSteps);
-      return await out.finish(last!, head, signal);
+      await Promise.all([out.finish(last!, head, signal), live.finish(last!, signal)]);
+      return;
     }
     printRepeat([...groups.values()], head, f.repeat, json);
     process.exitCode = groups.has('OK') && groups.size === 1 ? EXIT_OK : EXIT_VIOLATION;
