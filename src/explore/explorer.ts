@@ -164,8 +164,11 @@ export class Explorer {
 
   private async counterexamples(recs: ViolationRecord[], r: Judged): Promise<void> {
     const choices = r.choices();
-    for (const rec of recs) await this.counterexample(rec, choices, r.steps, r.preemptions);
-    this.report();
+    for (const rec of recs) {
+      await this.counterexample(rec, choices, r.steps, r.preemptions);
+      // A find is told at once (its file written): a run that dies next still reports it.
+      this.report(true);
+    }
     await this.breathe();
   }
 

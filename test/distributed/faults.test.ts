@@ -25,7 +25,8 @@ describe('faults', () => {
     redis = await startRedis();
     const r = await connectRedis(redis.url);
     const w1 = svmsimProcess(['worker', '--queue', redis.url, '--lock-ms', '1500']);
-    const submitted = runCampaign(r, { options: leaky, schedules: 200, chunk: 200 }, { detached: () => false });
+    // Big enough that the engine cannot finish the job between the stored counterexample and the kill.
+    const submitted = runCampaign(r, { options: leaky, schedules: 3000, chunk: 3000 }, { detached: () => false });
     let id = '';
     await until('the job to run and store its counterexample', async () => {
       id = (await r.get('svmsim:latest')) ?? '';
@@ -42,8 +43,8 @@ describe('faults', () => {
       if (o.detached) throw new Error('detached');
       return o;
     }, 1500);
-    const local = await explore({ ...inProcess(leaky), schedules: 200 });
-    expect(out.result.schedules).toBe(200);
+    const local = await explore({ ...inProcess(leaky), schedules: 3000 });
+    expect(out.result.schedules).toBe(3000);
     expect(out.result.violations.map((v) => [v.oracle, v.count])).toEqual(local.violations.map((v) => [v.oracle, v.count]));
     expect(out.failed).toEqual([]);
     // What the killed try stored is still there (the retry's is no smaller: same seeds).

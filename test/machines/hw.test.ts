@@ -140,7 +140,7 @@ describe('dma machine', () => {
     submit(d, 0);
     submit(d, 1);
     d.send({ type: 'ret.dma_map', ok: false }, 'iommu');
-    expect(sends(d.send({ type: 'page_response', result: 'FAILURE' }, 'iommu'))).toEqual(['iommu:dma_map']);
+    expect(sends(d.send({ type: 'page_response', result: 'FAILURE', pasid: 0 }, 'iommu'))).toEqual(['iommu:dma_map']);
     expect(bugs(d.send({ type: 'ret.dma_map', ok: false }, 'iommu'))[0]).toMatch(/PASID 1's DMA failed because PASID 0's page request got Response Failure/);
   });
 

@@ -77,7 +77,7 @@ describe('workers, free-running', () => {
     const specs = specsOf('two-processes', 'fixed');
     const run = await runFree(pool, { specs, jitterUs: 100 });
     expect(inspected.filter((e) => e.type === '@xstate.actor').map((e) => e.actorRef.id).sort()).toEqual(specs.map((s) => s.id).sort());
-    expect(new Set(inspected.map((e) => e.worker))).toEqual(new Set(KINDS));
+    expect(new Set(inspected.map((e) => e.worker))).toEqual(new Set(specs.map((s) => s.kind)));
     const events = inspected.filter((e) => e.type === '@xstate.event' && e.event?.type !== 'xstate.init');
     expect(events.length).toBe(run.trace.filter((e) => e.from !== 'boot').length);
   }, SLOW);
