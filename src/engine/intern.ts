@@ -17,8 +17,4 @@ export class Interner<V = undefined> {
     }
     return id;
   }
-
-  has(key: string): boolean {
-    return this.ids.has(key);
-  }
 }
