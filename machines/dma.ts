@@ -181,6 +181,9 @@ export const dmaMachine = setup({
     // A timer outcome that no longer decides anything (the request was answered, or passed).
     timer_pass: { actions: 'disarm' },
     page_timeout: { actions: 'disarm' },
+    // device-retry's race, once decided: the losing outcome comes late and decides nothing.
+    retry_pass: {},
+    'fault.device-retry': {},
   },
   initial: 'idle',
   states: {

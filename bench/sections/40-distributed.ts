@@ -1,8 +1,8 @@
 // Campaigns on BullMQ and a redis-server this section starts on a free port, side by side in one
 // run: the stateful dfs of two-processes in this process against a campaign with 1 and 2 local
 // workers; random's speed-up from 1 to 2 workers; and the cost per state of the shared visited
-// set (claims through Redis against a local map). The largest fault scenario joins once the
-// faults issue has landed.
+// set (claims through Redis against a local map). Two scenarios: two-processes, and the largest
+// fault scenario (fault-response-lost: a lost page response and a device timeout).
 import type { BenchSection } from '../index.ts';
 import { explore } from '../../src/explore/explore.ts';
 import { localStore } from '../../src/explore/visited.ts';
@@ -45,30 +45,39 @@ export async function claimCost(url: string, n: number) {
   return { states: n, redisMicrosPerState: Number(redisUs.toFixed(2)), localMicrosPerState: Number(localUs.toFixed(2)), ratio: Number((redisUs / localUs).toFixed(1)) };
 }
 
+/** The stateful dfs of one scenario on `fixed`: in this process, then as campaigns of 1 and 2 workers. */
+async function dfsRow(url: string, scenario: string) {
+  const dfs = options(scenario, 'fixed', 'dfs');
+  const t0 = performance.now();
+  const local = await explore(inProcess(dfs));
+  const localSeconds = (performance.now() - t0) / 1000;
+  const one = await timed(url, 1, { options: dfs });
+  const two = await timed(url, 2, { options: dfs });
+  const row = (r: typeof one) => {
+    const st = r.result.dfs!.states!;
+    return { seconds: Number(r.seconds.toFixed(1)), states: st.states, top: st.top, schedules: st.paths, exhausted: r.result.dfs!.exhausted };
+  };
+  return {
+    scenario,
+    inProcess: { seconds: Number(localSeconds.toFixed(1)), states: local.dfs!.states!.states, schedules: local.dfs!.states!.paths },
+    oneWorker: row(one),
+    twoWorkers: row(two),
+    inProcessOverOneWorker: Number((localSeconds / one.seconds).toFixed(2)),
+    oneOverTwoWorkers: Number((one.seconds / two.seconds).toFixed(2)),
+  };
+}
+
 export const section: BenchSection = {
   name: 'distributed',
   async run() {
     const redis = await startRedis();
     try {
-      const dfs = options('two-processes', 'fixed', 'dfs');
-      const t0 = performance.now();
-      const local = await explore(inProcess(dfs));
-      const localSeconds = (performance.now() - t0) / 1000;
-      const one = await timed(redis.url, 1, { options: dfs });
-      const two = await timed(redis.url, 2, { options: dfs });
+      const dfs = [await dfsRow(redis.url, 'two-processes'), await dfsRow(redis.url, 'fault-response-lost')];
       const rnd = options('exit-with-mmap', 'pre-fix', 'random');
       const r1 = await timed(redis.url, 1, { options: rnd, schedules: 1000, chunk: 100 });
       const r2 = await timed(redis.url, 2, { options: rnd, schedules: 1000, chunk: 100 });
-      const st = (r: typeof one) => r.result.dfs!.states!;
       return {
-        dfs: {
-          scenario: 'two-processes',
-          inProcess: { seconds: Number(localSeconds.toFixed(1)), states: local.dfs!.states!.states, schedules: local.dfs!.states!.paths },
-          oneWorker: { seconds: Number(one.seconds.toFixed(1)), states: st(one).states, top: st(one).top, schedules: st(one).paths, exhausted: one.result.dfs!.exhausted },
-          twoWorkers: { seconds: Number(two.seconds.toFixed(1)), states: st(two).states, top: st(two).top, schedules: st(two).paths, exhausted: two.result.dfs!.exhausted },
-          inProcessOverOneWorker: Number((localSeconds / one.seconds).toFixed(2)),
-          oneOverTwoWorkers: Number((one.seconds / two.seconds).toFixed(2)),
-        },
+        dfs,
         random: { schedules: 1000, oneWorkerSeconds: Number(r1.seconds.toFixed(1)), twoWorkersSeconds: Number(r2.seconds.toFixed(1)), speedUp: Number((r1.seconds / r2.seconds).toFixed(2)) },
         visitedSet: await claimCost(redis.url, 200_000),
       };

@@ -16,6 +16,8 @@ import type { ExploreOptions } from './explore.ts';
 import type { ViolationRecord } from './result.ts';
 import { SCHEDULE_FORMAT, writeScheduleFile } from './schedule-file.ts';
 import { shrink } from './shrink.ts';
+import { shrinkLasso } from '../faults/lasso-shrink.ts';
+import { replay } from '../scheduler/replay.ts';
 import { HistoryRecorder } from './history.ts';
 import type { ObjRecord } from '../trace/objects.ts';
 import { HANG_WATCHDOG_MS, WorkerFault } from '../faults/worker.ts';
@@ -209,12 +211,25 @@ export class Explorer {
   /** Shrink a counterexample written as found, and write it again over `file`. */
   private async shrinkInto(file: string, base: ScheduleHead, rec: ViolationRecord, choices: Choice[], original: { deliveries: number; preemptions: number }): Promise<void> {
     // A candidate that a worker fault ends reproduces nothing.
+    if (rec.violation.lasso) return this.shrinkLassoInto(file, base, rec, choices, original);
     const run = async (st: ExploringStrategy) => (await this.breathe(), (await this.surviving(() => this.runSim(st))) ?? ({ violations: [] } as unknown as SimResult));
     const s = await shrink({ choices, oracle: rec.oracle, run, stop: this.o.stop });
     if (!s) return;
     const { best } = s;
     writeScheduleFile(file, { ...base, choices: best.choices, violation: best.violation, shrunk: true, deliveries: best.deliveries, preemptions: best.preemptions, original });
     Object.assign(rec, { deliveries: best.deliveries, preemptions: best.preemptions, original });
+  }
+
+  /** A livelock's lasso, shrunk as a lasso: its prefix and its cycle (src/faults/lasso-shrink.ts). */
+  private async shrinkLassoInto(file: string, base: ScheduleHead, rec: ViolationRecord, choices: Choice[], original: { deliveries: number; preemptions: number }): Promise<void> {
+    const s = await shrinkLasso({ specs: this.world.specs, transport: this.transport, choices, prefix: rec.violation.lasso!.prefix, stop: this.o.stop });
+    if (!s) return;
+    const { prefix, cycle, run } = s.best;
+    const n = prefix.length + cycle.length;
+    // The choices as a strict replay makes them (each with how many it picked from).
+    const ran = (await this.runSim(replay([...prefix, ...cycle]))).choices.slice(0, n);
+    writeScheduleFile(file, { ...base, choices: ran, violation: run.violation!, shrunk: true, deliveries: n, preemptions: run.preemptions, original });
+    Object.assign(rec, { violation: run.violation!, deliveries: n, preemptions: run.preemptions, original });
   }
 }
 

@@ -191,6 +191,8 @@ class Search {
   readonly graph: GraphRecorder | null;
   private readonly store: StateStore;
   private readonly pathsOf: number[] = [];
+  /** With a shared set: the ids of the states on this job's stack (alone, pathsOf's NaN says it). */
+  private readonly onStack = new Set<number>();
   cyclic = false;
   /** Where the walk is against split.after / split.until: before, in or past this job's run of
    * dealt nodes. */
@@ -290,15 +292,14 @@ class Search {
       id = claimed.id;
       if (id >= 0) graph?.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
       if (!claimed.fresh) {
-        if (!graph && id >= 0) {
-          const p = this.pathsOf[id]!;
-          if (Number.isNaN(p)) {
-            // A state on the stack closes a cycle: where it was reached starts the lasso's loop.
-            this.cyclic = true;
-            return this.leaf(true, this.stack.find((f) => f.id === id)?.depth);
-          }
-          parent!.paths += p;
+        if (id >= 0 && (graph ? this.onStack.has(id) : Number.isNaN(this.pathsOf[id]!))) {
+          // A state on the stack closes a cycle: where it was reached starts the lasso's loop.
+          // (With a shared set, a cycle through states another job expanded is not seen here:
+          // the merged graph shows it, and parallel.ts looks for its lasso.)
+          this.cyclic = true;
+          return this.leaf(true, this.stack.find((f) => f.id === id)?.depth);
         }
+        if (!graph && id >= 0) parent!.paths += this.pathsOf[id]!;
         return this.leaf(true);
       }
       if (!graph) this.pathsOf[id] = NaN;
@@ -320,6 +321,7 @@ class Search {
       mine = !inside ? [] : opts.filter((m) => fnv(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
       stats.foreign += opts.length - mine.length;
     }
+    if (graph && id >= 0) this.onStack.add(id);
     this.stack.push({ id, opts: mine, all: opts, next: 0, depth, level, cached, dealt, path, paths: 0 });
   }
 
@@ -345,6 +347,7 @@ class Search {
   pop(): void {
     const f = this.stack.pop()!;
     if (f.id >= 0 && !this.graph) this.pathsOf[f.id] = f.paths;
+    else this.onStack.delete(f.id);
     const parent = this.stack[this.stack.length - 1];
     if (parent) parent.paths += f.paths;
     else this.stats.paths = f.paths;

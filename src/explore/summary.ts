@@ -96,7 +96,9 @@ export function summaryText(s: Summary): string {
   lines.push(`  ${pad('all', 14)}${pad(ratio(s.coverage.states), 16)}${ratio(s.coverage.transitions)}`);
   if (s.exhausted !== undefined && s.states) {
     const g = s.states;
-    const covered = g.schedulesCovered == null ? 'unboundedly many (the state graph has a cycle)' : sci(g.schedulesCovered);
+    // A cycle through states that different jobs expanded: none saw it whole on its own stack.
+    const unseen = s.jobs > 1 && !s.violations.some((v) => v.oracle === 'livelock') ? '; no job held the whole cycle on its stack, so no lasso: --jobs 1 reports it as livelock' : '';
+    const covered = g.schedulesCovered == null ? `unboundedly many (the state graph has a cycle${unseen})` : sci(g.schedulesCovered);
     // Runs cut by --max-steps leave what lies beyond unsearched: say so.
     const within = g.capped ? ` within ${g.maxSteps} deliveries (${g.capped} run(s) cut there)` : '';
     const top = g.top ? ` (${g.top} of them above the split, walked by every job)` : '';

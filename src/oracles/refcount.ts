@@ -1,5 +1,5 @@
 // At quiescence, each live mm's counts must be what its live holders account for (live processes
-// included): mm_users = 1 for an owner that has not exited + one per svm holding a reference (its
+// included): mm_users = 1 for an owner that has not yet put it (do_exit's mmput) + one per svm holding a reference (its
 // `refs` name the mm); mm_count = 1 while mm_users > 0 + one per live svm whose notifier is
 // registered on the mm (its `links`). Nothing else holds either at rest: a fault thread's pin and
 // the exiting task's active_mm are dropped before quiescence. More is a reference nobody will drop
@@ -8,9 +8,13 @@
 import type { ObjRecord } from '../trace/objects.ts';
 import type { Oracle, Violation } from './types.ts';
 
+const PAST_MMPUT = /^(dead|do_exit\.(mmput|exit_files|filp_close|exit_task_work|task_work_run))/;
+
 export const refcount: Oracle = ({ trace, objects, views, quiescent, cut }) => {
   if (!quiescent || cut) return [];
-  const exited = new Set(views.filter((v) => v.kind === 'process' && v.state === 'dead').map((v) => v.id));
+  // A task holds its mm until do_exit's mmput: one blocked later in do_exit (a hung __fput in
+  // task_work_run) holds it no more.
+  const exited = new Set(views.filter((v) => v.kind === 'process' && PAST_MMPUT.test(v.state)).map((v) => v.id));
   const svms = objects.all().filter((o) => o.kind === 'svm' && o.alive);
   const out: Violation[] = [];
   for (const mm of objects.all().filter((o) => o.kind === 'mm' && o.alive)) {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../src/explore/explore.ts';
+import { exploreJobs } from '../../src/explore/parallel.ts';
 import { replayScheduleFile } from '../../src/explore/replay-file.ts';
 import { withFaults } from '../../src/faults/override.ts';
 import { variantByName } from '../../src/kernel/variants.ts';
@@ -103,6 +104,12 @@ describe('livelock: a non-progress cycle, as a lasso that replays', () => {
     const r = await explore({ ...base, scenario: loadScenario('fault-retry-forever'), strategy: 'dfs', out });
     const v = r.violations.find((x) => x.oracle === 'livelock')!;
     expect(v.violation.lasso!.cycle).toBeGreaterThan(0);
+    // Shrunk as a lasso: no more preemptions or deliveries than found, and it still closes.
+    const file = JSON.parse(readFileSync(join(out, 'livelock.json'), 'utf8')) as { shrunk: boolean; deliveries: number; preemptions: number; original: { deliveries: number; preemptions: number }; choices: unknown[]; violation: { lasso: { prefix: number; cycle: number } } };
+    expect(file.shrunk).toBe(true);
+    expect(file.choices.length).toBe(file.violation.lasso.prefix + file.violation.lasso.cycle);
+    expect([file.preemptions, file.deliveries]).not.toEqual([file.original.preemptions, file.original.deliveries]);
+    expect(file.preemptions <= file.original.preemptions && (file.preemptions < file.original.preemptions || file.deliveries < file.original.deliveries)).toBe(true);
     for (const t of ['inline', 'workers']) {
       const replayed = await replayScheduleFile(join(out, 'livelock.json'), t);
       expect(replayed.reproduced).toBe(true);
@@ -110,6 +117,17 @@ describe('livelock: a non-progress cycle, as a lasso that replays', () => {
     const none = await explore({ ...base, scenario: withFaults(loadScenario('fault-retry-forever'), 'none'), strategy: 'dfs' });
     expect(none.violations).toEqual([]);
     expect(none.dfs!.states!.paths).toBeLessThan(Infinity);
+  }, 180_000);
+});
+
+describe('livelock with --jobs: each job sees the cycles on its own stack', () => {
+  it('fault-retry-forever with 2 jobs sharing a visited set: livelock, a lasso that replays', async () => {
+    const out = tmp();
+    const r = await exploreJobs({ ...base, scenario: loadScenario('fault-retry-forever'), strategy: 'dfs', out, jobs: 2, interrupted: () => false });
+    expect(r.dfs!.exhausted).toBe(true);
+    expect(r.dfs!.states!.paths).toBe(Infinity);
+    expect(r.violations.map((v) => v.oracle)).toContain('livelock');
+    expect((await replayScheduleFile(join(out, 'livelock.json'), 'inline')).reproduced).toBe(true);
   }, 180_000);
 });
 

@@ -61,6 +61,21 @@ describe('refcount', () => {
   });
 });
 
+describe('refcount: a task blocked in do_exit', () => {
+  const mm = (users: number, count: number) => alloc('mm#1', 'mm', 'process#1', { mm_users: users, mm_count: count });
+  const svm = alloc('svm#1', 'svm', 'process#1', { refs: [], links: ['mm#1'] });
+  const at = (state: string): ActorView => ({ id: 'process#1', kind: 'process', state, waiting: true });
+
+  it('holds its mm until do_exit has put it: not after mmput (a hung __fput), still in exit_mm', () => {
+    expect(refcount(judged(traceOf([mm(0, 1), svm]), [at('do_exit.task_work_run')]))).toEqual([]);
+    expect(refcount(judged(traceOf([mm(0, 1), svm]), [at('do_exit.filp_close')]))).toEqual([]);
+    expect(refcount(judged(traceOf([mm(0, 1), svm]), [at('do_exit.exit_mm')])).map((x) => x.message)).toEqual([
+      'BUG: at quiescence: mm#1->mm_users = 0, but its live holders account for 1: process#1 (its own)',
+      expect.stringMatching(/mm_count = 1, but its live holders account for 2/),
+    ]);
+  });
+});
+
 describe('refcount: a live file', () => {
   const ev = (step: number, event: string, effects: Effect[] = []): TraceEvent => ({ step, seq: step, from: 'process#1', to: 'file#1', event, args: {}, state: '', effects, cause: null });
   const file = (f_count: number) => alloc('file#1', 'file', 'process#1', { f_count });
