@@ -63,6 +63,8 @@ export class RedisVisited {
   private batch: number[] = [];
   private inflight = new Set<Promise<void>>();
   private lastId = '0';
+  /** The last read of the claims log reached its end. */
+  private caughtUp = false;
   private timer: NodeJS.Timeout | null = null;
   private failure: Error | null = null;
   /** Claims published, and lost to a job that claimed first. */
@@ -78,9 +80,11 @@ export class RedisVisited {
     redis.defineCommand('svmsimClaim', { numberOfKeys: 1, lua: CLAIM });
   }
 
-  /** Read what other jobs claimed so far, then sync every SYNC_MS while the search runs. */
+  /** Read all that other jobs claimed so far (a job that starts late would otherwise expand
+   * again what they did), then sync every SYNC_MS while the search runs. */
   async start(): Promise<void> {
-    await this.sync();
+    do await this.sync();
+    while (!this.caughtUp);
     this.timer = setInterval(() => this.sync(), SYNC_MS);
   }
 
@@ -157,6 +161,7 @@ export class RedisVisited {
 
   /** Other jobs' claims from the log: met later, those states are cut. */
   private learn(streams: [Buffer, [Buffer, Buffer[]][]][] | null): void {
+    this.caughtUp = (streams ?? []).every(([, entries]) => entries.length < READ);
     for (const [, entries] of streams ?? []) {
       for (const [id, fields] of entries) {
         this.lastId = id.toString();

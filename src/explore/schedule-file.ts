@@ -35,6 +35,7 @@ const MemberSchema = z.strictObject({
   depth: int(1).optional(),
   delays: int().optional(),
   steps: int().optional(),
+  p: z.number().gt(0).lt(1).optional(),
   parent: int().optional(),
   mutation: z.string().optional(),
 });

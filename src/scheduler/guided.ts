@@ -8,7 +8,7 @@
 // already, mutated near its frontier (./mutate.ts: cut there and walk on, swap two adjacent
 // deliveries to different actors, or move a change point) and followed as far as it goes, a
 // seeded random walk deciding where it does not. The other half, and the warm-up (one turn of
-// the rotation, 21 schedules), are the portfolio's own schedules (./portfolio.ts), so what no
+// the rotation, 12 schedules), are the portfolio's own schedules (./portfolio.ts), so what no
 // feedback can help with early is found as soon as the portfolio finds it: mutants made from a
 // corpus of a few runs did worse than the walk (README, The hunt).
 //

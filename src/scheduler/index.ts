@@ -1,5 +1,5 @@
 // Strategies by name, for the CLI: `run` takes one schedule (fifo, random); `explore` searches
-// many (portfolio, guided, random, pct, delay, dfs).
+// many (portfolio, guided, random, pct, delay, probabilistic, dfs).
 import { BadInput } from '../kernel/variants.ts';
 import { delayBounding } from './delay.ts';
 import { dfs, type DfsOptions } from './dfs.ts';
@@ -8,11 +8,12 @@ import { fifo } from './fifo.ts';
 import { guided } from './guided.ts';
 import { DEFAULT_DEPTH, pct } from './pct.ts';
 import { portfolio } from './portfolio.ts';
+import { probabilistic } from './probabilistic.ts';
 import { random } from './random.ts';
 import type { Strategy } from './strategy.ts';
 
 export const RUN_STRATEGIES = ['fifo', 'random'] as const;
-export const EXPLORE_STRATEGIES = ['portfolio', 'guided', 'random', 'pct', 'delay', 'dfs'] as const;
+export const EXPLORE_STRATEGIES = ['portfolio', 'guided', 'random', 'pct', 'delay', 'probabilistic', 'dfs'] as const;
 /** What `explore` runs without --strategy (README, Strategies: measured against every other). */
 export const DEFAULT_EXPLORE_STRATEGY: ExploreStrategyName = 'portfolio';
 /** delay: the number of delays without --delays. */
@@ -50,6 +51,8 @@ export function makeExploreStrategy(name: ExploreStrategyName, o: ExploreStrateg
       return pct({ depth: o.depth ?? DEFAULT_DEPTH, steps: o.steps ?? 100 });
     case 'delay':
       return delayBounding({ delays: o.delays ?? DEFAULT_DELAYS, steps: o.steps ?? 100 });
+    case 'probabilistic':
+      return probabilistic();
     case 'portfolio':
       return portfolio({ first: o.seed ?? 0, steps: o.steps ?? 100 });
     case 'guided':

@@ -4,13 +4,15 @@
 import type { ExploringStrategy } from './exploring.ts';
 
 export interface MemberRecord {
-  /** The strategy that made the choices: random, pct, delay, or mutant (guided). */
+  /** The strategy that made the choices: random, pct, delay, probabilistic, or mutant (guided). */
   strategy: string;
   seed: number;
   /** pct: the bug depth; delay: the number of delays; both: k, the steps they are drawn from. */
   depth?: number;
   delays?: number;
   steps?: number;
+  /** probabilistic: the chance of a uniform step at each step with a choice. */
+  p?: number;
   /** guided: the corpus entry (its schedule number) a mutant was made from, and how. */
   parent?: number;
   mutation?: string;
@@ -26,6 +28,7 @@ export interface Composite extends ExploringStrategy {
 export function memberText(m: MemberRecord): string {
   if (m.strategy === 'pct') return `pct d=${m.depth}`;
   if (m.strategy === 'delay') return `delay b=${m.delays}`;
+  if (m.strategy === 'probabilistic') return `probabilistic p=${m.p}`;
   if (m.parent !== undefined) return `mutant of #${m.parent} (${m.mutation})`;
   return m.strategy;
 }

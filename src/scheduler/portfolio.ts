@@ -1,27 +1,27 @@
 // portfolio: one strategy per schedule, in turn, as Coyote's portfolio runs random, probabilistic
-// random, PCT and delay bounding one iteration each. No strategy wins everywhere here: a race where
-// one thread must wait out another's long stretch (the missing release flush) falls to a delay or a
-// change point in 60–70% of schedules and to a random walk in 45%; a race where two kernel threads
-// must interleave step by step inside a window of a few steps (the missing fault pin) falls to the
-// walk in 25% and to pct or delay bounding in 2–3% (README, Benchmarks).
-//
-// The rotation gives the walk two schedules in three and the third to a structured member: one
-// delay at schedules 0, 3 and 6, two delays at 12, pct at depths 4, 3 and 2 at 9, 15 and 18. Delay
-// bounding comes first and most often because it beat pct on every race of the first kind
-// measured (the missing flush in exit-with-mmap: 70% of schedules to pct's 60%; in
-// fault-during-exit: 30% to pct's 4% and the walk's 2%); pct stays for deeper orderings, and beats
-// delay bounding on the second kind (3–7% of schedules to 1–3%); the walk keeps two thirds because
-// a race of the second kind is the walk's alone. Giving the walk three in four instead (a delay at 0 and 4 only) found the fault pin's race
-// one schedule sooner at the median (4 against 5) and fault-during-exit's flush race later (8–13
-// schedules against 4): the README has the table. Schedule n runs member n mod 21 with seed
-// first + n, the seed that member's own strategy uses for its schedule 0 under `--seed first + n`,
-// so a portfolio schedule is the member's own schedule, made again by
-// `explore --strategy pct --depth 3 --seed <first + n> --schedules 1`. The member and its
-// parameters come from the schedule number alone (no feedback), so shards and jobs deal out the
-// numbers as they do for random and pct.
+// random, PCT and delay bounding one iteration each. Two kinds of race are hunted (README, The
+// hunt): one where a thread must run a long stretch undisturbed while another waits (the missing
+// release flush), which delay bounding and pct find and a uniform walk finds in 1–45% of schedules;
+// and one where two kernel threads must interleave within a few steps (the missing fault pin),
+// which the walk finds in 16–26% and pct or delay bounding in 1–4%. The probabilistic member
+// (./probabilistic.ts: round-robin threads, a uniform step now and then) is good at both: at
+// p = 0.1 it finds the first kind in 70–76% and the second in 31–34%; at p = 0.25, 40–50% and
+// 45–46%. Faults are a third kind (the fault scenarios on `fixed`): a stale request that must wait
+// in the queue while A exits and B binds, or a slow `dma_stop`, falls to pct alone (5–8% of
+// schedules, every other member under 1%); a lost response or a PASID never bound to the walk and
+// pct (20–34%). So each block of four opens with the probabilistic member at p = 0.1 (the best
+// first schedule for the first two kinds), then pct (depth 3, 4 and 2 in turn), the probabilistic
+// member at p = 0.25, and a uniform walk. Delay bounding is left out: p = 0.1 beats it on every
+// race measured (delay bounding's 30–74% on the first kind to p = 0.1's 70–76%). Schedule n runs
+// member n mod 12 with seed first + n, the seed that member's own strategy uses for its
+// schedule 0 under `--seed first + n`, so a portfolio schedule is the member's own schedule, made
+// again by `explore --strategy pct --depth 3 --seed <first + n> --schedules 1`. The member and
+// its parameters come from the schedule number alone (no feedback), so shards and jobs deal out
+// the numbers as they do for random and pct.
 import { delayBounding } from './delay.ts';
 import type { Composite, MemberRecord } from './member.ts';
 import { pct } from './pct.ts';
+import { probabilistic } from './probabilistic.ts';
 import { random } from './random.ts';
 import type { Strategy } from './strategy.ts';
 
@@ -35,11 +35,12 @@ export interface PortfolioOptions {
 type Member = Omit<MemberRecord, 'seed'>;
 
 const walk: Member = { strategy: 'random' };
-const delays = (b: number): Member => ({ strategy: 'delay', delays: b });
 const pctAt = (d: number): Member => ({ strategy: 'pct', depth: d });
+const switching = (p: number): Member => ({ strategy: 'probabilistic', p });
 
-/** The rotation, from the measurements above: a structured member, then two walks, seven times. */
-export const ROTATION: readonly Member[] = [delays(1), delays(1), delays(1), pctAt(4), delays(2), pctAt(3), pctAt(2)].flatMap((m) => [m, walk, walk]);
+/** The rotation, from the measurements above: three blocks of the probabilistic member at p = 0.1,
+ * pct, the probabilistic member at 0.25 and a walk. */
+export const ROTATION: readonly Member[] = [pctAt(3), pctAt(4), pctAt(2)].flatMap((m) => [switching(0.1), m, switching(0.25), walk]);
 
 /** The strategy a member record names (k from the record). */
 export function memberStrategy(m: Member, steps: number): Strategy {
@@ -48,6 +49,8 @@ export function memberStrategy(m: Member, steps: number): Strategy {
       return pct({ depth: m.depth!, steps });
     case 'delay':
       return delayBounding({ delays: m.delays!, steps });
+    case 'probabilistic':
+      return probabilistic({ p: m.p! });
     default:
       return random();
   }
@@ -56,7 +59,7 @@ export function memberStrategy(m: Member, steps: number): Strategy {
 /** Schedule n's member: its place in the rotation, with k for those that take it. */
 export function memberOf(n: number, steps: number): Member {
   const m = ROTATION[n % ROTATION.length]!;
-  return m.strategy === 'random' ? m : { ...m, steps };
+  return m.strategy === 'random' || m.strategy === 'probabilistic' ? m : { ...m, steps };
 }
 
 export function portfolio(o: PortfolioOptions): Composite {

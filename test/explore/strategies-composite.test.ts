@@ -7,6 +7,7 @@ import { runSchedule } from '../../src/runtime/run.ts';
 import type { TraceEvent } from '../../src/runtime/types.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { delayBounding } from '../../src/scheduler/delay.ts';
+import { probabilistic } from '../../src/scheduler/probabilistic.ts';
 import type { ExploringStrategy } from '../../src/scheduler/exploring.ts';
 import { RunFeatures } from '../../src/scheduler/features.ts';
 import { guided, WARMUP } from '../../src/scheduler/guided.ts';
@@ -22,6 +23,39 @@ async function orders(strategy: ExploringStrategy, world = twoThreads, seeds = 4
   for (let seed = 0; seed < seeds; seed++) seen.add(order(await once(world(), strategy, seed)));
   return seen;
 }
+
+describe('probabilistic', () => {
+  it('runs the threads round-robin, with now and then one uniform step that the base then runs past', async () => {
+    // Mostly a's thread first (the base's order), but some seeds interleave: every order seen is a
+    // round-robin order with uniform steps in it, and the same seed makes the same order.
+    const seen = await orders(probabilistic({ p: 0.25 }), twoThreads, 60);
+    expect(seen.has('a1 a2 a3 b1 b2 b3')).toBe(true);
+    expect(seen.size).toBeGreaterThan(2);
+    expect(await orders(probabilistic({ p: 0.25 }), twoThreads, 60)).toEqual(seen);
+    // A lower chance leaves more runs in the base's order.
+    const base = async (p: number) => {
+      let n = 0;
+      for (let seed = 0; seed < 60; seed++) if (order(await once(twoThreads(), probabilistic({ p }), seed)) === 'a1 a2 a3 b1 b2 b3') n++;
+      return n;
+    };
+    expect(await base(0.05)).toBeGreaterThan(await base(0.5));
+  });
+
+  it('finds both kinds of race the hunt measures within a few schedules: the missing flush and the missing fault pin', async () => {
+    const t = inlineTransport();
+    for (const [kernel, oracles] of [['fixed-no-release-flush', ['dma-freed']], ['fixed-no-fault-pin', ['use-after-free', 'leak']]] as const) {
+      const s = probabilistic();
+      let first = -1;
+      for (let seed = 0; seed < 30 && first < 0; seed++) {
+        const r = await simulate({ scenario: loadScenario('fault-during-exit'), variant: variantByName(kernel), strategy: s, transport: t, seed, keepOpen: true });
+        if (r.violations.some((v) => (oracles as readonly string[]).includes(v.oracle))) first = seed;
+      }
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(first).toBeLessThan(10);
+    }
+    await t.close();
+  });
+});
 
 describe('delay', () => {
   it('with no delay runs each thread to the end, in the order they appeared', async () => {
@@ -73,7 +107,7 @@ describe('portfolio', () => {
     for (let n = 0; n < ROTATION.length + 2; n++) {
       const r = await model(p, first + n);
       const m = ROTATION[n % ROTATION.length]!;
-      expect(p.member()).toEqual({ ...m, seed: first + n, ...(m.strategy === 'random' ? {} : { steps: K }) });
+      expect(p.member()).toEqual({ ...m, seed: first + n, ...(m.strategy === 'random' || m.strategy === 'probabilistic' ? {} : { steps: K }) });
       const alone = await model(memberStrategy(m, K), first + n);
       expect(r.choices).toEqual(alone.choices);
     }
@@ -87,10 +121,10 @@ describe('portfolio', () => {
     expect(p.member()).toMatchObject({ ...ROTATION[0], seed: 1000 + ROTATION.length });
   });
 
-  it('rotates among random, pct at several depths and delay bounding', () => {
-    const kinds = new Set(ROTATION.map((m) => `${m.strategy}${m.depth ?? m.delays ?? ''}`));
-    expect(kinds).toEqual(new Set(['random', 'pct4', 'pct3', 'pct2', 'delay1', 'delay2']));
-    expect(ROTATION[0]).toEqual({ strategy: 'delay', delays: 1 });
+  it('rotates among the probabilistic member at two switch chances, random and pct at several depths', () => {
+    const kinds = new Set(ROTATION.map((m) => `${m.strategy}${m.depth ?? m.delays ?? m.p ?? ''}`));
+    expect(kinds).toEqual(new Set(['probabilistic0.1', 'probabilistic0.25', 'random', 'pct4', 'pct3', 'pct2']));
+    expect(ROTATION[0]).toEqual({ strategy: 'probabilistic', p: 0.1 });
   });
 });
 
@@ -120,7 +154,10 @@ describe('guided', () => {
         await model(g, n);
         if (n >= WARMUP) kinds.push(g.member().strategy === 'mutant' ? 'mutant' : 'fresh');
       }
-      expect(kinds).toEqual(j === 0 ? ['mutant', 'fresh', 'mutant', 'fresh'] : ['fresh', 'mutant', 'fresh', 'mutant']);
+      // Every other run of this job's own share is a mutant (which one first follows from the
+      // job's own run count at the first schedule after the warm-up).
+      const mutantFirst = Math.ceil((WARMUP - j) / 2) % 2 === 1;
+      expect(kinds).toEqual(mutantFirst ? ['mutant', 'fresh', 'mutant', 'fresh'] : ['fresh', 'mutant', 'fresh', 'mutant']);
     }
   });
 

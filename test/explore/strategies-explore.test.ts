@@ -116,7 +116,7 @@ describe('the CLI', { timeout: 90_000 }, () => {
     const r = svmsim(['explore', '--kernel', 'fixed-no-release-flush', '--schedules', '2', '--no-shrink']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\(portfolio, inline, seed 0\)/);
-    expect(r.stdout).toMatch(/first #0 \(seed 0, delay b=1\)/);
+    expect(r.stdout).toMatch(/first #0 \(seed 0, probabilistic p=0.1\)/);
   });
 
   it('runs delay bounding with --delays, and refuses a bad count', () => {
