@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explore } from '../../src/explore/explore.ts';
 import { summarize } from '../../src/explore/summary.ts';
 import { keys } from '../../src/distributed/campaign.ts';
-import { SHARDS } from '../../src/distributed/visited-redis.ts';
+import { RedisVisited, SHARDS } from '../../src/distributed/visited-redis.ts';
+import { connectRedis } from '../../src/distributed/connection.ts';
 import { campaign, inProcess, options, withWorkers } from './harness.ts';
 import { startRedis, type TestRedis } from './redis-server.ts';
 
@@ -14,6 +15,31 @@ beforeAll(async () => {
   redis = await startRedis();
 });
 afterAll(() => redis.stop());
+
+describe('the shared visited set', () => {
+  it('a job that starts late reads every claim made before it (more than one read of the log), so it expands none of them again', async () => {
+    const r = await connectRedis(redis.url);
+    try {
+      const k = keys('late');
+      const early = new RedisVisited(r, k, 'early');
+      await early.start();
+      // 1,500 batches of 512 claims: three reads' worth of log entries (1,000 each).
+      const n = 1500 * 512;
+      for (let i = 1; i <= n; i++) early.claimKey(BigInt(i) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn);
+      await early.finish();
+      const late = new RedisVisited(r, k, 'late');
+      await late.start();
+      await late.finish();
+      let fresh = 0;
+      for (let i = 1; i <= n; i += 997) if (late.claimKey(BigInt(i) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn).fresh) fresh++;
+      expect(fresh).toBe(0);
+      expect(late.claimKey(0x1234567n).fresh).toBe(true);
+      await late.finish();
+    } finally {
+      r.disconnect();
+    }
+  }, 120_000);
+});
 
 describe('explore as a campaign of jobs', () => {
   it('random in seed ranges over 2 workers: the same schedules, end states, coverage and first hits as one process', async () => {
