@@ -57,7 +57,7 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
   it.each([
     [['--schedules', '5', '--time', '3'], /^svmsim: give --schedules or --time, not both\n$/],
     [['--shard', '3/2'], /^svmsim: --shard must be k\/n with 1 <= k <= n, got '3\/2'\n$/],
-    [['--strategy', 'bfs'], /^svmsim: unknown strategy 'bfs' \(valid: portfolio, guided, random, pct, delay, dfs\)\n$/],
+    [['--strategy', 'bfs'], /^svmsim: unknown strategy 'bfs' \(valid: portfolio, guided, random, pct, delay, probabilistic, dfs\)\n$/],
     [['--preemption-bound', '1'], /^svmsim: --preemption-bound and --reduction apply to --strategy dfs\n$/],
     [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'dpor'], /^svmsim: --reduction dpor cannot be combined with --preemption-bound/],
     [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'states'], /^svmsim: --reduction states cannot be combined with --preemption-bound/],
