@@ -346,8 +346,8 @@ class Search {
   /** A frame whose options are all explored: its schedules go to its parent. */
   pop(): void {
     const f = this.stack.pop()!;
-    if (f.id >= 0 && !this.graph) this.pathsOf[f.id] = f.paths;
-    else this.onStack.delete(f.id);
+    if (this.graph) this.onStack.delete(f.id);
+    else if (f.id >= 0) this.pathsOf[f.id] = f.paths;
     const parent = this.stack[this.stack.length - 1];
     if (parent) parent.paths += f.paths;
     else this.stats.paths = f.paths;

@@ -67,8 +67,8 @@ export async function shrinkLasso(o: LassoShrinkOptions): Promise<{ best: Lasso;
     const limit = best.prefix.length * 2 + 100;
     const run = async (st: Parameters<Parameters<typeof shrink>[0]['run']>[0]) => {
       runs++;
-      const r = await runTo(o.specs, o.transport, st, target, limit);
-      return (r ? { violations: [best.run.violation], choices: r.choices, steps: r.choices.length } : { violations: [] }) as unknown as SimResult;
+      const choices = await runTo(o.specs, o.transport, st, target, limit);
+      return (choices ? { violations: [best.run.violation], choices, steps: choices.length } : { violations: [] }) as unknown as SimResult;
     };
     const s = await shrink({ choices: best.prefix, oracle: 'livelock', run, maxRuns: 1000, stop: out });
     return !!s && consider(await attempt(s.best.choices, best.cycle));

@@ -114,8 +114,8 @@ export const keyAfter = (specs: ActorSpec[], transport: Transport, choices: read
     return w.key();
   });
 
-/** A run under `strategy` that stops at the first state whose key is `target`: its choices and
- * trace, or null if the run ends (or reaches `maxSteps`) without passing through that state. */
+/** A run under `strategy` that stops at the first state whose key is `target`: its choices, or
+ * null if the run ends (or reaches `maxSteps`) without passing through that state. */
 export const runTo = (specs: ActorSpec[], transport: Transport, strategy: ExploringStrategy, target: string, maxSteps: number) =>
   journaled(transport, async (w) => {
     strategy.beginRun(0);
@@ -126,5 +126,5 @@ export const runTo = (specs: ActorSpec[], transport: Transport, strategy: Explor
       const ev = await w.deliver(enabled[strategy.pick(enabled, w.choices.length)]!, enabled);
       strategy.observe?.(ev);
     }
-    return { choices: w.choices, trace: w.trace, preemptions: w.preemptions };
+    return w.choices;
   });
