@@ -31,7 +31,9 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
   const maxSteps = o.maxSteps ?? DEFAULT_MAX_STEPS;
   try {
     const run = await runSchedule({ specs: world.specs, transport: o.transport, strategy: o.strategy, seed: o.seed, maxSteps, reorder: o.reorder, onStep: o.onStep });
-    return { ...run, ...judge(run, maxSteps), world, seed: o.seed ?? 0 };
+    const { objects, violations } = judge(run, maxSteps);
+    // Field by field, not spread: one object shape for every run (this is on the hot path).
+    return { trace: run.trace, choices: run.choices, views: run.views, quiescent: run.quiescent, steps: run.steps, objects, violations, world, seed: o.seed ?? 0 };
   } finally {
     if (!o.keepOpen) await o.transport.close();
   }

@@ -19,7 +19,6 @@ import { shrink } from './shrink.ts';
 import { shrinkLasso } from '../faults/lasso-shrink.ts';
 import { replay } from '../scheduler/replay.ts';
 import { HistoryRecorder } from './history.ts';
-import type { ObjRecord } from '../trace/objects.ts';
 import { HANG_WATCHDOG_MS, WorkerFault } from '../faults/worker.ts';
 import { workerFaultsOf } from '../faults/world.ts';
 import type { MemberRecord } from '../scheduler/member.ts';
@@ -112,7 +111,7 @@ export class Explorer {
   }
 
   stopped(): boolean {
-    return this.halted || !!this.o.stop?.() || performance.now() >= this.deadline;
+    return this.halted || !!this.o.stop?.() || (this.deadline !== Infinity && performance.now() >= this.deadline);
   }
 
   /** One schedule under `strategy`, start to verdict. */
@@ -137,7 +136,8 @@ export class Explorer {
       this.endStates.add(h);
       this.tick.endStates.push(h);
     }
-    this.history.schedule(this.schedules, h, () => r.views, () => [...(r.objects ?? [])] as ObjRecord[]);
+    const now = performance.now();
+    this.history.schedule(this.schedules, h, r.views, r.objects, now);
     const fresh: ViolationRecord[] = [];
     let news = false;
     for (const oracle of r.oracles) {
@@ -160,8 +160,8 @@ export class Explorer {
       this.o.halt?.();
     }
     if (fresh.length) return this.counterexamples(fresh, r);
-    this.report();
-    return this.breathe();
+    this.report(false, now);
+    return this.breathe(now);
   }
 
   private async counterexamples(recs: ViolationRecord[], r: Judged): Promise<void> {
@@ -175,17 +175,17 @@ export class Explorer {
   }
 
   /** Progress: what changed since the last tick (at most every 200 ms, or now). */
-  report(force = false): void {
+  report(force = false, now = performance.now()): void {
     const { o, tick } = this;
-    if (!o.onProgress || (!force && performance.now() - tick.at < TICK_MS)) return;
+    if (!o.onProgress || (!force && now - tick.at < TICK_MS)) return;
     o.onProgress({ schedules: this.schedules - tick.schedules, endStates: tick.endStates, oracles: tick.oracles, coverage: this.coverage.data() });
     this.tick = { at: performance.now(), schedules: this.schedules, endStates: [], oracles: [] };
   }
 
   /** Inline runs resolve as microtasks only: give the event loop a turn now and then, or Ctrl-C
    * (a signal handler) and the progress bar would wait for the end. */
-  breathe(): void | Promise<void> {
-    if (performance.now() - this.yielded < 50) return;
+  breathe(now = performance.now()): void | Promise<void> {
+    if (now - this.yielded < 50) return;
     return new Promise<void>((ok) => setImmediate(ok)).then(() => void (this.yielded = performance.now()));
   }
 

@@ -49,23 +49,31 @@ export class HistoryRecorder {
   private readonly samples: [number, number][] = [[0, 0]];
   private readonly ends = new Map<string, EndStateInfo>();
   private last = 0;
+  private lastMs = 0;
 
   constructor(private readonly t0 = performance.now()) {}
 
   /** Seconds since the start (the coverage recorder's clock). */
   readonly clock = (): number => seconds(performance.now() - this.t0);
 
-  /** A schedule judged: `schedules` so far, and its end state (null: cut short). */
-  schedule(schedules: number, end: string | null, views: () => ActorView[], objects: () => ObjRecord[]): void {
-    const t = this.clock();
+  /** A schedule judged at `now` (performance.now()): `schedules` so far, and its end state (null:
+   * cut short). Seconds are worked out only for what is kept (a new end state, a sample). */
+  schedule(schedules: number, end: string | null, views: ActorView[], objects: Iterable<unknown> | null, now = performance.now()): void {
     if (end !== null) {
       const e = this.ends.get(end);
       if (e) e.count++;
-      else this.ends.set(end, { count: 1, first: t, label: endStateLabel(views(), objects()), detail: endStateDetail(views(), objects()) });
+      else {
+        const objs = [...(objects ?? [])] as ObjRecord[];
+        this.ends.set(end, { count: 1, first: seconds(now - this.t0), label: endStateLabel(views, objs), detail: endStateDetail(views, objs) });
+      }
     }
-    if (t - this.last >= SAMPLE_S) {
-      this.samples.push([t, schedules]);
-      this.last = t;
+    if (now - this.lastMs >= SAMPLE_S * 1000) {
+      const t = seconds(now - this.t0);
+      if (t - this.last >= SAMPLE_S) {
+        this.samples.push([t, schedules]);
+        this.last = t;
+      }
+      this.lastMs = now;
     }
   }
 

@@ -4,9 +4,11 @@
 // state graph with undo). Each returns whether its share of the space is exhausted.
 import type { DfsStrategy } from '../scheduler/dfs.ts';
 import type { ExploringStrategy } from '../scheduler/exploring.ts';
-import type { Transport } from '../runtime/types.ts';
+import type { ActorView, TraceEvent, Transport } from '../runtime/types.ts';
+import type { Choice } from '../runtime/run.ts';
+import type { Violation } from '../oracles/types.ts';
 import type { ActorHost } from '../runtime/host.ts';
-import { Explorer } from './explorer.ts';
+import { Explorer, type Judged } from './explorer.ts';
 import { scheduleOnce } from './schedule.ts';
 import { statefulSearch, type Leaf, type Split, type StatefulStats } from './stateful.ts';
 
@@ -55,12 +57,42 @@ export async function statefulLoop(ex: Explorer, share: Share): Promise<Stateful
   const o = ex.o;
   ex.deferShrinks = true;
   const limit = o.schedules === undefined ? undefined : Math.ceil(o.schedules / share.owners);
-  const onLeaf = (leaf: Leaf) =>
-    ex.judged({ trace: () => leaf.trace(), choices: () => leaf.choices(), steps: leaf.steps, ended: !leaf.cut, views: leaf.views ?? [], objects: leaf.objects?.states() ?? null, oracles: leaf.oracles, violations: () => leaf.violations(), preemptions: leaf.preemptions }, ex.schedules, 0, false);
+  const onLeaf = (leaf: Leaf) => ex.judged(new JudgedLeaf(leaf), ex.schedules, 0, false);
   const transport = ex.covHost ? mirrored(ex.transport, ex.covHost) : ex.transport;
   const states = await statefulSearch({ specs: ex.world.specs, transport, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, store: o.store, limit, stop: () => ex.stopped(), onLeaf });
   await ex.shrinkDeferred();
   return states;
+}
+
+/** A leaf as the Explorer judges runs (methods, not a closure per leaf: a search makes millions). */
+class JudgedLeaf implements Judged {
+  readonly steps: number;
+  readonly ended: boolean;
+  readonly views: ActorView[];
+  readonly objects: Judged['objects'];
+  readonly oracles: Judged['oracles'];
+  readonly preemptions: number;
+
+  constructor(private readonly leaf: Leaf) {
+    this.steps = leaf.steps;
+    this.ended = !leaf.cut;
+    this.views = leaf.views ?? [];
+    this.objects = leaf.objects?.states() ?? null;
+    this.oracles = leaf.oracles;
+    this.preemptions = leaf.preemptions;
+  }
+
+  trace(): TraceEvent[] {
+    return this.leaf.trace();
+  }
+
+  choices(): Choice[] {
+    return this.leaf.choices();
+  }
+
+  violations(): Violation[] {
+    return this.leaf.violations();
+  }
 }
 
 /** A stateful search on another thread, with every delivery and undo done again on an inline host

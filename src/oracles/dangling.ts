@@ -3,7 +3,7 @@
 // present for a freed PASID or svm, a notifier registered on a freed svm (or left on a freed mm),
 // a device still bound (sdev, the file's PASID) to a freed svm or PASID, and an IOTLB or
 // PASID-cache entry for a freed page or PASID. The links come from the objects' own fields.
-import type { ObjRecord } from '../trace/objects.ts';
+import type { ObjRecord, ObjectTable } from '../trace/objects.ts';
 import type { Oracle, Violation } from './types.ts';
 
 /** What it means, by the live object's kind, that it points at a freed one. */
@@ -18,25 +18,29 @@ const WHAT: Partial<Record<ObjRecord['kind'], string>> = {
   vma: 'VMA still mapping',
 };
 
-const at = (o: ObjRecord | undefined) => (o?.freedStep != null ? ` (freed at step ${o.freedStep} by ${o.freedBy ?? '?'})` : '');
+/** When and by whom `id` was freed: the one place that works out the freeing path. */
+const at = (objects: ObjectTable, id: string) => {
+  const o = objects.get(id);
+  return o?.freedStep != null ? ` (freed at step ${o.freedStep} by ${o.freedBy ?? '?'})` : '';
+};
 
 export const dangling: Oracle = ({ trace, objects, quiescent, cut }) => {
   if (!quiescent || cut) return [];
   const out: Violation[] = [];
-  for (const o of objects.all()) {
+  for (const o of objects.states()) {
     const targets = [...(o.refs ?? []), ...(o.links ?? [])];
     if (o.alive) {
       for (const t of targets) {
-        const r = objects.get(t);
+        const r = objects.peek(t);
         if (!r) {
           out.push({ oracle: 'dangling', message: `BUG: at quiescence: ${o.id} points at ${t}, which was never allocated`, step: trace.length, objects: [o.id] });
           continue;
         }
         if (r.alive) continue;
-        out.push({ oracle: 'dangling', message: `BUG: at quiescence: ${o.id}: ${WHAT[o.kind] ?? 'live, pointing at'} freed ${t}${at(r)}`, step: trace.length, objects: [o.id, t] });
+        out.push({ oracle: 'dangling', message: `BUG: at quiescence: ${o.id}: ${WHAT[o.kind] ?? 'live, pointing at'} freed ${t}${at(objects, t)}`, step: trace.length, objects: [o.id, t] });
       }
     } else if (o.kind === 'mm' && o.links?.length) {
-      out.push({ oracle: 'dangling', message: `BUG: at quiescence: freed ${o.id}${at(o)} still has the notifier(s) of ${o.links.join(', ')} on its list`, step: trace.length, objects: [o.id, ...o.links] });
+      out.push({ oracle: 'dangling', message: `BUG: at quiescence: freed ${o.id}${at(objects, o.id)} still has the notifier(s) of ${o.links.join(', ')} on its list`, step: trace.length, objects: [o.id, ...o.links] });
     }
   }
   return out;

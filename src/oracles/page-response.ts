@@ -30,6 +30,8 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
 
 export const pageResponse: Oracle = ({ trace, views }) => {
   const threads = new Set(views.filter((v) => v.kind === 'faultHandler').map((v) => v.id));
+  // A run cut where it met a state seen before has no views: no thread to follow.
+  if (!threads.size) return [];
   const out: Violation[] = [];
   const cur = new Map<string, { addr: number; write: boolean; want: Want }>();
   for (const ev of trace) {

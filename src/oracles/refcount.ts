@@ -5,7 +5,7 @@
 // the exiting task's active_mm are dropped before quiescence. More is a reference nobody will drop
 // (a leak to come), fewer a drop that will free the mm under a holder. A live file's f_count
 // likewise: its open fds and the live VMAs that map it.
-import type { ObjRecord } from '../trace/objects.ts';
+import type { ObjState } from '../trace/objects.ts';
 import type { Oracle, Violation } from './types.ts';
 
 const PAST_MMPUT = /^(dead|do_exit\.(mmput|exit_files|filp_close|exit_task_work|task_work_run))/;
@@ -15,25 +15,26 @@ export const refcount: Oracle = ({ trace, objects, views, quiescent, cut }) => {
   // A task holds its mm until do_exit's mmput: one blocked later in do_exit (a hung __fput in
   // task_work_run) holds it no more.
   const exited = new Set(views.filter((v) => v.kind === 'process' && PAST_MMPUT.test(v.state)).map((v) => v.id));
-  const svms = objects.all().filter((o) => o.kind === 'svm' && o.alive);
+  const all = objects.states();
+  const svms = all.filter((o) => o.kind === 'svm' && o.alive);
   const out: Violation[] = [];
-  for (const mm of objects.all().filter((o) => o.kind === 'mm' && o.alive)) {
+  for (const mm of all.filter((o) => o.kind === 'mm' && o.alive)) {
     const holding = svms.filter((s) => s.refs?.includes(mm.id));
     const notified = svms.filter((s) => s.links?.includes(mm.id));
     const users = (exited.has(mm.owner) ? 0 : 1) + holding.length;
     const count = (users > 0 || (mm.mm_users ?? 0) > 0 ? 1 : 0) + notified.length;
-    const who = (task: boolean, list: ObjRecord[], what: string) =>
+    const who = (task: boolean, list: ObjState[], what: string) =>
       [...(task ? [`${mm.owner} (its own)`] : []), ...list.map((s) => `${s.id} (${what})`)].join(', ') || 'nothing';
     if (mm.mm_users !== users) out.push(mismatch(trace.length, mm, 'mm_users', users, who(!exited.has(mm.owner), holding, 'bind reference')));
     if (mm.mm_count !== count) out.push(mismatch(trace.length, mm, 'mm_count', count, who((mm.mm_users ?? 0) > 0, notified, 'mmu notifier')));
   }
-  for (const f of objects.all().filter((o) => o.kind === 'file' && o.alive)) out.push(...fileCount(trace, objects.all(), f));
+  for (const f of all.filter((o) => o.kind === 'file' && o.alive)) out.push(...fileCount(trace, all, f));
   return out;
 };
 
 /** A live file's f_count: one per fd that opened it and has not closed it (open and filp_close
  * deliveries in the trace), one per live VMA whose refs name it. */
-function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjRecord[], f: ObjRecord): Violation[] {
+function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjState[], f: ObjState): Violation[] {
   let fds = 0;
   for (const ev of trace) if (ev.to === f.id && ev.seq >= 0) fds += ev.event === 'open' ? 1 : ev.event === 'filp_close' ? -1 : 0;
   const vmas = all.filter((o) => o.kind === 'vma' && o.alive && o.refs?.includes(f.id));
@@ -43,7 +44,7 @@ function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjRecord[], f: O
   return [{ oracle: 'refcount', message: `BUG: at quiescence: ${f.id}->f_count = ${String(f.f_count)}, but its live holders account for ${want}: ${holders}`, step: trace.length, objects: [f.id] }];
 }
 
-const mismatch = (step: number, mm: ObjRecord, field: 'mm_users' | 'mm_count', want: number, holders: string): Violation => ({
+const mismatch = (step: number, mm: ObjState, field: 'mm_users' | 'mm_count', want: number, holders: string): Violation => ({
   oracle: 'refcount',
   message: `BUG: at quiescence: ${mm.id}->${field} = ${String(mm[field])}, but its live holders account for ${want}: ${holders}`,
   step,

@@ -23,6 +23,9 @@ export interface ObjRecord {
   links?: string[];
 }
 
+/** A record without who allocated or freed it (no walk up the call chain to work them out). */
+export type ObjState = Readonly<Omit<ObjRecord, 'allocBy' | 'freedBy'>>;
+
 /** One change apply() made, for undo: a record's field as it was, or an object/free first seen. */
 type Change = { r: ObjRecord; field: string; was: unknown } | { alloc: string; was: ObjRecord | undefined } | { freed: string; was: number | undefined };
 
@@ -111,12 +114,12 @@ export class ObjectTable {
   }
 
   /** Alive, kind, owner and counts only (who allocated or freed it is not worked out). */
-  states(): Readonly<Omit<ObjRecord, 'allocBy' | 'freedBy'>>[] {
+  states(): ObjState[] {
     return [...this.byId.values()];
   }
 
   /** One object's record without who allocated or freed it. */
-  peek(id: string): Readonly<Omit<ObjRecord, 'allocBy' | 'freedBy'>> | undefined {
+  peek(id: string): ObjState | undefined {
     return this.byId.get(id);
   }
 
