@@ -28,9 +28,19 @@ export interface Message {
 export const channelOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string =>
   m.event.lane ? `${m.from}:${String(m.event.lane)}>${m.to}` : `${m.from}>${m.to}`;
 
+/** Link names by sender and receiver, built once each: strategies ask for one per enabled message
+ * per step, and a string built once is hashed once as a map key. */
+const links = new Map<string, Map<string, string>>();
+
 /** Both directions between two actors (a call and its return); a lane stays a thread of its own. */
-export const linkOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string =>
-  m.event.lane ? channelOf(m) : m.from < m.to ? `${m.from}~${m.to}` : `${m.to}~${m.from}`;
+export const linkOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string => {
+  if (m.event.lane) return channelOf(m);
+  let byTo = links.get(m.from);
+  if (!byTo) links.set(m.from, (byTo = new Map()));
+  let link = byTo.get(m.to);
+  if (link === undefined) byTo.set(m.to, (link = m.from < m.to ? `${m.from}~${m.to}` : `${m.to}~${m.from}`));
+  return link;
+};
 
 /** An effect of one delivery, as the oracles and views see it. */
 export type Effect =

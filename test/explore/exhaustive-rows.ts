@@ -16,12 +16,10 @@ const BUG: Record<string, { oracles: string[]; message: RegExp }> = {
 };
 // Where a process exits (or releases) while its device is bound and DMA races it, the bug shows.
 const SHOWS_BUG = ['close-then-exit', 'exit-with-mmap', 'fault-during-exit', 'graphics', 'two-processes'];
-// 8.9 million states, 214 CPU seconds: measured by hand (README), kept out of CI's time.
-const TOO_BIG = ['fixed-no-fault-pin exit-during-munmap'];
 
 /** (ablation, scenario) for every non-fault built-in that `keep` accepts. */
 export const ablationRows = (keep: (scenario: string) => boolean): (readonly [string, string])[] =>
-  Object.keys(BUG).flatMap((k) => builtinNames().filter((s) => !isFaultScenario(s) && keep(s) && !TOO_BIG.includes(`${k} ${s}`)).map((s) => [k, s] as const));
+  Object.keys(BUG).flatMap((k) => builtinNames().filter((s) => !isFaultScenario(s) && keep(s)).map((s) => [k, s] as const));
 
 export async function exhaustsWithOnlyItsBug(kernel: string, name: string): Promise<void> {
   const r = await explore({ scenario: loadScenario(name), variant: variantByName(kernel), strategy: 'dfs', seed: 0, maxSteps: 2000, transport: 'inline', reorder: false, shrink: false });
