@@ -37,6 +37,8 @@ export class ObjectTable {
   private readonly unresolved = new Set<ObjRecord>();
   /** With undo: every change, newest last. */
   private readonly changes: Change[] | null;
+  /** mmOf's answers, made when first asked, dropped when the objects change (an alloc, an undo). */
+  private mms: Map<string, string> | null = null;
 
   /** `undoable`: a search's table, walked forward and back along one path (its records name no
    * allocating or freeing path: the trace under them changes). */
@@ -53,6 +55,7 @@ export class ObjectTable {
   apply(ev: TraceEvent): void {
     for (const e of ev.effects) {
       if (e.op === 'alloc') {
+        if (e.kind === 'mm') this.mms = null;
         const r = { id: e.obj, kind: e.kind, owner: e.owner, alive: true, allocStep: ev.step, allocBy: '', freedStep: null, freedBy: null, ...(e.init as object) } as ObjRecord;
         this.changes?.push({ alloc: e.obj, was: this.byId.get(e.obj) });
         this.byId.set(e.obj, r);
@@ -90,6 +93,7 @@ export class ObjectTable {
       const c = cs.pop()!;
       if ('r' in c) (c.r as unknown as Record<string, unknown>)[c.field] = c.was;
       else if ('alloc' in c) {
+        if (this.byId.get(c.alloc)?.kind === 'mm') this.mms = null;
         if (c.was) this.byId.set(c.alloc, c.was);
         else this.byId.delete(c.alloc);
       } else if (c.was === undefined) this.freed.delete(c.freed);
@@ -128,10 +132,13 @@ export class ObjectTable {
     return this.freed.get(id);
   }
 
-  /** The process owning an mm: `mm#2` → `process#2`. */
+  /** The mm of a process: `process#2` → `mm#2` (the first mm it owns). */
   mmOf(owner: string): string | undefined {
-    for (const r of this.byId.values()) if (r.kind === 'mm' && r.owner === owner) return r.id;
-    return undefined;
+    if (!this.mms) {
+      this.mms = new Map();
+      for (const r of this.byId.values()) if (r.kind === 'mm' && !this.mms.has(r.owner)) this.mms.set(r.owner, r.id);
+    }
+    return this.mms.get(owner);
   }
 }
 
