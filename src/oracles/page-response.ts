@@ -10,7 +10,10 @@
 // list is settled (no mmap_region or do_munmap in flight, no exit_mmap begun).
 // And from the device's side: a translation answers what the walk found (a page: the DMA is done;
 // none: it faults), a device page-requests only what faulted, and a Success for its outstanding
-// request makes it retry the DMA unless the driver stopped the PASID (dma_stop).
+// request makes it retry the DMA unless the driver stopped the PASID (dma_stop). End to end: a
+// waited DMA (dma_submit with wait) to a page its mm maps, and may access so, returns only once
+// each of its jobs has reached the page, as asked (read or write), unless something took the
+// mapping, the PASID or the device's PRI away meanwhile, or a fault was injected in the run.
 import type { TraceEvent } from '../runtime/types.ts';
 import type { Oracle, Violation } from './types.ts';
 
@@ -34,7 +37,7 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
   }
 }
 
-interface MappedVma { id: string; start: number; end: number }
+interface MappedVma { id: string; start: number; end: number; ro: boolean }
 
 /** Each mm's VMAs as the trace shows them: mmap_region adds one, do_munmap takes one away. */
 class VmaLists {
@@ -42,12 +45,16 @@ class VmaLists {
   /** mmap_region / do_munmap in flight per mm (their caller), and the mms exit_mmap has begun. */
   private busy = new Map<string, string>();
   private exiting = new Set<string>();
+  /** Bumped at every change to an mm's list: a waited DMA compares it at its start and end. */
+  private gen = new Map<string, number>();
+  genOf = (mm: string) => (this.exiting.has(mm) ? -1 : (this.gen.get(mm) ?? 0));
   isMm = (id: string) => this.vmas.has(id) || this.busy.has(id) || this.exiting.has(id);
   apply(ev: TraceEvent): void {
     const a = ev.args;
+    if (ev.event === 'mmap_region' || ev.event === 'do_munmap') this.gen.set(ev.to, (this.gen.get(ev.to) ?? 0) + 1);
     if (ev.event === 'mmap_region') {
       this.busy.set(ev.to, ev.from);
-      this.vmas.set(ev.to, [...(this.vmas.get(ev.to) ?? []), { id: String(a.vma), start: Number(a.start), end: Number(a.end) }]);
+      this.vmas.set(ev.to, [...(this.vmas.get(ev.to) ?? []), { id: String(a.vma), start: Number(a.start), end: Number(a.end), ro: a.ro === true }]);
     } else if (ev.event === 'do_munmap') {
       this.busy.set(ev.to, ev.from);
       this.vmas.set(ev.to, (this.vmas.get(ev.to) ?? []).filter((v) => v.id !== String(a.vma)));
@@ -73,6 +80,10 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const state = new Map<string, string>();
   const asked = new Map<string, { pasid: unknown; addr: unknown; prg: unknown; stopped: boolean }>();
   const mustRetry = new Map<number, { dev: string; pasid: unknown; addr: unknown }>();
+  /** Per device: the waited submit in hand, the jobs it still needs done, and whether it is owed. */
+  const waited = new Map<string, { ev: TraceEvent; left: number; owed: boolean; mm: string; gen: number }>();
+  const lastMap = new Map<string, { addr: unknown; write: unknown }>();
+  const faulted = trace.some((e) => e.effects.some((x) => x.op === 'fault'));
   const bad = (ev: TraceEvent, message: string, actors: string[]) => out.push({ oracle: 'page-response', message: `BUG: ${message}`, step: ev.step, actors });
   for (const ev of trace) {
     byStep.set(ev.step, ev);
@@ -105,6 +116,17 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       const d = ev.to;
       const before = state.get(d);
       state.set(d, ev.state);
+      const w = waited.get(d);
+      if (w && ev.event === 'ret.dma_map' && ev.args.ok === true && ev.args.pasid === w.ev.args.pasid) {
+        const m = lastMap.get(d);
+        if (m && m.addr === w.ev.args.addr && (m.write === true) === (w.ev.args.write === true)) w.left--;
+      }
+      if (w && (ev.event === 'dma_stop' || (ev.event === 'page_response' && ev.args.result === 'FAILURE'))) w.owed = false;
+      if (ev.event === 'dma_submit' && ev.args.wait === true) {
+        const mm = String(ev.args.forMm);
+        const v = lists.covering(mm, Number(ev.args.addr));
+        waited.set(d, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true), mm, gen: lists.genOf(mm) });
+      }
       if (ev.event === 'ret.dma_map' && cause?.event === 'ret.iommu_walk' && (cause.args.page !== null) !== (ev.args.ok === true)) {
         bad(ev, `the IOMMU answered ${d}'s DMA for PASID ${String(ev.args.pasid)} ${ev.args.ok === true ? 'done' : 'faulted'} where the page walk found ${cause.args.page === null ? 'no page' : String(cause.args.page)}`, [ev.from, d]);
       } else if (ev.event === 'dma_stop') {
@@ -119,7 +141,17 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       if (ev.event === 'page_request') {
         asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg, stopped: false });
         if (cause?.event === 'ret.dma_map' && cause.args.ok === true) bad(ev, `${ev.from} page-requested PASID ${String(ev.args.pasid)} page ${String(ev.args.addr)} though its DMA had been translated`, [ev.from]);
-      } else if (ev.event === 'dma_map' && ev.cause !== null) mustRetry.delete(ev.cause);
+      } else if (ev.event === 'dma_map') {
+        lastMap.set(ev.from, { addr: ev.args.addr, write: ev.args.write });
+        if (ev.cause !== null) mustRetry.delete(ev.cause);
+      } else if (ev.event === 'ret.dma_submit' && waited.get(ev.from)?.ev.from === ev.to) {
+        const w = waited.get(ev.from)!;
+        waited.delete(ev.from);
+        if (w.owed && w.left > 0 && lists.genOf(w.mm) === w.gen) {
+          const a = w.ev.args;
+          bad(ev, `dma_submit on ${ev.from} (PASID ${String(a.pasid)}, page ${String(a.addr)}, ${a.write === true ? 'write' : 'read'} ×${String(a.count ?? 1)}, waited) returned with ${w.left} job(s) not done, though ${w.mm} maps the page`, [ev.from, ev.to]);
+        }
+      }
     }
     lists.apply(ev);
   }
