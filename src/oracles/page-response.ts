@@ -13,7 +13,8 @@
 // request makes it retry the DMA unless the driver stopped the PASID (dma_stop). End to end: a
 // waited DMA (dma_submit with wait) to a page its mm maps, and may access so, returns only once
 // each of its jobs has reached the page, as asked (read or write), unless something took the
-// mapping, the PASID or the device's PRI away meanwhile, or a fault was injected in the run.
+// mapping, the PASID or the device's PRI away meanwhile, or a fault was injected in the run. A
+// posted DMA is issued at some point unless dma_stop cancels it.
 import type { TraceEvent } from '../runtime/types.ts';
 import type { Oracle, Violation } from './types.ts';
 
@@ -83,6 +84,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   /** Per device: the waited submit in hand, the jobs it still needs done, and whether it is owed. */
   const waited = new Map<string, { ev: TraceEvent; left: number; owed: boolean; mm: string; gen: number }>();
   const lastMap = new Map<string, { addr: unknown; write: unknown }>();
+  const posted = new Map<string, { pasid: unknown; addr: unknown; step: number }[]>();
   const faulted = trace.some((e) => e.effects.some((x) => x.op === 'fault'));
   const bad = (ev: TraceEvent, message: string, actors: string[]) => out.push({ oracle: 'page-response', message: `BUG: ${message}`, step: ev.step, actors });
   for (const ev of trace) {
@@ -129,7 +131,11 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       }
       if (ev.event === 'ret.dma_map' && cause?.event === 'ret.iommu_walk' && (cause.args.page !== null) !== (ev.args.ok === true)) {
         bad(ev, `the IOMMU answered ${d}'s DMA for PASID ${String(ev.args.pasid)} ${ev.args.ok === true ? 'done' : 'faulted'} where the page walk found ${cause.args.page === null ? 'no page' : String(cause.args.page)}`, [ev.from, d]);
+      } else if (ev.event === 'dma_submit' && ev.args.wait !== true) {
+        const jobs = Array.from({ length: Number(ev.args.count ?? 1) }, () => ({ pasid: ev.args.pasid, addr: ev.args.addr, step: ev.step }));
+        posted.set(d, [...(posted.get(d) ?? []), ...jobs]);
       } else if (ev.event === 'dma_stop') {
+        posted.set(d, (posted.get(d) ?? []).filter((j) => j.pasid !== ev.args.pasid));
         const q = asked.get(d);
         if (q && q.pasid === ev.args.pasid) q.stopped = true;
       } else if (ev.event === 'page_response' && ev.args.result === 'SUCCESS' && before === 'page_request') {
@@ -143,6 +149,9 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         if (cause?.event === 'ret.dma_map' && cause.args.ok === true) bad(ev, `${ev.from} page-requested PASID ${String(ev.args.pasid)} page ${String(ev.args.addr)} though its DMA had been translated`, [ev.from]);
       } else if (ev.event === 'dma_map') {
         lastMap.set(ev.from, { addr: ev.args.addr, write: ev.args.write });
+        const jobs = posted.get(ev.from) ?? [];
+        const i = jobs.findIndex((j) => j.pasid === ev.args.pasid && j.addr === ev.args.addr);
+        if (i >= 0) posted.set(ev.from, [...jobs.slice(0, i), ...jobs.slice(i + 1)]);
         if (ev.cause !== null) mustRetry.delete(ev.cause);
       } else if (ev.event === 'ret.dma_submit' && waited.get(ev.from)?.ev.from === ev.to) {
         const w = waited.get(ev.from)!;
@@ -156,6 +165,9 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
     lists.apply(ev);
   }
   // A retry still in flight when a run is cut is no violation: judged on finished runs only.
+  if (quiescent && !faulted) {
+    for (const [dev, jobs] of posted) for (const j of jobs) out.push({ oracle: 'page-response', message: `BUG: ${dev} never issued the DMA posted for PASID ${String(j.pasid)} page ${String(j.addr)}, and no dma_stop cancelled it`, step: j.step, actors: [dev] });
+  }
   if (quiescent) {
     for (const [step, r] of mustRetry) {
       out.push({ oracle: 'page-response', message: `BUG: ${r.dev} got Success for its page request (PASID ${String(r.pasid)}, page ${String(r.addr)}) and dropped the DMA instead of retrying it`, step, actors: [r.dev] });
