@@ -5,6 +5,16 @@
 // Invalid; a fault handled → Success. Anything else — a fault served but answered Invalid (the
 // device's DMA fails for a mapped page), Success for a fault never served, or an answer given
 // before the thread looked — is a violation.
+// What the thread found is itself checked against the trace: find_extend_vma must return the VMA
+// that mmap_region put at the address (and none once do_munmap took it away), while the mm's VMA
+// list is settled (no mmap_region or do_munmap in flight, no exit_mmap begun).
+// And from the device's side: a translation answers what the walk found (a page: the DMA is done;
+// none: it faults), a device page-requests only what faulted, and a Success for its outstanding
+// request makes it retry the DMA unless the driver stopped the PASID (dma_stop). End to end: a
+// waited DMA (dma_submit with wait) to a page its mm maps, and may access so, returns only once
+// each of its jobs has reached the page, as asked (read or write), unless something took the
+// mapping, the PASID or the device's PRI away meanwhile, or a fault was injected in the run. A
+// posted DMA is issued at some point unless dma_stop cancels it.
 import type { TraceEvent } from '../runtime/types.ts';
 import type { Oracle, Violation } from './types.ts';
 
@@ -28,13 +38,60 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
   }
 }
 
-export const pageResponse: Oracle = ({ trace, views }) => {
+interface MappedVma { id: string; start: number; end: number; ro: boolean }
+
+/** Each mm's VMAs as the trace shows them: mmap_region adds one, do_munmap takes one away. */
+class VmaLists {
+  private vmas = new Map<string, MappedVma[]>();
+  /** mmap_region / do_munmap in flight per mm (their caller), and the mms exit_mmap has begun. */
+  private busy = new Map<string, string>();
+  private exiting = new Set<string>();
+  /** Bumped at every change to an mm's list: a waited DMA compares it at its start and end. */
+  private gen = new Map<string, number>();
+  genOf = (mm: string) => (this.exiting.has(mm) ? -1 : (this.gen.get(mm) ?? 0));
+  isMm = (id: string) => this.vmas.has(id) || this.busy.has(id) || this.exiting.has(id);
+  apply(ev: TraceEvent): void {
+    const a = ev.args;
+    if (ev.event === 'mmap_region' || ev.event === 'do_munmap') this.gen.set(ev.to, (this.gen.get(ev.to) ?? 0) + 1);
+    if (ev.event === 'mmap_region') {
+      this.busy.set(ev.to, ev.from);
+      this.vmas.set(ev.to, [...(this.vmas.get(ev.to) ?? []), { id: String(a.vma), start: Number(a.start), end: Number(a.end), ro: a.ro === true }]);
+    } else if (ev.event === 'do_munmap') {
+      this.busy.set(ev.to, ev.from);
+      this.vmas.set(ev.to, (this.vmas.get(ev.to) ?? []).filter((v) => v.id !== String(a.vma)));
+    } else if ((ev.event === 'ret.mmap_region' || ev.event === 'ret.do_munmap') && this.busy.get(ev.from) === ev.to) this.busy.delete(ev.from);
+    if (this.vmas.has(ev.to) && /exit_mmap|defunct|freed/.test(ev.state)) this.exiting.add(ev.to);
+  }
+  /** The VMA covering `addr` in `mm`, or undefined when the list is not settled. */
+  covering(mm: string, addr: number): MappedVma | null | undefined {
+    if (this.busy.has(mm) || this.exiting.has(mm) || !this.vmas.has(mm)) return undefined;
+    return this.vmas.get(mm)!.find((v) => v.start <= addr && addr < v.end) ?? null;
+  }
+}
+
+export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const threads = new Set(views.filter((v) => v.kind === 'faultHandler').map((v) => v.id));
-  // A run cut where it met a state seen before has no views: no thread to follow.
-  if (!threads.size) return [];
+  const devices = new Set(views.filter((v) => v.kind === 'dma').map((v) => v.id));
+  // A run cut where it met a state seen before has no views: no thread or device to follow.
+  if (!threads.size && !devices.size) return [];
   const out: Violation[] = [];
   const cur = new Map<string, { addr: number; write: boolean; want: Want }>();
+  const lists = new VmaLists();
+  const byStep = new Map<number, TraceEvent>();
+  /** Per device: its state after its last delivery, its outstanding page request, the PASIDs
+   * stopped since, and the Success responses that must lead to a retried DMA. */
+  const state = new Map<string, string>();
+  const asked = new Map<string, { pasid: unknown; addr: unknown; prg: unknown; stopped: boolean }>();
+  const mustRetry = new Map<number, { dev: string; pasid: unknown; addr: unknown }>();
+  /** Per device: the waited submit in hand, the jobs it still needs done, and whether it is owed. */
+  const waited = new Map<string, { ev: TraceEvent; left: number; owed: boolean; mm: string; gen: number }>();
+  const lastMap = new Map<string, { addr: unknown; write: unknown }>();
+  const posted = new Map<string, { pasid: unknown; addr: unknown; step: number }[]>();
+  const faulted = trace.some((e) => e.effects.some((x) => x.op === 'fault'));
+  const bad = (ev: TraceEvent, message: string, actors: string[]) => out.push({ oracle: 'page-response', message: `BUG: ${message}`, step: ev.step, actors });
   for (const ev of trace) {
+    byStep.set(ev.step, ev);
+    const cause = ev.cause === null ? undefined : byStep.get(ev.cause);
     if (threads.has(ev.to) && ev.event === 'ret.prq_next') {
       const req = ev.args.req as { addr?: unknown; write?: unknown } | null;
       if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, want: 'undecided' });
@@ -43,15 +100,79 @@ export const pageResponse: Oracle = ({ trace, views }) => {
       // Once the answer is decided the thread must not go on looking (a fault served after
       // find_extend_vma found no VMA is answered wrongly whatever it says).
       const c = cur.get(ev.to)!;
+      if (ev.event === 'ret.find_extend_vma' && lists.isMm(ev.from)) {
+        const v = lists.covering(ev.from, c.addr);
+        const got = ev.args.vma === null ? null : String(ev.args.vma);
+        if (v !== undefined && (v?.id ?? null) !== got) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got ?? 'no VMA'} where the mm maps ${v?.id ?? 'nothing'}`, [ev.to, ev.from]);
+      }
       if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write);
     } else if (threads.has(ev.from) && ev.event === 'qi_page_response' && cur.has(ev.from)) {
       const { want, addr } = cur.get(ev.from)!;
       const got = String(ev.args.result);
       if (got !== want) {
         const why = want === 'undecided' ? 'before it had looked the fault up' : `where what it found calls for ${want}`;
-        out.push({ oracle: 'page-response', message: `BUG: prq_event_thread answered the page request for PASID ${String(ev.args.pasid)} at page ${addr} with ${got}, ${why}`, step: ev.step, actors: [ev.from, String(ev.args.dev)] });
+        bad(ev, `prq_event_thread answered the page request for PASID ${String(ev.args.pasid)} at page ${addr} with ${got}, ${why}`, [ev.from, String(ev.args.dev)]);
       }
       cur.delete(ev.from);
+    }
+    // The device's side.
+    if (devices.has(ev.to)) {
+      const d = ev.to;
+      const before = state.get(d);
+      state.set(d, ev.state);
+      const w = waited.get(d);
+      if (w && ev.event === 'ret.dma_map' && ev.args.ok === true && ev.args.pasid === w.ev.args.pasid) {
+        const m = lastMap.get(d);
+        if (m && m.addr === w.ev.args.addr && (m.write === true) === (w.ev.args.write === true)) w.left--;
+      }
+      if (w && (ev.event === 'dma_stop' || (ev.event === 'page_response' && ev.args.result === 'FAILURE'))) w.owed = false;
+      if (ev.event === 'dma_submit' && ev.args.wait === true) {
+        const mm = String(ev.args.forMm);
+        const v = lists.covering(mm, Number(ev.args.addr));
+        waited.set(d, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true), mm, gen: lists.genOf(mm) });
+      }
+      if (ev.event === 'ret.dma_map' && cause?.event === 'ret.iommu_walk' && (cause.args.page !== null) !== (ev.args.ok === true)) {
+        bad(ev, `the IOMMU answered ${d}'s DMA for PASID ${String(ev.args.pasid)} ${ev.args.ok === true ? 'done' : 'faulted'} where the page walk found ${cause.args.page === null ? 'no page' : String(cause.args.page)}`, [ev.from, d]);
+      } else if (ev.event === 'dma_submit' && ev.args.wait !== true) {
+        const jobs = Array.from({ length: Number(ev.args.count ?? 1) }, () => ({ pasid: ev.args.pasid, addr: ev.args.addr, step: ev.step }));
+        posted.set(d, [...(posted.get(d) ?? []), ...jobs]);
+      } else if (ev.event === 'dma_stop') {
+        posted.set(d, (posted.get(d) ?? []).filter((j) => j.pasid !== ev.args.pasid));
+        const q = asked.get(d);
+        if (q && q.pasid === ev.args.pasid) q.stopped = true;
+      } else if (ev.event === 'page_response' && ev.args.result === 'SUCCESS' && before === 'page_request') {
+        const q = asked.get(d);
+        if (q && !q.stopped && q.pasid === ev.args.pasid && q.addr === ev.args.addr && q.prg === ev.args.prg) mustRetry.set(ev.step, { dev: d, pasid: q.pasid, addr: q.addr });
+      }
+    }
+    if (devices.has(ev.from)) {
+      if (ev.event === 'page_request') {
+        asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg, stopped: false });
+        if (cause?.event === 'ret.dma_map' && cause.args.ok === true) bad(ev, `${ev.from} page-requested PASID ${String(ev.args.pasid)} page ${String(ev.args.addr)} though its DMA had been translated`, [ev.from]);
+      } else if (ev.event === 'dma_map') {
+        lastMap.set(ev.from, { addr: ev.args.addr, write: ev.args.write });
+        const jobs = posted.get(ev.from) ?? [];
+        const i = jobs.findIndex((j) => j.pasid === ev.args.pasid && j.addr === ev.args.addr);
+        if (i >= 0) posted.set(ev.from, [...jobs.slice(0, i), ...jobs.slice(i + 1)]);
+        if (ev.cause !== null) mustRetry.delete(ev.cause);
+      } else if (ev.event === 'ret.dma_submit' && waited.get(ev.from)?.ev.from === ev.to) {
+        const w = waited.get(ev.from)!;
+        waited.delete(ev.from);
+        if (w.owed && w.left > 0 && lists.genOf(w.mm) === w.gen) {
+          const a = w.ev.args;
+          bad(ev, `dma_submit on ${ev.from} (PASID ${String(a.pasid)}, page ${String(a.addr)}, ${a.write === true ? 'write' : 'read'} ×${String(a.count ?? 1)}, waited) returned with ${w.left} job(s) not done, though ${w.mm} maps the page`, [ev.from, ev.to]);
+        }
+      }
+    }
+    lists.apply(ev);
+  }
+  // A retry still in flight when a run is cut is no violation: judged on finished runs only.
+  if (quiescent && !faulted) {
+    for (const [dev, jobs] of posted) for (const j of jobs) out.push({ oracle: 'page-response', message: `BUG: ${dev} never issued the DMA posted for PASID ${String(j.pasid)} page ${String(j.addr)}, and no dma_stop cancelled it`, step: j.step, actors: [dev] });
+  }
+  if (quiescent) {
+    for (const [step, r] of mustRetry) {
+      out.push({ oracle: 'page-response', message: `BUG: ${r.dev} got Success for its page request (PASID ${String(r.pasid)}, page ${String(r.addr)}) and dropped the DMA instead of retrying it`, step, actors: [r.dev] });
     }
   }
   return out;

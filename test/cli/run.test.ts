@@ -15,7 +15,7 @@ const file = (name: string, text: string) => {
 describe('svmsim run: bad input is one line on stderr and exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown variant', ['run', '--kernel', 'v4.5', '--transport', 'inline'], /^svmsim: unknown kernel variant 'v4\.5' \(valid: pre-fix, fixed, fixed-no-release-flush, fixed-no-fault-pin\)\n$/],
-    ['unknown scenario', ['run', '--scenario', 'exit', '--transport', 'inline'], /^svmsim: unknown scenario 'exit' \(valid: bind-alive, close-then-exit, .*, or a \.json file\)\n$/],
+    ['unknown scenario', ['run', '--scenario', 'exit', '--transport', 'inline'], /^svmsim: unknown scenario 'exit' \(valid: bind-after-exit, bind-alive, close-then-exit, .*, or a \.json file\)\n$/],
     ['unknown strategy', ['run', '--strategy', 'lifo', '--transport', 'inline'], /^svmsim: unknown strategy 'lifo' \(valid: fifo, random\)\n$/],
     ['bad seed', ['run', '--seed', 'x1', '--transport', 'inline'], /^svmsim: --seed must be an integer from 0 to 4294967295, got 'x1'\n$/],
     ['missing file', ['run', '--scenario', join(dir, 'nope.json'), '--transport', 'inline'], /^svmsim: cannot read scenario .*nope\.json: ENOENT\n$/],

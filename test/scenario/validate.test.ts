@@ -40,7 +40,7 @@ describe('scenario validation: the error names the bad field', () => {
   });
 
   it('unknown names list the valid ones', () => {
-    expect(() => loadScenario('exit')).toThrow(/^unknown scenario 'exit' \(valid: bind-alive, close-then-exit, dma-after-munmap, /);
+    expect(() => loadScenario('exit')).toThrow(/^unknown scenario 'exit' \(valid: bind-after-exit, bind-alive, close-then-exit, dma-after-munmap, /);
     expect(() => variantByName('fixd')).toThrow("unknown kernel variant 'fixd' (valid: pre-fix, fixed, fixed-no-release-flush, fixed-no-fault-pin)");
   });
 });
