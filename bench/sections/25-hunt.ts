@@ -136,7 +136,7 @@ async function hunt(hunter: Hunter, scenario: Scenario, kernel: string, seed: nu
     return t.done();
   }
   const first = seed * 1_000_003;
-  const strategy = makeExploreStrategy(hunter, { steps, seed: first });
+  const strategy = makeExploreStrategy(hunter, { steps, seed: first, faults: !!scenario.faults?.length });
   for (let i = 0; i < CAP; i++) {
     const r = await simulate({ scenario, variant, strategy, transport, seed: first + i, keepOpen: true, onStep: (ev) => strategy.observe?.(ev) });
     strategy.endRun?.();
@@ -167,7 +167,7 @@ async function rates(scenario: Scenario, kernel: string, transport: Transport, s
   const out: Record<string, Record<string, string>> = {};
   const pc = (h: number, n: number) => `${((100 * h) / Math.max(1, n)).toFixed(1)}% of ${n}`;
   for (const name of SEEDED) {
-    const strategy = makeExploreStrategy(name, { steps, seed: 7777 });
+    const strategy = makeExploreStrategy(name, { steps, seed: 7777, faults: !!scenario.faults?.length });
     const hits = new Map<string, { all: number; mutants: number }>(targets.map((t) => [t.bug, { all: 0, mutants: 0 }]));
     let mutants = 0;
     for (let i = 0; i < RATE_SCHEDULES; i++) {

@@ -104,7 +104,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       // pct (and delay, and the portfolio's members) place their change points within the length
       // of a run: take fifo's.
       const steps = NEEDS_STEPS.includes(o.strategy) ? (await ex.runSim(fifo())).steps : undefined;
-      const inner: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
+      const inner: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, faults: !!o.scenario.faults?.length, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
       // Which member of a portfolio (or guided search) made a schedule, and how.
       if (isComposite(inner)) ex.memberOf = () => inner.member();
       const strategy = countingPreemptions(inner);

@@ -41,6 +41,8 @@ export interface ExploreStrategyOptions extends DfsOptions {
   delays?: number;
   /** portfolio, guided: the seed of schedule 0 (schedule n runs seed + n). */
   seed?: number;
+  /** portfolio: the world injects faults (its rotation leans to pct). */
+  faults?: boolean;
 }
 
 export function makeExploreStrategy(name: ExploreStrategyName, o: ExploreStrategyOptions = {}): ExploringStrategy {
@@ -54,7 +56,7 @@ export function makeExploreStrategy(name: ExploreStrategyName, o: ExploreStrateg
     case 'probabilistic':
       return probabilistic();
     case 'portfolio':
-      return portfolio({ first: o.seed ?? 0, steps: o.steps ?? 100 });
+      return portfolio({ first: o.seed ?? 0, steps: o.steps ?? 100, faults: o.faults });
     case 'guided':
       return guided({ first: o.seed ?? 0, steps: o.steps ?? 100 });
     case 'dfs':

@@ -12,7 +12,9 @@ import type { ExploringStrategy } from '../../src/scheduler/exploring.ts';
 import { RunFeatures } from '../../src/scheduler/features.ts';
 import { guided, WARMUP } from '../../src/scheduler/guided.ts';
 import { cut, move, nearest, swap, swappable, type Step } from '../../src/scheduler/mutate.ts';
-import { memberStrategy, portfolio, ROTATION } from '../../src/scheduler/portfolio.ts';
+import { FAULT_ROTATION, memberOf, memberStrategy, portfolio, ROTATION } from '../../src/scheduler/portfolio.ts';
+import { explore } from '../../src/explore/explore.ts';
+import { withFaults } from '../../src/faults/override.ts';
 import { simulate } from '../../src/simulate.ts';
 import { order, send, syntheticWorld, twoThreads } from './synthetic.ts';
 
@@ -119,6 +121,20 @@ describe('portfolio', () => {
     expect(p.member()).toMatchObject({ ...ROTATION[3], seed: 1003 });
     p.beginRun(1000 + ROTATION.length);
     expect(p.member()).toMatchObject({ ...ROTATION[0], seed: 1000 + ROTATION.length });
+  });
+
+  it('in a world that injects faults, runs pct at depth 4: the find names it, and the file replays as that member', async () => {
+    const base = { variant: variantByName('fixed'), strategy: 'portfolio' as const, seed: 0, schedules: 100, maxSteps: 2000, transport: 'inline' as const, reorder: false, shrink: false, stopOnFirst: true };
+    const faulted = await explore({ ...base, scenario: loadScenario('fault-timeout-reuse') });
+    const hit = faulted.violations[0]!;
+    expect(FAULT_ROTATION).toEqual([{ strategy: 'pct', depth: 4 }]);
+    expect(hit.member).toMatchObject({ strategy: 'pct', depth: 4, seed: hit.seed });
+    // A world without faults (--faults none) gets the default rotation.
+    const clean = await explore({ ...base, variant: variantByName('fixed-no-fault-pin'), scenario: withFaults(loadScenario('exit-with-mmap'), 'none') });
+    const v = clean.violations[0]!;
+    const { steps: _k, ...m } = memberOf(v.schedule, 0) as { steps?: number };
+    expect(v.member).toMatchObject({ ...m, seed: v.seed });
+    expect(portfolio({ first: 0, steps: K, faults: true }).member()).toMatchObject({ strategy: 'pct', depth: 4 });
   });
 
   it('rotates among the probabilistic member at two switch chances, random and pct at several depths', () => {
