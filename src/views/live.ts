@@ -89,16 +89,22 @@ export async function startLiveView(o: LiveViewOptions): Promise<LiveView> {
   const wss = new WebSocketServer({ server: http, path: '/live' });
   let sent = 0;
   const message = () => JSON.stringify({ ...reportParts(buildReport(input(), { charts: false })), done: finished });
+  /** The run's version (one per step, and the verdict), and the version each viewer has: a viewer
+   * that connected after the last step already has it, and gets no update until the next. */
+  let version = 0;
+  const has = new WeakMap<object, number>();
   const broadcast = () => {
-    if (!wss.clients.size) return;
+    const behind = [...wss.clients].filter((c) => c.readyState === c.OPEN && (has.get(c) ?? -1) < version);
+    if (!behind.length) return;
     const m = message();
-    for (const c of wss.clients) if (c.readyState === c.OPEN) (c.send(m), sent++);
+    for (const c of behind) (c.send(m), has.set(c, version), sent++);
   };
   let viewed!: () => void;
   const firstViewer = new Promise<void>((ok) => (viewed = ok));
   // A viewer that connects gets the run so far at once.
   wss.on('connection', (ws) => {
     ws.send(message());
+    has.set(ws, version);
     sent++;
     viewed();
   });
@@ -133,12 +139,14 @@ export async function startLiveView(o: LiveViewOptions): Promise<LiveView> {
     banner: `live: open ${url} (the trace viewer, updated as deliveries arrive; offline) · Ctrl-C to stop`,
     step(ev) {
       trace.push(ev);
+      version++;
       soon();
     },
     done(t, v) {
       trace = t;
       violations = v;
       finished = true;
+      version++;
       clearTimeout(timer);
       timer = undefined;
       broadcast();

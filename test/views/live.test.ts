@@ -33,6 +33,9 @@ describe('live view server', () => {
       ws.on('message', (m) => got.push(JSON.parse(m.toString()) as Update));
       await expect.poll(() => got.length).toBe(1);
       expect([stepsIn(got[0]!), got[0]!.done]).toEqual([3, false]);
+      // The throttled update of those 3 steps finds the viewer up to date: nothing more is sent.
+      await new Promise((r) => setTimeout(r, 2 * THROTTLE_MS));
+      expect(got).toHaveLength(1);
       // 50 steps at once: one update (throttled), with all of them.
       for (const ev of run.trace.slice(3, 53)) live.step(ev);
       await expect.poll(() => got.length).toBe(2);
