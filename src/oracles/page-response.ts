@@ -131,7 +131,13 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         const v = lists.covering(mm, Number(ev.args.addr));
         waited.set(d, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true), mm, gen: lists.genOf(mm) });
       }
-      if (ev.event === 'ret.dma_map' && cause?.event === 'ret.iommu_walk' && (cause.args.page !== null) !== (ev.args.ok === true)) {
+      // A translation done reached a page, the way the device asked (an IOTLB hit in the dma_map
+      // itself, a walk in the iommu_walk before its return).
+      // (A translation queued behind a walk runs in the delivery that ended that walk: both looked at.)
+      const done = ev.event === 'ret.dma_map' && ev.args.ok === true && cause ? [cause, cause.cause === null ? undefined : byStep.get(cause.cause)] : [];
+      const how = lastMap.get(d)?.write === true ? 'dma-write' : 'dma-read';
+      if (done.length && !done.some((c) => c?.effects.some((e) => e.op === 'access' && e.how === how && String(e.obj).startsWith('page#')))) bad(ev, `the IOMMU answered ${d}'s DMA for PASID ${String(ev.args.pasid)} done without a ${how} of a page`, [ev.from, d]);
+      else if (ev.event === 'ret.dma_map' && cause?.event === 'ret.iommu_walk' && (cause.args.page !== null) !== (ev.args.ok === true)) {
         bad(ev, `the IOMMU answered ${d}'s DMA for PASID ${String(ev.args.pasid)} ${ev.args.ok === true ? 'done' : 'faulted'} where the page walk found ${cause.args.page === null ? 'no page' : String(cause.args.page)}`, [ev.from, d]);
       } else if (ev.event === 'dma_submit' && ev.args.wait !== true) {
         const jobs = Array.from({ length: Number(ev.args.count ?? 1) }, () => ({ pasid: ev.args.pasid, addr: ev.args.addr, step: ev.step }));
