@@ -38,6 +38,8 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
   }
 }
 
+const EXITING = /exit_mmap|defunct|freed/;
+
 interface MappedVma { id: string; start: number; end: number; ro: boolean }
 
 /** Each mm's VMAs as the trace shows them: mmap_region adds one, do_munmap takes one away. */
@@ -48,8 +50,12 @@ class VmaLists {
   private exiting = new Set<string>();
   /** Bumped at every change to an mm's list: a waited DMA compares it at its start and end. */
   private gen = new Map<string, number>();
-  genOf = (mm: string) => (this.exiting.has(mm) ? -1 : (this.gen.get(mm) ?? 0));
-  isMm = (id: string) => this.vmas.has(id) || this.busy.has(id) || this.exiting.has(id);
+  genOf(mm: string): number {
+    return this.exiting.has(mm) ? -1 : (this.gen.get(mm) ?? 0);
+  }
+  isMm(id: string): boolean {
+    return this.vmas.has(id) || this.busy.has(id) || this.exiting.has(id);
+  }
   apply(ev: TraceEvent): void {
     const a = ev.args;
     if (ev.event === 'mmap_region' || ev.event === 'do_munmap') this.gen.set(ev.to, (this.gen.get(ev.to) ?? 0) + 1);
@@ -60,7 +66,7 @@ class VmaLists {
       this.busy.set(ev.to, ev.from);
       this.vmas.set(ev.to, (this.vmas.get(ev.to) ?? []).filter((v) => v.id !== String(a.vma)));
     } else if ((ev.event === 'ret.mmap_region' || ev.event === 'ret.do_munmap') && this.busy.get(ev.from) === ev.to) this.busy.delete(ev.from);
-    if (this.vmas.has(ev.to) && /exit_mmap|defunct|freed/.test(ev.state)) this.exiting.add(ev.to);
+    if (this.vmas.has(ev.to) && !this.exiting.has(ev.to) && EXITING.test(ev.state)) this.exiting.add(ev.to);
   }
   /** The VMA covering `addr` in `mm`, or undefined when the list is not settled. */
   covering(mm: string, addr: number): MappedVma | null | undefined {
@@ -68,6 +74,8 @@ class VmaLists {
     return this.vmas.get(mm)!.find((v) => v.start <= addr && addr < v.end) ?? null;
   }
 }
+
+const NONE: readonly (TraceEvent | undefined)[] = [];
 
 export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const threads = new Set(views.filter((v) => v.kind === 'faultHandler').map((v) => v.id));
@@ -77,7 +85,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const out: Violation[] = [];
   const cur = new Map<string, { addr: number; write: boolean; want: Want }>();
   const lists = new VmaLists();
-  const byStep = new Map<number, TraceEvent>();
+  // A step's event: the trace holds step s at index s (a trace given otherwise is searched).
+  const byStep = { get: (s: number): TraceEvent | undefined => (trace[s]?.step === s ? trace[s] : trace.find((e) => e.step === s)) };
   /** Per device: its state after its last delivery, its outstanding page request, the PASIDs
    * stopped since, and the Success responses that must lead to a retried DMA. */
   const state = new Map<string, string>();
@@ -90,7 +99,6 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const faulted = trace.some((e) => e.effects.some((x) => x.op === 'fault'));
   const bad = (ev: TraceEvent, message: string, actors: string[]) => out.push({ oracle: 'page-response', message: `BUG: ${message}`, step: ev.step, actors });
   for (const ev of trace) {
-    byStep.set(ev.step, ev);
     const cause = ev.cause === null ? undefined : byStep.get(ev.cause);
     if (threads.has(ev.to) && ev.event === 'ret.prq_next') {
       const req = ev.args.req as { addr?: unknown; write?: unknown } | null;
@@ -134,8 +142,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       // A translation done reached a page, the way the device asked (an IOTLB hit in the dma_map
       // itself, a walk in the iommu_walk before its return).
       // (A translation queued behind a walk runs in the delivery that ended that walk: both looked at.)
-      const done = ev.event === 'ret.dma_map' && ev.args.ok === true && cause ? [cause, cause.cause === null ? undefined : byStep.get(cause.cause)] : [];
-      const how = lastMap.get(d)?.write === true ? 'dma-write' : 'dma-read';
+      const done = ev.event === 'ret.dma_map' && ev.args.ok === true && cause ? [cause, cause.cause === null ? undefined : byStep.get(cause.cause)] : NONE;
+      const how = done.length && lastMap.get(d)?.write === true ? 'dma-write' : 'dma-read';
       if (done.length && !done.some((c) => c?.effects.some((e) => e.op === 'access' && e.how === how && String(e.obj).startsWith('page#')))) bad(ev, `the IOMMU answered ${d}'s DMA for PASID ${String(ev.args.pasid)} done without a ${how} of a page`, [ev.from, d]);
       else if (ev.event === 'ret.dma_map' && cause?.event === 'ret.iommu_walk' && (cause.args.page !== null) !== (ev.args.ok === true)) {
         bad(ev, `the IOMMU answered ${d}'s DMA for PASID ${String(ev.args.pasid)} ${ev.args.ok === true ? 'done' : 'faulted'} where the page walk found ${cause.args.page === null ? 'no page' : String(cause.args.page)}`, [ev.from, d]);
