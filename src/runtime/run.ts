@@ -80,20 +80,10 @@ export async function runSchedule(opts: RunOptions): Promise<RunResult> {
   const enabled: Message[] = [];
   let seq = 0;
   let pending = 0;
-  // Channel names by sender and receiver, built once (a lane's channel is built each time).
-  const names = new Map<string, Map<string, string>>();
-  const channel = (m: Message): string => {
-    if (m.event.lane) return channelOf(m);
-    let byTo = names.get(m.from);
-    if (!byTo) names.set(m.from, (byTo = new Map()));
-    let ch = byTo.get(m.to);
-    if (ch === undefined) byTo.set(m.to, (ch = channelOf(m)));
-    return ch;
-  };
   const post = (from: string, d: Delivery, cause: number | null) => {
     for (const s of d.sends) {
       const m: Message = { seq: seq++, cause, from, to: s.to, event: s.event };
-      const ch = channel(m);
+      const ch = channelOf(m);
       chOf[m.seq] = ch;
       let q = queues.get(ch);
       if (!q) queues.set(ch, (q = []));

@@ -24,23 +24,28 @@ export interface Message {
   to: ActorId;
   event: KEvent;
 }
+/** Names by sender and receiver, each built once: the scheduler asks for a channel and the
+ * strategies for a link per enabled message per step, and a string built once is hashed once as a
+ * map key. */
+function pairNames(make: (from: string, to: string) => string): (from: string, to: string) => string {
+  const byFrom = new Map<string, Map<string, string>>();
+  return (from, to) => {
+    let byTo = byFrom.get(from);
+    if (!byTo) byFrom.set(from, (byTo = new Map()));
+    let name = byTo.get(to);
+    if (name === undefined) byTo.set(to, (name = make(from, to)));
+    return name;
+  };
+}
+const channelName = pairNames((from, to) => `${from}>${to}`);
+const linkName = pairNames((from, to) => (from < to ? `${from}~${to}` : `${to}~${from}`));
+
 /** A channel is sender → receiver; a send may name a lane (`sched`, `workqueue`) of its own. */
 export const channelOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string =>
-  m.event.lane ? `${m.from}:${String(m.event.lane)}>${m.to}` : `${m.from}>${m.to}`;
-
-/** Link names by sender and receiver, built once each: strategies ask for one per enabled message
- * per step, and a string built once is hashed once as a map key. */
-const links = new Map<string, Map<string, string>>();
+  m.event.lane ? `${m.from}:${String(m.event.lane)}>${m.to}` : channelName(m.from, m.to);
 
 /** Both directions between two actors (a call and its return); a lane stays a thread of its own. */
-export const linkOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string => {
-  if (m.event.lane) return channelOf(m);
-  let byTo = links.get(m.from);
-  if (!byTo) links.set(m.from, (byTo = new Map()));
-  let link = byTo.get(m.to);
-  if (link === undefined) byTo.set(m.to, (link = m.from < m.to ? `${m.from}~${m.to}` : `${m.to}~${m.from}`));
-  return link;
-};
+export const linkOf = (m: Pick<Message, 'from' | 'to' | 'event'>): string => (m.event.lane ? channelOf(m) : linkName(m.from, m.to));
 
 /** An effect of one delivery, as the oracles and views see it. */
 export type Effect =
