@@ -30,13 +30,14 @@ import { fifo } from '../../src/scheduler/fifo.ts';
 import { DEFAULT_EXPLORE_STRATEGY, makeExploreStrategy } from '../../src/scheduler/index.ts';
 import { isComposite } from '../../src/scheduler/member.ts';
 import { simulate } from '../../src/simulate.ts';
+import { breaksContracts } from '../../src/faults/scenarios.ts';
 
 /** exit-with-mmap is the hunt the issues name; fault-during-exit hunts the same two bugs where the
  * fault comes while the process exits, which is where a walk stops finding the missing flush. The
  * fault scenarios' findings are hunted on `fixed` (fault-retry-forever's livelock is left out: a
  * lasso needs the stateful search, no single run shows it). */
 const ABLATED = ['exit-with-mmap', 'fault-during-exit'];
-const SEEDS = Number(process.env.HUNT_SEEDS ?? 30);
+const SEEDS = Number(process.env.HUNT_SEEDS ?? 90);
 const CAP = 100;
 /** Schedules per strategy for the share of schedules that hit each bug (what the medians sample). */
 const RATE_SCHEDULES = Number(process.env.RATE_SCHEDULES ?? 200);
@@ -136,7 +137,7 @@ async function hunt(hunter: Hunter, scenario: Scenario, kernel: string, seed: nu
     return t.done();
   }
   const first = seed * 1_000_003;
-  const strategy = makeExploreStrategy(hunter, { steps, seed: first, faults: !!scenario.faults?.length });
+  const strategy = makeExploreStrategy(hunter, { steps, seed: first, faults: breaksContracts(scenario) });
   for (let i = 0; i < CAP; i++) {
     const r = await simulate({ scenario, variant, strategy, transport, seed: first + i, keepOpen: true, onStep: (ev) => strategy.observe?.(ev) });
     strategy.endRun?.();
@@ -167,7 +168,7 @@ async function rates(scenario: Scenario, kernel: string, transport: Transport, s
   const out: Record<string, Record<string, string>> = {};
   const pc = (h: number, n: number) => `${((100 * h) / Math.max(1, n)).toFixed(1)}% of ${n}`;
   for (const name of SEEDED) {
-    const strategy = makeExploreStrategy(name, { steps, seed: 7777, faults: !!scenario.faults?.length });
+    const strategy = makeExploreStrategy(name, { steps, seed: 7777, faults: breaksContracts(scenario) });
     const hits = new Map<string, { all: number; mutants: number }>(targets.map((t) => [t.bug, { all: 0, mutants: 0 }]));
     let mutants = 0;
     for (let i = 0; i < RATE_SCHEDULES; i++) {

@@ -12,7 +12,7 @@
 // An entry keeps the statechart steps its miss took, so that each host's coverage sees them once.
 import type { AnyMachineSnapshot, InspectionEvent } from 'xstate';
 import { ActorHost } from '../runtime/host.ts';
-import type { ActorSpec, ActorView, Delivery, KEvent, Message, Transport } from '../runtime/types.ts';
+import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
 import { Interner } from './intern.ts';
 import { isWorkerFault, simulatedWorkerFault } from '../faults/worker.ts';
@@ -36,6 +36,14 @@ interface Entry {
   steps: InspectionEvent[];
   /** The last host whose coverage saw them. */
   seenBy: number;
+}
+
+/** A send as the table keeps it: what a message made from it is delivered by, worked out once. */
+interface MemoKey extends SendKey {
+  readonly world: WorldTable;
+  /** The receiver's row, and the event (interned) with its sender, as deliver's key wants them. */
+  readonly to: ActorTable;
+  readonly dkey: number;
 }
 
 /** A world's table: its actors, its events, its start. */
@@ -142,10 +150,11 @@ export class MemoHost {
 
   deliver(msg: Message): Delivery {
     const w = this.world!;
-    const a = w.byId.get(msg.to);
+    // A message made from one of this world's interned sends carries its row and key.
+    const k = msg.key as MemoKey | undefined;
+    const a = k && k.world === w ? k.to : w.byId.get(msg.to);
     if (!a) throw new Error(`no actor '${msg.to}' in this host`);
-    const from = w.byId.get(msg.from)?.index ?? w.actors.length;
-    const dkey = this.eventId(msg.event) * (w.actors.length + 1) + from;
+    const dkey = k && k.world === w ? k.dkey : this.eventId(msg.event) * (w.actors.length + 1) + (w.byId.get(msg.from)?.index ?? w.actors.length);
     const cur = this.cur[a.index]!;
     const key = dkey < KEY_SPAN ? cur * KEY_SPAN + dkey : -1;
     this.journal?.push({ actor: a.index, prev: cur });
@@ -156,6 +165,8 @@ export class MemoHost {
       if (this.opts.inspect && hit.seenBy !== this.epoch) this.cover(hit);
       return hit.delivery;
     }
+    // A worker fault is never kept in the table (its delivery throws): so only a miss can be one.
+    if (isWorkerFault(msg)) simulatedWorkerFault(msg);
     return this.miss(msg, a, cur, key);
   }
 
@@ -235,7 +246,10 @@ export class MemoHost {
       const id = w.events.intern(JSON.stringify(s.event), () => Object.freeze(s.event));
       const event = w.events.values[id]!;
       w.eventIds.set(event, id);
-      return Object.freeze({ to: s.to, event });
+      const to = w.byId.get(s.to);
+      const { type: _t, ...args } = event;
+      const key: MemoKey | undefined = to && Object.freeze({ ch: channelOf({ from: a.id, to: s.to, event }), args: Object.freeze(args), world: w, to, dkey: id * (w.actors.length + 1) + a.index });
+      return Object.freeze({ to: s.to, event, key });
     });
     this.stats.events = w.events.size;
     const delivery = Object.freeze({ state: d.state, waiting: d.waiting, sends: Object.freeze(sends) as Delivery['sends'], effects: Object.freeze(d.effects) as Delivery['effects'], hash: a.states.values[sid]!.hash });
@@ -250,8 +264,9 @@ export function memoTransport(opts: MemoOptions = {}): Transport & { readonly me
     name: 'inline',
     memo,
     start: async (specs) => memo.start(specs),
-    // A worker fault (a thread that crashes or hangs) is simulated on one thread, as inline does.
-    deliver: (msg) => (isWorkerFault(msg) ? simulatedWorkerFault(msg) : memo.deliver(msg)),
+    // A worker fault (a thread that crashes or hangs) is simulated on one thread, as inline does
+    // (MemoHost.deliver checks for one where the table has no entry).
+    deliver: (msg) => memo.deliver(msg),
     views: async () => memo.views(),
     viewsNow: () => memo.views(),
     close: async () => memo.stop(),

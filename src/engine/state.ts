@@ -132,8 +132,8 @@ export class GlobalState {
 
   private post(from: string, d: Delivery, cause: number | null): void {
     for (const s of d.sends) {
-      const m: Message = { seq: this.seq++, cause, from, to: s.to, event: s.event };
-      const ch = channelOf(m);
+      const m: Message = { seq: this.seq++, cause, from, to: s.to, event: s.event, key: s.key };
+      const ch = s.key ? s.key.ch : channelOf(m);
       this.channelOfSeq[m.seq] = ch;
       let q = this.queues.get(ch);
       if (!q) this.queues.set(ch, (q = []));

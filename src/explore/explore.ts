@@ -3,6 +3,7 @@
 // hit (written as a schedule file, then shrunk and written again), statechart coverage, and for
 // dfs whether the space is exhausted. One job's share of the seeds (or of the dfs tree) at a time:
 // an Explorer (explorer.ts) with one search loop (loops.ts) on the engine (src/engine).
+import { breaksContracts } from '../faults/scenarios.ts';
 import { BadInput, type Variant } from '../kernel/variants.ts';
 import type { OracleName } from '../oracles/types.ts';
 import type { TransportName } from '../runtime/transports.ts';
@@ -104,7 +105,7 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
       // pct (and delay, and the portfolio's members) place their change points within the length
       // of a run: take fifo's.
       const steps = NEEDS_STEPS.includes(o.strategy) ? (await ex.runSim(fifo())).steps : undefined;
-      const inner: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, faults: !!o.scenario.faults?.length, preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
+      const inner: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, faults: breaksContracts(o.scenario), preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
       // Which member of a portfolio (or guided search) made a schedule, and how.
       if (isComposite(inner)) ex.memberOf = () => inner.member();
       const strategy = countingPreemptions(inner);

@@ -1,5 +1,12 @@
 // The built-in scenarios that exist to show what a fault (or a DMA the kernel refuses) finds: on
 // `fixed` they fire oracles by design (README "What exploration finds with faults"), so the
 // "no oracle fires on fixed" checks leave them out; test/faults covers them.
+import type { Scenario } from '../scenario/schema.ts';
 export const FAULT_SCENARIOS = ['fault-timeout-reuse', 'fault-stop-slow', 'fault-response-lost', 'fault-response-dup', 'fault-retry-forever', 'fault-refused-dma'];
 export const isFaultScenario = (name: string): boolean => FAULT_SCENARIOS.includes(name);
+
+/** The world breaks one of the driver's contracts: it allows faults (the scenario's `faults`, or
+ * `--faults`), or a device DMAs with a PASID of its own choosing (a `dma` step's `pasid`: a PASID
+ * nobody bound to it). The portfolio gives such a world the rotation that puts a fault at its
+ * moment (src/scheduler/portfolio.ts, FAULT_ROTATION). */
+export const breaksContracts = (s: Scenario): boolean => !!s.faults?.length || s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.pasid !== undefined));

@@ -77,6 +77,15 @@ class VmaLists {
 
 const NONE: readonly (TraceEvent | undefined)[] = [];
 
+/** A fault was injected somewhere in the run (plain loops: this runs on every judged run). */
+function anyFault(trace: readonly TraceEvent[]): boolean {
+  for (let i = 0; i < trace.length; i++) {
+    const fx = trace[i]!.effects;
+    for (let j = 0; j < fx.length; j++) if (fx[j]!.op === 'fault') return true;
+  }
+  return false;
+}
+
 export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const threads = new Set(views.filter((v) => v.kind === 'faultHandler').map((v) => v.id));
   const devices = new Set(views.filter((v) => v.kind === 'dma').map((v) => v.id));
@@ -96,7 +105,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const waited = new Map<string, { ev: TraceEvent; left: number; owed: boolean; mm: string; gen: number }>();
   const lastMap = new Map<string, { addr: unknown; write: unknown }>();
   const posted = new Map<string, { pasid: unknown; addr: unknown; step: number }[]>();
-  const faulted = trace.some((e) => e.effects.some((x) => x.op === 'fault'));
+  const faulted = anyFault(trace);
   const bad = (ev: TraceEvent, message: string, actors: string[]) => out.push({ oracle: 'page-response', message: `BUG: ${message}`, step: ev.step, actors });
   for (const ev of trace) {
     const cause = ev.cause === null ? undefined : byStep.get(ev.cause);

@@ -64,7 +64,7 @@ function argsOf(event: Message['event']): Record<string, unknown> {
 
 /** The trace event of delivering `msg` at `step`, answered by `d`. */
 export function traceEvent(msg: Message, d: Delivery, step: number): TraceEvent {
-  return { step, seq: msg.seq, from: msg.from, to: msg.to, event: msg.event.type, args: argsOf(msg.event), state: d.state, effects: d.effects, cause: msg.cause };
+  return { step, seq: msg.seq, from: msg.from, to: msg.to, event: msg.event.type, args: msg.key ? msg.key.args : argsOf(msg.event), state: d.state, effects: d.effects, cause: msg.cause };
 }
 
 export async function runSchedule(opts: RunOptions): Promise<RunResult> {
@@ -82,8 +82,8 @@ export async function runSchedule(opts: RunOptions): Promise<RunResult> {
   let pending = 0;
   const post = (from: string, d: Delivery, cause: number | null) => {
     for (const s of d.sends) {
-      const m: Message = { seq: seq++, cause, from, to: s.to, event: s.event };
-      const ch = channelOf(m);
+      const m: Message = { seq: seq++, cause, from, to: s.to, event: s.event, key: s.key };
+      const ch = s.key ? s.key.ch : channelOf(m);
       chOf[m.seq] = ch;
       let q = queues.get(ch);
       if (!q) queues.set(ch, (q = []));

@@ -23,6 +23,16 @@ export interface Message {
   from: ActorId;
   to: ActorId;
   event: KEvent;
+  /** What the memo engine worked out once for the send this message came from (undefined on
+   * every other transport): see SendKey. */
+  key?: SendKey;
+}
+
+/** A send the memo engine interned, worked out once and shared by every message made from it: its
+ * channel, its event's fields but the type (the trace's args), and the engine's own lookup key. */
+export interface SendKey {
+  readonly ch: string;
+  readonly args: Record<string, unknown>;
 }
 /** Names by sender and receiver, each built once: the scheduler asks for a channel and the
  * strategies for a link per enabled message per step, and a string built once is hashed once as a
@@ -66,7 +76,7 @@ export interface Delivery {
   state: string;
   /** True when the receiver is waiting on a reply or a lock (state tag `waiting`). */
   waiting: boolean;
-  sends: { to: ActorId; event: KEvent }[];
+  sends: { to: ActorId; event: KEvent; key?: SendKey }[];
   effects: Effect[];
   /** Journaled hosts only: a hash of the receiver's whole state (value and context) after. */
   digest?: string;

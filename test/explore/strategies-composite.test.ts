@@ -5,7 +5,9 @@ import { variantByName } from '../../src/kernel/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import { runSchedule } from '../../src/runtime/run.ts';
 import type { TraceEvent } from '../../src/runtime/types.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
+import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
+import type { Scenario } from '../../src/scenario/schema.ts';
+import { breaksContracts, isFaultScenario } from '../../src/faults/scenarios.ts';
 import { delayBounding } from '../../src/scheduler/delay.ts';
 import { probabilistic } from '../../src/scheduler/probabilistic.ts';
 import type { ExploringStrategy } from '../../src/scheduler/exploring.ts';
@@ -135,6 +137,19 @@ describe('portfolio', () => {
     const { steps: _k, ...m } = memberOf(v.schedule, 0) as { steps?: number };
     expect(v.member).toMatchObject({ ...m, seed: v.seed });
     expect(portfolio({ first: 0, steps: K, faults: true }).member()).toMatchObject({ strategy: 'pct', depth: 4 });
+  });
+
+  it('gives a world where a device DMAs with a PASID nobody bound the fault rotation too, and no other world', async () => {
+    const base = { variant: variantByName('fixed'), strategy: 'portfolio' as const, seed: 0, schedules: 60, maxSteps: 2000, transport: 'inline' as const, reorder: false, shrink: false, stopOnFirst: true };
+    const refused = loadScenario('fault-refused-dma');
+    expect(refused.faults ?? []).toEqual([]);
+    expect(breaksContracts(refused)).toBe(true);
+    const hit = (await explore({ ...base, scenario: refused })).violations[0]!;
+    expect(hit.member).toMatchObject({ strategy: 'pct', depth: 4, seed: hit.seed });
+    // The same scenario with the device's own PASID is an ordinary world.
+    const own: Scenario = { ...refused, processes: refused.processes.map((p) => ({ ...p, steps: p.steps.map((x) => (x.op === 'dma' ? { ...x, pasid: undefined } : x)) })) };
+    expect(breaksContracts(own)).toBe(false);
+    for (const name of builtinNames().filter((n) => !isFaultScenario(n))) expect(breaksContracts(loadScenario(name)), name).toBe(false);
   });
 
   it('rotates among the probabilistic member at two switch chances, random and pct at several depths', () => {
