@@ -4,11 +4,17 @@
 //              runs) and a transition of the stateful dfs (delivery, fingerprint, per-step oracles,
 //              undo), against a bare actor.send of the two-state machine (issue target: hit ≤ 1×);
 //   schedules  random and pct on exit-with-mmap, schedules per CPU second with the table against
-//              without it (`--no-memo`), alternating rounds (issue target: ≥ 30×);
+//              without it (`--no-memo`) (issue target: ≥ 30×);
 //   dfs        the stateful dfs of exit-with-mmap with and without the table (target ≥ 30×), and
 //              two-processes exhausted with the table (target ≤ 60 s, under 1 GB RSS);
+// The ratios' two sides each run in processes of their own (engine-rate.ts: three of each,
+// alternating, each warmed for as much CPU time as the other), as a user's explore runs one or the
+// other: in one process the side with the table, which runs its code thirty times as often, was
+// timed still cold after the same number of warm-up rounds.
 //   memory     bytes per visited state (the visited set) and per table entry (heap growth while
 //              the table fills, over its entries).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { memoTransport } from '../../src/engine/memo.ts';
 import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
 import { statefulSearch } from '../../src/explore/stateful.ts';
@@ -57,27 +63,41 @@ function searchTransitions(): () => Promise<number> {
   return async () => (await statefulSearch({ specs, transport: t, maxSteps: DEFAULT_MAX_STEPS, reorder: false, onLeaf: () => {} })).transitions;
 }
 
-/** explore with and without the table, schedules per CPU second, alternating rounds. */
-async function schedulesPerCpuSecond(o: Partial<ExploreOptions>, schedules: number, rounds = 5) {
-  const rate = async (memo: boolean) => {
-    const c0 = process.cpuUsage();
-    const r = await explore({ ...base, ...o, memo, schedules });
-    const c = process.cpuUsage(c0);
-    return r.schedules / ((c.user + c.system) / 1e6);
-  };
-  const [on, off]: number[][] = [[], []];
-  // One untimed round each first: both sides' code compiled by the JIT before it is timed.
-  await rate(false);
-  await rate(true);
-  for (let i = 0; i < rounds; i++) {
-    if (i % 2) off.push(await rate(false));
-    on.push(await rate(true));
-    if (!(i % 2)) off.push(await rate(false));
-  }
-  return { memoPerS: Math.round(median(on)), noMemoPerS: Math.round(median(off)), speedup: r2(median(on) / median(off)), target: 30 };
+const RATE = fileURLToPath(new URL('../engine-rate.ts', import.meta.url));
+
+/** One side of a ratio in a process of its own (engine-rate.ts), as a user's explore runs it. */
+function rateApart(kind: 'random' | 'pct' | 'dfs', memo: boolean): { perS?: number; cpu?: number; states?: number; transitions?: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', RATE, kind, memo ? 'on' : 'off'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`engine-rate ${kind} ${memo ? 'on' : 'off'}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as ReturnType<typeof rateApart>;
 }
 
-/** The stateful dfs's CPU seconds with and without the table. */
+/** Three processes each side, alternating (on, off, on, off, ...): the medians. */
+function apart(kind: 'random' | 'pct' | 'dfs') {
+  const [on, off]: ReturnType<typeof rateApart>[][] = [[], []];
+  for (let i = 0; i < 3; i++) {
+    on.push(rateApart(kind, true));
+    off.push(rateApart(kind, false));
+  }
+  return { on, off };
+}
+
+/** random or pct: schedules per CPU second with and without the table, each side in its own process. */
+function schedulesPerCpuSecond(kind: 'random' | 'pct') {
+  const { on, off } = apart(kind);
+  const [a, b] = [median(on.map((x) => x.perS!)), median(off.map((x) => x.perS!))];
+  return { memoPerS: Math.round(a), noMemoPerS: Math.round(b), speedup: r2(a / b), target: 30, processes: { memo: on.map((x) => Math.round(x.perS!)), noMemo: off.map((x) => Math.round(x.perS!)) } };
+}
+
+/** The stateful dfs of exit-with-mmap, CPU seconds with and without the table, each side in its own process. */
+function dfsApart() {
+  const { on, off } = apart('dfs');
+  const [a, b] = [median(on.map((x) => x.cpu!)), median(off.map((x) => x.cpu!))];
+  const same = [...on, ...off].every((x) => x.states === on[0]!.states && x.transitions === on[0]!.transitions);
+  return { states: on[0]!.states, transitions: on[0]!.transitions, sameSpace: same, memoCpuSeconds: Number(a.toFixed(3)), noMemoCpuSeconds: r2(b), speedup: r2(b / a), target: 30 };
+}
+
+/** The stateful dfs's CPU seconds (two-processes, in this process). */
 async function dfsSeconds(memo: boolean, sc = scenario) {
   const c0 = process.cpuUsage();
   const r = await explore({ ...base, scenario: sc, strategy: 'dfs', memo });
@@ -103,21 +123,9 @@ export const section: BenchSection = {
   async run() {
     const [hitsPerS, sendPerS] = await sideBySideCpu(await warmHits(), actorSend());
     const [transitionsPerS, sendPerS2] = await sideBySideCpu(searchTransitions(), actorSend(), 400, 5);
-    const randomRates = await schedulesPerCpuSecond({ strategy: 'random' }, 300);
-    const pctRates = await schedulesPerCpuSecond({ strategy: 'pct' }, 300);
-    // Warm (one untimed search each), then three of each, alternating; medians.
-    await dfsSeconds(false);
-    await dfsSeconds(true);
-    const offs = [];
-    const ons = [];
-    for (let i = 0; i < 3; i++) {
-      offs.push(await dfsSeconds(false));
-      ons.push(await dfsSeconds(true));
-    }
-    const off = offs[0]!;
-    const on = ons[0]!;
-    const offCpu = median(offs.map((x) => x.cpu));
-    const onCpu = median(ons.map((x) => x.cpu));
+    const randomRates = schedulesPerCpuSecond('random');
+    const pctRates = schedulesPerCpuSecond('pct');
+    const dfs = dfsApart();
     const rss0 = process.memoryUsage().rss;
     const two = await dfsSeconds(true, loadScenario('two-processes'));
     const rss = process.memoryUsage().rss;
@@ -133,15 +141,7 @@ export const section: BenchSection = {
       },
       random: randomRates,
       pct: pctRates,
-      dfs: {
-        states: on.states,
-        transitions: on.transitions,
-        sameSpace: on.states === off.states && on.transitions === off.transitions,
-        memoCpuSeconds: r2(onCpu),
-        noMemoCpuSeconds: r2(offCpu),
-        speedup: r2(offCpu / onCpu),
-        target: 30,
-      },
+      dfs,
       twoProcesses: { exhausted: two.exhausted, states: two.states, transitions: two.transitions, wallSeconds: two.wall, cpuSeconds: r2(two.cpu), target: 60, rssMB: Math.round(rss / 2 ** 20), rssGrowthMB: Math.round((rss - rss0) / 2 ** 20) },
       memory: { bytesPerTableEntry: await bytesPerEntry(), bytesPerVisitedState: r2(two.visitedBytes / two.states) },
     };

@@ -30,7 +30,7 @@ import { fifo } from '../../src/scheduler/fifo.ts';
 import { DEFAULT_EXPLORE_STRATEGY, makeExploreStrategy } from '../../src/scheduler/index.ts';
 import { isComposite } from '../../src/scheduler/member.ts';
 import { simulate } from '../../src/simulate.ts';
-import { breaksContracts } from '../../src/faults/scenarios.ts';
+import { breaksContracts, FAULT_FINDINGS } from '../../src/faults/scenarios.ts';
 
 /** exit-with-mmap is the hunt the issues name; fault-during-exit hunts the same two bugs where the
  * fault comes while the process exits, which is where a walk stops finding the missing flush. The
@@ -51,10 +51,10 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const TARGETS: { scenarios: string[]; kernel: string; bug: string; oracles: OracleName[] }[] = [
   { scenarios: ABLATED, kernel: 'fixed-no-release-flush', bug: 'dma-freed', oracles: ['dma-freed'] },
   { scenarios: ABLATED, kernel: 'fixed-no-fault-pin', bug: 'fault in a defunct mm (use-after-free or leak)', oracles: ['use-after-free', 'leak'] },
-  { scenarios: ['fault-timeout-reuse'], kernel: 'fixed', bug: 'a reused PASID serves a stale request (isolation)', oracles: ['isolation'] },
-  { scenarios: ['fault-stop-slow'], kernel: 'fixed', bug: 'unbind after a slow dma_stop (use-after-free)', oracles: ['use-after-free'] },
-  { scenarios: ['fault-response-lost'], kernel: 'fixed', bug: 'a lost page response hangs release (stuck)', oracles: ['stuck'] },
-  { scenarios: ['fault-refused-dma'], kernel: 'fixed', bug: 'a PASID never bound disables PRI (isolation)', oracles: ['isolation'] },
+  { scenarios: ['fault-timeout-reuse'], kernel: 'fixed', bug: 'a reused PASID serves a stale request (isolation)', oracles: FAULT_FINDINGS['fault-timeout-reuse']! },
+  { scenarios: ['fault-stop-slow'], kernel: 'fixed', bug: 'unbind after a slow dma_stop (use-after-free)', oracles: FAULT_FINDINGS['fault-stop-slow']! },
+  { scenarios: ['fault-response-lost'], kernel: 'fixed', bug: 'a lost page response hangs release (stuck)', oracles: FAULT_FINDINGS['fault-response-lost']! },
+  { scenarios: ['fault-refused-dma'], kernel: 'fixed', bug: 'a PASID never bound disables PRI (isolation)', oracles: FAULT_FINDINGS['fault-refused-dma']! },
 ];
 /** Every (scenario, kernel) pair a target names, in order. */
 const CASES = [...new Map(TARGETS.flatMap((t) => t.scenarios.map((sc) => [`${sc}|${t.kernel}`, { scenario: sc, kernel: t.kernel }] as const))).values()];

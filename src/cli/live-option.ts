@@ -2,7 +2,7 @@
 // the address), fed every delivery, told the verdict at the end, then served until Ctrl-C.
 import type { SimResult } from '../simulate.ts';
 import { untilInterrupted } from '../views/interrupt.ts';
-import { startLiveView, type LiveViewOptions } from '../views/live.ts';
+import type { LiveViewOptions } from '../views/live.ts';
 import type { TraceEvent } from '../runtime/types.ts';
 
 export interface LiveOutput {
@@ -16,6 +16,8 @@ export interface LiveOutput {
  * `wait`, the run starts once a browser has opened the page (so it sees every delivery arrive). */
 export async function startLive(on: boolean | undefined, input: LiveViewOptions['input'], signal?: AbortSignal, wait = false): Promise<LiveOutput> {
   if (!on) return { finish: async () => {} };
+  // The live view's server (ws) loads only for --live.
+  const { startLiveView } = await import('../views/live.ts');
   const live = await startLiveView({ input });
   signal?.addEventListener('abort', () => void live.stop(), { once: true });
   process.stderr.write(`${live.banner}\n`);

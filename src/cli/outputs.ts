@@ -1,13 +1,12 @@
 // What a run can leave behind besides its printout: a trace report page (--report), a Mermaid
 // sequence diagram (--mermaid) and a live feed to the Stately inspector (--inspect). Shared by
-// run, replay and explore.
+// run, replay and explore. Each view's code (the inspector's relay, the report's chart renderer)
+// is loaded only when asked for: every CLI start would pay for it otherwise.
 import type { Command } from 'commander';
 import { BadInput } from '../kernel/variants.ts';
 import type { SimResult } from '../simulate.ts';
 import type { TransportOptions } from '../runtime/transports.ts';
-import { startInspector, type LiveInspector } from '../views/inspect.ts';
-import { writeMermaidSequence } from '../views/mermaid-sequence.ts';
-import { writeReport } from '../views/report.ts';
+import type { LiveInspector } from '../views/inspect.ts';
 import { maybeOutFile } from './paths.ts';
 
 export interface OutputOpts {
@@ -46,6 +45,7 @@ export async function startOutputs(o: OutputOpts): Promise<Outputs> {
   checkOutputs(o);
   let insp: LiveInspector | undefined;
   if (o.inspect) {
+    const { startInspector } = await import('../views/inspect.ts');
     insp = await startInspector();
     process.stderr.write(`${insp.banner}\n`);
   }
@@ -54,10 +54,12 @@ export async function startOutputs(o: OutputOpts): Promise<Outputs> {
     async finish(r, meta, signal) {
       if (o.report !== undefined) {
         const file = o.report;
+        const { writeReport } = await import('../views/report.ts');
         writing('report', file, () => writeReport(file, { ...r, ...meta }));
       }
       if (o.mermaid !== undefined) {
         const file = o.mermaid;
+        const { writeMermaidSequence } = await import('../views/mermaid-sequence.ts');
         writing('mermaid', file, () => writeMermaidSequence(file, r));
       }
       if (insp) {

@@ -6,8 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CampaignOptions } from '../distributed/campaign.ts';
-import { connectRedis, shownUrl } from '../distributed/connection.ts';
-import { runCampaign, type CampaignRequest } from '../distributed/submit.ts';
+import type { CampaignRequest } from '../distributed/submit.ts';
 import { Progress } from '../explore/progress.ts';
 import { writeScheduleFile } from '../explore/schedule-file.ts';
 import { summarize, summaryText } from '../explore/summary.ts';
@@ -58,6 +57,8 @@ export async function exploreQueued(o: QueueOpts, run: QueuedRun): Promise<void>
           splitAfter: intOption('--split-after', o.splitAfter ?? '20000', 1),
           attempts: intOption('--attempts', o.attempts ?? '3', 1),
         };
+  // The queue's client (bullmq, ioredis) loads only for a queued exploration.
+  const [{ connectRedis, shownUrl }, { runCampaign }] = await Promise.all([import('../distributed/connection.ts'), import('../distributed/submit.ts')]);
   const redis = await connectRedis(o.queue);
   const progress = new Progress(run.schedules ?? null, run.kinds);
   let detached = false;

@@ -3,7 +3,6 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ExploreResult } from '../explore/result.ts';
-import { writeExploreReport } from '../views/explore-report.ts';
 import { BadInput } from './errors.ts';
 
 /** Fail now, not after the work, if `file` cannot be written: its nearest existing folder must be
@@ -32,4 +31,8 @@ export async function writeOutput(what: string, file: string, write: () => void 
   process.stderr.write(`${what}: ${file}\n`);
 }
 
-export const writeExploreReportOutput = (file: string, r: ExploreResult): Promise<void> => writeOutput('report', file, () => writeExploreReport(file, r));
+/** The exploration report (its chart renderer loads only when one is written). */
+export const writeExploreReportOutput = async (file: string, r: ExploreResult): Promise<void> => {
+  const { writeExploreReport } = await import('../views/explore-report.ts');
+  return writeOutput('report', file, () => writeExploreReport(file, r));
+};

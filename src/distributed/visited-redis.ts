@@ -76,6 +76,8 @@ export class RedisVisited {
     private readonly keys: VisitedKeys,
     private readonly job: string,
     private readonly shards = SHARDS,
+    /** Claims published at once, and log entries read at once (smaller in tests). */
+    private readonly sizes: { batch: number; read: number } = { batch: BATCH, read: READ },
   ) {
     redis.defineCommand('svmsimClaim', { numberOfKeys: 1, lua: CLAIM });
   }
@@ -109,7 +111,7 @@ export class RedisVisited {
     if (had !== undefined) return { id: had, fresh: false };
     const id = this.add(fp, Owner.Pending);
     this.batch.push(id);
-    if (this.batch.length >= BATCH) this.sync();
+    if (this.batch.length >= this.sizes.batch) this.sync();
     return { id, fresh: true };
   }
 
@@ -145,7 +147,7 @@ export class RedisVisited {
     const order = [...byShard];
     for (const [s, l] of order) (pipe as unknown as { svmsimClaim: (...a: unknown[]) => void }).svmsimClaim(this.keys.shard(s), this.job, ...l.map((id) => bytes(this.fps[id]!)));
     if (ids.length) pipe.xadd(this.keys.claims, '*', 'job', this.job, 'fps', Buffer.concat(ids.map((id) => bytes(this.fps[id]!))));
-    pipe.xreadBuffer('COUNT', READ, 'STREAMS', this.keys.claims, this.lastId);
+    pipe.xreadBuffer('COUNT', this.sizes.read, 'STREAMS', this.keys.claims, this.lastId);
     const out = (await pipe.exec())!;
     for (const [e] of out) if (e) throw e;
     order.forEach(([, l], i) => {
@@ -161,7 +163,7 @@ export class RedisVisited {
 
   /** Other jobs' claims from the log: met later, those states are cut. */
   private learn(streams: [Buffer, [Buffer, Buffer[]][]][] | null): void {
-    this.caughtUp = (streams ?? []).every(([, entries]) => entries.length < READ);
+    this.caughtUp = (streams ?? []).every(([, entries]) => entries.length < this.sizes.read);
     for (const [, entries] of streams ?? []) {
       for (const [id, fields] of entries) {
         this.lastId = id.toString();

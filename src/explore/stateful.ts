@@ -132,6 +132,7 @@ interface Frame {
 }
 
 const NONE: readonly OracleName[] = [];
+const NO_VIEWS: ActorView[] = [];
 
 /** A leaf of the search, as onLeaf sees it: the path's state now, copied only when asked. */
 class LeafRun implements Leaf {
@@ -203,6 +204,7 @@ class Search {
   private readonly marks: number[] = [];
   private readonly fired: number[] = [];
   private readonly found: Violation[] = [];
+  private readonly ends: Violation[] = [];
 
   constructor(private readonly o: StatefulOptions) {
     this.g = new GlobalState(o.transport, o.reorder);
@@ -271,8 +273,9 @@ class Search {
 
   private judgedLeaf(views: ActorView[] | null, lasso?: number): void | Promise<void> {
     const { g, o } = this;
-    const ends: Violation[] = [];
-    const run = { trace: g.trace, views: views ?? [], quiescent: g.pending === 0, cut: views === null, lasso };
+    const ends = this.ends;
+    ends.length = 0;
+    const run = { trace: g.trace, views: views ?? NO_VIEWS, quiescent: g.pending === 0, cut: views === null, lasso };
     if (views) judgeEnd(run, this.objects, o.maxSteps, ends);
     judgeTrace(run, this.objects, o.maxSteps, ends);
     return o.onLeaf(new LeafRun(g, views, views ? this.objects : null, this.fired[g.depth]! | bitsOf(ends), o.maxSteps, lasso));
@@ -284,7 +287,6 @@ class Search {
     const split = o.split;
     const depth = g.depth;
     const cached = !split || (!!parent && (parent.cached || parent.dealt));
-    const opts = g.enabled();
     let id = -1;
     if (cached) {
       const claimed = this.store.claim(g.fp);
@@ -306,6 +308,8 @@ class Search {
     }
     stats.states++;
     if (!cached) stats.top!++;
+    // What can be delivered here: asked only of a state to expand (most arrivals are cuts).
+    const opts = g.enabled();
     if (!opts.length || depth >= o.maxSteps) return this.end(parent, id, cached, opts.length > 0);
     const level = parent ? parent.level + (parent.all.length > 1 ? 1 : 0) : 0;
     const last = g.choices[g.choices.length - 1];

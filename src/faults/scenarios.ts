@@ -1,8 +1,21 @@
 // The built-in scenarios that exist to show what a fault (or a DMA the kernel refuses) finds: on
 // `fixed` they fire oracles by design (README "What exploration finds with faults"), so the
 // "no oracle fires on fixed" checks leave them out; test/faults covers them.
+import type { OracleName } from '../oracles/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
-export const FAULT_SCENARIOS = ['fault-timeout-reuse', 'fault-stop-slow', 'fault-response-lost', 'fault-response-dup', 'fault-retry-forever', 'fault-refused-dma'];
+
+/** Each one's finding on `fixed`: the oracle that shows the bug it was written to show (none:
+ * fault-response-dup shows the driver coping with a duplicated response). fault-retry-forever's
+ * device retries until the step limit (`stuck`; the stateful dfs also closes its lasso: livelock). */
+export const FAULT_FINDINGS: Record<string, OracleName[]> = {
+  'fault-timeout-reuse': ['isolation'],
+  'fault-stop-slow': ['use-after-free'],
+  'fault-response-lost': ['stuck'],
+  'fault-response-dup': [],
+  'fault-retry-forever': ['stuck'],
+  'fault-refused-dma': ['isolation'],
+};
+export const FAULT_SCENARIOS = Object.keys(FAULT_FINDINGS);
 export const isFaultScenario = (name: string): boolean => FAULT_SCENARIOS.includes(name);
 
 /** The world breaks one of the driver's contracts: it allows faults (the scenario's `faults`, or

@@ -7,9 +7,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { svmsim } from './cli.ts';
+import { BIN, signalled, svmsim } from './cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'svmsim-reliability-'));
 const json = (s: string) => JSON.parse(s) as Record<string, any>;
 const read = (f: string) => json(readFileSync(f, 'utf8'));
@@ -19,23 +18,6 @@ const oneLine = (r: { code: number | null; stderr: string }, message: RegExp) =>
 };
 const aFile = join(dir, 'a-file');
 writeFileSync(aFile, 'x\n');
-
-/** Start the CLI, send `signal` once it has run `afterMs`, and wait for its exit code. */
-/** Start the CLI, and signal it once `found` exists (a find written as found; at most 50 s: on a
- * loaded machine the job threads take seconds to start), or at once if it exited. */
-async function signalled(args: string[], signal: NodeJS.Signals, found: string) {
-  const child = spawn(process.execPath, [BIN, ...args]);
-  let stdout = '';
-  let stderr = '';
-  let exited = false;
-  child.stdout.on('data', (d) => (stdout += String(d)));
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  child.on('exit', () => (exited = true));
-  for (let t = 0; t < 50_000 && !exited && !existsSync(found); t += 100) await new Promise((ok) => setTimeout(ok, 100));
-  child.kill(signal);
-  const code = await new Promise<number | null>((ok) => child.on('exit', ok));
-  return { code, stdout, stderr };
-}
 
 describe('every output path is checked before the work starts (exit 2, one line)', { timeout: 120_000 }, () => {
   it.each([

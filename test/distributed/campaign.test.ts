@@ -21,17 +21,19 @@ describe('the shared visited set', () => {
     const r = await connectRedis(redis.url);
     try {
       const k = keys('late');
-      const early = new RedisVisited(r, k, 'early');
+      // Batches of 16 claims and reads of 50 log entries (the defaults are 512 and 1,000): 150
+      // batches are three reads' worth.
+      const sizes = { batch: 16, read: 50 };
+      const early = new RedisVisited(r, k, 'early', undefined, sizes);
       await early.start();
-      // 1,500 batches of 512 claims: three reads' worth of log entries (1,000 each).
-      const n = 1500 * 512;
+      const n = 150 * 16;
       for (let i = 1; i <= n; i++) early.claimKey(BigInt(i) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn);
       await early.finish();
-      const late = new RedisVisited(r, k, 'late');
+      const late = new RedisVisited(r, k, 'late', undefined, sizes);
       await late.start();
       await late.finish();
       let fresh = 0;
-      for (let i = 1; i <= n; i += 997) if (late.claimKey(BigInt(i) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn).fresh) fresh++;
+      for (let i = 1; i <= n; i += 7) if (late.claimKey(BigInt(i) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn).fresh) fresh++;
       expect(fresh).toBe(0);
       expect(late.claimKey(0x1234567n).fresh).toBe(true);
       await late.finish();

@@ -1,12 +1,10 @@
 // explore, replay and merge as a user runs them: exit codes, one-line errors, files, Ctrl-C.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MUNMAP_CLOSE_ALIVE as E } from '../expected.ts';
 import { describe, expect, it } from 'vitest';
-import { svmsim } from '../cli/cli.ts';
+import { signalled, svmsim } from '../cli/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'svmsim-explore-cli-'));
 const json = (s: string) => JSON.parse(s) as Record<string, any>;
@@ -86,13 +84,7 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
 
   it('Ctrl-C stops cleanly and still writes what was found', async () => {
     const out = join(dir, 'sigint');
-    const bin = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'explore', '--kernel', 'pre-fix', '--strategy', 'random', '--time', '60', '--out', out, '--json']);
-    let stdout = '';
-    child.stdout.on('data', (d) => (stdout += String(d)));
-    await new Promise((ok) => setTimeout(ok, 6000));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((ok) => child.on('exit', ok));
+    const { code, stdout } = await signalled(['explore', '--kernel', 'pre-fix', '--strategy', 'random', '--time', '60', '--out', out, '--json'], 'SIGINT', join(out, 'leak.json'));
     expect(code).toBe(130);
     expect(json(stdout)).toMatchObject({ interrupted: true, violations: [{ oracle: 'leak' }] });
     expect(json(readFileSync(join(out, 'summary.json'), 'utf8')).interrupted).toBe(true);

@@ -2,7 +2,6 @@
 // `--coverage FILE` (from explore) the visited states and transitions are marked.
 import type { Command } from 'commander';
 import { readCoverage } from '../../views/coverage.ts';
-import { writeCharts } from '../../views/charts.ts';
 import { outFolder } from '../paths.ts';
 import { expectKind } from '../kinds.ts';
 
@@ -12,10 +11,11 @@ export function register(program: Command): void {
     .description('write each machine as JSON (Stately Studio imports it), a Mermaid stateDiagram-v2 and an SVG')
     .option('-o, --out <dir>', 'directory to write into', 'out/charts')
     .option('--coverage <file>', "explore's summary.json (explore --out DIR): mark the visited states and transitions")
-    .action((o: { out: string; coverage?: string }) => {
+    .action(async (o: { out: string; coverage?: string }) => {
       outFolder('--out', o.out);
       if (o.coverage !== undefined) expectKind(o.coverage, 'summary', '--coverage');
       const cov = o.coverage !== undefined ? readCoverage(o.coverage) : undefined;
+      const { writeCharts } = await import('../../views/charts.ts');
       const rows = writeCharts(o.out, cov);
       const pct = (a: number, b: number) => `${a}/${b} (${Math.round((100 * a) / b)}%)`;
       for (const r of rows) {

@@ -9,7 +9,6 @@ import { simulate, type SimResult } from '../../simulate.ts';
 import { inlineTransport } from '../../runtime/inline.ts';
 import { fifo } from '../../scheduler/fifo.ts';
 import type { ObjRecord } from '../../trace/objects.ts';
-import { writeReport } from '../../views/report.ts';
 import { outFolder } from '../paths.ts';
 
 const FIELDS = ['mm_users', 'mm_count', 'f_count'] as const;
@@ -38,6 +37,8 @@ export function register(program: Command): void {
       const reports: string[] = [];
       const scenario = loadScenario('exit-with-mmap');
       console.log('svmsim: the seed\'s case — open the device, bind a PASID, mmap() the file, DMA that faults, exit without close()\n');
+      // The report's chart renderer loads for the commands that draw (every CLI start would pay for it).
+      const { writeReport } = await import('../../views/report.ts');
       for (const name of ['pre-fix', 'fixed']) {
         const v = variantByName(name);
         const r = await simulate({ scenario, variant: v, strategy: fifo(), transport: inlineTransport() });

@@ -2,7 +2,6 @@
 // sequence diagrams aligned, the first step where they part, the objects whose fate differs.
 // `--nearest`: B is the schedule nearest to A where no oracle fires (from the shrinker's moves).
 import type { Command } from 'commander';
-import { diffFiles, NoNearest, writeDiff } from '../../views/diff.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../errors.ts';
 import { checkWritable } from '../view-outputs.ts';
 
@@ -29,6 +28,8 @@ export function register(program: Command): void {
       const maxRuns = intOption('--max-runs', o.maxRuns, 1);
       const out = o.out ?? (o.json ? undefined : 'diff.html');
       if (out) checkWritable('diff', out);
+      // The diff's views (the report's reader and chart renderer) load for this command only.
+      const { diffFiles, NoNearest, writeDiff } = await import('../../views/diff.ts');
       let d;
       try {
         d = await diffFiles(a, b, { nearest: o.nearest, maxRuns });

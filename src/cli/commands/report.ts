@@ -4,12 +4,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readResult } from '../../explore/result.ts';
-import { writeMermaidSequence } from '../../views/mermaid-sequence.ts';
-import { loadReportInput, writeReport } from '../../views/report.ts';
 import { expectKind } from '../kinds.ts';
 import { maybeOutFile, outFile } from '../paths.ts';
 import { BadInput } from '../errors.ts';
-import { writeExploreReport } from '../../views/explore-report.ts';
 import { checkWritable } from '../view-outputs.ts';
 
 /** An exploration's summary.json: it has a format, schedules and coverage (a run has a trace). */
@@ -32,6 +29,12 @@ export function register(program: Command): void {
     .action(async (file: string, o: { out: string; mermaid?: string }) => {
       outFile('--out', o.out);
       maybeOutFile('--mermaid', o.mermaid);
+      // The views (and their chart renderer) load for the commands that draw.
+      const [{ writeMermaidSequence }, { loadReportInput, writeReport }, { writeExploreReport }] = await Promise.all([
+        import('../../views/mermaid-sequence.ts'),
+        import('../../views/report.ts'),
+        import('../../views/explore-report.ts'),
+      ]);
       if (isExploration(file)) {
         if (o.mermaid) throw new BadInput('--mermaid draws one trace: give a run or a schedule, not an exploration summary');
         const r = readResult(file);

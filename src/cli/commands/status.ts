@@ -1,7 +1,5 @@
 // `svmsim status --queue URL`: a campaign's jobs, rate, states and violations so far.
 import type { Command } from 'commander';
-import { connectRedis } from '../../distributed/connection.ts';
-import { campaignStatus, statusText } from '../../distributed/status.ts';
 
 export function register(program: Command): void {
   program
@@ -11,6 +9,7 @@ export function register(program: Command): void {
     .option('--campaign <id>', 'which campaign (default: the latest)')
     .option('--json', 'print one JSON document')
     .action(async (o: { queue: string; campaign?: string; json?: boolean }) => {
+      const [{ connectRedis }, { campaignStatus, statusText }] = await Promise.all([import('../../distributed/connection.ts'), import('../../distributed/status.ts')]);
       const redis = await connectRedis(o.queue);
       try {
         const s = await campaignStatus(redis, o.campaign);

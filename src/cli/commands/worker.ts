@@ -1,8 +1,6 @@
 // `svmsim worker --queue URL`: run campaign jobs from that Redis until stopped (Ctrl-C or SIGTERM
 // finish the jobs running; a second Ctrl-C quits at once, and those jobs are retried elsewhere).
 import type { Command } from 'commander';
-import { connectRedis, shownUrl } from '../../distributed/connection.ts';
-import { startWorker } from '../../distributed/worker.ts';
 import { intOption } from '../errors.ts';
 
 interface WorkerOpts {
@@ -26,6 +24,8 @@ export function register(program: Command): void {
       const concurrency = intOption('--concurrency', o.concurrency, 1);
       const lockMs = intOption('--lock-ms', o.lockMs, 1000);
       const maxStalls = intOption('--max-stalls', o.maxStalls, 0);
+      // bullmq and ioredis load for this command only (every CLI start would pay for them).
+      const [{ connectRedis, shownUrl }, { startWorker }] = await Promise.all([import('../../distributed/connection.ts'), import('../../distributed/worker.ts')]);
       const redis = await connectRedis(o.queue);
       const log = (l: string) => process.stderr.write(`svmsim worker: ${l}\n`);
       const w = startWorker(redis, { url: o.queue, concurrency, lockMs, maxStalls, onEvent: o.quiet ? undefined : log });
