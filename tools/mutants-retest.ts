@@ -1,7 +1,9 @@
 // Re-test the mutants the last Stryker report left alive (reports/mutation/mutation.json) with
 // the runner as it is now, one temporary copy of the project each: after a new scenario or oracle,
-// which of them it kills. `npx tsx tools/mutants-retest.ts [report.json]`. Stryker's own
-// incremental file is refreshed by the next `npm run mutants -- --force`.
+// which of them it kills. `npx tsx tools/mutants-retest.ts [report.json] [--only machines/X.ts]...
+// [--line machines/X.ts:N]... [--shard k/n] [--record]`: `--shard` takes every n-th survivor (run n of them side by side);
+// `--record` marks each one killed now as `Killed` in test/mutants/stryker-incremental.json, with
+// the violation as its statusReason (as a Stryker rerun would, without rerunning the rest).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,15 +11,29 @@ import { join } from 'node:path';
 
 interface Pos { line: number; column: number }
 interface MutantRec { id: string; mutatorName: string; replacement: string; status: string; location: { start: Pos; end: Pos } }
-const report = JSON.parse(readFileSync(process.argv[2] ?? 'reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { source: string; mutants: MutantRec[] }> };
+const argv = process.argv.slice(2);
+const flag = (name: string): string[] => argv.flatMap((a, i) => (argv[i - 1] === name ? [a] : []));
+const positional = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+const only = flag('--only');
+/** `--line machines/X.ts:N`: only the survivors on that line. */
+const lines = flag('--line');
+const [k, n] = (flag('--shard')[0] ?? '1/1').split('/').map(Number) as [number, number];
+const record = argv.includes('--record');
+const INCREMENTAL = 'test/mutants/stryker-incremental.json';
+const report = JSON.parse(readFileSync(positional[0] ?? 'reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { source: string; mutants: MutantRec[] }> };
+const kills: Record<string, { id: string; reason: string }[]> = {};
 
 /** Offset of a 1-based line and column in the source. */
 const offset = (src: string, p: Pos) => src.split('\n').slice(0, p.line - 1).reduce((n, l) => n + l.length + 1, 0) + p.column - 1;
 
 let killed = 0;
 let alive = 0;
+let nth = 0;
 for (const [file, { source, mutants }] of Object.entries(report.files)) {
+  if (only.length && !only.includes(file)) continue;
   for (const m of mutants.filter((x) => x.status === 'Survived')) {
+    if (lines.length && !lines.includes(`${file}:${m.location.start.line}`)) continue;
+    if (nth++ % n !== k - 1) continue;
     const [a, b] = [offset(source, m.location.start), offset(source, m.location.end)];
     const dir = mkdtempSync(join(tmpdir(), 'svmsim-retest-'));
     try {
@@ -26,9 +42,12 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
       writeFileSync(join(dir, file), source.slice(0, a) + m.replacement + source.slice(b));
       const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/mutant-run.ts'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
       const verdict = r.status === 0 ? 'survived' : 'killed';
-      if (r.status === 0) alive++;
-      else killed++;
       const first = r.stdout.split('\n')[0]!.replace(/^killed: /, '').slice(0, 140);
+      if (r.status === 0) alive++;
+      else {
+        killed++;
+        (kills[file] ??= []).push({ id: m.id, reason: `retest: ${first}` });
+      }
       console.log(`${verdict.padEnd(9)}${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${JSON.stringify(source.slice(a, b)).slice(0, 50)} → ${JSON.stringify(m.replacement).slice(0, 50)}${r.status ? `  ${first}` : ''}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -36,3 +55,14 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
   }
 }
 console.log(`\n${killed} killed now, ${alive} still alive`);
+if (record) {
+  // Re-read: another shard may have recorded its kills meanwhile.
+  const inc = JSON.parse(readFileSync(INCREMENTAL, 'utf8')) as { files: Record<string, { mutants: { id: string; status: string; statusReason?: string }[] }> };
+  for (const [file, ks] of Object.entries(kills)) {
+    for (const { id, reason } of ks) {
+      const m = inc.files[file]?.mutants.find((x) => x.id === id);
+      if (m) Object.assign(m, { status: 'Killed', statusReason: reason });
+    }
+  }
+  writeFileSync(INCREMENTAL, JSON.stringify(inc, null, 2) + '\n');
+}
