@@ -2,9 +2,10 @@
 // user's `svmsim explore` runs it: warmed until its rate has settled, then timed.
 //   tsx bench/engine-rate.ts random|pct|dfs on|off   → one line of JSON
 // random and pct: schedules per CPU second of exit-with-mmap on fixed (median of 5 timed rounds);
-// dfs: CPU seconds of the stateful search (median of 9 with the table, 3 without). Either after untimed rounds worth
-// WARM_CPU_S of CPU: the side with the table runs its code many more times a second, and is warm
-// only after as much CPU time as the other. The parent (sections/15-engine.ts) alternates the two sides.
+// dfs: CPU seconds of the stateful search (median of 9 with the table, 3 without). Either after
+// untimed rounds worth WARM_CPU_S of CPU: the side with the table runs its code many more times a
+// second, and is warm only after as much CPU time as the other. The parent
+// (sections/15-engine.ts) alternates the two sides.
 import { explore, type ExploreOptions } from '../src/explore/explore.ts';
 import { variantByName } from '../src/kernel/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../src/runtime/run.ts';
@@ -30,11 +31,11 @@ async function timed(o: Partial<ExploreOptions>) {
 
 if (kind === 'dfs') {
   // A search with the table is a tenth of a second, and the code it runs once a search (the
-  // explorer's set-up, the leaves' bookkeeping) settles only after some fifty of them.
+  // explorer's set-up, the leaves' bookkeeping) settles only after some fifty of them: nine
+  // timed searches with the table, against three without.
   let warm = 0;
   for (let n = 0; warm < WARM_CPU_S || (memo && n < 50); n++) warm += (await timed({})).cpu;
   const runs = [];
-  // A search with the table takes a tenth of a second: nine of them, against three without.
   for (let i = 0; i < (memo ? 9 : 3); i++) runs.push(await timed({}));
   const st = runs[0]!.r.dfs!.states!;
   console.log(JSON.stringify({ cpu: median(runs.map((x) => x.cpu)), states: st.states, transitions: st.transitions }));
