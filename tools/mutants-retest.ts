@@ -13,7 +13,8 @@ interface Pos { line: number; column: number }
 interface MutantRec { id: string; mutatorName: string; replacement: string; status: string; location: { start: Pos; end: Pos } }
 const argv = process.argv.slice(2);
 const flag = (name: string): string[] => argv.flatMap((a, i) => (argv[i - 1] === name ? [a] : []));
-const positional = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+const VALUED = ['--only', '--line', '--shard'];
+const positional = argv.filter((a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1] ?? ''));
 const only = flag('--only');
 /** `--line machines/X.ts:N`: only the survivors on that line. */
 const lines = flag('--line');

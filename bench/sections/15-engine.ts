@@ -22,6 +22,7 @@ import { variantByName } from '../../src/kernel/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 import type { Message } from '../../src/runtime/types.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import type { Scenario } from '../../src/scenario/schema.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
 import { random } from '../../src/scheduler/random.ts';
 import { simulate } from '../../src/simulate.ts';
@@ -97,10 +98,10 @@ function dfsApart() {
   return { states: on[0]!.states, transitions: on[0]!.transitions, sameSpace: same, memoCpuSeconds: Number(a.toFixed(3)), noMemoCpuSeconds: r2(b), speedup: r2(b / a), target: 30 };
 }
 
-/** The stateful dfs's CPU seconds (two-processes, in this process). */
-async function dfsSeconds(memo: boolean, sc = scenario) {
+/** The stateful dfs of `sc` with the table, in this process: CPU and wall seconds, what it searched. */
+async function dfsSeconds(sc: Scenario) {
   const c0 = process.cpuUsage();
-  const r = await explore({ ...base, scenario: sc, strategy: 'dfs', memo });
+  const r = await explore({ ...base, scenario: sc, strategy: 'dfs' });
   const c = process.cpuUsage(c0);
   const st = r.dfs!.states!;
   return { cpu: (c.user + c.system) / 1e6, wall: r.seconds, states: st.states, transitions: st.transitions, exhausted: r.dfs!.exhausted, visitedBytes: st.visitedBytes ?? 0 };
@@ -127,7 +128,7 @@ export const section: BenchSection = {
     const pctRates = schedulesPerCpuSecond('pct');
     const dfs = dfsApart();
     const rss0 = process.memoryUsage().rss;
-    const two = await dfsSeconds(true, loadScenario('two-processes'));
+    const two = await dfsSeconds(loadScenario('two-processes'));
     const rss = process.memoryUsage().rss;
     return {
       scenario: `${scenario.name} on ${variant.name}`,
