@@ -5,7 +5,7 @@
 // `--record` marks each one killed now as `Killed` in test/mutants/stryker-incremental.json, with
 // the violation as its statusReason (as a Stryker rerun would, without rerunning the rest).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,7 +22,16 @@ const [k, n] = (flag('--shard')[0] ?? '1/1').split('/').map(Number) as [number, 
 const record = argv.includes('--record');
 const INCREMENTAL = 'test/mutants/stryker-incremental.json';
 const report = JSON.parse(readFileSync(positional[0] ?? 'reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { source: string; mutants: MutantRec[] }> };
-const kills: Record<string, { id: string; reason: string }[]> = {};
+
+/** Mark one mutant killed in the incremental file at once: read, change, write in one synchronous
+ * go, so that shards running side by side keep each other's kills. */
+function recordKill(file: string, id: string, reason: string): void {
+  const inc = JSON.parse(readFileSync(INCREMENTAL, 'utf8')) as { files: Record<string, { mutants: { id: string; status: string; statusReason?: string }[] }> };
+  const m = inc.files[file]?.mutants.find((x) => x.id === id);
+  if (m) Object.assign(m, { status: 'Killed', statusReason: reason });
+  writeFileSync(`${INCREMENTAL}.${process.pid}.tmp`, JSON.stringify(inc, null, 2) + '\n');
+  renameSync(`${INCREMENTAL}.${process.pid}.tmp`, INCREMENTAL);
+}
 
 /** Offset of a 1-based line and column in the source. */
 const offset = (src: string, p: Pos) => src.split('\n').slice(0, p.line - 1).reduce((n, l) => n + l.length + 1, 0) + p.column - 1;
@@ -47,7 +56,7 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
       if (r.status === 0) alive++;
       else {
         killed++;
-        (kills[file] ??= []).push({ id: m.id, reason: `retest: ${first}` });
+        if (record) recordKill(file, m.id, `retest: ${first}`);
       }
       console.log(`${verdict.padEnd(9)}${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} ${JSON.stringify(source.slice(a, b)).slice(0, 50)} → ${JSON.stringify(m.replacement).slice(0, 50)}${r.status ? `  ${first}` : ''}`);
     } finally {
@@ -56,14 +65,3 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
   }
 }
 console.log(`\n${killed} killed now, ${alive} still alive`);
-if (record) {
-  // Re-read: another shard may have recorded its kills meanwhile.
-  const inc = JSON.parse(readFileSync(INCREMENTAL, 'utf8')) as { files: Record<string, { mutants: { id: string; status: string; statusReason?: string }[] }> };
-  for (const [file, ks] of Object.entries(kills)) {
-    for (const { id, reason } of ks) {
-      const m = inc.files[file]?.mutants.find((x) => x.id === id);
-      if (m) Object.assign(m, { status: 'Killed', statusReason: reason });
-    }
-  }
-  writeFileSync(INCREMENTAL, JSON.stringify(inc, null, 2) + '\n');
-}

@@ -21,6 +21,8 @@ import { replay } from '../scheduler/replay.ts';
 import { HistoryRecorder } from './history.ts';
 import { HANG_WATCHDOG_MS, WorkerFault } from '../faults/worker.ts';
 import { workerFaultsOf } from '../faults/world.ts';
+import { breaksContracts } from '../faults/scenarios.ts';
+import { firedFaults, unexplained } from '../faults/harms.ts';
 import type { MemberRecord } from '../scheduler/member.ts';
 
 /** What a schedule file says before its choices: the run it belongs to. */
@@ -147,9 +149,11 @@ export class Explorer {
     }
     // An oracle's first hit: its first violation, in the order the run reports them.
     if (news) {
+      const fired = breaksContracts(this.o.scenario) ? firedFaults(r.trace()) : null;
       for (const v of r.violations()) {
         if (this.found.has(v.oracle)) continue;
-        const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v, ...(this.memberOf ? { member: this.memberOf() } : {}) };
+        const faults = fired && { fired: [...fired.keys()].sort(), explained: !unexplained(this.o.scenario, [v], fired).length };
+        const rec: ViolationRecord = { oracle: v.oracle, count: 1, schedule, seed, violation: v, ...(this.memberOf ? { member: this.memberOf() } : {}), ...(faults ? { faults } : {}) };
         this.found.set(v.oracle, rec);
         this.tick.oracles.push(v.oracle);
         fresh.push(rec);

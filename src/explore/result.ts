@@ -34,6 +34,10 @@ export interface ViolationRecord {
   violation: Violation;
   /** portfolio, guided: the member that ran that schedule. */
   member?: MemberRecord;
+  /** A world that breaks a contract (faults allowed, a rogue DMA): the faults that fired in that
+   * schedule, and whether one of them (or the rogue DMA) can cause the violation (FAULT_KINDS'
+   * harms). Unexplained: a bug of the model itself, not of the broken contract. */
+  faults?: { fired: string[]; explained: boolean };
   /** The counterexample written for it, and its size before and after shrinking. */
   file?: string;
   deliveries?: number;
@@ -132,6 +136,7 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
       schedule: firstHit.schedule,
       seed: firstHit.seed,
       member: firstHit.member,
+      faults: firstHit.faults,
       violation: firstHit.violation,
       file: file?.file,
       deliveries: file?.deliveries,

@@ -83,6 +83,7 @@ export function summaryText(s: Summary): string {
     lines.push('violations (by oracle, first schedule that hit it):');
     for (const v of s.violations) {
       lines.push(`  ${pad(`[${v.oracle}]`, 18)} ${v.count} schedule(s), first #${v.schedule} (seed ${v.seed}${v.member ? `, ${memberText(v.member)}` : ''}): ${v.message}`);
+      if (v.faults) lines.push(`  ${pad('', 18)} ${faultsText(v.faults)}`);
       const cut = v.oracle === 'stuck' ? STEP_LIMIT.exec(v.message) : null;
       if (cut) lines.push(`  ${pad('', 18)} (the step limit --max-steps ${cut[1]} was reached, not necessarily a hang: a bigger world may need more, try --max-steps ${Number(cut[1]) * 4})`);
       if (v.file) {
@@ -118,4 +119,10 @@ export function summaryText(s: Summary): string {
     );
   }
   return lines.join('\n');
+}
+
+/** What the faults of a violation's first schedule account for. */
+function faultsText(f: NonNullable<ViolationRecord['faults']>): string {
+  const fired = f.fired.length ? `faults fired: ${f.fired.join(', ')}` : 'no fault fired';
+  return f.explained ? `(${fired}: a harm the broken contract can cause)` : `(${fired}: not a harm the broken contract can cause, so a bug of the model itself)`;
 }

@@ -2,6 +2,7 @@
 // contracts the driver relies on (intel-svm.h: no page request outstanding at unbind; every page
 // request answered exactly once). Each fault is a choice of the scheduler: a message that races
 // the normal one, sent only when the fault is allowed (see README "Faults").
+import type { OracleName } from '../oracles/types.ts';
 
 /** What a fault may be scoped to: a device (its DMA engine), a process (its files), or the run. */
 export type FaultScope = 'device' | 'process' | 'run';
@@ -11,36 +12,59 @@ export interface FaultKind {
   scopes: FaultScope[];
   /** One line for `svmsim faults` and the README. */
   what: string;
+  /** What a fault of this kind can lead to in a correct kernel (src/faults/harms.ts): a violation
+   * that no fired fault's harms explain is a bug of the model itself. */
+  harms: readonly Harm[];
+}
+
+/** A violation a fault can cause: its oracle, and the thread that hits it (a violation's first actor). */
+export interface Harm {
+  oracle: OracleName;
+  by?: string;
 }
 
 export const FAULT_KINDS = {
   'device-timeout': {
     scopes: ['device'],
     what: 'the device gives up on a page request (its timer races the page response) and fails the job; its driver then treats the PASID as idle, so release no longer waits for that request',
+    // The PASID looks idle with the request still queued: the late request is served in the mm that
+    // reuses the PASID, or prq_event_thread reads the svm the release's unbind freed under it.
+    harms: [{ oracle: 'isolation' }, { oracle: 'use-after-free', by: 'prq' }],
   },
   'page-response-lost': {
     scopes: ['device'],
     what: "a Page Group Response to the device is lost on the way: the device's request is never answered",
+    // The device waits forever, and with it release's dma_stop: the exit never frees what it holds.
+    harms: [{ oracle: 'stuck' }, { oracle: 'leak' }],
   },
   'page-response-dup': {
     scopes: ['device'],
     what: 'a Page Group Response reaches the device twice',
+    // The device drops the second response (its PRG index is answered): no harm.
+    harms: [],
   },
   'device-retry': {
     scopes: ['device'],
     what: 'the device ignores an INVALID response and re-issues the page request, again and again (a request retried forever)',
+    // A request retried forever: the run never quiesces.
+    harms: [{ oracle: 'stuck' }],
   },
   'dma-stop-slow': {
     scopes: ['device', 'process'],
     what: "the device is slow to acknowledge the driver's dma_stop: the driver's release times out waiting and unbinds anyway",
+    // Unbound with a page request outstanding: prq_event_thread reads the freed svm or mm.
+    harms: [{ oracle: 'use-after-free', by: 'prq' }],
   },
   'worker-crash': {
     scopes: ['run'],
     what: "on the workers transport, the page-request thread's worker dies in the middle of a run (simulated on inline): the run ends there; explore counts it, respawns the pool and goes on",
+    // The run ends at the fault: nothing to judge.
+    harms: [],
   },
   'worker-hang': {
     scopes: ['run'],
     what: "on the workers transport, the page-request thread's worker stops answering in the middle of a run: the pool's watchdog ends the run; explore counts it, respawns the pool and goes on",
+    harms: [],
   },
 } as const satisfies Record<string, FaultKind>;
 
