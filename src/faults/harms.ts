@@ -6,11 +6,11 @@ import type { ActorSpec, TraceEvent } from '../runtime/types.ts';
 import type { Violation } from '../oracles/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FAULT_KINDS, isFaultName, type Harm } from './kinds.ts';
+import { roguePasid } from './scenarios.ts';
 
 /** A device that DMAs with a PASID nobody bound to it (a `dma` step's `pasid`): its page request
  * gets Response Failure, which disables PRI for the device and fails another PASID's DMA. */
 const ROGUE_DMA_HARMS: readonly Harm[] = [{ oracle: 'isolation' }];
-const roguePasid = (s: Scenario) => s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.pasid !== undefined));
 
 /** The faults that fired in a run, by kind. */
 export function firedFaults(trace: readonly TraceEvent[]): Map<string, number> {

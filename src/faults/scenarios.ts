@@ -22,4 +22,6 @@ export const isFaultScenario = (name: string): boolean => FAULT_SCENARIOS.includ
  * `--faults`), or a device DMAs with a PASID of its own choosing (a `dma` step's `pasid`: a PASID
  * nobody bound to it). The portfolio gives such a world the rotation that puts a fault at its
  * moment (src/scheduler/portfolio.ts, FAULT_ROTATION). */
-export const breaksContracts = (s: Scenario): boolean => !!s.faults?.length || s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.pasid !== undefined));
+export const breaksContracts = (s: Scenario): boolean => !!s.faults?.length || roguePasid(s);
+/** A `dma` step names a PASID of its own: a device told a PASID nobody bound to it. */
+export const roguePasid = (s: Scenario): boolean => s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.pasid !== undefined));
