@@ -3,7 +3,9 @@
 // which of them it kills. `npx tsx tools/mutants-retest.ts [report.json] [--only machines/X.ts]...
 // [--line machines/X.ts:N]... [--shard k/n] [--record]`: `--shard` takes every n-th survivor (run n of them side by side);
 // `--record` marks each one killed now as `Killed` in test/mutants/stryker-incremental.json, with
-// the violation as its statusReason (as a Stryker rerun would, without rerunning the rest).
+// the violation as its statusReason (as a Stryker rerun would, without rerunning the rest);
+// `--no-tags` skips the `tags: ['waiting']` mutants (read only by `stuck`: the longest, surest part);
+// `--done LOG` skips those an earlier, interrupted retest's output already judged.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +15,17 @@ interface Pos { line: number; column: number }
 interface MutantRec { id: string; mutatorName: string; replacement: string; status: string; location: { start: Pos; end: Pos } }
 const argv = process.argv.slice(2);
 const flag = (name: string): string[] => argv.flatMap((a, i) => (argv[i - 1] === name ? [a] : []));
-const VALUED = ['--only', '--line', '--shard'];
+const VALUED = ['--only', '--line', '--shard', '--done'];
 const positional = argv.filter((a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1] ?? ''));
 const only = flag('--only');
 /** `--line machines/X.ts:N`: only the survivors on that line. */
 const lines = flag('--line');
 const [k, n] = (flag('--shard')[0] ?? '1/1').split('/').map(Number) as [number, number];
 const record = argv.includes('--record');
+const noTags = argv.includes('--no-tags');
+const TAG = /^\[?'waiting'\]?$/;
+/** `machines/X.ts:L:C Mutator` of each mutant an earlier run's log judged. */
+const done = new Set(flag('--done').flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((l) => /^(?:survived|killed)\s+(\S+ \S+)/.exec(l)?.[1] ?? [])));
 const INCREMENTAL = 'test/mutants/stryker-incremental.json';
 const report = JSON.parse(readFileSync(positional[0] ?? 'reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { source: string; mutants: MutantRec[] }> };
 
@@ -43,8 +49,10 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
   if (only.length && !only.includes(file)) continue;
   for (const m of mutants.filter((x) => x.status === 'Survived')) {
     if (lines.length && !lines.includes(`${file}:${m.location.start.line}`)) continue;
-    if (nth++ % n !== k - 1) continue;
     const [a, b] = [offset(source, m.location.start), offset(source, m.location.end)];
+    if (noTags && TAG.test(source.slice(a, b))) continue;
+    if (done.has(`${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}`)) continue;
+    if (nth++ % n !== k - 1) continue;
     const dir = mkdtempSync(join(tmpdir(), 'svmsim-retest-'));
     try {
       for (const d of ['machines', 'src', 'scenarios', 'tools', 'package.json', 'tsconfig.json']) cpSync(d, join(dir, d), { recursive: true });

@@ -15,9 +15,10 @@ import { dangling } from './dangling.ts';
 import { refcount } from './refcount.ts';
 import { pageResponse } from './page-response.ts';
 import { livelock } from './livelock.ts';
+import { pasidIdr } from './pasid-idr.ts';
 import type { Oracle, StepOracle, Violation } from './types.ts';
 
-export const STEP_ORACLES: StepOracle[] = [kasan, bugs, isolation, dropped];
+export const STEP_ORACLES: StepOracle[] = [kasan, bugs, isolation, dropped, pasidIdr];
 export const END_ORACLES: Oracle[] = [kmemleak, stuck, dangling, refcount];
 export const TRACE_ORACLES: Oracle[] = [pageResponse, livelock];
 

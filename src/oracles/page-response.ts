@@ -101,6 +101,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const state = new Map<string, string>();
   const asked = new Map<string, { pasid: unknown; addr: unknown; prg: unknown; stopped: boolean }>();
   const mustRetry = new Map<number, { dev: string; pasid: unknown; addr: unknown }>();
+  /** Per device: the step at which it last left a page request (answered or given up on). */
+  const leftAt = new Map<string, number>();
   /** Per device: the waited submit in hand, the jobs it still needs done, and whether it is owed. */
   const waited = new Map<string, { ev: TraceEvent; left: number; owed: boolean; mm: string; gen: number }>();
   const lastMap = new Map<string, { addr: unknown; write: unknown }>();
@@ -121,6 +123,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         const v = lists.covering(ev.from, c.addr);
         const got = ev.args.vma === null ? null : String(ev.args.vma);
         if (v !== undefined && (v?.id ?? null) !== got) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got ?? 'no VMA'} where the mm maps ${v?.id ?? 'nothing'}`, [ev.to, ev.from]);
+        else if (v && v.ro !== (ev.args.ro === true)) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got} ${v.ro ? 'writable' : 'read-only'}, which mmap_region mapped ${v.ro ? 'read-only' : 'writable'}`, [ev.to, ev.from]);
       }
       if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write);
     } else if (threads.has(ev.from) && ev.event === 'qi_page_response' && cur.has(ev.from)) {
@@ -167,10 +170,18 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         const q = asked.get(d);
         if (q && !q.stopped && q.pasid === ev.args.pasid && q.addr === ev.args.addr && q.prg === ev.args.prg) mustRetry.set(ev.step, { dev: d, pasid: q.pasid, addr: q.addr });
       }
+      // The device left its page request (answered, or given up on at a device-timeout): a late
+      // response is not for a request it has out, whatever the next one is (sent, maybe not yet delivered).
+      if (before === 'page_request' && ev.state !== 'page_request') {
+        asked.delete(d);
+        leftAt.set(d, ev.step);
+      }
     }
     if (devices.has(ev.from)) {
       if (ev.event === 'page_request') {
-        asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg, stopped: false });
+        // Out only if the device has not left that request since it sent it (a request delivered
+        // after its device-timeout fired is one the device no longer waits for).
+        if (ev.cause === null || (leftAt.get(ev.from) ?? -1) < ev.cause) asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg, stopped: false });
         if (cause?.event === 'ret.dma_map' && cause.args.ok === true) bad(ev, `${ev.from} page-requested PASID ${String(ev.args.pasid)} page ${String(ev.args.addr)} though its DMA had been translated`, [ev.from]);
       } else if (ev.event === 'dma_map') {
         lastMap.set(ev.from, { addr: ev.args.addr, write: ev.args.write });

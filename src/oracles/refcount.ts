@@ -4,7 +4,8 @@
 // registered on the mm (its `links`). Nothing else holds either at rest: a fault thread's pin and
 // the exiting task's active_mm are dropped before quiescence. More is a reference nobody will drop
 // (a leak to come), fewer a drop that will free the mm under a holder. A live file's f_count
-// likewise: its open fds and the live VMAs that map it.
+// likewise: its open fds and the live VMAs that map it; and a file nothing holds any more must be
+// gone (its final fput's __fput ran), unless its release is still blocked (stuck's business).
 import type { ObjState } from '../trace/objects.ts';
 import type { Oracle, Violation } from './types.ts';
 
@@ -28,18 +29,20 @@ export const refcount: Oracle = ({ trace, objects, views, quiescent, cut }) => {
     if (mm.mm_users !== users) out.push(mismatch(trace.length, mm, 'mm_users', users, who(!exited.has(mm.owner), holding, 'bind reference')));
     if (mm.mm_count !== count) out.push(mismatch(trace.length, mm, 'mm_count', count, who((mm.mm_users ?? 0) > 0, notified, 'mmu notifier')));
   }
-  for (const f of all.filter((o) => o.kind === 'file' && o.alive)) out.push(...fileCount(trace, all, f));
+  const releasing = new Set(views.filter((v) => v.kind === 'file' && v.waiting).map((v) => v.id));
+  for (const f of all.filter((o) => o.kind === 'file' && o.alive)) out.push(...fileCount(trace, all, f, releasing.has(f.id)));
   return out;
 };
 
 /** A live file's f_count: one per fd that opened it and has not closed it (open and filp_close
  * deliveries in the trace), one per live VMA whose refs name it. */
-function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjState[], f: ObjState): Violation[] {
+function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjState[], f: ObjState, releasing: boolean): Violation[] {
   let fds = 0;
   for (const ev of trace) if (ev.to === f.id && ev.seq >= 0) fds += ev.event === 'open' ? 1 : ev.event === 'filp_close' ? -1 : 0;
   const vmas = all.filter((o) => o.kind === 'vma' && o.alive && o.refs?.includes(f.id));
   const want = fds + vmas.length;
-  if (f.f_count === want) return [];
+  if (f.f_count === want && (want > 0 || releasing)) return [];
+  if (f.f_count === 0 && want === 0) return [{ oracle: 'refcount', message: `BUG: at quiescence: ${f.id}->f_count = 0 and nothing holds it, yet it is not freed: its final fput's __fput never ran`, step: trace.length, objects: [f.id] }];
   const holders = [...(fds ? [`${fds} fd(s)`] : []), ...vmas.map((v) => `${v.id} (vm_file)`)].join(', ') || 'nothing';
   return [{ oracle: 'refcount', message: `BUG: at quiescence: ${f.id}->f_count = ${String(f.f_count)}, but its live holders account for ${want}: ${holders}`, step: trace.length, objects: [f.id] }];
 }

@@ -34,6 +34,37 @@ describe('page-response', () => {
     expect(judged(trace(req, found, pinned, noVma, handled, answer('SUCCESS'))).map((v) => v.oracle)).toEqual(['page-response']);
   });
 
+  it('find_extend_vma must return the VMA with the protection mmap_region gave it', () => {
+    const mapped = (ro: boolean) => [ev('process#1', 'mm#1', 'mmap_region', { vma: 'vma#1', start: 16, end: 18, ...(ro ? { ro: true } : {}) }), ev('mm#1', 'process#1', 'ret.mmap_region')];
+    const roVma = ev('mm#1', 'prq', 'ret.find_extend_vma', { vma: 'vma#1', start: 16, ro: true });
+    expect(judged(trace(...mapped(true), req, found, pinned, roVma, handled, answer('SUCCESS')))).toEqual([]);
+    expect(judged(trace(...mapped(false), req, found, pinned, vma, handled, answer('SUCCESS')))).toEqual([]);
+    expect(judged(trace(...mapped(true), req, found, pinned, vma, handled, answer('SUCCESS'))).map((v) => v.message)).toEqual([
+      'BUG: find_extend_vma(mm#1, 16) returned vma#1 writable, which mmap_region mapped read-only',
+    ]);
+    expect(judged(trace(...mapped(false), req, found, pinned, roVma, handled, answer('SUCCESS'))).map((v) => v.message)).toEqual([
+      'BUG: find_extend_vma(mm#1, 16) returned vma#1 read-only, which mmap_region mapped writable',
+    ]);
+  });
+
+  it('a Success for the request the device has out must lead to a retried DMA; not one for a request it gave up on', () => {
+    const dev: ActorView[] = [...views, { id: 'dma#1', kind: 'dma', state: 'idle', waiting: false }];
+    const at = (e: Omit<TraceEvent, 'step' | 'seq'>, state: string) => ({ ...e, state });
+    const faulted = at(ev('iommu', 'dma#1', 'ret.dma_map', { ok: false, pasid: 0 }), 'page_request');
+    const asked = ev('dma#1', 'iommu', 'page_request', { pasid: 0, addr: 16, prg: 1 });
+    const success = (state: string) => at(ev('iommu', 'dma#1', 'page_response', { pasid: 0, addr: 16, result: 'SUCCESS', prg: 1 }), state);
+    const judge = (t: TraceEvent[]) => pageResponse({ trace: t, objects: new ObjectTable(t), views: dev, quiescent: true, maxSteps: 100 }).map((v) => v.message);
+    expect(judge(trace(faulted, asked, success('idle')))).toEqual(['BUG: dma#1 got Success for its page request (PASID 0, page 16) and dropped the DMA instead of retrying it']);
+    // device-timeout: the device gives up (back to idle), takes the next job, faults again; the
+    // late Success for the first request arrives before the second request is delivered.
+    const gaveUp = at(ev('dma#1', 'dma#1', 'page_timeout', { prg: 1 }), 'idle');
+    const next = at(ev('iommu', 'dma#1', 'ret.dma_map', { ok: false, pasid: 1 }), 'page_request');
+    expect(judge(trace(faulted, asked, gaveUp, next, success('page_request')))).toEqual([]);
+    // The timer fired before the request itself was delivered: it was given up on before it was out.
+    const lateAsk = { ...asked, cause: 0 };
+    expect(judge(trace(faulted, gaveUp, lateAsk, next, success('page_request')))).toEqual([]);
+  });
+
   it('never fires on the model: DMA to an unmapped page is answered INVALID, a mapped one SUCCESS', async () => {
     const r = await run('dma-unmapped', 'fixed');
     const results = r.trace.filter((e) => e.event === 'qi_page_response').map((e) => e.args.result);
