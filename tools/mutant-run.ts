@@ -4,10 +4,12 @@
 // a run crashes (a mutant that throws is killed too), 0 when every schedule is clean. It never
 // compares counts: what kills a mutant is what would catch a user's bug. Fast on purpose: small
 // scenarios first, one fifo run, then a few pct and random schedules each, stop at the first hit.
-// Then the fault worlds (the fault scenarios, and exit-with-mmap with each worker fault, which no
-// built-in allows), schedule by schedule: a violation must be a harm of a fault that fired in that
-// schedule (src/faults/harms.ts; none where none fired), a fault must fire only in a race it won
-// and within the world's budget, and each scenario must still show the bug it was written to show
+// Then the fault worlds (the fault scenarios; exit-with-mmap with each worker fault, which no
+// built-in allows; the lost response with duplicates too, once with two jobs and once with two
+// lost responses allowed), schedule by schedule: a violation must be a harm of a fault that fired
+// in that schedule (src/faults/harms.ts; none where none fired), a fault must fire only in a race
+// it won and within the world's budget, some schedule must spend each budget in full, and each
+// world must still show the bug it was written to show
 // (FAULT_FINDINGS; a worker-fault world: the fault ends a run). Otherwise the mutant broke the
 // fault machinery or the path to that bug (exit 1: "killed: ..."). The default rounds pass with
 // the correct model (a control: the unmutated runner exits 0).
