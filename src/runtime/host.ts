@@ -229,9 +229,10 @@ const objsOf = (actor: AnyActorRef): Objs => (actor.getSnapshot().context?.objs 
 
 /** The fields of an object the trace follows: its counts and what it pins. */
 export const TRACKED = [...COUNT_FIELDS, 'refs', 'links'] as const;
-/** Fields an object is born with and keeps: where a page or a VMA is (the end-state oracles check
- * that every live page lies in a live VMA of its mm), a PASID's id (the idr's range and uniqueness). */
-const PLACE = ['addr', 'start', 'end', 'value'] as const;
+/** What an alloc records: the tracked fields, and those an object is born with and keeps: where a
+ * page or a VMA is (every live page must lie in a live VMA of its mm), a PASID's id (the idr's range
+ * and uniqueness). One constant: diffObjs runs on every delivery. */
+const BORN_WITH = [...TRACKED, 'addr', 'start', 'end', 'value'] as const;
 /** Equal as JSON: counts are numbers, `refs` and `links` arrays of ids (compared element by element first). */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -252,7 +253,7 @@ function diffObjs(before: Objs, after: Objs, effects: Effect[]): void {
     if (b === o) continue;
     if (!b) {
       const init: Record<string, unknown> = {};
-      for (const f of [...TRACKED, ...PLACE]) if (o[f] !== undefined) init[f] = o[f];
+      for (const f of BORN_WITH) if (o[f] !== undefined) init[f] = o[f];
       effects.push({ op: 'alloc', obj: id, kind: o.kind, owner: o.owner, init });
       if (!o.alive) effects.push({ op: 'free', obj: id, kind: o.kind });
       continue;
