@@ -7,7 +7,7 @@
 // second, and is warm only after as much CPU time as the other. The parent
 // (sections/15-engine.ts) alternates the two sides.
 import { explore, type ExploreOptions } from '../src/explore/explore.ts';
-import { variantByName } from '../src/kernel/variants.ts';
+import { variantByName } from '../src/variants/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../src/runtime/run.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { median } from './measure.ts';

@@ -6,7 +6,7 @@
 // page response (device-timeout), and a device that ignores INVALID and retries (device-retry).
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { bug, callerOf, noop, ret, send } from './emit.ts';
-import type { Emitted } from './kernel.ts';
+import type { Emitted } from './objects.ts';
 
 interface Job {
   pasid: number;

@@ -1,5 +1,5 @@
 // Builders for what machines emit. Kept tiny: a machine's actions call these inside emit().
-import type { Emitted } from './kernel.ts';
+import type { Emitted } from './objects.ts';
 
 type Ev = { type: string; [k: string]: unknown };
 

@@ -3,7 +3,7 @@
 // The fix adds the mm_users pin (atomic_inc_not_zero ... mmput) around the fault.
 import { assign, emit, setup } from 'xstate';
 import { send } from './emit.ts';
-import type { Hunks } from './kernel.ts';
+import type { Hunks } from './objects.ts';
 
 interface Req {
   pasid: number;

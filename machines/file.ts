@@ -3,7 +3,7 @@
 // task_work_add; from a kthread, or once task_work_add fails, it goes to delayed_fput.
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { callerOf, ret, send } from './emit.ts';
-import { isKthread, obj, patch, type Objs } from './kernel.ts';
+import { isKthread, obj, patch, type Objs } from './objects.ts';
 
 interface Ctx {
   id: string;

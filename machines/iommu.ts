@@ -4,7 +4,7 @@
 // table, then walks the page tables; a stale cache is exactly what intel_mm_release must flush.
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { access, callerOf, ret, send } from './emit.ts';
-import { obj, patch, type Objs } from './kernel.ts';
+import { obj, patch, type Objs } from './objects.ts';
 
 interface Entry {
   pgd: string;

@@ -6,7 +6,7 @@
 // scheduler can interleave a page-request thread between its phases; it takes no mmap_sem.
 import { assign, emit, enqueueActions, raise, setup } from 'xstate';
 import { access, bug, callerOf, noop, ret, send } from './emit.ts';
-import { obj, patch, type Objs } from './kernel.ts';
+import { obj, patch, type Objs } from './objects.ts';
 
 interface Vma {
   id: string;

@@ -28,7 +28,7 @@ export const HW_KINDS: readonly KObj['kind'][] = ['iotlb', 'pasid-cache'];
 /** The reference counts an object may carry, by their kernel names. */
 export const COUNT_FIELDS = ['mm_users', 'mm_count', 'f_count', 'users'] as const;
 
-/** The hunks of the seed patch, as switches (src/kernel/variants.ts builds them from names). */
+/** The hunks of the seed patch, as switches (src/variants/variants.ts builds them from names). */
 export interface Hunks {
   /** intel_mm_release clears the PASID entry *and* flushes PASID cache + IOTLB (hunk 1). */
   releaseFlush: boolean;

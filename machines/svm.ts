@@ -4,7 +4,7 @@
 // intel_svm_dev is an object in its context with a lifetime of its own.
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { access, callerOf, noop, ret, send, warn } from './emit.ts';
-import { obj, patch, type Hunks, type Objs } from './kernel.ts';
+import { obj, patch, type Hunks, type Objs } from './objects.ts';
 
 interface Svm {
   pasid: number;

@@ -2,7 +2,7 @@
 // remove_vma (mm/mmap.c) drops it with fput and frees the VMA.
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { callerOf, ret, send } from './emit.ts';
-import { obj, patch, type Objs } from './kernel.ts';
+import { obj, patch, type Objs } from './objects.ts';
 
 interface Ctx {
   id: string;

@@ -2,10 +2,10 @@
 // The library call behind `svmsim run`, the explorer and the tests.
 import type { Scenario } from './scenario/schema.ts';
 import { buildWorld, type World } from './scenario/world.ts';
-import type { Variant } from './kernel/variants.ts';
+import type { Variant } from './variants/variants.ts';
 import { DEFAULT_MAX_STEPS, runSchedule, type RunResult } from './runtime/run.ts';
 import type { Transport, TraceEvent } from './runtime/types.ts';
-import type { Strategy } from './scheduler/strategy.ts';
+import type { Strategy } from './runtime/strategy.ts';
 import { judge, type Verdict } from './oracles/index.ts';
 
 export interface SimOptions {

@@ -3,7 +3,7 @@
 // - the kernel-notes tables (test/model/*-table.test.ts keep their rows' counts beside the rows);
 // - a search's correctness: the stateful dfs of one small world must find exactly the states and
 //   schedules the stateless search without reduction enumerates, however it is split.
-// What catches a planted bug is an oracle (test/explore/must-hold.test.ts, test/mutants/), never
+// What catches a planted bug is an oracle (test/explore/must-hold.test.ts, test/mutation/), never
 // one of these numbers.
 
 /** munmap-close-alive on `fixed`: its whole state graph, as every search mode must see it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { variantByName } from '../src/kernel/variants.ts';
+import { variantByName } from '../src/variants/variants.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { simulate } from '../src/simulate.ts';
 import { inlineTransport } from '../src/runtime/inline.ts';

@@ -4,7 +4,7 @@
 // machine that no run took. The README's table of untaken transitions comes from this.
 import { CoverageRecorder, untaken, untakenText } from '../src/explore/coverage.ts';
 import { explore } from '../src/explore/explore.ts';
-import { variantByName } from '../src/kernel/variants.ts';
+import { variantByName } from '../src/variants/variants.ts';
 import { builtinNames, loadScenario } from '../src/scenario/load.ts';
 import { KINDS } from '../machines/index.ts';
 

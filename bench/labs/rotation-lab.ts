@@ -1,16 +1,16 @@
 // Which portfolio rotation to ship (src/scheduler/portfolio.ts): each member's hit or miss on every
 // schedule the hunt (bench/sections/25-hunt.ts) would give it, computed once, then any rotation's
 // median schedules to the first hit read off that table, per 30-seed set and over all seeds.
-//   npx tsx tools/rotation-lab.ts hits                 the table (LAB_SEEDS seeds × LAB_DEPTH schedules)
-//   npx tsx tools/rotation-lab.ts medians p1,pct4,walk  each rotation's medians, row by row
+//   npx tsx bench/labs/rotation-lab.ts hits                 the table (LAB_SEEDS seeds × LAB_DEPTH schedules)
+//   npx tsx bench/labs/rotation-lab.ts medians p1,pct4,walk  each rotation's medians, row by row
 // Schedule n of hunt seed s runs member n mod the rotation with seed s · 1,000,003 + n, as the
 // portfolio does, so a rotation's medians here are the hunt's.
-import { variantByName } from '../src/kernel/variants.ts';
-import { makeTransport } from '../src/runtime/transports.ts';
-import { loadScenario } from '../src/scenario/load.ts';
-import { fifo } from '../src/scheduler/fifo.ts';
-import { memberStrategy } from '../src/scheduler/portfolio.ts';
-import { simulate } from '../src/simulate.ts';
+import { variantByName } from '../../src/variants/variants.ts';
+import { makeTransport } from '../../src/engine/transports.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { fifo } from '../../src/scheduler/fifo.ts';
+import { memberStrategy } from '../../src/scheduler/portfolio.ts';
+import { simulate } from '../../src/simulate.ts';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 type M = { strategy: string; depth?: number; p?: number; delays?: number };

@@ -12,7 +12,7 @@
 // in turn with their floor. The workers figures swing with the OS's thread wake-ups on a loaded
 // machine, so they are measured in 16 pairs of short rounds (about 250 ms each, subject and floor,
 // which goes first alternating): their ratio is the median of the 16 per-pair ratios, with the
-// interquartile range beside it. The kind workers are warmed up for 3 s first: each sees one
+// interquartile range beside it. The kind threads are warmed up for 3 s first: each sees one
 // delivery in eight, so V8 takes eight times as long as inline to optimise the machines there.
 import * as Comlink from 'comlink';
 import { MessageChannel } from 'node:worker_threads';
@@ -20,19 +20,19 @@ import { createActor } from 'xstate';
 import { actorSend, median, sideBySideCpu } from '../measure.ts';
 import { machines } from '../../machines/index.ts';
 import type { BenchSection } from '../index.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { judge } from '../../src/oracles/index.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import type { Transport } from '../../src/runtime/types.ts';
-import { workersTransport } from '../../src/runtime/workers/controlled.ts';
-import { runFree } from '../../src/runtime/workers/free.ts';
-import type { WorkerPool } from '../../src/runtime/workers/pool.ts';
-import { spawnWorker, type Spawned } from '../../src/runtime/workers/spawn.ts';
+import { workersTransport } from '../../src/runtime/threads/controlled.ts';
+import { runFree } from '../../src/runtime/threads/free.ts';
+import type { WorkerPool } from '../../src/runtime/threads/pool.ts';
+import { spawnWorker, type Spawned } from '../../src/runtime/threads/spawn.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
 import { simulate } from '../../src/simulate.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
-import type { EchoApi } from '../../workers/echo-worker.ts';
+import type { EchoApi } from '../echo-thread.ts';
 
 const ROUND_MS = 800;
 const scenario = loadScenario('exit-with-mmap');
@@ -119,7 +119,7 @@ const TYPICAL = {
  * (main → the receiver's worker → main) without the delivery's work. Worker ↔ worker: worker A
  * awaits worker B's echo of a message over a MessageChannel, the hop of a free-running delivery. */
 async function comlinkRoundTrips() {
-  const [a, b] = ['echo-a', 'echo-b'].map((n) => spawnWorker<EchoApi>(n, { module: './echo-worker.ts' })) as [Spawned<EchoApi>, Spawned<EchoApi>];
+  const [a, b] = ['echo-a', 'echo-b'].map((n) => spawnWorker<EchoApi>(n, { module: '../../../bench/echo-thread.ts' })) as [Spawned<EchoApi>, Spawned<EchoApi>];
   await Promise.all([a.ready, b.ready]);
   const { port1, port2 } = new MessageChannel();
   await b.api.serve(Comlink.transfer(port2, [port2]));
@@ -138,7 +138,7 @@ async function comlinkRoundTrips() {
   return { mainToWorker, workerToWorker, close: () => Promise.all([a.close(), b.close()]) };
 }
 
-/** A trivial call (views) to each kind worker in turn, 80 a batch: the main thread's hop
+/** A trivial call (views) to each kind thread in turn, 80 a batch: the main thread's hop
  * pattern in a controlled run (each thread woken for one call in eight), with next to no work at
  * the other end. */
 const hops = (pool: WorkerPool) => {
@@ -173,7 +173,7 @@ export const section: BenchSection = {
           modelVsTwoStateSend: +(sendPerS / modelPerS).toFixed(2),
         },
         controlled: { deliveriesPerS: controlled.perS, mainWorkerRoundTripPerS: controlled.floorPerS, ratio: controlled.ratio, ratioIqr: controlled.ratioIqr, target: 2 },
-        // Where a controlled delivery's time goes: a trivial call to each kind worker in turn
+        // Where a controlled delivery's time goes: a trivial call to each kind thread in turn
         // (the thread hops of a run, without the machines' work).
         perKindCall: { callsPerS: perKind.perS, mainWorkerRoundTripPerS: perKind.floorPerS, ratio: perKind.ratio, ratioIqr: perKind.ratioIqr },
         free: { deliveriesPerS: free.perS, workerWorkerRoundTripPerS: free.floorPerS, ratio: free.ratio, ratioIqr: free.ratioIqr },

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { memoTransport } from '../../src/engine/memo.ts';
 import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
 import { statefulSearch } from '../../src/explore/stateful.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 import type { Message } from '../../src/runtime/types.ts';
 import { loadScenario } from '../../src/scenario/load.ts';

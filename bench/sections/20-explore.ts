@@ -5,9 +5,9 @@
 // against fast-check's scheduler) is its own section: ./25-hunt.ts.
 import type { BenchSection } from '../index.ts';
 import { explore } from '../../src/explore/explore.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
-import { makeTransport } from '../../src/runtime/transports.ts';
+import { makeTransport } from '../../src/engine/transports.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
 const scenario = loadScenario('exit-with-mmap');

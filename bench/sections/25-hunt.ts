@@ -17,11 +17,11 @@
 import fc from 'fast-check';
 import type { BenchSection } from '../index.ts';
 import { explore } from '../../src/explore/explore.ts';
-import { variantByName, type Variant } from '../../src/kernel/variants.ts';
+import { variantByName, type Variant } from '../../src/variants/variants.ts';
 import { judge } from '../../src/oracles/index.ts';
 import type { OracleName } from '../../src/oracles/types.ts';
 import { boot, DEFAULT_MAX_STEPS, traceEvent } from '../../src/runtime/run.ts';
-import { makeTransport } from '../../src/runtime/transports.ts';
+import { makeTransport } from '../../src/engine/transports.ts';
 import { channelOf, type Delivery, type Message, type TraceEvent, type Transport } from '../../src/runtime/types.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';

@@ -11,7 +11,7 @@
 import type { BenchSection } from '../index.ts';
 import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
 import { exploreJobs } from '../../src/explore/parallel.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 

@@ -3,9 +3,9 @@
 // and each fault's states and seconds as a ratio to the run without faults.
 import type { BenchSection } from '../index.ts';
 import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
-import { FAULT_KINDS, FAULT_NAMES } from '../../src/faults/kinds.ts';
+import { FAULT_KINDS, FAULT_NAMES } from '../../src/scenario/fault-kinds.ts';
 import { withFaults } from '../../src/faults/override.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 

@@ -1,13 +1,13 @@
 // Options shared by run, explore and replay: which kernel, which world, which transport.
 import type { Command } from 'commander';
-import { variantByName, type Variant } from '../kernel/variants.ts';
+import { variantByName, type Variant } from '../variants/variants.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_MAX_STEPS } from '../runtime/run.ts';
-import { TRANSPORTS } from '../runtime/transports.ts';
+import { TRANSPORTS } from '../engine/transports.ts';
 import { intOption, oneOf, seedOption } from './errors.ts';
 import { withFaults } from '../faults/override.ts';
-import { FAULT_NAMES } from '../faults/kinds.ts';
+import { FAULT_NAMES } from '../scenario/fault-kinds.ts';
 
 export interface CommonOpts {
   kernel: string;

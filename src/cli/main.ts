@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BadInput, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, EXIT_VIOLATION } from './errors.ts';
-import { WorkerFault } from '../faults/worker.ts';
+import { WorkerFault } from '../runtime/thread-faults.ts';
 
 // stdout that cannot take the output (`| head` closed it: EPIPE; a full disk: ENOSPC) is one line
 // on stderr and exit 74, not an uncaught exception (exit 1 would read as "an oracle fired").

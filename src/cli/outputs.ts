@@ -3,9 +3,9 @@
 // run, replay and explore. Each view's code (the inspector's relay, the report's chart renderer)
 // is loaded only when asked for: every CLI start would pay for it otherwise.
 import type { Command } from 'commander';
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import type { SimResult } from '../simulate.ts';
-import type { TransportOptions } from '../runtime/transports.ts';
+import type { TransportOptions } from '../engine/transports.ts';
 import type { LiveInspector } from '../views/inspect.ts';
 import { maybeOutFile } from './paths.ts';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { JobOptions } from '../explore/job.ts';
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 
 /** The BullMQ queue every campaign's jobs go to (job ids are prefixed with the campaign). */
 export const QUEUE = 'svmsim-explore';

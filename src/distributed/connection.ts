@@ -1,7 +1,7 @@
 // One Redis for a campaign: `redis://[user:password@]HOST:PORT[/DB]` (or rediss:// for TLS). A URL
 // that answers nothing, or refuses the credentials, is bad input: one line, fast, before any work.
 import { Redis } from 'ioredis';
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 
 /** How long a first answer may take before the URL counts as answering nothing. */
 const CONNECT_MS = 3000;

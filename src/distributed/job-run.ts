@@ -12,7 +12,7 @@ import { explore, reductionOf, type ExploreOptions } from '../explore/explore.ts
 import type { ExploreResult } from '../explore/result.ts';
 import type { ScheduleFile } from '../explore/schedule-file.ts';
 import type { Split } from '../explore/stateful.ts';
-import { variantByName } from '../kernel/variants.ts';
+import { variantByName } from '../variants/variants.ts';
 import type { OracleName } from '../oracles/types.ts';
 import { halves, keys, loadSpec, type CampaignSpec, type JobData, type Part } from './campaign.ts';
 import { encodeGraph, ownedGraph } from './graph-fp.ts';

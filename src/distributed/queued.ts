@@ -5,13 +5,13 @@ import type { Command } from 'commander';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CampaignOptions } from '../distributed/campaign.ts';
-import type { CampaignRequest } from '../distributed/submit.ts';
+import type { CampaignOptions } from './campaign.ts';
+import type { CampaignRequest } from './submit.ts';
 import { Progress } from '../explore/progress.ts';
 import { writeScheduleFile } from '../explore/schedule-file.ts';
 import { summarize, summaryText } from '../explore/summary.ts';
 import { writeJsonAtomic } from '../files.ts';
-import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from './errors.ts';
+import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../cli/errors.ts';
 
 export interface QueueOpts {
   queue?: string;
@@ -58,7 +58,7 @@ export async function exploreQueued(o: QueueOpts, run: QueuedRun): Promise<void>
           attempts: intOption('--attempts', o.attempts ?? '3', 1),
         };
   // The queue's client (bullmq, ioredis) loads only for a queued exploration.
-  const [{ connectRedis, shownUrl }, { runCampaign }] = await Promise.all([import('../distributed/connection.ts'), import('../distributed/submit.ts')]);
+  const [{ connectRedis, shownUrl }, { runCampaign }] = await Promise.all([import('./connection.ts'), import('./submit.ts')]);
   const redis = await connectRedis(o.queue);
   const progress = new Progress(run.schedules ?? null, run.kinds);
   let detached = false;

@@ -6,15 +6,8 @@
 // JSON text, an event's, a channel's name), never interning order: every job and every machine
 // gives one state one fingerprint, so visited sets can be shared.
 
-/** murmur3's 32-bit finalizer: a bijection that mixes every input bit into every output bit. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { fmix32 } from '../hash.ts';
+
 
 /** A 64-bit fingerprint, mutable: `hi` and `lo` are unsigned 32-bit halves. */
 export interface Fp {

@@ -15,7 +15,7 @@ import { ActorHost } from '../runtime/host.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
 import { Interner } from './intern.ts';
-import { isWorkerFault, simulatedWorkerFault } from '../faults/worker.ts';
+import { isWorkerFault, simulatedWorkerFault } from '../runtime/thread-faults.ts';
 
 /** One actor's interned states and its row of the table (shared by every host of the world). */
 interface ActorTable {

@@ -1,11 +1,11 @@
 // Transport by name: `inline` (one thread) or `workers` (one worker thread per actor kind).
 import type { InspectionEvent } from 'xstate';
-import { BadInput } from '../kernel/variants.ts';
-import { memoTransport } from '../engine/memo.ts';
-import { inlineTransport } from './inline.ts';
-import type { Transport } from './types.ts';
-import type { WireInspection } from './workers/inspection.ts';
-import { workersTransport } from './workers/controlled.ts';
+import { BadInput } from '../variants/variants.ts';
+import { memoTransport } from './memo.ts';
+import { inlineTransport } from '../runtime/inline.ts';
+import type { Transport } from '../runtime/types.ts';
+import type { WireInspection } from '../runtime/threads/inspection.ts';
+import { workersTransport } from '../runtime/threads/controlled.ts';
 
 export const TRANSPORTS = ['inline', 'workers'] as const;
 export type TransportName = (typeof TRANSPORTS)[number];

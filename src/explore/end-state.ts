@@ -2,7 +2,7 @@
 // Two schedules that only permute independent deliveries end in the same one. A 64-bit content
 // hash (the engine's strHash, not a cryptographic digest: a hash per judged run is on the hot path).
 import type { ActorView } from '../runtime/types.ts';
-import { COUNT_FIELDS } from '../../machines/kernel.ts';
+import { COUNT_FIELDS } from '../../machines/objects.ts';
 import type { ObjRecord } from '../trace/objects.ts';
 import { strHash } from '../engine/hash.ts';
 

@@ -4,9 +4,9 @@
 // dfs whether the space is exhausted. One job's share of the seeds (or of the dfs tree) at a time:
 // an Explorer (explorer.ts) with one search loop (loops.ts) on the engine (src/engine).
 import { breaksContracts } from '../faults/scenarios.ts';
-import { BadInput, type Variant } from '../kernel/variants.ts';
+import { BadInput, type Variant } from '../variants/variants.ts';
 import type { OracleName } from '../oracles/types.ts';
-import type { TransportName } from '../runtime/transports.ts';
+import type { TransportName } from '../engine/transports.ts';
 import type { Transport } from '../runtime/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { DfsStrategy, Reduction } from '../scheduler/dfs.ts';
@@ -24,61 +24,11 @@ import { dfsLoop, seedLoop, statefulLoop, type Share } from './loops.ts';
 import { RESULT_FORMAT, type ExploreResult } from './result.ts';
 import type { Split } from './stateful.ts';
 import type { StateStore } from './visited.ts';
+import type { ExploreOptions, ProgressTick } from './options.ts';
 
-export interface ExploreOptions {
-  scenario: Scenario;
-  variant: Variant;
-  strategy: ExploreStrategyName;
-  /** Schedules in all (over every shard and job); unset: until `seconds`, or dfs's end. */
-  schedules?: number;
-  seconds?: number;
-  seed: number;
-  depth?: number;
-  /** delay: the number of delays. */
-  delays?: number;
-  preemptionBound?: number;
-  reduction?: Reduction;
-  maxSteps: number;
-  transport: TransportName;
-  /** inline: the transition table (default on); off runs every delivery's xstate code. */
-  memo?: boolean;
-  /** An open transport to use (and leave open) instead of making one; coverage then replays
-   * each run on an inline host. */
-  open?: Transport;
-  reorder: boolean;
-  stopOnFirst?: boolean;
-  /** Where schedule files go (none written without it). */
-  out?: string;
-  shrink?: boolean;
-  /** This job's share: shard k of n (k from 1), job j of `jobs` (j from 0). */
-  shard?: { k: number; n: number };
-  job?: { j: number; jobs: number };
-  /** The stateful search's visited set, shared with the other jobs of this process (visited.ts):
-   * the result's dfs.states then holds this job's state graph, for the caller to merge. */
-  visited?: SharedArrayBuffer;
-  /** Another visited set for the stateful search (src/distributed: one in Redis), which then
-   * records its state graph as with `visited`; and this job's share of the dfs tree, given
-   * directly (a campaign deals it itself) instead of from `shard` and `job`. */
-  store?: StateStore;
-  split?: Split;
-  /** Ctrl-C, or another job's --stop-on-first. */
-  stop?: () => boolean;
-  /** --stop-on-first: tell the other jobs. */
-  halt?: () => void;
-  /** With several jobs: whether this one writes the counterexample for an oracle (first come). */
-  claim?: (oracle: OracleName) => boolean;
-  onProgress?: (p: ProgressTick) => void;
-  /** The run id each schedule file carries (the CLI's claim on its --out folder). */
-  runId?: string;
-}
+export type { ExploreOptions, ProgressTick } from './options.ts';
 
-/** What changed since the last tick (ticks come at most every 200 ms). */
-export interface ProgressTick {
-  schedules: number;
-  endStates: string[];
-  oracles: OracleName[];
-  coverage: CoverageData;
-}
+
 
 export { DEFAULT_SCHEDULES } from './loops.ts';
 

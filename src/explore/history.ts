@@ -3,7 +3,7 @@
 // and what it is. Plain JSON, merged across jobs and shards as the rest of the result is.
 import type { ActorView } from '../runtime/types.ts';
 import type { ObjRecord } from '../trace/objects.ts';
-import { COUNT_FIELDS } from '../../machines/kernel.ts';
+import { COUNT_FIELDS } from '../../machines/objects.ts';
 
 export interface EndStateInfo {
   /** Schedules that ended there. */

@@ -2,7 +2,7 @@
 // dfs tree), its own transport (in workers mode, its own machine workers). Shared flags: Ctrl-C,
 // --stop-on-first from any job, and which job writes each oracle's counterexample.
 import type { MessagePort } from 'node:worker_threads';
-import { variantByName } from '../kernel/variants.ts';
+import { variantByName } from '../variants/variants.ts';
 import { ORACLES } from '../oracles/types.ts';
 import { explore, type ExploreOptions } from './explore.ts';
 import type { ExploreResult } from './result.ts';

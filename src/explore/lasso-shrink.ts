@@ -11,8 +11,8 @@ import type { Choice } from '../runtime/run.ts';
 import type { ActorSpec, Transport } from '../runtime/types.ts';
 import { Diverged } from '../scheduler/replay.ts';
 import type { SimResult } from '../simulate.ts';
-import { shrink } from '../explore/shrink.ts';
-import { keyAfter, replayLasso, runTo, type LassoRun } from './lasso.ts';
+import { shrink } from './shrink.ts';
+import { keyAfter, replayLasso, runTo, type LassoRun } from '../faults/lasso.ts';
 
 export interface Lasso {
   prefix: Choice[];

@@ -3,7 +3,7 @@
 // search: the same kernel, world, strategy, seed and dfs reduction. Anything else is refused with
 // the reason (exit 2): adding up the same shard twice, or a stateful shard and a dpor one, would
 // count schedules twice or call a space exhausted that was not.
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import type { ExploreResult, Part } from './result.ts';
 
 export interface Input {

@@ -2,7 +2,7 @@
 // of its dfs tree), their results merged as `svmsim merge` would.
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { ExploreOptions, ProgressTick } from './explore.ts';
+import type { ExploreOptions, ProgressTick } from './options.ts';
 import { explore, reductionOf } from './explore.ts';
 import { FLAG_COUNT, HALT, STOP, type JobTask } from './job.ts';
 import { schedulesOf, type StateGraph } from './graph.ts';

@@ -3,9 +3,9 @@
 // states, coverage) and from the counterexample files it had written, marked with the error.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoverageRecorder } from '../explore/coverage.ts';
-import type { ProgressTick } from '../explore/explore.ts';
-import { RESULT_FORMAT, type ExploreResult, type ViolationRecord } from '../explore/result.ts';
+import { CoverageRecorder } from './coverage.ts';
+import type { ProgressTick } from './options.ts';
+import { RESULT_FORMAT, type ExploreResult, type ViolationRecord } from './result.ts';
 import { ORACLES, type OracleName } from '../oracles/types.ts';
 
 /** What the progress ticks said so far. */

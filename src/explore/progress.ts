@@ -3,7 +3,7 @@
 import cliProgress from 'cli-progress';
 import type { OracleName } from '../oracles/types.ts';
 import { CoverageRecorder } from './coverage.ts';
-import type { ProgressTick } from './explore.ts';
+import type { ProgressTick } from './options.ts';
 
 export class Progress {
   private readonly bar: cliProgress.SingleBar | null;

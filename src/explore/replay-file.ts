@@ -2,9 +2,9 @@
 // deliverable any more (the model or the runtime changed) is a divergence, named by its step.
 // "Reproduced" means the recorded violation itself fired again: the same oracle, at the same
 // step, naming the same objects and actors; not merely an oracle of the same name.
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import type { Violation } from '../oracles/types.ts';
-import { makeTransport, type TransportOptions } from '../runtime/transports.ts';
+import { makeTransport, type TransportOptions } from '../engine/transports.ts';
 import { Diverged, replay } from '../scheduler/replay.ts';
 import { simulate, type SimResult } from '../simulate.ts';
 import { readScheduleFile, type ScheduleFile } from './schedule-file.ts';

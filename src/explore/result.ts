@@ -2,7 +2,7 @@
 // summary.json, and `svmsim merge` adds several up (jobs of one run, shards of a CI matrix).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
 import { parseInput } from '../input.ts';
 import type { DfsStats } from '../scheduler/dfs.ts';

@@ -3,7 +3,7 @@
 // channels and queue positions, never seq numbers or threads).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BadInput, variantByName, type Variant } from '../kernel/variants.ts';
+import { BadInput, variantByName, type Variant } from '../variants/variants.ts';
 import { ORACLES } from '../oracles/types.ts';
 import type { Choice } from '../runtime/run.ts';
 import { parseScenario } from '../scenario/load.ts';

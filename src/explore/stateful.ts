@@ -23,6 +23,7 @@ import { ObjectTable } from '../trace/objects.ts';
 import { channelOf, type ActorSpec, type ActorView, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
 import { localStore, sharedStore, type StateStore } from './visited.ts';
+import { fnv1a } from '../hash.ts';
 
 /** One run of the search: from the start to an end state, or to a state explored before. Its
  * steps were judged as the search took them (each transition once); its end, if it has one, too. */
@@ -176,12 +177,6 @@ function bitsOf(vs: Violation[]): number {
   return b;
 }
 
-const fnv = (s: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-};
-
 /** Frames are pushed, expanded one option at a time, and popped with their schedule counts. */
 class Search {
   readonly stats: StatefulStats = { states: 0, transitions: 0, complete: 0, revisits: 0, foreign: 0, capped: 0, paths: 0, exhausted: false, top: 0 };
@@ -322,7 +317,7 @@ class Search {
       const inside = this.region === 'in';
       if (inside) split.at = path;
       if (this.region === 'before' && path === split.after) this.region = 'in';
-      mine = !inside ? [] : opts.filter((m) => fnv(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
+      mine = !inside ? [] : opts.filter((m) => fnv1a(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
       stats.foreign += opts.length - mine.length;
     }
     if (graph && id >= 0) this.onStack.add(id);

@@ -5,7 +5,7 @@
 import type { ActorSpec, TraceEvent } from '../runtime/types.ts';
 import type { Violation } from '../oracles/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { FAULT_KINDS, isFaultName, type Harm } from './kinds.ts';
+import { FAULT_KINDS, isFaultName, type Harm } from '../scenario/fault-kinds.ts';
 import { roguePasid } from './scenarios.ts';
 
 /** A device that DMAs with a PASID nobody bound to it (a `dma` step's `pasid`): its page request

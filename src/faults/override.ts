@@ -1,9 +1,9 @@
 // `--faults a,b` / `--faults none` on run and explore: replace the faults a scenario allows. A kind
 // the scenario already scopes keeps its entries; another gets every device (or the whole run).
 // The scenario written to a schedule file is the overridden one, so a replay is exact.
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import type { Scenario, ScenarioFault } from '../scenario/schema.ts';
-import { DEFAULT_BUDGET, FAULT_KINDS, FAULT_NAMES, isFaultName, type FaultScope } from './kinds.ts';
+import { DEFAULT_BUDGET, FAULT_KINDS, FAULT_NAMES, isFaultName, type FaultScope } from '../scenario/fault-kinds.ts';
 
 export function withFaults(s: Scenario, option: string | undefined): Scenario {
   if (option === undefined) return s;

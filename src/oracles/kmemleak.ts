@@ -1,6 +1,6 @@
 // kmemleak at quiescence: every object of an exited process that is still alive. When the leaked
 // objects pin each other in a ring (the seed's bug), the report names the cycle.
-import { COUNT_FIELDS } from '../../machines/kernel.ts';
+import { COUNT_FIELDS } from '../../machines/objects.ts';
 import type { ObjRecord } from '../trace/objects.ts';
 import type { Oracle } from './types.ts';
 

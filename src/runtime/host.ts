@@ -4,7 +4,7 @@
 // (`context.objs`) into alloc / free / count effects, so the machines never speak of the trace.
 import { createHash } from 'node:crypto';
 import { createActor, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type InspectionEvent, type Snapshot } from 'xstate';
-import { COUNT_FIELDS, type Emitted, type Objs } from '../../machines/kernel.ts';
+import { COUNT_FIELDS, type Emitted, type Objs } from '../../machines/objects.ts';
 import { machines } from '../../machines/index.ts';
 import { handles } from './handled.ts';
 import type { ActorSpec, ActorView, Delivery, Effect, KEvent } from './types.ts';

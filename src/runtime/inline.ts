@@ -2,7 +2,7 @@
 import type { InspectionEvent } from 'xstate';
 import { ActorHost } from './host.ts';
 import type { Transport } from './types.ts';
-import { isWorkerFault, simulatedWorkerFault } from '../faults/worker.ts';
+import { isWorkerFault, simulatedWorkerFault } from './thread-faults.ts';
 
 export function inlineTransport(opts: { inspect?: (e: InspectionEvent) => void } = {}): Transport {
   const host = new ActorHost(opts);

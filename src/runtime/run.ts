@@ -1,7 +1,7 @@
 // The controlled run loop: every message between actors waits here, and the strategy picks which
 // one is delivered next. Messages on one channel (sender → receiver) stay FIFO like a MessagePort;
 // channels interleave freely; `reorder` lets any pending message go first.
-import type { Strategy } from '../scheduler/strategy.ts';
+import type { Strategy } from './strategy.ts';
 import { channelOf, type ActorId, type ActorSpec, type ActorView, type Delivery, type Message, type TraceEvent, type Transport } from './types.ts';
 
 /** One scheduling decision, transport-independent: which channel's message went next. */

@@ -1,6 +1,6 @@
 // The one seam every ordering decision passes through (shuttle's Scheduler, Coyote's strategy,
 // fast-check's task selector). A strategy sees the deliverable messages, in seq order, and picks one.
-import type { Message } from '../runtime/types.ts';
+import type { Message } from './types.ts';
 
 export interface Strategy {
   readonly name: string;

@@ -4,7 +4,7 @@
 // start, so when it strikes is a scheduling choice; its delivery goes to the target actor's thread.
 // The run ends there with a WorkerFault on both transports (inline simulates it), so a schedule
 // replays the same; `explore` counts it, respawns the pool and goes on with the next schedule.
-import type { Message } from '../runtime/types.ts';
+import type { Message } from './types.ts';
 
 export const WORKER_FAULT_EVENTS = new Set(['worker-crash', 'worker-hang']);
 export const isWorkerFault = (m: Pick<Message, 'event'>): boolean => WORKER_FAULT_EVENTS.has(m.event.type);

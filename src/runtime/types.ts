@@ -1,6 +1,6 @@
 // The runtime's data: messages, deliveries, trace events. Everything here is plain JSON so it
 // crosses a MessagePort unchanged and a trace is byte-identical on either transport.
-import type { KObj } from '../../machines/kernel.ts';
+import type { KObj } from '../../machines/objects.ts';
 
 export type ActorId = string;
 export interface KEvent {

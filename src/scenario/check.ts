@@ -1,9 +1,10 @@
 // What the schema cannot say: names refer to things that exist when the step runs. One pass over
 // the steps, each checked in time bounded by its own size (an mmap by its pages, at most 1024): a
 // 100,000-step scenario is checked in well under a second.
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import type { Scenario } from './schema.ts';
-import { checkAfter, checkFaults } from '../faults/check.ts';
+import { checkFaults } from './check-faults.ts';
+import { checkAfter } from './after.ts';
 
 export function checkScenario(s: Scenario, where: string): void {
   const fail = (path: string, msg: string): never => {

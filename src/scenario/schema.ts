@@ -2,7 +2,7 @@
 // devices by name; each process runs its steps in order. Files and VMAs are named per process.
 // `faults` names the faults the world allows (src/faults/kinds.ts), each with a scope and a budget.
 import { z } from 'zod';
-import { MAX_BUDGET } from '../faults/kinds.ts';
+import { MAX_BUDGET } from './fault-kinds.ts';
 
 const name = z.string().regex(/^[A-Za-z0-9_-]+$/, 'a name of letters, digits, _ or -');
 const page = z.number().int().min(0).max(1 << 20);

@@ -1,15 +1,15 @@
-// Faults and cross-process order, compiled into the world's actor inputs. Nothing is added to a
-// world that allows no fault and has no `after`: its actors, inputs and states stay as they were.
+// Faults, compiled into the world's actor inputs. Nothing is added to a world that allows no
+// fault: its actors, inputs and states stay as they were.
 //  - device-timeout, device-retry: the device's own budget (dma input `fx`);
 //  - page-response-lost / -dup: the IOMMU routes that device's page responses through the
 //    injector (actor `faults`, machines/injector.ts), which holds the budget;
 //  - dma-stop-slow: each file on the device (or of the process) gets the budget for its release;
 //  - worker-crash / -hang: the injector races the fault against a pass from the start; when it
-//    fires, its delivery goes to the page-request thread's actor (src/faults/worker.ts).
+//    fires, its delivery goes to the page-request thread's actor (src/runtime/thread-faults.ts).
 import type { ActorSpec } from '../runtime/types.ts';
-import type { Scenario, ScenarioFault } from '../scenario/schema.ts';
-import { resolveAfter, scopeOf } from './check.ts';
-import type { FaultName } from './kinds.ts';
+import type { Scenario, ScenarioFault } from './schema.ts';
+import { scopeOf } from './check-faults.ts';
+import type { FaultName } from './fault-kinds.ts';
 
 export const INJECTOR = 'faults';
 /** The actor a worker fault hits: the page-request thread's worker. */
@@ -60,24 +60,5 @@ function filesFor(specs: ActorSpec[], s: Scenario, names: Record<string, string>
   return specs.filter((x) => x.kind === 'file' && x.input.dev === dev).map((x) => x.id);
 }
 
-/** `after` → the waiting step names the process and step it waits for; that step notifies it. */
-export function applyAfter(specs: ActorSpec[], s: Scenario): void {
-  s.processes.forEach((p, pi) =>
-    p.steps.forEach((st, si) => {
-      if (st.after === undefined) return;
-      const r = resolveAfter(s, st.after);
-      if (typeof r === 'string') throw new Error(r);
-      const waiter = `process#${pi + 1}`;
-      const awaited = `process#${r.proc + 1}`;
-      const key = `${awaited}:${r.step}`;
-      const wsteps = input(specs, waiter).steps as Record<string, unknown>[];
-      wsteps[si] = { ...wsteps[si], after: key };
-      const asteps = input(specs, awaited).steps as Record<string, unknown>[];
-      const a = asteps[r.step]!;
-      asteps[r.step] = { ...a, notify: [...((a.notify as string[] | undefined) ?? []), waiter] };
-    }),
-  );
-}
-
-/** The worker faults a scenario allows (they end a run: src/faults/worker.ts). */
+/** The worker faults a scenario allows (they end a run: src/runtime/thread-faults.ts). */
 export const workerFaultsOf = (s: Scenario): string[] => (s.faults ?? []).map((f) => f.kind).filter((k) => k === 'worker-crash' || k === 'worker-hang');

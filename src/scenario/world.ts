@@ -2,10 +2,11 @@
 // dma#1, and the singletons svm, iommu, prq). Ids depend only on the scenario, so the same world
 // is built on every transport and in every worker.
 import type { Step } from '../../machines/process.ts';
-import type { Variant } from '../kernel/variants.ts';
+import type { Variant } from '../variants/variants.ts';
 import type { ActorSpec } from '../runtime/types.ts';
 import type { Scenario } from './schema.ts';
-import { applyAfter, applyFaults } from '../faults/world.ts';
+import { applyFaults } from './world-faults.ts';
+import { applyAfter } from './after.ts';
 
 export interface World {
   specs: ActorSpec[];

@@ -14,7 +14,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { linkOf } from '../runtime/types.ts';
 import { mixSeed } from './seed.ts';
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 export interface DelayOptions {
   /** b: the number of delays. */

@@ -19,6 +19,7 @@ import type { ExploringStrategy } from './exploring.ts';
 import { Pruned } from './exploring.ts';
 import { MessageKeys } from './keys.ts';
 import { isPreemption } from './preemption.ts';
+import { fnv1a } from '../hash.ts';
 
 /** `states`: the stateful search of src/explore/stateful.ts (a driver, not a Strategy); the rest
  * are this stateless search's. */
@@ -106,12 +107,6 @@ export function dependent(a: Footprint, b: Footprint): boolean {
   return false;
 }
 
-const fnv = (s: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-};
-
 export interface DfsStrategy extends ExploringStrategy {
   readonly stats: DfsStats;
   readonly reduction: Reduction;
@@ -149,7 +144,7 @@ export function dfs(o: DfsOptions = {}): DfsStrategy {
     return [...idx.filter((i) => n.cont[i]), ...idx.filter((i) => !n.cont[i])].map((i) => n.keys[i]!);
   };
 
-  const owned = (path: string, key: string) => !o.split || fnv(`${path}|${key}`) % o.split.owners === o.split.owner;
+  const owned = (path: string, key: string) => !o.split || fnv1a(`${path}|${key}`) % o.split.owners === o.split.owner;
 
   function newNode(enabled: readonly Message[], ks: string[]): Node {
     const parent = stack[stack.length - 1];

@@ -2,7 +2,7 @@
 // every delivery's effects (dfs reads footprints from them) and says, after each run, whether
 // anything is left to explore.
 import type { TraceEvent } from '../runtime/types.ts';
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 export interface ExploringStrategy extends Strategy {
   /** Called after each delivery of the current run, in order. */

@@ -6,13 +6,8 @@
 //   end    the run's end state: every actor's last state and every object's fate.
 // Features are strings, hashed to 32 bits (FNV-1a) so that a long search's set stays small.
 import type { TraceEvent } from '../runtime/types.ts';
+import { fnv1a } from '../hash.ts';
 
-/** FNV-1a, 32 bits. */
-export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 export type FeatureKind = 'pair' | 'step' | 'fate' | 'end';
 

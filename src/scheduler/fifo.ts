@@ -1,7 +1,7 @@
 // fifo: the oldest deliverable message, a run without preemption. A context switch (the `sched`
 // lane: finish_task_switch's mmdrop) happens only when nothing else can run, as when the exiting
 // task reaches its final schedule(); other strategies may place it anywhere after exit_mm.
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 export const fifo = (): Strategy => ({
   name: 'fifo',

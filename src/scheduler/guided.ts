@@ -26,7 +26,7 @@ import { isPreemption } from './preemption.ts';
 import { random } from './random.ts';
 import { indexOfChoice } from './replay.ts';
 import { mixSeed } from './seed.ts';
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 export interface GuidedOptions {
   /** The seed of schedule 0: schedule n is the run with seed first + n. */

@@ -1,6 +1,6 @@
 // Strategies by name, for the CLI: `run` takes one schedule (fifo, random); `explore` searches
 // many (portfolio, guided, random, pct, delay, probabilistic, dfs).
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import { delayBounding } from './delay.ts';
 import { dfs, type DfsOptions } from './dfs.ts';
 import type { ExploringStrategy } from './exploring.ts';
@@ -10,7 +10,7 @@ import { DEFAULT_DEPTH, pct } from './pct.ts';
 import { portfolio } from './portfolio.ts';
 import { probabilistic } from './probabilistic.ts';
 import { random } from './random.ts';
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 export const RUN_STRATEGIES = ['fifo', 'random'] as const;
 export const EXPLORE_STRATEGIES = ['portfolio', 'guided', 'random', 'pct', 'delay', 'probabilistic', 'dfs'] as const;

@@ -35,7 +35,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { linkOf } from '../runtime/types.ts';
 import { mixSeed } from './seed.ts';
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 export interface PctOptions {
   /** d: the bug depth targeted; d−1 priority change points. */

@@ -25,7 +25,7 @@ import type { Composite, MemberRecord } from './member.ts';
 import { pct } from './pct.ts';
 import { probabilistic } from './probabilistic.ts';
 import { random } from './random.ts';
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 export interface PortfolioOptions {
   /** The seed of schedule 0 (explore's --seed): schedule n is the run with seed first + n. */

@@ -11,7 +11,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { delayBounding } from './delay.ts';
 import { mixSeed } from './seed.ts';
-import type { Strategy } from './strategy.ts';
+import type { Strategy } from '../runtime/strategy.ts';
 
 /** p without one given: the balance measured (README, The hunt). */
 export const DEFAULT_SWITCH = 0.25;

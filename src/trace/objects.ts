@@ -1,6 +1,6 @@
 // The object table, folded from a trace: every kernel object's kind, counts, and lifetime (who
 // allocated it, when, who freed it). Views and oracles read this; nothing reads actor contexts.
-import type { KObj } from '../../machines/kernel.ts';
+import type { KObj } from '../../machines/objects.ts';
 import type { TraceEvent } from '../runtime/types.ts';
 import { attribute, StatesBefore } from './cause.ts';
 

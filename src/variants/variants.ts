@@ -1,6 +1,6 @@
 // Kernel variants as data: which hunks of the seed patch each carries. `fixed` is the seed
 // (e57e58bd390a); each ablation is `fixed` minus one fix, so a bug it shows is that fix's reason.
-import type { Hunks } from '../../machines/kernel.ts';
+import type { Hunks } from '../../machines/objects.ts';
 
 export interface Hunk {
   id: keyof Hunks;

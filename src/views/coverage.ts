@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { machines } from '../../machines/index.ts';
-import { BadInput } from '../kernel/variants.ts';
+import { BadInput } from '../variants/variants.ts';
 import { pathString } from '../scenario/load.ts';
 import { chartOf, transitionId, type Chart } from './chart.ts';
 

@@ -3,7 +3,7 @@
 // counterexample (--nearest), and the page.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { BadInput, variantByName, type Variant } from '../kernel/variants.ts';
+import { BadInput, variantByName, type Variant } from '../variants/variants.ts';
 import { DEFAULT_MAX_STEPS, type Choice } from '../runtime/run.ts';
 import { inlineTransport } from '../runtime/inline.ts';
 import { loadScenario, parseScenario } from '../scenario/load.ts';

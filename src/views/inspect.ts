@@ -16,7 +16,7 @@ import { createWebSocketInspector, type StatelyInspectionEvent } from '@statelya
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { InspectionEvent } from 'xstate';
 import { machines } from '../../machines/index.ts';
-import type { WireInspection } from '../runtime/transports.ts';
+import type { WireInspection } from '../engine/transports.ts';
 import { untilInterrupted } from './interrupt.ts';
 
 /** What `inspect` accepts: xstate's InspectionEvent (live refs), or a transport's plain copy

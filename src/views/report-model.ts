@@ -2,13 +2,13 @@
 // (lanes) with their kinds and first states, each step's receiver state and the objects it
 // changed (folded by ObjectTable, as the text views do), the violations, each actor's chart.
 import { machines } from '../../machines/index.ts';
-import { variantByName } from '../kernel/variants.ts';
+import { variantByName } from '../variants/variants.ts';
 import type { Violation } from '../oracles/types.ts';
 import { ActorHost } from '../runtime/host.ts';
 import type { ActorSpec, TraceEvent } from '../runtime/types.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { buildWorld } from '../scenario/world.ts';
-import { COUNT_FIELDS } from '../../machines/kernel.ts';
+import { COUNT_FIELDS } from '../../machines/objects.ts';
 import { objectJson, ObjectTable } from '../trace/objects.ts';
 import { chartOf, leavesOf, withAncestors, type Chart } from './chart.ts';
 import { mermaidId } from './mermaid-state.ts';

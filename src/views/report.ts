@@ -2,7 +2,7 @@
 // explorer's: re-run with the replay strategy), and write the report page.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BadInput, variantByName } from '../kernel/variants.ts';
+import { BadInput, variantByName } from '../variants/variants.ts';
 import { inlineTransport } from '../runtime/inline.ts';
 import { loadScenario, parseScenario } from '../scenario/load.ts';
 import { parseInput } from '../input.ts';

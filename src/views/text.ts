@@ -1,5 +1,5 @@
 // The text views of a run: the timeline (one line per delivery), the object table, the verdict.
-import { COUNT_FIELDS } from '../../machines/kernel.ts';
+import { COUNT_FIELDS } from '../../machines/objects.ts';
 import type { Effect, TraceEvent } from '../runtime/types.ts';
 import type { Violation } from '../oracles/types.ts';
 import type { ObjRecord } from '../trace/objects.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MUNMAP_CLOSE_ALIVE as E } from '../expected.ts';
 import { describe, expect, it } from 'vitest';
-import { signalled, svmsim } from '../cli/cli.ts';
+import { signalled, svmsim } from './cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'svmsim-explore-cli-'));
 const json = (s: string) => JSON.parse(s) as Record<string, any>;

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { partialResult, Ticks, type Head } from '../../src/cli/partial.ts';
+import { partialResult, Ticks, type Head } from '../../src/explore/partial.ts';
 import { summarize, summaryText } from '../../src/explore/summary.ts';
 
 const head: Head = { kernel: 'pre-fix', scenario: 'exit-with-mmap', strategy: 'random', transport: 'workers', seed: 0, reorder: false, maxSteps: 2000, jobs: 2, shard: '1/1', run: 'R1' };

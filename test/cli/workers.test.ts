@@ -4,10 +4,10 @@ import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SLOW } from './helpers.ts';
+import { SLOW } from '../runtime/helpers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
-const FIXTURE = fileURLToPath(new URL('./fixtures/fail-then-exit.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../runtime/fixtures/fail-then-exit.ts', import.meta.url));
 
 /** Runs to its end (a hang fails the test at the timeout); a non-zero exit is a result, not a throw. */
 async function node(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

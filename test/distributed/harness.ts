@@ -11,7 +11,7 @@ import type { CampaignOptions } from '../../src/distributed/campaign.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import type { ExploreOptions } from '../../src/explore/explore.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
 

@@ -4,15 +4,15 @@
 import { describe, expect, it } from 'vitest';
 import { forgetTables, memoTransport } from '../../src/engine/memo.ts';
 import { explore } from '../../src/explore/explore.ts';
-import { VARIANTS, variantByName } from '../../src/kernel/variants.ts';
+import { VARIANTS, variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import type { Transport } from '../../src/runtime/types.ts';
-import { workersTransport } from '../../src/runtime/workers/controlled.ts';
+import { workersTransport } from '../../src/runtime/threads/controlled.ts';
 import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
 import { pct } from '../../src/scheduler/pct.ts';
 import { random } from '../../src/scheduler/random.ts';
-import type { Strategy } from '../../src/scheduler/strategy.ts';
+import type { Strategy } from '../../src/runtime/strategy.ts';
 import { simulate } from '../../src/simulate.ts';
 
 // 1 + 2 × 6 schedules of every built-in on every kernel: over 1,000 runs (the issue asks for 1,000).

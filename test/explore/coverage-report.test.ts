@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { machineItems, untaken, untakenText } from '../../src/explore/coverage.ts';
 import { explore } from '../../src/explore/explore.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { machines } from '../../machines/index.ts';
 import { svmsim } from '../cli/cli.ts';

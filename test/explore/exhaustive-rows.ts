@@ -3,7 +3,7 @@
 // that vitest runs them side by side.
 import { expect } from 'vitest';
 import { explore } from '../../src/explore/explore.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
 import { FAULT_IN_DEFUNCT_MM } from './patterns.ts';
 import { isFaultScenario } from '../../src/faults/scenarios.ts';

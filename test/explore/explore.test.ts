@@ -10,7 +10,7 @@ import { exploreJobs } from '../../src/explore/parallel.ts';
 import { mergeResults } from '../../src/explore/result.ts';
 import { readScheduleFile } from '../../src/explore/schedule-file.ts';
 import { summarize, summaryText } from '../../src/explore/summary.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 
 const base = (kernel: string, more: Partial<ExploreOptions> = {}): ExploreOptions => ({

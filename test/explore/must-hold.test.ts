@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
 import { replayScheduleFile } from '../../src/explore/replay-file.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
 import { isFaultScenario } from '../../src/faults/scenarios.ts';
 

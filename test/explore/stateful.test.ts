@@ -162,7 +162,7 @@ describe('stateful dfs on the model: undo gives back exactly the run it took bac
   it('every run of munmap-close-alive (complete or cut) replays from the start to the same trace', async () => {
     const { buildWorld } = await import('../../src/scenario/world.ts');
     const { loadScenario } = await import('../../src/scenario/load.ts');
-    const { variantByName } = await import('../../src/kernel/variants.ts');
+    const { variantByName } = await import('../../src/variants/variants.ts');
     const { inlineTransport } = await import('../../src/runtime/inline.ts');
     const { runSchedule } = await import('../../src/runtime/run.ts');
     const { replay } = await import('../../src/scheduler/replay.ts');

@@ -9,7 +9,7 @@ import { explore, type ExploreOptions } from '../../src/explore/explore.ts';
 import { exploreJobs } from '../../src/explore/parallel.ts';
 import { replayScheduleFile } from '../../src/explore/replay-file.ts';
 import { readScheduleFile } from '../../src/explore/schedule-file.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { WARMUP } from '../../src/scheduler/guided.ts';

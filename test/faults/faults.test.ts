@@ -9,7 +9,7 @@ import { explore } from '../../src/explore/explore.ts';
 import { exploreJobs } from '../../src/explore/parallel.ts';
 import { replayScheduleFile } from '../../src/explore/replay-file.ts';
 import { withFaults } from '../../src/faults/override.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { loadScenario, parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
 import type { TraceEvent } from '../../src/runtime/types.ts';

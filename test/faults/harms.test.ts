@@ -6,7 +6,7 @@ import { explore } from '../../src/explore/explore.ts';
 import { faultBudgets, firedFaults, overBudget, unexplained } from '../../src/faults/harms.ts';
 import { FAULT_SCENARIOS } from '../../src/faults/scenarios.ts';
 import { withFaults } from '../../src/faults/override.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import type { Violation } from '../../src/oracles/types.ts';
 import { memoTransport } from '../../src/engine/memo.ts';
 import { makeExploreStrategy } from '../../src/scheduler/index.ts';

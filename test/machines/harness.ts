@@ -1,6 +1,6 @@
 // Drive one machine by hand: send events as if from an actor, read what it emitted.
 import { createActor, type AnyStateMachine } from 'xstate';
-import type { Emitted } from '../../machines/kernel.ts';
+import type { Emitted } from '../../machines/objects.ts';
 import { stateString } from '../../src/runtime/host.ts';
 
 export function drive(machine: AnyStateMachine, input: Record<string, unknown>) {

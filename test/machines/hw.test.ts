@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dmaMachine, MAX_TRIES } from '../../machines/dma.ts';
 import { faultHandlerMachine } from '../../machines/fault-handler.ts';
 import { iommuMachine } from '../../machines/iommu.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { bugs, drive, sends, sent } from './harness.ts';
 
 const REQ = { pasid: 0, addr: 16, write: true, dev: 'dma#1', forMm: 'mm#1' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { svmMachine } from '../../machines/svm.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { drive, sends, sent } from './harness.ts';
 
 const svm = (kernel = 'fixed') => drive(svmMachine, { id: 'svm', iommu: 'iommu', hunks: variantByName(kernel).hunks });

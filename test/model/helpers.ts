@@ -1,5 +1,5 @@
 // Shared by the model tests: run a scenario, read counts at a step, find steps by what happened.
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { simulate, type SimResult } from '../../src/simulate.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-export const PATCH_DIR = join(ROOT, 'test/mutants/patches');
+export const PATCH_DIR = join(ROOT, 'test/mutation/patches');
 
 export interface Mutant {
   name: string;
@@ -35,10 +35,10 @@ export function mutants(): Mutant[] {
 export function runMutant(m: Mutant | null, scenario = m?.scenario): { code: number | null; out: string } {
   const dir = mkdtempSync(join(tmpdir(), `svmsim-${m?.name ?? 'unpatched'}-`));
   try {
-    for (const d of ['machines', 'src', 'scenarios', 'tools', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, d), join(dir, d), { recursive: true, filter: (s) => !s.includes('node_modules') });
+    for (const d of ['machines', 'src', 'scenarios', 'test', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, d), join(dir, d), { recursive: true, filter: (s) => !s.includes('node_modules') });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     if (m) execFileSync('git', ['apply', m.file], { cwd: dir });
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/mutant-run.ts', ...(scenario ? ['--scenario', scenario] : [])], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/mutation/runner.ts', ...(scenario ? ['--scenario', scenario] : [])], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     return { code: r.status, out: r.stdout + r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// Hand-written, kernel-plausible mutants of the machines (test/mutants/patches/*.patch): each is
+// Hand-written, kernel-plausible mutants of the machines (test/mutation/patches/*.patch): each is
 // applied to a copy of the project and explored by the mutation runner; an oracle must fire, the
 // one the patch names. No count is compared: this is what catches a user's own bug.
 import { describe, expect, it } from 'vitest';

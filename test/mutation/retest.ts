@@ -1,8 +1,8 @@
 // Re-test the mutants the last Stryker report left alive (reports/mutation/mutation.json) with
 // the runner as it is now, one temporary copy of the project each: after a new scenario or oracle,
-// which of them it kills. `npx tsx tools/mutants-retest.ts [report.json] [--only machines/X.ts]...
+// which of them it kills. `npx tsx test/mutation/retest.ts [report.json] [--only machines/X.ts]...
 // [--line machines/X.ts:N]... [--shard k/n] [--record]`: `--shard` takes every n-th survivor (run n of them side by side);
-// `--record` marks each one killed now as `Killed` in test/mutants/stryker-incremental.json, with
+// `--record` marks each one killed now as `Killed` in test/mutation/stryker-incremental.json, with
 // the violation as its statusReason (as a Stryker rerun would, without rerunning the rest);
 // `--no-tags` skips the `tags: ['waiting']` mutants (read only by `stuck`: the longest, surest part);
 // `--done LOG` skips those an earlier, interrupted retest's output already judged.
@@ -26,7 +26,7 @@ const noTags = argv.includes('--no-tags');
 const TAG = /^\[?'waiting'\]?$/;
 /** `machines/X.ts:L:C Mutator` of each mutant an earlier run's log judged. */
 const done = new Set(flag('--done').flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((l) => /^(?:survived|killed)\s+(\S+ \S+)/.exec(l)?.[1] ?? [])));
-const INCREMENTAL = 'test/mutants/stryker-incremental.json';
+const INCREMENTAL = 'test/mutation/stryker-incremental.json';
 const report = JSON.parse(readFileSync(positional[0] ?? 'reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { source: string; mutants: MutantRec[] }> };
 
 /** Mark one mutant killed in the incremental file at once: read, change, write in one synchronous
@@ -58,7 +58,7 @@ for (const [file, { source, mutants }] of Object.entries(report.files)) {
       for (const d of ['machines', 'src', 'scenarios', 'tools', 'package.json', 'tsconfig.json']) cpSync(d, join(dir, d), { recursive: true });
       symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'));
       writeFileSync(join(dir, file), source.slice(0, a) + m.replacement + source.slice(b));
-      const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/mutant-run.ts'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/mutation/runner.ts'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
       const verdict = r.status === 0 ? 'survived' : 'killed';
       const first = r.stdout.split('\n')[0]!.replace(/^killed: /, '').slice(0, 140);
       if (r.status === 0) alive++;

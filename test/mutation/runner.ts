@@ -1,5 +1,5 @@
 // The mutation-testing command runner (`npm run mutants` runs it once per mutant; also by hand:
-// `npx tsx tools/mutant-run.ts [--kernel K] [--scenario S...] [--schedules N]`): an oracle-only
+// `npx tsx test/mutation/runner.ts [--kernel K] [--scenario S...] [--schedules N]`): an oracle-only
 // exploration of every built-in scenario on `fixed`. It exits 1 as soon as any oracle fires, 2 if
 // a run crashes (a mutant that throws is killed too), 0 when every schedule is clean. It never
 // compares counts: what kills a mutant is what would catch a user's bug. Fast on purpose: small
@@ -13,21 +13,21 @@
 // (FAULT_FINDINGS; a worker-fault world: the fault ends a run). Otherwise the mutant broke the
 // fault machinery or the path to that bug (exit 1: "killed: ..."). The default rounds pass with
 // the correct model (a control: the unmutated runner exits 0).
-import { explore } from '../src/explore/explore.ts';
-import { variantByName } from '../src/kernel/variants.ts';
-import { builtinNames, loadScenario } from '../src/scenario/load.ts';
-import { FAULT_FINDINGS, FAULT_SCENARIOS, isFaultScenario } from '../src/faults/scenarios.ts';
-import type { Scenario } from '../src/scenario/schema.ts';
-import { makeExploreStrategy, type ExploreStrategyName } from '../src/scheduler/index.ts';
-import type { ExploringStrategy } from '../src/scheduler/exploring.ts';
-import { fifo } from '../src/scheduler/fifo.ts';
-import { simulate } from '../src/simulate.ts';
-import { makeTransport } from '../src/runtime/transports.ts';
-import type { Transport } from '../src/runtime/types.ts';
-import { faultBudgets, firedFaults, lostRaces, overBudget, unexplained } from '../src/faults/harms.ts';
-import { withFaults } from '../src/faults/override.ts';
-import { WorkerFault } from '../src/faults/worker.ts';
-import type { OracleName } from '../src/oracles/types.ts';
+import { explore } from '../../src/explore/explore.ts';
+import { variantByName } from '../../src/variants/variants.ts';
+import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
+import { FAULT_FINDINGS, FAULT_SCENARIOS, isFaultScenario } from '../../src/faults/scenarios.ts';
+import type { Scenario } from '../../src/scenario/schema.ts';
+import { makeExploreStrategy, type ExploreStrategyName } from '../../src/scheduler/index.ts';
+import type { ExploringStrategy } from '../../src/scheduler/exploring.ts';
+import { fifo } from '../../src/scheduler/fifo.ts';
+import { simulate } from '../../src/simulate.ts';
+import { makeTransport } from '../../src/engine/transports.ts';
+import type { Transport } from '../../src/runtime/types.ts';
+import { faultBudgets, firedFaults, lostRaces, overBudget, unexplained } from '../../src/faults/harms.ts';
+import { withFaults } from '../../src/faults/override.ts';
+import { WorkerFault } from '../../src/runtime/thread-faults.ts';
+import type { OracleName } from '../../src/oracles/types.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string[] => {

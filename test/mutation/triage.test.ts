@@ -1,8 +1,8 @@
-// Every mutant StrykerJS left alive is triaged (test/mutants/triage.ts), every rule still names a
+// Every mutant StrykerJS left alive is triaged (test/mutation/triage.ts), every rule still names a
 // survivor, and SURVIVORS.md's tables are the ones the triage gives now.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { INCREMENTAL, SURVIVORS_MD, render, rewritten, survivors, triage, type Incremental } from '../../tools/survivors.ts';
+import { INCREMENTAL, SURVIVORS_MD, render, rewritten, survivors, triage, type Incremental } from './survivors.ts';
 import type { Rule } from './triage.ts';
 
 const inc = JSON.parse(readFileSync(INCREMENTAL, 'utf8')) as Incremental;
@@ -20,7 +20,7 @@ describe('the triage of the surviving mutants', () => {
     expect(t.stale.map((r) => `${r.file} ${r.what}`)).toEqual([]);
   });
 
-  it('SURVIVORS.md has the tables the triage gives now (npx tsx tools/survivors.ts)', () => {
+  it('SURVIVORS.md has the tables the triage gives now (npx tsx test/mutation/survivors.ts)', () => {
     const md = readFileSync(SURVIVORS_MD, 'utf8');
     expect(rewritten(md, render(inc, t.byRule))).toBe(md);
   });

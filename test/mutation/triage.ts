@@ -1,8 +1,8 @@
-// The triage of every mutant StrykerJS left alive in machines/ (test/mutants/stryker-incremental.json):
+// The triage of every mutant StrykerJS left alive in machines/ (test/mutation/stryker-incremental.json):
 // a rule per kind of survivor, equivalent (why no run can tell) or not (what would catch it). A
 // survivor takes the first rule that matches its file, line (the source the incremental file holds),
-// and the text it replaced. tools/survivors.ts writes SURVIVORS.md's tables from these, and
-// test/mutants/triage.test.ts fails on a survivor no rule names or a rule that names none.
+// and the text it replaced. test/mutation/survivors.ts writes SURVIVORS.md's tables from these, and
+// test/mutation/triage.test.ts fails on a survivor no rule names or a rule that names none.
 
 export interface Rule {
   /** The machine file (`mm.ts`), or `*` for every file. */

@@ -6,7 +6,7 @@ import { ActorHost } from '../../src/runtime/host.ts';
 import { dropped } from '../../src/oracles/dropped.ts';
 import { ObjectTable } from '../../src/trace/objects.ts';
 import type { TraceEvent } from '../../src/runtime/types.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 
 const hunks = variantByName('fixed').hunks;
 const prq = () => {

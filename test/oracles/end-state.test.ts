@@ -6,7 +6,7 @@ import { dangling } from '../../src/oracles/dangling.ts';
 import { refcount } from '../../src/oracles/refcount.ts';
 import { objectTable } from '../../src/trace/objects.ts';
 import type { ActorView, Effect, TraceEvent } from '../../src/runtime/types.ts';
-import type { KObj } from '../../machines/kernel.ts';
+import type { KObj } from '../../machines/objects.ts';
 import { run } from '../model/helpers.ts';
 
 const alloc = (obj: string, kind: KObj['kind'], owner: string, init: Record<string, unknown> = {}): Effect => ({ op: 'alloc', obj, kind, owner, init });

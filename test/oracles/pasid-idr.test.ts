@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PASID_MAX, pasidIdr } from '../../src/oracles/pasid-idr.ts';
 import { ObjectTable } from '../../src/trace/objects.ts';
 import type { Effect, TraceEvent } from '../../src/runtime/types.ts';
-import type { KObj } from '../../machines/kernel.ts';
+import type { KObj } from '../../machines/objects.ts';
 import { run } from '../model/helpers.ts';
 
 const alloc = (obj: string, kind: KObj['kind'], init: Record<string, unknown> = {}): Effect => ({ op: 'alloc', obj, kind, owner: 'process#1', init });

@@ -1,12 +1,12 @@
 // Controlled mode: the main thread's scheduler decides every delivery, the workers only carry
 // them out, so a schedule gives the very same trace (byte for byte) as the inline transport.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VARIANTS } from '../../src/kernel/variants.ts';
+import { VARIANTS } from '../../src/variants/variants.ts';
 import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
 import { simulate } from '../../src/simulate.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
-import { workersTransport, type WorkersTransport } from '../../src/runtime/workers/controlled.ts';
-import type { WireInspection } from '../../src/runtime/workers/inspection.ts';
+import { workersTransport, type WorkersTransport } from '../../src/runtime/threads/controlled.ts';
+import type { WireInspection } from '../../src/runtime/threads/inspection.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
 import { random } from '../../src/scheduler/random.ts';
 import { KINDS } from '../../machines/index.ts';

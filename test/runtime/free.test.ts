@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { judge } from '../../src/oracles/index.ts';
 import { runSchedule } from '../../src/runtime/run.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
-import { runFree } from '../../src/runtime/workers/free.ts';
-import type { WireInspection } from '../../src/runtime/workers/inspection.ts';
-import { WorkerPool } from '../../src/runtime/workers/pool.ts';
+import { runFree } from '../../src/runtime/threads/free.ts';
+import type { WireInspection } from '../../src/runtime/threads/inspection.ts';
+import { WorkerPool } from '../../src/runtime/threads/pool.ts';
 import { KINDS } from '../../machines/index.ts';
 import { handles, replayOf, SLOW, specsOf, untimed } from './helpers.ts';
 

@@ -1,10 +1,10 @@
 // Shared by the workers tests: worlds by name, the thread/port handles this process holds, and a
 // strategy that replays a recorded order of messages.
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
 import type { ActorSpec, TraceEvent } from '../../src/runtime/types.ts';
-import type { Strategy } from '../../src/scheduler/strategy.ts';
+import type { Strategy } from '../../src/runtime/strategy.ts';
 
 export const specsOf = (scenario: string, kernel: string): ActorSpec[] => buildWorld(loadScenario(scenario), variantByName(kernel)).specs;
 

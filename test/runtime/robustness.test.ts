@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActorCrash } from '../../src/runtime/host.ts';
 import { runSchedule } from '../../src/runtime/run.ts';
 import type { ActorSpec } from '../../src/runtime/types.ts';
-import { WorkerGone } from '../../src/runtime/workers/endpoint.ts';
-import { runFree } from '../../src/runtime/workers/free.ts';
-import { WorkerPool, type PoolOptions } from '../../src/runtime/workers/pool.ts';
-import type { TestFault } from '../../src/runtime/workers/protocol.ts';
-import { workersTransport } from '../../src/runtime/workers/controlled.ts';
+import { WorkerGone } from '../../src/runtime/threads/endpoint.ts';
+import { runFree } from '../../src/runtime/threads/free.ts';
+import { WorkerPool, type PoolOptions } from '../../src/runtime/threads/pool.ts';
+import type { TestFault } from '../../src/runtime/threads/protocol.ts';
+import { workersTransport } from '../../src/runtime/threads/controlled.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
 import { handles, SLOW } from './helpers.ts';
 

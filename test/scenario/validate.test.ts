@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinNames, loadScenario, parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 
 const base = () => ({
   name: 'x',

@@ -3,8 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dfs, type Reduction } from '../../src/scheduler/dfs.ts';
-import { exhaust, send, syntheticWorld } from './synthetic.ts';
-import { arbWorld } from './worlds.ts';
+import { exhaust, send, syntheticWorld } from '../explore/synthetic.ts';
+import { arbWorld } from '../explore/worlds.ts';
 
 /** `src` sends one message to each of n actors: n! orders, all equivalent. */
 const independent = (n: number) =>

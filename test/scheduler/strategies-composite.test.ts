@@ -1,7 +1,7 @@
 // delay bounding, the portfolio and the guided search, strategy by strategy: on synthetic worlds
 // where the orders can be worked out by hand, and on the model.
 import { describe, expect, it } from 'vitest';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import { runSchedule } from '../../src/runtime/run.ts';
 import type { TraceEvent } from '../../src/runtime/types.ts';
@@ -18,7 +18,7 @@ import { FAULT_ROTATION, memberOf, memberStrategy, portfolio, ROTATION } from '.
 import { explore } from '../../src/explore/explore.ts';
 import { withFaults } from '../../src/faults/override.ts';
 import { simulate } from '../../src/simulate.ts';
-import { order, send, syntheticWorld, twoThreads } from './synthetic.ts';
+import { order, send, syntheticWorld, twoThreads } from '../explore/synthetic.ts';
 
 const once = (world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, seed = 0) =>
   runSchedule({ specs: world.specs, transport: world.transport, strategy, seed, onStep: (ev) => strategy.observe?.(ev) });

@@ -1,6 +1,6 @@
 // random, pct, replay and the preemption count on synthetic worlds and on the model.
 import { describe, expect, it } from 'vitest';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import { runSchedule } from '../../src/runtime/run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
@@ -11,7 +11,7 @@ import { countingPreemptions } from '../../src/scheduler/preemption.ts';
 import { random } from '../../src/scheduler/random.ts';
 import { Diverged, replay } from '../../src/scheduler/replay.ts';
 import { simulate } from '../../src/simulate.ts';
-import { order, send, syntheticWorld, twoThreads, type SynthActor } from './synthetic.ts';
+import { order, send, syntheticWorld, twoThreads, type SynthActor } from '../explore/synthetic.ts';
 
 const once = (world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, seed = 0, reorder = false) =>
   runSchedule({ specs: world.specs, transport: world.transport, strategy, seed, reorder, onStep: (ev) => strategy.observe?.(ev) });

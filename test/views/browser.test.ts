@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld } from '../../src/scenario/world.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { writeReport } from '../../src/views/report.ts';
 import { writeExploreReport } from '../../src/views/explore-report.ts';
 import { diffFiles, writeDiff } from '../../src/views/diff.ts';

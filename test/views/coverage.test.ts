@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { machines } from '../../machines/index.ts';
 import { machineItems } from '../../src/explore/coverage.ts';
-import { BadInput } from '../../src/kernel/variants.ts';
+import { BadInput } from '../../src/variants/variants.ts';
 import { chartOf, transitionId } from '../../src/views/chart.ts';
 import { fromExplore, readCoverage } from '../../src/views/coverage.ts';
 import { exploreCoverageOf } from './fixtures.ts';

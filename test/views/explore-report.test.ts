@@ -8,7 +8,7 @@ import { machines } from '../../machines/index.ts';
 import { CoverageRecorder } from '../../src/explore/coverage.ts';
 import { mergeHistories, type ExploreHistory } from '../../src/explore/history.ts';
 import { mergeResults } from '../../src/explore/result.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/scenario/world.ts';

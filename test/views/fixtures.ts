@@ -1,7 +1,7 @@
 // Runs the view tests share: one schedule of a built-in scenario, as simulate() returns it and as
 // `svmsim run --json` prints it.
 import { runJson } from '../../src/cli/commands/run.ts';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { variantByName } from '../../src/kernel/variants.ts';
+import { variantByName } from '../../src/variants/variants.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
 import { startLiveView, THROTTLE_MS } from '../../src/views/live.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BadInput, variantByName } from '../../src/kernel/variants.ts';
+import { BadInput, variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { random } from '../../src/scheduler/random.ts';

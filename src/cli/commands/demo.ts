@@ -1,9 +1,9 @@
 // `svmsim demo` (npm start): the newcomer's first look. exit-with-mmap under pre-fix and fixed,
 // side by side: the counts after exit and the verdicts, the leak cycle against all freed.
-import { HW_KINDS } from '../../../machines/kernel.ts';
+import { HW_KINDS } from '../../../machines/objects.ts';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { variantByName } from '../../kernel/variants.ts';
+import { variantByName } from '../../variants/variants.ts';
 import { loadScenario } from '../../scenario/load.ts';
 import { simulate, type SimResult } from '../../simulate.ts';
 import { inlineTransport } from '../../runtime/inline.ts';

@@ -14,14 +14,14 @@ import { buildWorld } from '../../scenario/world.ts';
 import { REDUCTIONS, type Reduction } from '../../scheduler/dfs.ts';
 import { DEFAULT_DELAYS, DEFAULT_EXPLORE_STRATEGY, EXPLORE_STRATEGIES } from '../../scheduler/index.ts';
 import { untaken, untakenText } from '../../explore/coverage.ts';
-import { addQueueOptions, exploreQueued, type QueueOpts } from '../queued.ts';
+import { addQueueOptions, exploreQueued, type QueueOpts } from '../../distributed/queued.ts';
 import { writeExploreReportOutput } from '../view-outputs.ts';
 import { DEFAULT_DEPTH } from '../../scheduler/pct.ts';
 import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
 import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf } from '../errors.ts';
 import { checkOutputs, startOutputs, type OutputOpts } from '../outputs.ts';
-import { partialResult, Ticks, type Head } from '../partial.ts';
-import { claimFolder, newRunId } from '../run-folder.ts';
+import { partialResult, Ticks, type Head } from '../../explore/partial.ts';
+import { claimFolder, newRunId } from '../../explore/run-folder.ts';
 import { stopOnSignals } from '../signals.ts';
 import { replayScheduleFile } from '../../explore/replay-file.ts';
 

@@ -1,6 +1,6 @@
 // `svmsim variants` and `svmsim scenarios`: what can be run.
 import type { Command } from 'commander';
-import { hunksOf, VARIANTS } from '../../kernel/variants.ts';
+import { hunksOf, VARIANTS } from '../../variants/variants.ts';
 import { builtinNames, loadScenario } from '../../scenario/load.ts';
 
 export function register(program: Command): void {

@@ -11,7 +11,7 @@ import { mergeResults, readResult } from '../../explore/result.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
 import { BadInput, EXIT_OK, EXIT_VIOLATION } from '../errors.ts';
 import { outFolder } from '../paths.ts';
-import { claimFolder, newRunId } from '../run-folder.ts';
+import { claimFolder, newRunId } from '../../explore/run-folder.ts';
 
 /** Each counterexample a summary lists, found beside it (the path it records is relative to the
  * folder the explore ran in), and from one of the runs the summary adds up. */

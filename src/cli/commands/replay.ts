@@ -2,7 +2,7 @@
 // timeline, the objects and the verdict. Exit 1 when an oracle fires (the bug is still there).
 import type { Command } from 'commander';
 import { replayScheduleFile, reproducedText } from '../../explore/replay-file.ts';
-import { TRANSPORTS } from '../../runtime/transports.ts';
+import { TRANSPORTS } from '../../engine/transports.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
 import { EXIT_OK, EXIT_VIOLATION, oneOf } from '../errors.ts';
 import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';

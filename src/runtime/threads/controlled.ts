@@ -3,7 +3,7 @@
 // receiver sends comes back in its Delivery. Same schedule → byte-identical trace to `inline`.
 import type { Transport } from '../types.ts';
 import { WorkerPool, type PoolOptions } from './pool.ts';
-import { isWorkerFault, workerFaultOf } from '../../faults/worker.ts';
+import { isWorkerFault, workerFaultOf } from '../thread-faults.ts';
 
 export interface WorkersTransport extends Transport {
   /** The threads, for a free-running run (runFree) between controlled ones. */

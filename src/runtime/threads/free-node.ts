@@ -1,14 +1,14 @@
-// A kind worker running free: its actors' sends go straight to the worker hosting the receiver,
+// A kind thread running free: its actors' sends go straight to the worker hosting the receiver,
 // over a MessagePort to each peer (comlink proxies), and every delivery is reported to the
 // observer on the main thread with this thread's Lamport clock. Nothing here decides an order:
 // the threads' real timing (and the jitter) does.
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
-import { ActorCrash, type ActorHost } from '../src/runtime/host.ts';
-import type { WireInspection } from '../src/runtime/workers/inspection.ts';
-import type { Crashed, FreeLoad, MsgRef, ObserverApi, PeerApi, Report, WireMessage } from '../src/runtime/workers/protocol.ts';
-import { channelOf, type Delivery, type KEvent } from '../src/runtime/types.ts';
+import { ActorCrash, type ActorHost } from '../host.ts';
+import type { WireInspection } from './inspection.ts';
+import type { Crashed, FreeLoad, MsgRef, ObserverApi, PeerApi, Report, WireMessage } from './protocol.ts';
+import { channelOf, type Delivery, type KEvent } from '../types.ts';
 import { Outbox } from './outbox.ts';
 
 export interface NodeDeps {

@@ -1,17 +1,17 @@
-// A kind worker: one thread hosting every actor of one kind (all the mm's, all the files, ...) in
+// A kind thread: one thread hosting every actor of one kind (all the mm's, all the files, ...) in
 // an ActorHost, exposed to the main thread with comlink. Controlled mode: the main thread's
 // scheduler calls deliver() for each message. Free-running: see free-node.ts.
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { KINDS } from '../machines/index.ts';
-import { ActorCrash, ActorHost } from '../src/runtime/host.ts';
-import { toWire, type WireInspection } from '../src/runtime/workers/inspection.ts';
-import type { KindWorkerApi, KindWorkerData, Reply } from '../src/runtime/workers/protocol.ts';
-import type { KEvent } from '../src/runtime/types.ts';
+import { KINDS } from '../../../machines/index.ts';
+import { ActorCrash, ActorHost } from '../host.ts';
+import { toWire, type WireInspection } from './inspection.ts';
+import type { KindThreadApi, KindThreadData, Reply } from './protocol.ts';
+import type { KEvent } from '../types.ts';
 import { FreeNode } from './free-node.ts';
 
-const data = workerData as KindWorkerData;
+const data = workerData as KindThreadData;
 const inspections: WireInspection[] = [];
 const host = new ActorHost(data.inspect ? { inspect: (e) => inspections.push(toWire(e, data.kind)) } : {});
 const drainInspections = () => (inspections.length ? inspections.splice(0) : undefined);
@@ -46,7 +46,7 @@ function reply<T>(run: () => T): Reply<T> {
 
 const free = new FreeNode({ kind: data.kind, index: KINDS.indexOf(data.kind), host, drainInspections, beforeDeliver });
 
-const api: KindWorkerApi = {
+const api: KindThreadApi = {
   start: (specs) => reply(() => host.start(specs)),
   deliver: (to, event, from) =>
     reply(() => {

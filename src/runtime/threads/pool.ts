@@ -1,4 +1,4 @@
-// The kind workers of one transport: a thread per actor kind (process, mm, file, vma, svm,
+// The kind threads of one transport: a thread per actor kind (process, mm, file, vma, svm,
 // faultHandler, iommu, dma), each hosting every actor of its kind. The pool routes an actor id to
 // its thread, turns a worker's failure into an ActorCrash naming the actor and the event, and
 // closes every thread and port it opened: on close(), on error, and when its signal aborts.
@@ -11,7 +11,7 @@ import { ActorCrash } from '../host.ts';
 import type { ActorSpec, ActorView, Delivery, Message } from '../types.ts';
 import { WorkerGone } from './endpoint.ts';
 import type { WireInspection } from './inspection.ts';
-import type { Crashed, KindWorkerApi, KindWorkerData, ObserverApi, Reply, TestFault } from './protocol.ts';
+import type { Crashed, KindThreadApi, KindThreadData, ObserverApi, Reply, TestFault } from './protocol.ts';
 import { spawnWorker, type Spawned } from './spawn.ts';
 
 export interface PoolOptions {
@@ -28,7 +28,7 @@ export interface PoolOptions {
   fault?: TestFault;
 }
 
-type Kind = Spawned<KindWorkerApi>;
+type Kind = Spawned<KindThreadApi>;
 
 /** A machine's exception in a worker, rethrown here with the worker's stack. */
 export function crashError(worker: string, c: Crashed): ActorCrash {
@@ -45,7 +45,7 @@ export class WorkerPool {
   readonly inspect: ((e: WireInspection) => void) | undefined;
   private route = new Map<string, Kind>();
   /** Each worker's deliver(), kept: comlink builds a proxy per property access. */
-  private delivers = new Map<Kind, Comlink.Remote<KindWorkerApi>['deliver']>();
+  private delivers = new Map<Kind, Comlink.Remote<KindThreadApi>['deliver']>();
   private order = new Map<string, number>();
   /** The first worker that died or went silent, with the last delivery it was given. */
   private failure: { error: Error; actor: string; event: string } | undefined;
@@ -75,13 +75,13 @@ export class WorkerPool {
   private constructor(private readonly opts: PoolOptions) {
     this.inspect = opts.inspect;
     for (const kind of opts.kinds ?? KINDS) {
-      const data: KindWorkerData = { module: './kind-worker.ts', kind, inspect: !!opts.inspect, fault: opts.fault };
+      const data: KindThreadData = { module: './kind-thread.ts', kind, inspect: !!opts.inspect, fault: opts.fault };
       const onGone = (error: WorkerGone) => {
         const m = this.last.get(kind);
         this.failure ??= { error, actor: m?.to ?? kind, event: m?.event.type ?? '?' };
         this.observer?.fail(error);
       };
-      this.workers.set(kind, spawnWorker<KindWorkerApi>(kind, data, { watchdogMs: opts.watchdogMs, onGone }));
+      this.workers.set(kind, spawnWorker<KindThreadApi>(kind, data, { watchdogMs: opts.watchdogMs, onGone }));
     }
     if (opts.signal?.aborted) void this.close();
     opts.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -172,7 +172,7 @@ export class WorkerPool {
 
   /** One call to a worker: its inspection events go to the inspector, a crash or the worker's
    * death becomes an ActorCrash naming the actor and the event. */
-  async call<T>(w: Kind, actor: string, event: string, f: (api: Comlink.Remote<KindWorkerApi>) => Promise<Reply<T>>): Promise<T> {
+  async call<T>(w: Kind, actor: string, event: string, f: (api: Comlink.Remote<KindThreadApi>) => Promise<Reply<T>>): Promise<T> {
     if (this.failure && !this.closed) throw this.gone(this.failure.error, this.failure.actor, this.failure.event);
     this.known = undefined;
     let r: Reply<T>;

@@ -1,4 +1,4 @@
-// What crosses the thread boundary between the main thread and the kind workers (workers/), and
+// What crosses the thread boundary between the main thread and the kind threads (workers/), and
 // between the workers themselves when they run free. Plain data only: it is structured-cloned.
 import type { MessagePort } from 'node:worker_threads';
 import type { ActorSpec, ActorView, Delivery, KEvent } from '../types.ts';
@@ -21,8 +21,8 @@ export interface TestFault {
   kind: 'exit' | 'hang' | 'uncaught';
 }
 
-/** Started as `workerData`; `module` is what workers/entry.js imports. */
-export interface KindWorkerData {
+/** Started as `workerData`; `module` is what src/runtime/threads/entry.js imports. */
+export interface KindThreadData {
   module: string;
   kind: string;
   inspect: boolean;
@@ -68,8 +68,8 @@ export interface FreeLoad {
   jitterUs: number;
 }
 
-/** The main thread's view of a kind worker. */
-export interface KindWorkerApi {
+/** The main thread's view of a kind thread. */
+export interface KindThreadApi {
   start(specs: ActorSpec[]): Reply<{ from: string; delivery: Delivery }[]>;
   deliver(to: string, event: KEvent, from: string): Reply<Delivery>;
   views(): ActorView[];
@@ -96,6 +96,6 @@ export interface PeerApi {
 export interface ObserverApi {
   report(r: Report): void;
   crash(c: Crashed & { worker: string; epoch: number }): void;
-  /** Answered behind the reports on the same port (see KindWorkerApi.flush). */
+  /** Answered behind the reports on the same port (see KindThreadApi.flush). */
   flush(): void;
 }

@@ -1,11 +1,11 @@
-// One worker thread, started through workers/entry.js (which registers tsx, so the .ts worker
+// One worker thread, started through src/runtime/threads/entry.js (which registers tsx, so the .ts worker
 // runs as it is from the CLI and under vitest), wrapped with comlink over a guarded endpoint.
 // It fails, never hangs: its exit, an uncaught error and the watchdog each reject its calls.
 import * as Comlink from 'comlink';
 import { Worker } from 'node:worker_threads';
 import { guardedEndpoint, WorkerGone, type GuardedEndpoint } from './endpoint.ts';
 
-export const ENTRY = new URL('../../../workers/entry.js', import.meta.url);
+export const ENTRY = new URL('./entry.js', import.meta.url);
 
 /** How long a call may stay unanswered before the watchdog calls its worker silent. Every call
  * is one delivery or a reset, microseconds of work; ten seconds means the thread is stuck. */

@@ -1,0 +1,41 @@
+// The layer rule (docs/design/architecture.md): a module imports only from its own layer or the
+// layers below it, and no module imports itself back through a cycle. `npm test` runs this
+// (test/architecture/layers.test.ts); `npx depcruise src machines bin --config` shows it by hand.
+/** Bottom to top. */
+const LAYERS = [
+  ['base', '^src/(hash|files|input)\\.ts$'],
+  ['machines', '^machines/'],
+  ['variants', '^src/variants/'],
+  ['scenario', '^src/scenario/'],
+  ['runtime', '^src/runtime/'],
+  ['engine', '^src/engine/'],
+  ['scheduler, oracles, trace', '^src/(scheduler|oracles|trace)/'],
+  ['simulate', '^src/simulate\\.ts$'],
+  ['faults', '^src/faults/'],
+  ['explore', '^src/explore/'],
+  ['distributed, views', '^src/(distributed|views)/'],
+  ['cli', '^(src/cli/|bin/)'],
+];
+
+const above = (i) => LAYERS.slice(i + 1).map(([, p]) => `(${p})`).join('|');
+
+module.exports = {
+  forbidden: [
+    ...LAYERS.slice(0, -1).map(([name, path], i) => ({
+      name: `layer: ${name}`,
+      comment: `${name} imports only from its own layer and the ones below (machines <- variants <- scenario <- runtime <- engine <- scheduler/oracles/trace <- simulate <- faults <- explore <- distributed/views <- cli)`,
+      severity: 'error',
+      from: { path },
+      to: { path: above(i)},
+    })),
+    { name: 'no-cycle', comment: 'no import cycle, type-only ones included', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'tools-not-test', comment: 'scripts and the product never import the test tree', severity: 'error', from: { path: '^(src|machines|bin|tools|bench)/' }, to: { path: '^test/' } },
+    { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'] },
+  },
+};
