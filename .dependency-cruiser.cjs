@@ -3,13 +3,15 @@
 // (test/architecture/layers.test.ts); `npx depcruise src machines bin --config` shows it by hand.
 /** Bottom to top. */
 const LAYERS = [
-  ['base', '^src/(hash|files|input)\\.ts$'],
+  ['base', '^src/(hash|files|input|errors|paths)\\.ts$'],
   ['machines', '^machines/'],
   ['variants', '^src/variants/'],
-  ['scenario', '^src/scenario/'],
   ['runtime', '^src/runtime/'],
+  ['trace', '^src/trace/'],
+  ['oracles', '^src/oracles/'],
+  ['scenario', '^src/scenario/'],
+  ['scheduler', '^src/scheduler/'],
   ['engine', '^src/engine/'],
-  ['scheduler, oracles, trace', '^src/(scheduler|oracles|trace)/'],
   ['simulate', '^src/simulate\\.ts$'],
   ['faults', '^src/faults/'],
   ['explore', '^src/explore/'],
@@ -23,7 +25,7 @@ module.exports = {
   forbidden: [
     ...LAYERS.slice(0, -1).map(([name, path], i) => ({
       name: `layer: ${name}`,
-      comment: `${name} imports only from its own layer and the ones below (machines <- variants <- scenario <- runtime <- engine <- scheduler/oracles/trace <- simulate <- faults <- explore <- distributed/views <- cli)`,
+      comment: `${name} imports only from its own layer and the ones below (base <- machines <- variants <- runtime <- trace <- oracles <- scenario <- scheduler <- engine <- simulate <- faults <- explore <- distributed/views <- cli)`,
       severity: 'error',
       from: { path },
       to: { path: above(i)},
@@ -36,6 +38,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'], exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
   },
 };

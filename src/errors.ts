@@ -2,7 +2,7 @@
 //   0 no oracle fired · 1 an oracle fired · 2 bad input · 70 an internal error (a stack) ·
 //   74 output failed (stdout closed or full: EPIPE, ENOSPC; a file that could not be written late)
 //   129 / 130 / 143 stopped by SIGHUP / SIGINT (Ctrl-C) / SIGTERM, after writing what was found.
-import { BadInput } from '../variants/variants.ts';
+import { BadInput } from './input.ts';
 
 export { BadInput };
 export const EXIT_OK = 0;

@@ -11,8 +11,8 @@ import { runCampaign, type CampaignRequest } from '../../src/distributed/submit.
 import { startWorker } from '../../src/distributed/worker.ts';
 import { RedisVisited } from '../../src/distributed/visited-redis.ts';
 import { keys } from '../../src/distributed/campaign.ts';
-import { inProcess, options } from '../../test/distributed/harness.ts';
-import { startRedis } from '../../test/distributed/redis-server.ts';
+import { inProcess, options } from '../../tools/campaign-options.ts';
+import { startRedis } from '../../tools/redis-server.ts';
 
 async function timed(url: string, workers: number, req: CampaignRequest) {
   const redis = await connectRedis(url);

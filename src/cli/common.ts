@@ -5,7 +5,7 @@ import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { DEFAULT_MAX_STEPS } from '../runtime/run.ts';
 import { TRANSPORTS } from '../engine/transports.ts';
-import { intOption, oneOf, seedOption } from './errors.ts';
+import { intOption, oneOf, seedOption } from '../errors.ts';
 import { withFaults } from '../faults/override.ts';
 import { FAULT_NAMES } from '../scenario/fault-kinds.ts';
 

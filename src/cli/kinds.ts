@@ -3,7 +3,7 @@
 // got and what to give instead, rather than listing the fields the file lacks.
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { BadInput } from './errors.ts';
+import { BadInput } from '../errors.ts';
 
 export type Kind = 'summary' | 'schedule' | 'run';
 

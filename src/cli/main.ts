@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { BadInput, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, EXIT_VIOLATION } from './errors.ts';
+import { BadInput, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, EXIT_VIOLATION } from '../errors.ts';
 import { WorkerFault } from '../runtime/thread-faults.ts';
 
 // stdout that cannot take the output (`| head` closed it: EPIPE; a full disk: ENOSPC) is one line
@@ -51,7 +51,7 @@ try {
     process.stderr.write(`svmsim: cannot write ${(e as { dest?: string }).dest ?? e.path}: ${e.code}\n`);
     process.exitCode = EXIT_OUTPUT;
   } else if (e instanceof WorkerFault) {
-    // An injected worker fault (src/faults/worker.ts) ended the run: reported as that fault.
+    // An injected worker fault (src/runtime/thread-faults.ts) ended the run: reported as that fault.
     process.stderr.write(`svmsim: the run ended by an injected ${e.message}\n`);
     process.exitCode = EXIT_VIOLATION;
   } else {

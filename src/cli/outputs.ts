@@ -7,7 +7,7 @@ import { BadInput } from '../variants/variants.ts';
 import type { SimResult } from '../simulate.ts';
 import type { TransportOptions } from '../engine/transports.ts';
 import type { LiveInspector } from '../views/inspect.ts';
-import { maybeOutFile } from './paths.ts';
+import { maybeOutFile } from '../paths.ts';
 
 export interface OutputOpts {
   report?: string;

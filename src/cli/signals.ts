@@ -1,7 +1,7 @@
 // Ctrl-C (SIGINT), SIGTERM (timeout, CI, batch systems) and SIGHUP (a closed terminal) all stop an
 // exploration the same way: after the current schedule, with everything found written, and the
 // exit code 128 + the signal's number (130, 143, 129). A second signal quits at once, with it.
-import { EXIT_SIGNAL, type StopSignal } from './errors.ts';
+import { EXIT_SIGNAL, type StopSignal } from '../errors.ts';
 
 export interface Stopper {
   /** The first signal received, if any. */

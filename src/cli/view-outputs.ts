@@ -3,7 +3,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ExploreResult } from '../explore/result.ts';
-import { BadInput } from './errors.ts';
+import { BadInput } from '../errors.ts';
 
 /** Fail now, not after the work, if `file` cannot be written: its nearest existing folder must be
  * a writable folder, and the file itself not a folder. */

@@ -11,7 +11,7 @@ import { Progress } from '../explore/progress.ts';
 import { writeScheduleFile } from '../explore/schedule-file.ts';
 import { summarize, summaryText } from '../explore/summary.ts';
 import { writeJsonAtomic } from '../files.ts';
-import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../cli/errors.ts';
+import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../errors.ts';
 
 export interface QueueOpts {
   queue?: string;

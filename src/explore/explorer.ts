@@ -224,7 +224,7 @@ export class Explorer {
     Object.assign(rec, { deliveries: best.deliveries, preemptions: best.preemptions, original });
   }
 
-  /** A livelock's lasso, shrunk as a lasso: its prefix and its cycle (src/faults/lasso-shrink.ts). */
+  /** A livelock's lasso, shrunk as a lasso: its prefix and its cycle (src/explore/lasso-shrink.ts). */
   private async shrinkLassoInto(file: string, base: ScheduleHead, rec: ViolationRecord, choices: Choice[], original: { deliveries: number; preemptions: number }): Promise<void> {
     const s = await shrinkLasso({ specs: this.world.specs, transport: this.transport, choices, prefix: rec.violation.lasso!.prefix, stop: this.o.stop });
     if (!s) return;

@@ -71,7 +71,7 @@ export interface ExploreResult {
   pruned: number;
   seconds: number;
   interrupted: boolean;
-  /** Runs a worker fault ended (src/faults/worker.ts), by kind; the pool was respawned after each. */
+  /** Runs a worker fault ended (src/runtime/thread-faults.ts), by kind; the pool was respawned after each. */
   workerFaults?: Record<string, number>;
   endStates: string[];
   violations: ViolationRecord[];

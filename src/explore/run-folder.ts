@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ORACLES } from '../oracles/types.ts';
-import { BadInput } from '../cli/errors.ts';
-import { outFolder } from '../cli/paths.ts';
+import { BadInput } from '../errors.ts';
+import { outFolder } from '../paths.ts';
 
 export const LOCK = '.svmsim.lock';
 export const EARLIER = 'earlier';

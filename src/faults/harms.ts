@@ -22,7 +22,7 @@ export function firedFaults(trace: readonly TraceEvent[]): Map<string, number> {
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 /** How many of each kind may fire in a run of the world: the budgets its actors were given
- * (src/faults/world.ts: the devices' `fx`, the files' `stopTimer`, the injector's `budgets`). */
+ * (src/scenario/world-faults.ts: the devices' `fx`, the files' `stopTimer`, the injector's `budgets`). */
 export function faultBudgets(specs: readonly ActorSpec[]): Record<string, number> {
   const out: Record<string, number> = {};
   const add = (kind: string, n: number) => n > 0 && (out[kind] = (out[kind] ?? 0) + n);

@@ -67,7 +67,7 @@ export type Effect =
   | { op: 'warn'; message: string }
   /** The receiver's state (before the delivery) has no transition for the event: xstate drops it. */
   | { op: 'dropped'; state: string; event: string }
-  /** An injected fault fired in this delivery (src/faults/kinds.ts names the kinds). */
+  /** An injected fault fired in this delivery (src/scenario/fault-kinds.ts names the kinds). */
   | { op: 'fault'; kind: string; message: string };
 
 /** What an actor host returns for one delivery. */

@@ -1,6 +1,6 @@
 // The scenario format, as a zod schema: the world a test builds (P's test drivers). Processes and
 // devices by name; each process runs its steps in order. Files and VMAs are named per process.
-// `faults` names the faults the world allows (src/faults/kinds.ts), each with a scope and a budget.
+// `faults` names the faults the world allows (src/scenario/fault-kinds.ts), each with a scope and a budget.
 import { z } from 'zod';
 import { MAX_BUDGET } from './fault-kinds.ts';
 

@@ -20,7 +20,7 @@ import type { WireInspection } from '../engine/transports.ts';
 import { untilInterrupted } from './interrupt.ts';
 
 /** What `inspect` accepts: xstate's InspectionEvent (live refs), or a transport's plain copy
- * (runtime/workers/inspection.ts: refs reduced to `{ id, sessionId }`, tagged `worker`). */
+ * (runtime/threads/inspection.ts: refs reduced to `{ id, sessionId }`, tagged `worker`). */
 export interface AnyInspectionEvent {
   type: string;
   worker?: string;

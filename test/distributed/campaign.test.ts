@@ -8,7 +8,7 @@ import { keys } from '../../src/distributed/campaign.ts';
 import { RedisVisited, SHARDS } from '../../src/distributed/visited-redis.ts';
 import { connectRedis } from '../../src/distributed/connection.ts';
 import { campaign, inProcess, options, withWorkers } from './harness.ts';
-import { startRedis, type TestRedis } from './redis-server.ts';
+import { startRedis, type TestRedis } from '../../tools/redis-server.ts';
 
 let redis: TestRedis;
 beforeAll(async () => {

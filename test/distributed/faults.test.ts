@@ -9,7 +9,7 @@ import { connectRedis } from '../../src/distributed/connection.ts';
 import { jobCounts, openQueue } from '../../src/distributed/queue.ts';
 import { runCampaign } from '../../src/distributed/submit.ts';
 import { campaign, inProcess, options, svmsimProcess, until, withWorkers } from './harness.ts';
-import { freePort, startRedis, type TestRedis } from './redis-server.ts';
+import { freePort, startRedis, type TestRedis } from '../../tools/redis-server.ts';
 
 let redis: TestRedis | undefined;
 afterEach(async () => {

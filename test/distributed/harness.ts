@@ -7,20 +7,10 @@ import type { Worker } from 'bullmq';
 import { connectRedis } from '../../src/distributed/connection.ts';
 import { runCampaign, type CampaignRequest, type CampaignOutcome, type Waiting } from '../../src/distributed/submit.ts';
 import { startWorker } from '../../src/distributed/worker.ts';
-import type { CampaignOptions } from '../../src/distributed/campaign.ts';
-import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
-import { loadScenario } from '../../src/scenario/load.ts';
-import type { ExploreOptions } from '../../src/explore/explore.ts';
-import { variantByName } from '../../src/variants/variants.ts';
+
+export { options, inProcess } from '../../tools/campaign-options.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
-
-export function options(scenario: string, kernel: string, strategy: CampaignOptions['strategy'], more: Partial<CampaignOptions> = {}): CampaignOptions {
-  return { scenario: loadScenario(scenario), kernel, strategy, seed: 0, maxSteps: DEFAULT_MAX_STEPS, transport: 'inline', reorder: false, shrink: false, ...more };
-}
-
-/** The same exploration in this process, to compare with. */
-export const inProcess = (o: CampaignOptions, more: Partial<ExploreOptions> = {}): ExploreOptions => ({ ...o, variant: variantByName(o.kernel), ...more });
 
 export async function withWorkers<T>(url: string, n: number, body: (redis: Redis) => Promise<T>, lockMs?: number): Promise<T> {
   const redis = await connectRedis(url);

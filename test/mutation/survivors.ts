@@ -2,7 +2,7 @@
 // test/mutation/stryker-incremental.json must match a rule of test/mutation/triage.ts (equivalent,
 // and why no run can tell; or not equivalent, and what would catch it), and every rule must match
 // one. `npx tsx test/mutation/survivors.ts` rewrites the tables of test/mutation/SURVIVORS.md from the two;
-// `--check` only says what is untriaged, stale or out of date (exit 1), as test/mutants does.
+// `--check` only says what is untriaged, stale or out of date (exit 1), as test/mutation does.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TRIAGE, type Rule } from './triage.ts';

@@ -28,10 +28,10 @@ export const TRIAGE: readonly Rule[] = [
     why: "the tag only tells the `stuck` oracle that a thread is blocked; no run of `fixed` ends with this state blocked, and where a fault world does (`stuck` is its finding), another thread blocked with it still shows the finding (the tags whose loss hides a finding are killed)",
   },
 
-  // kernel.ts, emit.ts, vma.ts
-  { file: 'kernel.ts', lines: [26], equivalent: true, what: '`HW_KINDS` → `[]`', why: 'read only by `svmsim demo`\'s "still alive" line, not by an oracle (kmemleak skips the caches because they have no owner)' },
+  // objects.ts, emit.ts, vma.ts
+  { file: 'objects.ts', lines: [26], equivalent: true, what: '`HW_KINDS` → `[]`', why: 'read only by `svmsim demo`\'s "still alive" line, not by an oracle (kmemleak skips the caches because they have no owner)' },
   {
-    file: 'kernel.ts', lines: [45], equivalent: false, what: '`isKthread`: `startsWith` → `endsWith`',
+    file: 'objects.ts', lines: [45], equivalent: false, what: '`isKthread`: `startsWith` → `endsWith`',
     why: 'every thread counts as a kthread, so every final `fput` goes to `delayed_fput`: the release still runs and everything is freed. A functional, not a safety, change; the kernel-notes table tests (`task_work_add` rows) catch it',
   },
   {

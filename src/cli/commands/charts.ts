@@ -2,7 +2,7 @@
 // `--coverage FILE` (from explore) the visited states and transitions are marked.
 import type { Command } from 'commander';
 import { readCoverage } from '../../views/coverage.ts';
-import { outFolder } from '../paths.ts';
+import { outFolder } from '../../paths.ts';
 import { expectKind } from '../kinds.ts';
 
 export function register(program: Command): void {

@@ -9,7 +9,7 @@ import { simulate, type SimResult } from '../../simulate.ts';
 import { inlineTransport } from '../../runtime/inline.ts';
 import { fifo } from '../../scheduler/fifo.ts';
 import type { ObjRecord } from '../../trace/objects.ts';
-import { outFolder } from '../paths.ts';
+import { outFolder } from '../../paths.ts';
 
 const FIELDS = ['mm_users', 'mm_count', 'f_count'] as const;
 

@@ -2,7 +2,7 @@
 // sequence diagrams aligned, the first step where they part, the objects whose fate differs.
 // `--nearest`: B is the schedule nearest to A where no oracle fires (from the shrinker's moves).
 import type { Command } from 'commander';
-import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../errors.ts';
+import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../../errors.ts';
 import { checkWritable } from '../view-outputs.ts';
 
 interface DiffOpts {

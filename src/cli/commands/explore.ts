@@ -18,7 +18,7 @@ import { addQueueOptions, exploreQueued, type QueueOpts } from '../../distribute
 import { writeExploreReportOutput } from '../view-outputs.ts';
 import { DEFAULT_DEPTH } from '../../scheduler/pct.ts';
 import { addCommonOptions, resolveCommon, type CommonOpts } from '../common.ts';
-import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf } from '../errors.ts';
+import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf } from '../../errors.ts';
 import { checkOutputs, startOutputs, type OutputOpts } from '../outputs.ts';
 import { partialResult, Ticks, type Head } from '../../explore/partial.ts';
 import { claimFolder, newRunId } from '../../explore/run-folder.ts';

@@ -9,8 +9,8 @@ import { copyAtomic, writeJsonAtomic } from '../../files.ts';
 import { checkShares, type Input } from '../../explore/merge-check.ts';
 import { mergeResults, readResult } from '../../explore/result.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
-import { BadInput, EXIT_OK, EXIT_VIOLATION } from '../errors.ts';
-import { outFolder } from '../paths.ts';
+import { BadInput, EXIT_OK, EXIT_VIOLATION } from '../../errors.ts';
+import { outFolder } from '../../paths.ts';
 import { claimFolder, newRunId } from '../../explore/run-folder.ts';
 
 /** Each counterexample a summary lists, found beside it (the path it records is relative to the

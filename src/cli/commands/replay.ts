@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { replayScheduleFile, reproducedText } from '../../explore/replay-file.ts';
 import { TRANSPORTS } from '../../engine/transports.ts';
 import { objectTableText, timeline, verdictText } from '../../views/text.ts';
-import { EXIT_OK, EXIT_VIOLATION, oneOf } from '../errors.ts';
+import { EXIT_OK, EXIT_VIOLATION, oneOf } from '../../errors.ts';
 import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';
 import { stepLimitNote } from '../common.ts';
 import { expectKind } from '../kinds.ts';

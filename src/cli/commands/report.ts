@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readResult } from '../../explore/result.ts';
 import { expectKind } from '../kinds.ts';
-import { maybeOutFile, outFile } from '../paths.ts';
-import { BadInput } from '../errors.ts';
+import { maybeOutFile, outFile } from '../../paths.ts';
+import { BadInput } from '../../errors.ts';
 import { checkWritable } from '../view-outputs.ts';
 
 /** An exploration's summary.json: it has a format, schedules and coverage (a run has a trace). */

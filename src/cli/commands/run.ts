@@ -15,7 +15,7 @@ import { objectTableText, timeline, verdictText } from '../../views/text.ts';
 import { addCommonOptions, resolveCommon, stepLimitNote, type Common, type CommonOpts } from '../common.ts';
 import { addOutputOptions, startOutputs, type OutputOpts } from '../outputs.ts';
 import { startLive } from '../live-option.ts';
-import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf, type StopSignal } from '../errors.ts';
+import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, MAX_SEED, oneOf, type StopSignal } from '../../errors.ts';
 
 interface RunOpts extends CommonOpts, OutputOpts {
   strategy: string;

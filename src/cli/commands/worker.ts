@@ -1,7 +1,7 @@
 // `svmsim worker --queue URL`: run campaign jobs from that Redis until stopped (Ctrl-C or SIGTERM
 // finish the jobs running; a second Ctrl-C quits at once, and those jobs are retried elsewhere).
 import type { Command } from 'commander';
-import { intOption } from '../errors.ts';
+import { intOption } from '../../errors.ts';
 
 interface WorkerOpts {
   queue: string;

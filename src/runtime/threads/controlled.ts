@@ -16,7 +16,7 @@ export async function workersTransport(opts: PoolOptions = {}): Promise<WorkersT
     name: 'workers',
     pool,
     start: (specs) => pool.start(specs),
-    // A worker fault (src/faults/worker.ts): the thread really dies or hangs; the pool's failure is that fault.
+    // A worker fault (src/runtime/thread-faults.ts): the thread really dies or hangs; the pool's failure is that fault.
     deliver: (msg) => (isWorkerFault(msg) ? workerFaultOf(msg, pool.deliver(msg)) : pool.deliver(msg)),
     views: () => pool.views(),
     close: () => pool.close(),

@@ -18,7 +18,7 @@ const drainInspections = () => (inspections.length ? inspections.splice(0) : und
 
 /** Test-only: misbehave on one delivery, to prove the main thread fails instead of hanging. */
 function beforeDeliver(to: string, event: KEvent): void {
-  // An injected worker fault (src/faults/worker.ts): this thread dies, or spins forever.
+  // An injected worker fault (src/runtime/thread-faults.ts): this thread dies, or spins forever.
   if (event.type === 'worker-crash') process.exit(3);
   if (event.type === 'worker-hang') for (;;);
   const f = data.fault;
