@@ -11,12 +11,16 @@ import { variantByName } from '../src/variants/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../src/runtime/run.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 import { median } from './measure.ts';
+import { Argument, Command } from 'commander';
 
-const [kind, side] = process.argv.slice(2);
-if (!['random', 'pct', 'dfs'].includes(kind ?? '') || !['on', 'off'].includes(side ?? '')) {
-  console.error('engine-rate: usage: engine-rate.ts random|pct|dfs on|off');
-  process.exit(2);
-}
+const { kind, side } = (() => {
+  const cli = new Command('engine-rate')
+    .addArgument(new Argument('<kind>', 'what to time').choices(['random', 'pct', 'dfs']))
+    .addArgument(new Argument('<side>', 'with or without the memo table').choices(['on', 'off']))
+    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
+    .parse();
+  return { kind: cli.processedArgs[0] as string, side: cli.processedArgs[1] as string };
+})();
 const memo = side === 'on';
 const WARM_CPU_S = 3;
 const base: ExploreOptions = { scenario: loadScenario('exit-with-mmap'), variant: variantByName('fixed'), strategy: kind as 'random', seed: 0, maxSteps: DEFAULT_MAX_STEPS, transport: 'inline', reorder: false, shrink: false, memo };

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { writeJsonAtomic } from '../src/files.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command } from 'commander';
 
 export interface BenchSection {
   name: string;
@@ -12,7 +13,7 @@ export interface BenchSection {
 }
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'sections');
-const only = process.argv.slice(2);
+const only = new Command('bench').argument('[sections...]', 'only these sections (transport, engine, explore, hunt, dfs, faults, distributed)').parse().args;
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results.json');
 // Running some sections keeps the figures of the others from the last full run.
 const earlier = only.length && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};

@@ -7,11 +7,14 @@ import { explore } from '../src/explore/explore.ts';
 import { variantByName } from '../src/variants/variants.ts';
 import { builtinNames, loadScenario } from '../src/scenario/load.ts';
 import { KINDS } from '../machines/index.ts';
+import { Command } from 'commander';
 
-const args = process.argv.slice(2);
-const at = args.indexOf('--seconds');
-const seconds = at >= 0 ? Number(args.splice(at, 2)[1]) : 20;
-const kernels = args.length ? args : ['fixed', 'pre-fix'];
+const cli = new Command('coverage')
+  .argument('[kernel...]', 'kernel variants', ['fixed', 'pre-fix'])
+  .option('--seconds <s>', "each scenario's dfs is cut at S seconds", '20')
+  .parse();
+const seconds = Number(cli.opts<{ seconds: string }>().seconds);
+const kernels = cli.processedArgs[0] as string[];
 
 for (const kernel of kernels) {
   const variant = variantByName(kernel);

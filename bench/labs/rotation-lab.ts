@@ -6,6 +6,7 @@
 // Schedule n of hunt seed s runs member n mod the rotation with seed s · 1,000,003 + n, as the
 // portfolio does, so a rotation's medians here are the hunt's.
 import { variantByName } from '../../src/variants/variants.ts';
+import { Command } from 'commander';
 import { makeTransport } from '../../src/engine/transports.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
@@ -79,10 +80,7 @@ await transport.close();
 writeFileSync(OUT, JSON.stringify(out));
 }
 
-const [command, ...rest] = process.argv.slice(2);
-if (command === 'hits') await hits();
-else if (command === 'medians') medians(rest.map((r) => r.split(',')));
-else {
-  console.error(`rotation-lab: unknown command '${command ?? ''}' (hits | medians ROTATION...)`);
-  process.exit(2);
-}
+const lab = new Command('rotation-lab').exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
+lab.command('hits').description('every member on every scenario: hits per seed, written to the lab file').action(hits);
+lab.command('medians').description('the median schedules to each bug of each rotation').argument('<rotation...>', 'a rotation: members separated by commas').action((rotations: string[]) => medians(rotations.map((r) => r.split(','))));
+await lab.parseAsync();

@@ -19,18 +19,14 @@
 // messages, such as the scheduler's mmdrop, are a thread of their own). A link's messages are one
 // conversation in program order. An actor is not a thread: its queued messages come from different
 // kernel threads (the prq thread's handle_mm_fault and the exiting task's exit_mmap steps both go
-// to mm#1), and their order at the receiver is the race to find. Measured on exit-with-mmap at
-// d = 4, 1000 schedules each (random = fast-check's uniform choice in brackets): the missing release
-// flush is hit by 60% of schedules with links, 38% with channels (one thread per direction) [45%];
-// the fault served in a defunct mm (no fault pin) by 3% and 4% [22%]. The receiver, the sender, the
-// kernel thread (`ctx`) with its returns, causal chains (PCTCP) and the event type all did worse on
-// one or both (600 schedules each; the README has the table).
+// to mm#1), and their order at the receiver is the race to find. Links did better than channels
+// (one thread per direction), the receiver, the sender, the kernel thread with its returns, causal
+// chains (PCTCP) and the event type (docs/results/strategies.md).
 //
-// The default depth is 4. With links at d = 2, 3, 4, 5, 6, 8 the missing flush is hit by 46%, 57%,
-// 60%, 61%, 60%, 62% of schedules. The fault in a defunct mm needs the prq thread preempted inside a
-// window of 2–4 steps (after find_extend_vma, before handle_mm_fault; or the exit between
-// unmap_vmas and remove_vma): (d−1)·w/k, 2–6% at any depth that keeps the paper's bound meaningful.
-// A random walk advances both chains at about the same rate and lands there 22% of the time.
+// The default depth is 4: deeper gains little on the missing flush. The fault in a defunct mm needs
+// the prq thread preempted inside a window of 2–4 steps (after find_extend_vma, before
+// handle_mm_fault; or the exit between unmap_vmas and remove_vma): (d−1)·w/k at any depth that
+// keeps the paper's bound meaningful, which a random walk beats.
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { linkOf } from '../runtime/types.ts';

@@ -1,18 +1,13 @@
 // portfolio: one strategy per schedule, in turn, as Coyote's portfolio runs random, probabilistic
-// random, PCT and delay bounding one iteration each. Two kinds of race are hunted (README, The
-// hunt): one where a thread must run a long stretch undisturbed while another waits (the missing
-// release flush), which delay bounding and pct find and a uniform walk finds in 1–45% of schedules;
-// and one where two kernel threads must interleave within a few steps (the missing fault pin),
-// which the walk finds in 16–26% and pct or delay bounding in 1–4%. The probabilistic member
-// (./probabilistic.ts: round-robin threads, a uniform step now and then) is good at both: at
-// p = 0.1 it finds the first kind in 70–76% and the second in 31–34%; at p = 0.25, 40–50% and
-// 45–46%. Faults are a third kind (the fault scenarios on `fixed`): a stale request that must wait
-// in the queue while A exits and B binds, or a slow `dma_stop`, falls to pct alone (5–8% of
-// schedules, every other member under 1%); a lost response or a PASID never bound to the walk and
-// pct (20–34%). So each block of four opens with the probabilistic member at p = 0.1 (the best
-// first schedule for the first two kinds), then pct (depth 3, 4 and 2 in turn), the probabilistic
-// member at p = 0.25, and a uniform walk. Delay bounding is left out: p = 0.1 beats it on every
-// race measured (delay bounding's 30–74% on the first kind to p = 0.1's 70–76%). Schedule n runs
+// random, PCT and delay bounding one iteration each. Two kinds of race are hunted: one where a
+// thread must run a long stretch undisturbed while another waits (the missing release flush),
+// which delay bounding and pct find better than a uniform walk; and one where two kernel threads
+// must interleave within a few steps (the missing fault pin), which the walk finds better than pct
+// or delay bounding. The probabilistic member (./probabilistic.ts) is good at both. Faults are a
+// third kind, which falls mostly to pct. So each block of four opens with the probabilistic member
+// at p = 0.1 (the best first schedule for the first two kinds), then pct (depth 3, 4 and 2 in turn),
+// the probabilistic member at p = 0.25, and a uniform walk; delay bounding is left out (p = 0.1
+// beats it on every race measured). The measurements: docs/results/strategies.md. Schedule n runs
 // member n mod 12 with seed first + n, the seed that member's own strategy uses for its
 // schedule 0 under `--seed first + n`, so a portfolio schedule is the member's own schedule, made
 // again by `explore --strategy pct --depth 3 --seed <first + n> --schedules 1`. The member and
@@ -47,15 +42,10 @@ const switching = (p: number): Member => ({ strategy: 'probabilistic', p });
 export const ROTATION: readonly Member[] = [pctAt(3), pctAt(4), pctAt(2)].flatMap((m) => [switching(0.1), m, switching(0.25), walk]);
 
 /** The rotation where the world breaks a contract (the scenario's `faults`, or `--faults`, or a
- * DMA with a PASID nobody bound): pct at depth 4 alone. A fault that must wait for its moment (a stale request queued while A exits and B
- * binds, a slow `dma_stop`) falls to pct alone, in 5–8% of schedules where every other member
- * stays under 1%, and a lost response falls to pct as soon as to the walk (a median of 3 schedules
- * each): no other member finds anything there sooner, so a mix would only dilute it. Measured
- * (the hunt, 30 seeds): the rotations [pct 3, 4, 2] 9/9/4 schedules on the three faulted rows,
- * [pct 4, 3] 5/13/3, [pct 3, 4, walk, pct 2] 12/18/3, the default rotation 30/34/6; pct 4 alone
- * 6/8/3, each within 1.5× the best single strategy and no more than fast-check's. A PASID nobody
- * bound falls to the walk and pct (32% and 21% of schedules) and not to the probabilistic member
- * (0–8%): the 12-member rotation takes 6 schedules there, pct 4 alone 3 (90 seeds; fast-check 3). */
+ * DMA with a PASID nobody bound): pct at depth 4 alone. A fault that must wait for its moment (a
+ * stale request queued while A exits and B binds, a slow `dma_stop`) falls to pct far more often
+ * than to any other member, and a lost response to pct as soon as to the walk: no other member
+ * finds anything there sooner, so a mix would only dilute it (docs/results/strategies.md). */
 export const FAULT_ROTATION: readonly Member[] = [pctAt(4)];
 
 /** The rotation a world gets. */

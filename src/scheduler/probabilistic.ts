@@ -3,10 +3,9 @@
 // a uniform walk delivers any deliverable message instead; the base then goes on with its own
 // thread. Coyote's probabilistic random strategy has the same shape: mostly one thread on, now and
 // then a random switch. It is the one member measured that is good at both kinds of race the bench
-// hunts (README, The hunt): a thread that must run a long stretch undisturbed while another waits
-// (the missing release flush: 43–50% of schedules at p = 0.25, against delay bounding's 30–70%)
-// and two threads that must interleave within a few steps (the missing fault pin: 47–50%, against
-// the walk's 16–26%). Lower p favours the first kind, higher p the second; 0.25 is the balance.
+// hunts: a thread that must run a long stretch undisturbed while another waits (the missing release
+// flush) and two threads that must interleave within a few steps (the missing fault pin). Lower p
+// favours the first kind, higher p the second; 0.25 is the balance (docs/results/strategies.md).
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { delayBounding } from './delay.ts';

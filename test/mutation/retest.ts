@@ -10,22 +10,31 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 
 interface Pos { line: number; column: number }
 interface MutantRec { id: string; mutatorName: string; replacement: string; status: string; location: { start: Pos; end: Pos } }
-const argv = process.argv.slice(2);
-const flag = (name: string): string[] => argv.flatMap((a, i) => (argv[i - 1] === name ? [a] : []));
-const VALUED = ['--only', '--line', '--shard', '--done'];
-const positional = argv.filter((a, i) => !a.startsWith('--') && !VALUED.includes(argv[i - 1] ?? ''));
-const only = flag('--only');
+const many = (v: string, prev: string[]) => [...prev, v];
+const cli = new Command('retest')
+  .argument('[report]', "Stryker's JSON report", 'reports/mutation/mutation.json')
+  .option('--only <file>', 'only the survivors in this file (repeatable)', many, [])
+  .option('--line <file:line>', 'only the survivors on this line (repeatable)', many, [])
+  .option('--shard <k/n>', 'every n-th survivor, starting at the k-th', '1/1')
+  .option('--record', 'mark each one killed now as Killed in the incremental file', false)
+  .option('--no-tags', "skip the tags: ['waiting'] mutants")
+  .option('--done <log>', "skip those an earlier retest's output judged (repeatable)", many, [])
+  .parse();
+const opts = cli.opts<{ only: string[]; line: string[]; shard: string; record: boolean; tags: boolean; done: string[] }>();
+const positional = cli.args;
+const only = opts.only;
 /** `--line machines/X.ts:N`: only the survivors on that line. */
-const lines = flag('--line');
-const [k, n] = (flag('--shard')[0] ?? '1/1').split('/').map(Number) as [number, number];
-const record = argv.includes('--record');
-const noTags = argv.includes('--no-tags');
+const lines = opts.line;
+const [k, n] = opts.shard.split('/').map(Number) as [number, number];
+const record = opts.record;
+const noTags = !opts.tags;
 const TAG = /^\[?'waiting'\]?$/;
 /** `machines/X.ts:L:C Mutator` of each mutant an earlier run's log judged. */
-const done = new Set(flag('--done').flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((l) => /^(?:survived|killed)\s+(\S+ \S+)/.exec(l)?.[1] ?? [])));
+const done = new Set(opts.done.flatMap((f) => readFileSync(f, 'utf8').split('\n').flatMap((l) => /^(?:survived|killed)\s+(\S+ \S+)/.exec(l)?.[1] ?? [])));
 const INCREMENTAL = 'test/mutation/stryker-incremental.json';
 const report = JSON.parse(readFileSync(positional[0] ?? 'reports/mutation/mutation.json', 'utf8')) as { files: Record<string, { source: string; mutants: MutantRec[] }> };
 

@@ -28,17 +28,19 @@ import { faultBudgets, firedFaults, lostRaces, overBudget, unexplained } from '.
 import { withFaults } from '../../src/faults/override.ts';
 import { WorkerFault } from '../../src/runtime/thread-faults.ts';
 import type { OracleName } from '../../src/oracles/types.ts';
+import { Command } from 'commander';
 
-const args = process.argv.slice(2);
-const opt = (name: string): string[] => {
-  const out: string[] = [];
-  for (let i = args.indexOf(name); i >= 0; i = args.indexOf(name, i + 2)) out.push(args[i + 1]!);
-  return out;
-};
-const kernel = opt('--kernel')[0] ?? 'fixed';
-const schedules = Number(opt('--schedules')[0] ?? 8);
-const picked = opt('--scenario');
-const quiet = args.includes('--quiet');
+const opts = new Command('mutant-runner')
+  .option('--kernel <name>', 'the kernel variant to explore', 'fixed')
+  .option('--schedules <n>', 'schedules of each strategy per scenario', '8')
+  .option('--scenario <name>', 'only this built-in scenario (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
+  .option('--quiet', 'print only the verdict', false)
+  .parse()
+  .opts<{ kernel: string; schedules: string; scenario: string[]; quiet: boolean }>();
+const kernel = opts.kernel;
+const schedules = Number(opts.schedules);
+const picked = opts.scenario;
+const quiet = opts.quiet;
 
 const size = (s: Scenario) => s.processes.reduce((n, p) => n + p.steps.length, 0) * s.processes.length;
 // The fault scenarios fire oracles on `fixed` by design (a device that breaks its contract).

@@ -4,6 +4,7 @@
 // one. `npx tsx test/mutation/survivors.ts` rewrites the tables of test/mutation/SURVIVORS.md from the two;
 // `--check` only says what is untriaged, stale or out of date (exit 1), as test/mutation does.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { TRIAGE, type Rule } from './triage.ts';
 
@@ -111,14 +112,14 @@ export function rewritten(md: string, generated: string): string {
   return md.slice(0, a) + generated + md.slice(b + END.length);
 }
 
-function main(): number {
+function main(check: boolean): number {
   const inc = JSON.parse(readFileSync(INCREMENTAL, 'utf8')) as Incremental;
   const { byRule, untriaged, stale } = triage(survivors(inc));
   for (const s of untriaged) console.log(`untriaged: ${s.file}:${s.line}:${s.column} ${s.mutator} ${JSON.stringify(s.original.slice(0, 60))} → ${JSON.stringify(s.replacement.slice(0, 40))}`);
   for (const r of stale) console.log(`stale rule (no survivor matches it): ${r.file} ${r.what}`);
   const md = readFileSync(SURVIVORS_MD, 'utf8');
   const next = rewritten(md, render(inc, byRule));
-  if (process.argv.includes('--check')) {
+  if (check) {
     if (next !== md) console.log(`${SURVIVORS_MD} is out of date: npx tsx test/mutation/survivors.ts`);
     return untriaged.length || stale.length || next !== md ? 1 : 0;
   }
@@ -128,4 +129,7 @@ function main(): number {
   return untriaged.length || stale.length ? 1 : 0;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exit(main());
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { check } = new Command('survivors').option('--check', 'only say what is untriaged, stale or out of date (exit 1)', false).parse().opts<{ check: boolean }>();
+  process.exit(main(check));
+}
