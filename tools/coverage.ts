@@ -1,7 +1,7 @@
 // `npm run coverage -- [kernel...] [--seconds S]`: transition coverage over every built-in
 // scenario on each kernel variant (default fixed and pre-fix): a stateful dfs of each scenario
 // (cut at S seconds, default 20) plus 300 pct schedules, merged; then every transition of every
-// machine that no run took. The README's table of untaken transitions comes from this.
+// machine that no run took. The table of untaken transitions in docs/results/coverage.md comes from this.
 import { CoverageRecorder, untaken, untakenText } from '../src/explore/coverage.ts';
 import { explore } from '../src/explore/explore.ts';
 import { variantByName } from '../src/variants/variants.ts';

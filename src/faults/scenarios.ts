@@ -1,5 +1,5 @@
 // The built-in scenarios that exist to show what a fault (or a DMA the kernel refuses) finds: on
-// `fixed` they fire oracles by design (README "What exploration finds with faults"), so the
+// `fixed` they fire oracles by design (docs/results/findings.md, "What exploration finds with faults"), so the
 // "no oracle fires on fixed" checks leave them out; test/faults covers them.
 import type { OracleName } from '../oracles/types.ts';
 import type { Scenario } from '../scenario/schema.ts';

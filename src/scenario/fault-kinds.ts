@@ -1,7 +1,7 @@
 // The faults a scenario may allow: devices, responses, drivers and worker threads that break the
 // contracts the driver relies on (intel-svm.h: no page request outstanding at unbind; every page
 // request answered exactly once). Each fault is a choice of the scheduler: a message that races
-// the normal one, sent only when the fault is allowed (see README "Faults").
+// the normal one, sent only when the fault is allowed (docs/reference/faults.md).
 import type { OracleName } from '../oracles/types.ts';
 
 /** What a fault may be scoped to: a device (its DMA engine), a process (its files), or the run. */
@@ -10,7 +10,7 @@ export type FaultScope = 'device' | 'process' | 'run';
 export interface FaultKind {
   /** The scopes it accepts; the first is the default when `--faults` names it. */
   scopes: FaultScope[];
-  /** One line for `svmsim faults` and the README. */
+  /** One line for `svmsim faults` and docs/reference/faults.md. */
   what: string;
   /** What a fault of this kind can lead to in a correct kernel (src/faults/harms.ts): a violation
    * that no fired fault's harms explain is a bug of the model itself. */

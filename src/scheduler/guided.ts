@@ -10,7 +10,7 @@
 // seeded random walk deciding where it does not. The other half, and the warm-up (one turn of
 // the rotation, 12 schedules), are the portfolio's own schedules (./portfolio.ts), so what no
 // feedback can help with early is found as soon as the portfolio finds it: mutants made from a
-// corpus of a few runs did worse than the walk (README, The hunt).
+// corpus of a few runs did worse than the walk (docs/results/benchmarks.md, The hunt).
 //
 // Deterministic: schedule n's choices are a function of the seed and of schedules 0 … n−1 of the
 // same job (each job of `--jobs` keeps its own corpus). A mutant is not made again from its seed

@@ -14,7 +14,7 @@ import type { Strategy } from '../runtime/strategy.ts';
 
 export const RUN_STRATEGIES = ['fifo', 'random'] as const;
 export const EXPLORE_STRATEGIES = ['portfolio', 'guided', 'random', 'pct', 'delay', 'probabilistic', 'dfs'] as const;
-/** What `explore` runs without --strategy (README, Strategies: measured against every other). */
+/** What `explore` runs without --strategy (docs/results/benchmarks.md, The hunt: measured against every other). */
 export const DEFAULT_EXPLORE_STRATEGY: ExploreStrategyName = 'portfolio';
 /** delay: the number of delays without --delays. */
 export const DEFAULT_DELAYS = 1;

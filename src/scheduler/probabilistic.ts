@@ -12,7 +12,7 @@ import { delayBounding } from './delay.ts';
 import { mixSeed } from './seed.ts';
 import type { Strategy } from '../runtime/strategy.ts';
 
-/** p without one given: the balance measured (README, The hunt). */
+/** p without one given: the balance measured (docs/results/strategies.md). */
 export const DEFAULT_SWITCH = 0.25;
 
 export function probabilistic(o: { p?: number } = {}): Strategy {

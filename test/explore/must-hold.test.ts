@@ -42,7 +42,7 @@ describe('must hold', () => {
   });
 
   // The stateful dfs exhausts every built-in scenario on every kernel (two-processes on fixed:
-  // 1,731,988 states; on fixed-no-fault-pin: 8.1 million; see the README's table).
+  // 1,731,988 states; on fixed-no-fault-pin: 8.1 million; see docs/results/benchmarks.md).
   it.each(builtinNames().filter((s) => !isFaultScenario(s)))('fixed: dfs exhausts %s with no violation', async (name) => {
     const r = await explored('fixed', { strategy: 'dfs', scenario: loadScenario(name) });
     expect(r.dfs?.exhausted).toBe(true);
