@@ -100,9 +100,12 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   // A step's event: the trace holds step s at index s (a trace given otherwise is searched).
   const byStep = { get: (s: number): TraceEvent | undefined => (trace[s]?.step === s ? trace[s] : trace.find((e) => e.step === s)) };
   /** Per device: its state after its last delivery, its outstanding page request, the PASIDs
-   * stopped since, and the Success responses that must lead to a retried DMA. */
+   * stopped (dma_stop, until a dma_submit hands the PASID out again: whenever the request was
+   * sent or delivered, a stopped PASID's job is dropped), and the Success responses that must
+   * lead to a retried DMA. */
   const state = new Map<string, string>();
-  const asked = new Map<string, { pasid: unknown; addr: unknown; prg: unknown; stopped: boolean }>();
+  const asked = new Map<string, { pasid: unknown; addr: unknown; prg: unknown }>();
+  const stopped = new Map<string, Set<unknown>>();
   const mustRetry = new Map<number, { dev: string; pasid: unknown; addr: unknown }>();
   /** Per device: the step at which it last left a page request (answered or given up on). */
   const leftAt = new Map<string, number>();
@@ -145,6 +148,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       const before = state.get(d);
       state.set(d, ev.state);
       const ws = waited.get(d) ?? [];
+      if (ev.event === 'dma_stop') stopped.set(d, (stopped.get(d) ?? new Set()).add(ev.args.pasid));
+      else if (ev.event === 'dma_submit') stopped.get(d)?.delete(ev.args.pasid);
       if (ev.event === 'ret.dma_map' && ev.args.ok === true) {
         // The device works its queue in order: the job done is the first waited one it matches.
         const m = lastMap.get(d);
@@ -171,11 +176,9 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         posted.set(d, [...(posted.get(d) ?? []), ...jobs]);
       } else if (ev.event === 'dma_stop') {
         posted.set(d, (posted.get(d) ?? []).filter((j) => j.pasid !== ev.args.pasid));
-        const q = asked.get(d);
-        if (q && q.pasid === ev.args.pasid) q.stopped = true;
       } else if (ev.event === 'page_response' && ev.args.result === 'SUCCESS' && before === 'page_request') {
         const q = asked.get(d);
-        if (q && !q.stopped && q.pasid === ev.args.pasid && q.addr === ev.args.addr && q.prg === ev.args.prg) mustRetry.set(ev.step, { dev: d, pasid: q.pasid, addr: q.addr });
+        if (q && !stopped.get(d)?.has(q.pasid) && q.pasid === ev.args.pasid && q.addr === ev.args.addr && q.prg === ev.args.prg) mustRetry.set(ev.step, { dev: d, pasid: q.pasid, addr: q.addr });
       }
       // The device left its page request (answered, or given up on at a device-timeout): a late
       // response is not for a request it has out, whatever the next one is (sent, maybe not yet delivered).
@@ -188,7 +191,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       if (ev.event === 'page_request') {
         // Out only if the device has not left that request since it sent it (a request delivered
         // after its device-timeout fired is one the device no longer waits for).
-        if (ev.cause === null || (leftAt.get(ev.from) ?? -1) < ev.cause) asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg, stopped: false });
+        if (ev.cause === null || (leftAt.get(ev.from) ?? -1) < ev.cause) asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg });
         if (cause?.event === 'ret.dma_map' && cause.args.ok === true) bad(ev, `${ev.from} page-requested PASID ${String(ev.args.pasid)} page ${String(ev.args.addr)} though its DMA had been translated`, [ev.from]);
       } else if (ev.event === 'dma_map') {
         lastMap.set(ev.from, { addr: ev.args.addr, write: ev.args.write });
