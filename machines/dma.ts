@@ -1,6 +1,7 @@
 // The device's DMA engine: jobs (PASID, address, read/write) translated by the IOMMU; a miss
 // becomes a page request (PCIe PRI) and the job waits for the response, then retries or fails.
 // A Response Failure makes the device disable its page-request interface for every PASID.
+// Any number of dma_submits may wait (each blocked ioctl is answered once its own jobs are over).
 // dma_stop (the driver's release) cancels a PASID's queued jobs and answers once none is in flight.
 // Faults (only when the scenario allows them; `fx` is absent otherwise): a timer that races the
 // page response (device-timeout), and a device that ignores INVALID and retries (device-retry).
@@ -13,8 +14,14 @@ interface Job {
   addr: number;
   write: boolean;
   forMm: string;
-  /** The driver's ioctl waits for this job (dma_submit with wait). */
-  sync: boolean;
+  /** The caller whose ioctl waits for this job (dma_submit with wait); absent for a posted job. */
+  waiter?: string;
+}
+/** A waiting dma_submit (a driver's ioctl blocked on its jobs): answered when its last job ends. */
+interface Waiter {
+  from: string;
+  fn: string;
+  left: number;
 }
 interface Ctx {
   id: string;
@@ -27,8 +34,8 @@ interface Ctx {
   priDisabledBy: number | null;
   stopped: number[];
   stopCallers: { from: string; fn: string; pasid: number }[];
-  /** A waiting dma_submit: answered when its last job ends. */
-  syncCaller: { from: string; fn: string; left: number } | null;
+  /** The waiting dma_submits, in submit order: any number, one per blocked caller. */
+  waiting: Waiter[];
   /** Only with device faults allowed. */
   fx?: Fx;
 }
@@ -50,6 +57,17 @@ export const MAX_TRIES = 3;
 /** PRG indexes the model's device cycles through (9 bits in hardware): reused, as a device does. */
 export const PRG_INDEXES = 4;
 
+/** The waiters once `ended(w)` more of each one's jobs are over: those with none left are answered (`answer`) and leave. */
+function settle(waiting: Waiter[], ended: (w: Waiter) => number, answer: (w: Waiter) => void): Waiter[] {
+  const out: Waiter[] = [];
+  for (const w of waiting) {
+    const n = ended(w);
+    if (n && w.left <= n) answer(w);
+    else out.push(n ? { ...w, left: w.left - n } : w);
+  }
+  return out;
+}
+
 const fault = (kind: string, message: string): Emitted => ({ type: 'fault', kind, message });
 
 export const dmaMachine = setup({
@@ -60,12 +78,13 @@ export const dmaMachine = setup({
     dma_submit: enqueueActions(({ context, event, enqueue }) => {
       const sync = event.wait === true;
       const n = Number(event.count ?? 1);
-      const job: Job = { pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), sync };
+      const caller = callerOf(event);
+      const job: Job = { pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), ...(sync ? { waiter: caller.from } : {}) };
       const queue = [...context.queue, ...Array.from({ length: n }, () => job)];
       const stopped = context.stopped.filter((p) => p !== job.pasid);
       // One assign: each one costs xstate a new snapshot.
-      enqueue.assign(sync ? { queue, stopped, syncCaller: { ...callerOf(event), left: n } } : { queue, stopped });
-      if (!sync) enqueue.emit(ret(callerOf(event)));
+      enqueue.assign(sync ? { queue, stopped, waiting: [...context.waiting, { ...caller, left: n }] } : { queue, stopped });
+      if (!sync) enqueue.emit(ret(caller));
     }),
     takeJob: assign(({ context }) => ({
       job: context.queue[0]!,
@@ -127,26 +146,19 @@ export const dmaMachine = setup({
     endJob: enqueueActions(({ context, enqueue }) => {
       const pasid = context.job!.pasid;
       for (const c of context.stopCallers.filter((s) => s.pasid === pasid)) enqueue.emit(ret(c));
-      const w = context.syncCaller;
+      const by = context.job!.waiter;
       const next: Partial<Ctx> = { job: null, stopCallers: context.stopCallers.filter((s) => s.pasid !== pasid) };
-      if (context.job!.sync && w) {
-        if (w.left === 1) enqueue.emit(ret(w));
-        next.syncCaller = w.left === 1 ? null : { ...w, left: w.left - 1 };
-      }
+      if (by !== undefined) next.waiting = settle(context.waiting, (w) => (w.from === by ? 1 : 0), (w) => enqueue.emit(ret(w)));
       // One assign: each one costs xstate a new snapshot.
       enqueue.assign(next);
     }),
     // dma_stop: cancel queued jobs of the PASID; answer now unless one is in flight.
     dma_stop: enqueueActions(({ context, event, enqueue }) => {
       const pasid = Number(event.pasid);
-      const cancelled = context.queue.filter((j) => j.pasid === pasid && j.sync).length;
-      const w = context.syncCaller;
       const next: Partial<Ctx> = {};
       // Cancelled jobs end a waiting submit too.
-      if (w && cancelled) {
-        if (w.left <= cancelled) enqueue.emit(ret(w));
-        next.syncCaller = w.left <= cancelled ? null : { ...w, left: w.left - cancelled };
-      }
+      const cancelled = (w: Waiter) => context.queue.filter((j) => j.pasid === pasid && j.waiter === w.from).length;
+      if (context.waiting.length) next.waiting = settle(context.waiting, cancelled, (w) => enqueue.emit(ret(w)));
       next.stopped = [...context.stopped.filter((p) => p !== pasid), pasid];
       next.queue = context.queue.filter((j) => j.pasid !== pasid);
       if (context.job?.pasid === pasid) next.stopCallers = [...context.stopCallers, { ...callerOf(event), pasid }];
@@ -171,7 +183,7 @@ export const dmaMachine = setup({
   },
 }).createMachine({
   id: 'dma',
-  context: ({ input }) => ({ ...input, queue: [], job: null, tries: 0, pri: true, priDisabledBy: null, stopped: [], stopCallers: [], syncCaller: null }),
+  context: ({ input }) => ({ ...input, queue: [], job: null, tries: 0, pri: true, priDisabledBy: null, stopped: [], stopCallers: [], waiting: [] }),
   on: {
     dma_submit: { actions: 'dma_submit' },
     dma_stop: { actions: 'dma_stop' },

@@ -75,6 +75,9 @@ class VmaLists {
   }
 }
 
+/** A waited dma_submit the device has in hand. */
+interface Waited { ev: TraceEvent; left: number; owed: boolean; mm: string; gen: number }
+
 const NONE: readonly (TraceEvent | undefined)[] = [];
 
 /** A fault was injected somewhere in the run (plain loops: this runs on every judged run). */
@@ -97,14 +100,18 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   // A step's event: the trace holds step s at index s (a trace given otherwise is searched).
   const byStep = { get: (s: number): TraceEvent | undefined => (trace[s]?.step === s ? trace[s] : trace.find((e) => e.step === s)) };
   /** Per device: its state after its last delivery, its outstanding page request, the PASIDs
-   * stopped since, and the Success responses that must lead to a retried DMA. */
+   * stopped (dma_stop, until a dma_submit hands the PASID out again: whenever the request was
+   * sent or delivered, a stopped PASID's job is dropped), and the Success responses that must
+   * lead to a retried DMA. */
   const state = new Map<string, string>();
-  const asked = new Map<string, { pasid: unknown; addr: unknown; prg: unknown; stopped: boolean }>();
+  const asked = new Map<string, { pasid: unknown; addr: unknown; prg: unknown }>();
+  const stopped = new Map<string, Set<unknown>>();
   const mustRetry = new Map<number, { dev: string; pasid: unknown; addr: unknown }>();
   /** Per device: the step at which it last left a page request (answered or given up on). */
   const leftAt = new Map<string, number>();
-  /** Per device: the waited submit in hand, the jobs it still needs done, and whether it is owed. */
-  const waited = new Map<string, { ev: TraceEvent; left: number; owed: boolean; mm: string; gen: number }>();
+  /** Per device: the waited submits in hand (any number, in submit order), the jobs each still
+   * needs done, and whether it is owed. */
+  const waited = new Map<string, Waited[]>();
   const lastMap = new Map<string, { addr: unknown; write: unknown }>();
   const posted = new Map<string, { pasid: unknown; addr: unknown; step: number }[]>();
   const faulted = anyFault(trace);
@@ -140,16 +147,21 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       const d = ev.to;
       const before = state.get(d);
       state.set(d, ev.state);
-      const w = waited.get(d);
-      if (w && ev.event === 'ret.dma_map' && ev.args.ok === true && ev.args.pasid === w.ev.args.pasid) {
+      const ws = waited.get(d) ?? [];
+      if (ev.event === 'dma_stop') stopped.set(d, (stopped.get(d) ?? new Set()).add(ev.args.pasid));
+      else if (ev.event === 'dma_submit') stopped.get(d)?.delete(ev.args.pasid);
+      if (ev.event === 'ret.dma_map' && ev.args.ok === true) {
+        // The device works its queue in order: the job done is the first waited one it matches.
         const m = lastMap.get(d);
-        if (m && m.addr === w.ev.args.addr && (m.write === true) === (w.ev.args.write === true)) w.left--;
+        const w = m && ws.find((x) => x.left > 0 && ev.args.pasid === x.ev.args.pasid && m.addr === x.ev.args.addr && (m.write === true) === (x.ev.args.write === true));
+        if (w) w.left--;
       }
-      if (w && (ev.event === 'dma_stop' || (ev.event === 'page_response' && ev.args.result === 'FAILURE'))) w.owed = false;
+      // A stop cancels its PASID's jobs; a Response Failure turns PRI off for all.
+      for (const w of ws) if ((ev.event === 'dma_stop' && ev.args.pasid === w.ev.args.pasid) || (ev.event === 'page_response' && ev.args.result === 'FAILURE')) w.owed = false;
       if (ev.event === 'dma_submit' && ev.args.wait === true) {
         const mm = String(ev.args.forMm);
         const v = lists.covering(mm, Number(ev.args.addr));
-        waited.set(d, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true), mm, gen: lists.genOf(mm) });
+        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true), mm, gen: lists.genOf(mm) }]);
       }
       // A translation done reached a page, the way the device asked (an IOTLB hit in the dma_map
       // itself, a walk in the iommu_walk before its return).
@@ -164,11 +176,9 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         posted.set(d, [...(posted.get(d) ?? []), ...jobs]);
       } else if (ev.event === 'dma_stop') {
         posted.set(d, (posted.get(d) ?? []).filter((j) => j.pasid !== ev.args.pasid));
-        const q = asked.get(d);
-        if (q && q.pasid === ev.args.pasid) q.stopped = true;
       } else if (ev.event === 'page_response' && ev.args.result === 'SUCCESS' && before === 'page_request') {
         const q = asked.get(d);
-        if (q && !q.stopped && q.pasid === ev.args.pasid && q.addr === ev.args.addr && q.prg === ev.args.prg) mustRetry.set(ev.step, { dev: d, pasid: q.pasid, addr: q.addr });
+        if (q && !stopped.get(d)?.has(q.pasid) && q.pasid === ev.args.pasid && q.addr === ev.args.addr && q.prg === ev.args.prg) mustRetry.set(ev.step, { dev: d, pasid: q.pasid, addr: q.addr });
       }
       // The device left its page request (answered, or given up on at a device-timeout): a late
       // response is not for a request it has out, whatever the next one is (sent, maybe not yet delivered).
@@ -181,7 +191,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       if (ev.event === 'page_request') {
         // Out only if the device has not left that request since it sent it (a request delivered
         // after its device-timeout fired is one the device no longer waits for).
-        if (ev.cause === null || (leftAt.get(ev.from) ?? -1) < ev.cause) asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg, stopped: false });
+        if (ev.cause === null || (leftAt.get(ev.from) ?? -1) < ev.cause) asked.set(ev.from, { pasid: ev.args.pasid, addr: ev.args.addr, prg: ev.args.prg });
         if (cause?.event === 'ret.dma_map' && cause.args.ok === true) bad(ev, `${ev.from} page-requested PASID ${String(ev.args.pasid)} page ${String(ev.args.addr)} though its DMA had been translated`, [ev.from]);
       } else if (ev.event === 'dma_map') {
         lastMap.set(ev.from, { addr: ev.args.addr, write: ev.args.write });
@@ -189,9 +199,10 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         const i = jobs.findIndex((j) => j.pasid === ev.args.pasid && j.addr === ev.args.addr);
         if (i >= 0) posted.set(ev.from, [...jobs.slice(0, i), ...jobs.slice(i + 1)]);
         if (ev.cause !== null) mustRetry.delete(ev.cause);
-      } else if (ev.event === 'ret.dma_submit' && waited.get(ev.from)?.ev.from === ev.to) {
-        const w = waited.get(ev.from)!;
-        waited.delete(ev.from);
+      } else if (ev.event === 'ret.dma_submit' && waited.get(ev.from)?.some((x) => x.ev.from === ev.to)) {
+        const ws = waited.get(ev.from)!;
+        const w = ws.find((x) => x.ev.from === ev.to)!;
+        waited.set(ev.from, ws.filter((x) => x !== w));
         if (w.owed && w.left > 0 && lists.genOf(w.mm) === w.gen) {
           const a = w.ev.args;
           bad(ev, `dma_submit on ${ev.from} (PASID ${String(a.pasid)}, page ${String(a.addr)}, ${a.write === true ? 'write' : 'read'} ×${String(a.count ?? 1)}, waited) returned with ${w.left} job(s) not done, though ${w.mm} maps the page`, [ev.from, ev.to]);

@@ -27,6 +27,7 @@ export function resolveAfter(s: Scenario, ref: string): { proc: number; step: nu
 }
 
 export function checkAfter(s: Scenario, fail: Fail): void {
+  const waits = new Map<string, { proc: number; step: number }>();
   s.processes.forEach((p, pi) =>
     p.steps.forEach((st, si) => {
       if (st.after === undefined) return;
@@ -34,8 +35,79 @@ export function checkAfter(s: Scenario, fail: Fail): void {
       const r = resolveAfter(s, st.after);
       if (typeof r === 'string') fail(at, r);
       if (r.proc === pi) fail(at, `'${st.after}' is a step of this same process (its steps already run in order)`);
+      waits.set(`${pi}.${si}`, r);
     }),
   );
+  const cycle = waitCycle(s, waits);
+  if (cycle) fail(`processes[${cycle[0]!.at.proc}].steps[${cycle[0]!.at.step}].after`, `a cycle of after steps: ${describeCycle(s, cycle)}; none of them can ever run`);
+}
+
+type At = { proc: number; step: number };
+/** An after step on a cycle, and how it waits for the next one: for its `after` target (which
+ * runs after the next one, or is it) or by its own process's order. */
+type Link = { at: At; by: 'after' | 'order'; target: At };
+
+const stepName = (s: Scenario, a: At) => `${s.processes[a.proc]!.name}.${a.step} (${s.processes[a.proc]!.steps[a.step]!.op})`;
+
+function describeCycle(s: Scenario, cycle: Link[]): string {
+  return cycle
+    .map((l, i) => {
+      const next = cycle[(i + 1) % cycle.length]!.at;
+      if (l.by === 'order') return `${stepName(s, l.at)} comes after ${stepName(s, next)}`;
+      const same = l.target.proc === next.proc && l.target.step === next.step;
+      return `${stepName(s, l.at)} waits for ${stepName(s, l.target)}${same ? '' : `, which comes after ${stepName(s, next)}`}`;
+    })
+    .join('; ');
+}
+
+/** A cycle of waits among the after steps, or null. An after step waits for its target step, so
+ * for the latest after step at or before the target in that process, and for the latest after
+ * step before it in its own process. Iterative depth-first search (scenarios may have 100,000 steps). */
+function waitCycle(s: Scenario, waits: Map<string, At>): Link[] | null {
+  const key = (a: At) => `${a.proc}.${a.step}`;
+  // Per process, its after steps' indexes in order (Map keys are in insertion order: scenario order).
+  const byProc = s.processes.map(() => [] as number[]);
+  for (const k of waits.keys()) {
+    const [p, i] = k.split('.').map(Number) as [number, number];
+    byProc[p]!.push(i);
+  }
+  /** The latest after step at or before `a` in its process (binary search). */
+  const latest = (a: At): At | undefined => {
+    const xs = byProc[a.proc]!;
+    let lo = 0;
+    let hi = xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid]! <= a.step) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo ? { proc: a.proc, step: xs[lo - 1]! } : undefined;
+  };
+  const deps = (a: At): { to: At; by: Link['by'] }[] => {
+    const t = latest(waits.get(key(a))!);
+    const o = a.step > 0 ? latest({ proc: a.proc, step: a.step - 1 }) : undefined;
+    return [...(t ? [{ to: t, by: 'after' as const }] : []), ...(o ? [{ to: o, by: 'order' as const }] : [])];
+  };
+  const color = new Map<string, 1 | 2>();
+  for (const k0 of waits.keys()) {
+    if (color.has(k0)) continue;
+    const [p0, s0] = k0.split('.').map(Number) as [number, number];
+    const stack: { at: At; deps: { to: At; by: Link['by'] }[]; i: number }[] = [];
+    const push = (at: At) => (color.set(key(at), 1), stack.push({ at, deps: deps(at), i: 0 }));
+    push({ proc: p0, step: s0 });
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const d = top.deps[top.i++];
+      if (!d) {
+        color.set(key(top.at), 2);
+        stack.pop();
+      } else if (color.get(key(d.to)) === 1) {
+        const from = stack.findIndex((x) => key(x.at) === key(d.to));
+        return stack.slice(from).map((x) => ({ at: x.at, by: x.deps[x.i - 1]!.by, target: waits.get(key(x.at))! }));
+      } else if (!color.has(key(d.to))) push(d.to);
+    }
+  }
+  return null;
 }
 
 /** `after` → the waiting step names the process and step it waits for; that step notifies it. */

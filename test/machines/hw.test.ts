@@ -153,4 +153,17 @@ describe('dma machine', () => {
     expect(sends(d.send({ type: 'page_response', result: 'INVALID' }, 'iommu'))).toEqual(['file#1:ret.dma_stop']);
     expect(sends(d.send({ type: 'dma_stop', pasid: 0 }, 'file#1'))).toEqual(['file#1:ret.dma_stop']);
   });
+
+  it('several waiting submits: each is answered when its own jobs end; dma_stop answers the one whose jobs it cancels', () => {
+    const d = dma();
+    submit(d, 0, { wait: true });
+    expect(sends(submit(d, 1, { wait: true }))).toEqual([]);
+    expect(sends(submit(d, 2, { wait: true, count: 2 }))).toEqual([]);
+    // file#1's job done: file#1 answered, file#2's job next.
+    expect(sends(d.send({ type: 'ret.dma_map', ok: true }, 'iommu'))).toEqual(['file#1:ret.dma_submit', 'iommu:dma_map']);
+    // file#3's two queued jobs cancelled: file#3 answered at once, file#2 still waits.
+    expect(sends(d.send({ type: 'dma_stop', pasid: 2 }, 'file#3'))).toEqual(['file#3:ret.dma_submit', 'file#3:ret.dma_stop']);
+    expect(sends(d.send({ type: 'ret.dma_map', ok: true }, 'iommu'))).toEqual(['file#2:ret.dma_submit']);
+    expect(d.context.waiting).toEqual([]);
+  });
 });

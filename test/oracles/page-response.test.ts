@@ -4,6 +4,11 @@ import { pageResponse } from '../../src/oracles/page-response.ts';
 import { ObjectTable } from '../../src/trace/objects.ts';
 import type { ActorView, TraceEvent } from '../../src/runtime/types.ts';
 import { run } from '../model/helpers.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { simulate } from '../../src/simulate.ts';
+import { variantByName } from '../../src/variants/variants.ts';
+import { inlineTransport } from '../../src/runtime/inline.ts';
+import { random } from '../../src/scheduler/random.ts';
 
 const views: ActorView[] = [{ id: 'prq', kind: 'faultHandler', state: 'idle', waiting: false }];
 const ev = (from: string, to: string, event: string, args: Record<string, unknown> = {}): Omit<TraceEvent, 'step' | 'seq'> => ({ from, to, event, args, state: '', effects: [], cause: null });
@@ -63,6 +68,45 @@ describe('page-response', () => {
     // The timer fired before the request itself was delivered: it was given up on before it was out.
     const lateAsk = { ...asked, cause: 0 };
     expect(judge(trace(faulted, gaveUp, lateAsk, next, success('page_request')))).toEqual([]);
+  });
+
+  it('F24: a Success after dma_stop reached the device is dropped rightly, whenever the request was delivered; a PASID submitted again is served again', () => {
+    const dev: ActorView[] = [...views, { id: 'dma#1', kind: 'dma', state: 'idle', waiting: false }];
+    const at = (e: Omit<TraceEvent, 'step' | 'seq'>, state: string) => ({ ...e, state });
+    const faulted = at(ev('iommu', 'dma#1', 'ret.dma_map', { ok: false, pasid: 0 }), 'page_request');
+    const asked = ev('dma#1', 'iommu', 'page_request', { pasid: 0, addr: 16, prg: 1 });
+    const stop = at(ev('file#1', 'dma#1', 'dma_stop', { pasid: 0 }), 'page_request');
+    const again = at(ev('file#2', 'dma#1', 'dma_submit', { pasid: 0, addr: 16, wait: false }), 'page_request');
+    const success = at(ev('iommu', 'dma#1', 'page_response', { pasid: 0, addr: 16, result: 'SUCCESS', prg: 1 }), 'idle');
+    const judge = (t: TraceEvent[]) => pageResponse({ trace: t, objects: new ObjectTable(t), views: dev, quiescent: true, maxSteps: 100 }).filter((v) => /dropped the DMA/.test(v.message));
+    // The stop reached the device before its page request reached the IOMMU (the F24 order).
+    expect(judge(trace(faulted, stop, asked, success))).toEqual([]);
+    expect(judge(trace(faulted, asked, stop, success))).toEqual([]);
+    // A stop of another PASID leaves this one's job to be retried.
+    expect(judge(trace(faulted, at(ev('file#1', 'dma#1', 'dma_stop', { pasid: 1 }), 'page_request'), asked, success))).toHaveLength(1);
+    // The PASID handed out again and submitted: no longer stopped, so the Success must be retried.
+    expect(judge(trace(faulted, stop, again, asked, success))).toHaveLength(1);
+  });
+
+  it('F24: the graphics-style world with device-timeout allowed finds no dropped Success on fixed', async () => {
+    const steps = (name: string, after?: string) => ({
+      name,
+      steps: [
+        { op: 'open', file: 'dev', device: 'accel0' },
+        { op: 'mmap', vma: 'heap', addr: 16, pages: 4 },
+        { op: 'bind', file: 'dev', ...(after ? { after } : {}) },
+        { op: 'dma', file: 'dev', addr: 16, write: true },
+        { op: 'close', file: 'dev' },
+        { op: 'exit' },
+      ],
+    });
+    const world = parseScenario({ name: 'f24', devices: ['accel0'], processes: [steps('A'), steps('B', 'A.exit')], faults: [{ kind: 'device-timeout', device: 'accel0' }] }, 'test');
+    let dropped = 0;
+    for (let seed = 0; seed < 12; seed++) {
+      const r = await simulate({ scenario: world, variant: variantByName('fixed'), strategy: random(), seed, transport: inlineTransport() });
+      dropped += r.violations.filter((v) => v.oracle === 'page-response').length;
+    }
+    expect(dropped).toBe(0);
   });
 
   it('never fires on the model: DMA to an unmapped page is answered INVALID, a mapped one SUCCESS', async () => {
