@@ -48,6 +48,7 @@ return lost`;
 export interface VisitedKeys {
   shard: (i: number) => string;
   claims: string;
+  claimers: string;
 }
 
 /** A 64-bit fingerprint as Redis stores it: 8 bytes. */
@@ -154,8 +155,11 @@ export class RedisVisited {
     const order = [...byShard];
     // The log first: a claim Redis took (a try that dies mid-pipeline) is always in the log, where
     // a retry of this job finds it.
-    const logged = ids.length ? 1 : 0;
-    if (logged) pipe.xadd(this.keys.claims, '*', 'job', this.job, 'try', this.try, 'fps', Buffer.concat(ids.map((id) => bytes(this.fps[id]!))));
+    const logged = ids.length ? 2 : 0;
+    if (logged) {
+      pipe.xadd(this.keys.claims, '*', 'job', this.job, 'try', this.try, 'fps', Buffer.concat(ids.map((id) => bytes(this.fps[id]!))));
+      pipe.sadd(this.keys.claimers, this.job);
+    }
     for (const [s, l] of order) (pipe as unknown as { svmsimClaim: (...a: unknown[]) => void }).svmsimClaim(this.keys.shard(s), this.job, ...l.map((id) => bytes(this.fps[id]!)));
     pipe.xreadBuffer('COUNT', this.sizes.read, 'STREAMS', this.keys.claims, this.lastId);
     const out = (await pipe.exec())!;
