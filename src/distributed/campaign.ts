@@ -56,6 +56,8 @@ export const keys = (id: string) => {
     /** The shared visited set: fingerprint shards (hashes fp -> owning job) and the claims log. */
     shard: (i: number) => k(`fp:${i}`),
     claims: k('claims'),
+    /** Every job that published a claim (set): each must end with a result for `exhausted`. */
+    claimers: k('claimers'),
     /** The seeds handed out so far (--time: jobs are added while the time lasts). */
     nextSeed: k('next-seed'),
     /** dfs: where a job that handed its rest on stopped dealing (its retries stop there too). */

@@ -88,6 +88,14 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
   }
 }
 
+/** Fault injection for the tests: `JOB:N` kills the process running a job whose id contains JOB
+ * once its first try has published N claims (mid-run, unlike job-process.ts's kill at the start). */
+function killAfterClaims(id: string, v: RedisVisited): NodeJS.Timeout | undefined {
+  const [job, n] = (process.env.SVMSIM_FAULT_KILL_AFTER_CLAIMS ?? '').split(':');
+  if (!job || !id.includes(job) || v.earlierTries > 0) return undefined;
+  return setInterval(() => v.published >= Number(n) && process.kill(process.pid, 'SIGKILL'), 5);
+}
+
 /** A dfs job: its subtree against the shared visited set, split in two halves handed on if large. */
 async function subtree(
   redis: Redis,
@@ -104,6 +112,7 @@ async function subtree(
   const split: Split = { owner: part.owner, owners: part.owners, level: part.level, after: part.after, until };
   const visited = new RedisVisited(redis, k, id);
   await visited.start();
+  const killer = killAfterClaims(id, visited);
   let runs = 0;
   const handOn = async (at: string) => {
     await redis.hset(k.splits, id, at);
@@ -128,6 +137,7 @@ async function subtree(
       }
     },
   });
+  clearInterval(killer);
   await visited.finish();
   const st = result.dfs!.states!;
   const g = ownedGraph(st.graph!, visited.fps, (i) => visited.mine(i));

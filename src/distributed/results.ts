@@ -57,9 +57,10 @@ export interface CampaignEnd {
 
 /** The campaign's result: the jobs' results merged, the state graphs counted together, the
  * smallest counterexamples' sizes; `exhausted` only when every job finished and exhausted its
- * share. */
+ * share, and every job that claimed a state has a result (a completed job expanded it). */
 export async function campaignResult(r: Redis, campaign: string, end: CampaignEnd): Promise<ExploreResult | null> {
-  const parts = [...(await jobResults(r, campaign)).values()];
+  const results = await jobResults(r, campaign);
+  const parts = [...results.values()];
   if (!parts.length) return null;
   const merged = mergeResults(parts);
   const cex = new Map((await counterexamples(r, campaign)).map((f) => [f.violation.oracle, f]));
@@ -76,7 +77,11 @@ export async function campaignResult(r: Redis, campaign: string, end: CampaignEn
     const c = countGraphs(graphs);
     Object.assign(st, { paths: c.paths, states: c.states + (st.top ?? 0), transitions: c.transitions });
   }
-  const exhausted = end.finished && end.failed === 0 && !!merged.dfs && parts.every((p) => p.dfs?.exhausted);
+  // A state claimed by a job with no result (failed, or its result lost) was never expanded by
+  // a job that completed: the other jobs cut there.
+  const claimers = await r.smembers(keys(campaign).claimers);
+  const unexpanded = claimers.filter((j) => !results.has(j));
+  const exhausted = end.finished && end.failed === 0 && unexpanded.length === 0 && !!merged.dfs && parts.every((p) => p.dfs?.exhausted);
   if (merged.dfs) merged.dfs.exhausted = exhausted;
   if (st) st.exhausted = exhausted;
   return { ...merged, seed: end.seed, jobs: parts.length, seconds: end.seconds, interrupted: end.interrupted && !exhausted };

@@ -9,9 +9,11 @@
 //   - learn other jobs' claims from the log, asynchronously, and cut at such a state when the
 //     search reaches it.
 // Two jobs can thus both expand a state claimed in the same instant (states are visited about
-// once); Redis decides which owns it, and only the owner's edges count (graph-redis.ts). A job's
-// retry owns the states its earlier tries claimed (the owner is the job's id), and expands them
-// again.
+// once); Redis decides which owns it, and only the owner's edges count (graph-fp.ts). A job's
+// retry owns the states its earlier tries claimed (the owner is the job's id), and expands every
+// state a dead try published, even one another job owns: other jobs cut there, and the dead try
+// may have reached its own states only through it (claims log entries name the job and the try).
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { keyOf, type StateStore } from '../explore/visited.ts';
 
@@ -46,6 +48,7 @@ return lost`;
 export interface VisitedKeys {
   shard: (i: number) => string;
   claims: string;
+  claimers: string;
 }
 
 /** A 64-bit fingerprint as Redis stores it: 8 bytes. */
@@ -70,6 +73,11 @@ export class RedisVisited {
   /** Claims published, and lost to a job that claimed first. */
   published = 0;
   lost = 0;
+  /** This try of the job (a process's run of it): its claims log entries say so. */
+  private readonly try = randomBytes(4).toString('hex');
+  /** What earlier tries of this job published (the claims log says), and how many tries those were. */
+  private readonly earlier = new Set<bigint>();
+  private readonly tries = new Set<string>();
 
   constructor(
     private readonly redis: Redis,
@@ -145,13 +153,19 @@ export class RedisVisited {
     }
     const pipe = this.redis.pipeline();
     const order = [...byShard];
+    // The log first: a claim Redis took (a try that dies mid-pipeline) is always in the log, where
+    // a retry of this job finds it.
+    const logged = ids.length ? 2 : 0;
+    if (logged) {
+      pipe.xadd(this.keys.claims, '*', 'job', this.job, 'try', this.try, 'fps', Buffer.concat(ids.map((id) => bytes(this.fps[id]!))));
+      pipe.sadd(this.keys.claimers, this.job);
+    }
     for (const [s, l] of order) (pipe as unknown as { svmsimClaim: (...a: unknown[]) => void }).svmsimClaim(this.keys.shard(s), this.job, ...l.map((id) => bytes(this.fps[id]!)));
-    if (ids.length) pipe.xadd(this.keys.claims, '*', 'job', this.job, 'fps', Buffer.concat(ids.map((id) => bytes(this.fps[id]!))));
     pipe.xreadBuffer('COUNT', this.sizes.read, 'STREAMS', this.keys.claims, this.lastId);
     const out = (await pipe.exec())!;
     for (const [e] of out) if (e) throw e;
     order.forEach(([, l], i) => {
-      const lostAt = new Set(out[i]![1] as number[]);
+      const lostAt = new Set(out[logged + i]![1] as number[]);
       l.forEach((id, j) => {
         this.owner[id] = lostAt.has(j + 1) ? Owner.Lost : Owner.Mine;
         if (lostAt.has(j + 1)) this.lost++;
@@ -169,13 +183,32 @@ export class RedisVisited {
         this.lastId = id.toString();
         const f = new Map<string, Buffer>();
         for (let i = 0; i < fields.length; i += 2) f.set(fields[i]!.toString(), fields[i + 1]!);
-        if (f.get('job')?.toString() === this.job) continue;
         const fps = f.get('fps')!;
+        if (f.get('job')?.toString() === this.job) {
+          const t = f.get('try')?.toString() ?? '';
+          if (t !== this.try) this.deadTry(t, fps);
+          continue;
+        }
         for (let i = 0; i < fps.length; i += 8) {
           const fp = fps.readBigInt64LE(i);
-          if (!this.ids.has(fp)) this.add(fp, Owner.Theirs);
+          if (!this.ids.has(fp) && !this.earlier.has(fp)) this.add(fp, Owner.Theirs);
         }
       }
+    }
+  }
+
+  /** An earlier try of this job died after it published these claims. Other jobs cut where it
+   * claimed, and it may have reached a state of its own only through one another job owns (both
+   * claimed it at once): this try expands each of them again, never cutting there. */
+  private deadTry(t: string, fps: Buffer): void {
+    this.tries.add(t);
+    for (let i = 0; i < fps.length; i += 8) {
+      const fp = fps.readBigInt64LE(i);
+      this.earlier.add(fp);
+      // Learnt as another job's: forgotten, so that the search claims it as new (its old id
+      // stays in fps and owner, never expanded here).
+      const id = this.ids.get(fp);
+      if (id !== undefined && this.owner[id] === Owner.Theirs) this.ids.delete(fp);
     }
   }
 
@@ -186,6 +219,11 @@ export class RedisVisited {
     await this.sync();
     while (this.inflight.size) await Promise.all([...this.inflight]);
     if (this.failure) throw this.failure;
+  }
+
+  /** Earlier tries of this job that published claims (a retry after its process died). */
+  get earlierTries(): number {
+    return this.tries.size;
   }
 
   /** States this job met that it owns. */
