@@ -222,6 +222,10 @@ export const svmMachine = setup({
     unknownPasid: ({ context }) => !context.op!.svm || !sdevOf(context, context.op!),
     lastUser: ({ context }) => usersOf(context, sdevOf(context, context.op!)!.sdev) === 1,
     devsEmpty: ({ context }) => svmOf(context, context.op)!.devs.length === 0,
+    // The fix's unbind: `idr_remove(...); if (svm->mm) mmu_notifier_unregister(...)`.
+    devsEmptyIdrFirst: ({ context }) => context.hunks.mmCountOnly && svmOf(context, context.op)!.devs.length === 0,
+    // The svm's PASID is no longer in pasid_idr (the fix removed it before unregistering).
+    idrRemoved: ({ context }) => context.idr[svmOf(context, context.op)!.pasid] !== context.op!.svm,
     releaseFlushes: ({ context }) => context.hunks.releaseFlush,
     moreDevs: ({ context }) => context.cb!.i < (svmOf(context, context.cb)?.devs.length ?? 0),
     cbQueued: ({ context }) => context.cbQueue.length > 0,
@@ -314,9 +318,11 @@ export const svmMachine = setup({
               tags: ['waiting'],
               on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'kfree_rcu', actions: 'kfree_rcu_sdev' } },
             },
-            // devs empty: pre-fix unregisters first then mmput()s; the fix idr_remove()s first.
+            // devs empty: pre-fix mmu_notifier_unregister()s, then idr_remove()s and mmput()s; the
+            // fix idr_remove()s first, so while unregister runs a page request finds no svm.
             kfree_rcu: {
               always: [
+                { guard: 'devsEmptyIdrFirst', target: 'mmu_notifier_unregister', actions: ['idr_remove', 'mmu_notifier_unregister'] },
                 { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
                 { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
               ],
@@ -326,6 +332,7 @@ export const svmMachine = setup({
               on: {
                 'ret.mmu_notifier_unregister': [
                   { guard: 'holdsMmUsers', target: 'mmput', actions: ['idr_remove', 'mmput_svm_mm'] },
+                  { guard: 'idrRemoved', target: '#svm.pasid_mutex.unlocked', actions: ['kfree_svm', 'returnOp', 'endOp'] },
                   { target: '#svm.pasid_mutex.unlocked', actions: ['idr_remove', 'kfree_svm', 'returnOp', 'endOp'] },
                 ],
               },
