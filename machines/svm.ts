@@ -201,11 +201,15 @@ export const svmMachine = setup({
       const svm = context.idr[String(event.pasid)] ?? null;
       return ret(callerOf(event), { svm, mm: svm ? context.svms[svm]!.mm : null });
     }),
-    // prq_event_thread's bad_req: walk svm->devs for the sdev and call its fault_cb.
+    // prq_event_thread's bad_req: list_for_each_entry_rcu(sdev, &svm->devs) reads svm->devs and
+    // each sdev's sid up to the match; after rcu_read_unlock, sdev->ops->fault_cb reads the match.
     prq_fault_cb: enqueueActions(({ context, event, enqueue }) => {
       enqueue.emit(access(String(event.svm), 'prq_event_thread'));
-      const found = context.svms[String(event.svm)]?.devs.some((d) => d.dev === event.dev) ?? false;
-      enqueue.emit(ret(callerOf(event), { found }));
+      const devs = context.svms[String(event.svm)]?.devs ?? [];
+      const at = devs.findIndex((d) => d.dev === event.dev);
+      for (const d of at < 0 ? devs : devs.slice(0, at + 1)) enqueue.emit(access(d.sdev, 'prq_event_thread: sdev->sid'));
+      if (at >= 0) enqueue.emit(access(devs[at]!.sdev, 'prq_event_thread: sdev->ops->fault_cb'));
+      enqueue.emit(ret(callerOf(event), { found: at >= 0 }));
     }),
   },
   guards: {
@@ -222,6 +226,10 @@ export const svmMachine = setup({
     unknownPasid: ({ context }) => !context.op!.svm || !sdevOf(context, context.op!),
     lastUser: ({ context }) => usersOf(context, sdevOf(context, context.op!)!.sdev) === 1,
     devsEmpty: ({ context }) => svmOf(context, context.op)!.devs.length === 0,
+    // The fix's unbind: `idr_remove(...); if (svm->mm) mmu_notifier_unregister(...)`.
+    devsEmptyIdrFirst: ({ context }) => context.hunks.mmCountOnly && svmOf(context, context.op)!.devs.length === 0,
+    // The svm's PASID is no longer in pasid_idr (the fix removed it before unregistering).
+    idrRemoved: ({ context }) => context.idr[svmOf(context, context.op)!.pasid] !== context.op!.svm,
     releaseFlushes: ({ context }) => context.hunks.releaseFlush,
     moreDevs: ({ context }) => context.cb!.i < (svmOf(context, context.cb)?.devs.length ?? 0),
     cbQueued: ({ context }) => context.cbQueue.length > 0,
@@ -314,9 +322,11 @@ export const svmMachine = setup({
               tags: ['waiting'],
               on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'kfree_rcu', actions: 'kfree_rcu_sdev' } },
             },
-            // devs empty: pre-fix unregisters first then mmput()s; the fix idr_remove()s first.
+            // devs empty: pre-fix mmu_notifier_unregister()s, then idr_remove()s and mmput()s; the
+            // fix idr_remove()s first, so while unregister runs a page request finds no svm.
             kfree_rcu: {
               always: [
+                { guard: 'devsEmptyIdrFirst', target: 'mmu_notifier_unregister', actions: ['idr_remove', 'mmu_notifier_unregister'] },
                 { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
                 { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
               ],
@@ -326,6 +336,7 @@ export const svmMachine = setup({
               on: {
                 'ret.mmu_notifier_unregister': [
                   { guard: 'holdsMmUsers', target: 'mmput', actions: ['idr_remove', 'mmput_svm_mm'] },
+                  { guard: 'idrRemoved', target: '#svm.pasid_mutex.unlocked', actions: ['kfree_svm', 'returnOp', 'endOp'] },
                   { target: '#svm.pasid_mutex.unlocked', actions: ['idr_remove', 'kfree_svm', 'returnOp', 'endOp'] },
                 ],
               },

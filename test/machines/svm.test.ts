@@ -82,7 +82,12 @@ describe('svm machine (intel-svm.c)', () => {
     expect(sent(s.send({ type: 'intel_svm_unbind_mm', ctx: 'p', dev: 'dma#1', pasid: 0 }, 'file#1'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache' });
     expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'iotlb-all' });
     expect(sends(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'))).toEqual(['mm#1:mmu_notifier_unregister']);
-    expect(s.context.objs['pasid#1'].alive).toBe(true);
+    // e57e58bd390a: idr_remove() comes first, so while unregister runs the PASID is free and
+    // prq_event_thread's idr_find finds no svm (no_pasid); the svm itself is not yet freed.
+    expect(s.context.objs['pasid#1'].alive).toBe(false);
+    expect(s.context.idr).toEqual({});
+    expect(s.context.objs['svm#1'].alive).toBe(true);
+    expect(sent(s.send({ type: 'idr_find', ctx: 'prq', pasid: 0 }, 'prq'), 'ret.idr_find')).toMatchObject({ svm: null });
     expect(sends(s.send({ type: 'ret.mmu_notifier_unregister' }, 'mm#1'))).toEqual(['file#1:ret.intel_svm_unbind_mm']);
     expect([s.context.objs['svm#1'].alive, s.context.objs['pasid#1'].alive]).toEqual([false, false]);
   });

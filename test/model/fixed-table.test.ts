@@ -1,7 +1,7 @@
 // kernel-notes §3.2: post-fix, the normal exit sequence.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimResult } from '../../src/simulate.ts';
-import { aliveOf, countsAfter, is, run, stepOf } from './helpers.ts';
+import { aliveOf, allocs, counts, countsAfter, frees, is, outOfOrder, run, stepOf, type Call } from './helpers.ts';
 
 let r: SimResult;
 let s: Record<string, number>;
@@ -47,14 +47,90 @@ const ROWS: [string, string, number, number, number][] = [
   ['9', 'finish_task_switch → mmdrop → __mmdrop', 0, 0, 0],
 ];
 
+const qi = (tag: string, desc: string) => (e: SimResult['trace'][number]) => e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc;
+
+/** Row 8's unbind as e57e58bd390a writes it: kfree_rcu(sdev); idr_remove(); mmu_notifier_unregister(); kfree(svm). */
+const FIXED_UNBIND: readonly Call[] = [
+  ['intel_svm_unbind_mm', is('intel_svm_unbind_mm', 'svm')],
+  ['intel_flush_pasid_dev', qi('unbind', 'pasid-cache')],
+  ['intel_flush_svm_range_dev', qi('unbind', 'iotlb-all')],
+  ['kfree_rcu(sdev)', frees('sdev#2')],
+  ['idr_remove', frees('pasid#1')],
+  ['mmu_notifier_unregister', is('mmu_notifier_unregister', 'mm#1')],
+  // synchronize_srcu; mmdrop: mm_count drops where unregister ends (its own step, or the return
+  // of the ->release it called).
+  ['synchronize_srcu; mmdrop', (e) => e.to === 'mm#1' && (e.event === 'mmu_notifier_unregister' || (e.event === 'ret.intel_mm_release' && e.args.tag === 'op')) && counts(e, 'mm_count')],
+  ['kfree(svm)', frees('svm#1')],
+  ['ret.intel_svm_unbind_mm', is('ret.intel_svm_unbind_mm', 'file#1')],
+];
+
+// The kernel calls of each row, in the notes' order (§3.2; 6.1 from §1.4, 8 from §1.3 post-fix).
+const ORDER: Record<string, readonly Call[]> = {
+  '3a–3c': [
+    ['get_task_mm', is('mmget', 'mm#1', 'svm')],
+    ['mmu_notifier_register', is('mmu_notifier_register', 'mm#1')],
+    ['pasid_table[pasid] = pgd | 1', is('pasid_table_set', 'iommu')],
+    ['list_add_rcu(sdev)', allocs('sdev#2')],
+    ['out: mmput', is('mmput', 'mm#1', 'svm')],
+    ['ret.intel_svm_bind_mm', is('ret.intel_svm_bind_mm', 'file#1')],
+  ],
+  '4+': [
+    ['atomic_inc_not_zero(mm_users)', is('mmget_not_zero', 'mm#1', 'prq')],
+    ['down_read(mmap_sem)', is('down_read', 'mm#1', 'prq')],
+    ['find_extend_vma', is('find_extend_vma', 'mm#1', 'prq')],
+    ['handle_mm_fault', is('handle_mm_fault', 'mm#1', 'prq')],
+    ['up_read(mmap_sem)', is('up_read', 'mm#1', 'prq')],
+    ['mmput', is('mmput', 'mm#1', 'prq')],
+    ['bad_req: sdev walk, fault_cb', is('prq_fault_cb', 'svm', 'prq')],
+    ['no_pasid: page group response', is('qi_page_response', 'iommu', 'prq')],
+  ],
+  '5–6.5': [
+    ['exit_mm: atomic_inc(mm_count)', is('exit_mm', 'mm#1')],
+    ['exit_mm → mmput', is('mmput', 'mm#1', 'process#1')],
+    ['exit_mmap → mmu_notifier_release', is('mmu_notifier_release', 'mm#1')],
+    ['intel_mm_release', is('intel_mm_release', 'svm')],
+    ['pasid_table[pasid] = 0', is('pasid_table_clear', 'iommu')],
+    ['intel_flush_pasid_dev', qi('notifier', 'pasid-cache')],
+    ['intel_flush_svm_range_dev', qi('notifier', 'iotlb-all')],
+    ['hlist_del_init_rcu; synchronize_srcu', is('ret.intel_mm_release', 'mm#1')],
+    ['unmap_vmas', is('unmap_vmas', 'mm#1')],
+    ['free_pgtables', is('free_pgtables', 'mm#1')],
+    ['tlb_finish_mmu', is('tlb_finish_mmu', 'mm#1')],
+    ['remove_vma', is('remove_vma', 'vma#1')],
+    ['fput(F)', is('fput', 'file#1', 'vma#1')],
+    ['end of mmput: mmdrop', (e) => e.event === 'ret.remove_vma' && counts(e, 'mm_count')],
+    ['mmput returns', is('ret.mmput', 'process#1')],
+  ],
+  '7': [
+    ['exit_files → filp_close → fput', is('filp_close', 'file#1')],
+    ['task_work_add(____fput)', is('task_work_add', 'process#1')],
+  ],
+  '8': [['exit_task_work → __fput', is('__fput', 'file#1')], ['release: stop the device', is('dma_stop', 'dma#1')], ...FIXED_UNBIND],
+  '9': [
+    ['finish_task_switch → mmdrop', (e) => e.event === 'mmdrop' && e.args.why === 'finish_task_switch'],
+    ['__mmdrop: mm_free_pgd', frees('pgd#1')],
+    ['free_mm', frees('mm#1')],
+  ],
+};
+
 describe('fixed exit-with-mmap, kernel-notes §3.2 row by row', () => {
   it.each(ROWS)('row %s (%s): counts', (row, _what, mm_users, mm_count, f_count) => {
     expect(countsAfter(r.trace, s[row]!)).toEqual({ mm_users, mm_count, f_count });
   });
 
-  it('row 6.1: intel_mm_release clears the PASID entry, then flushes PASID cache and IOTLB, before free_pgtables', () => {
-    const order = ['6', '6.1', '6.1-clear', '6.1-pasid-cache', '6.1-iotlb', '6.3-unmap', '6.3', '6.3-tlb', '6.4'].map((k) => s[k]!);
-    expect(order).toEqual([...order].sort((a, b) => a - b));
+  // Each row's kernel calls in the order the notes write them (each call's first step in the run).
+  it.each(Object.entries(ORDER))('row %s: the kernel calls run in the notes\' order', (_row, calls) => {
+    expect(outOfOrder(r.trace, calls)).toBeNull();
+  });
+
+  // The check that would have caught the unbind order fixed had before issue 25 (unregister, then
+  // idr_remove on its return): pre-fix's unbind runs in that order, and row 8's check names it.
+  it('row 8\'s order check rejects an unbind that unregisters before idr_remove (pre-fix graphics)', async () => {
+    const pre = await run('graphics', 'pre-fix');
+    expect(outOfOrder(pre.trace, FIXED_UNBIND)).toMatch(/^mmu_notifier_unregister \(step \d+\) ran before idr_remove \(step \d+\)$/);
+  });
+
+  it('row 6.1: the PASID entry is freed by intel_mm_release\'s clear', () => {
     expect(r.trace[s['6.1-clear']!]!.effects).toContainEqual({ op: 'free', obj: 'pasid-entry#1', kind: 'pasid-entry' });
   });
 

@@ -35,3 +35,32 @@ export const is = (event: string, to?: string, from?: string) => (e: TraceEvent)
 
 export const freedObjects = (r: SimResult) => r.objects.all().filter((o) => !o.alive).map((o) => o.id);
 export const aliveOf = (r: SimResult, kind: string) => r.objects.all().filter((o) => o.kind === kind && o.alive);
+
+/** A step's effects free `obj` (a kernel free: kfree, idr_remove of a PASID, __mmdrop). */
+export const frees = (obj: string) => (e: TraceEvent) => e.effects.some((x) => x.op === 'free' && x.obj === obj);
+
+/** A step's effects allocate `obj` (kzalloc, idr_alloc, list_add_rcu of a new sdev). */
+export const allocs = (obj: string) => (e: TraceEvent) => e.effects.some((x) => x.op === 'alloc' && x.obj === obj);
+
+/** A step's effects change `field` (mm_count, mm_users, f_count, users) of some object. */
+export const counts = (e: TraceEvent, field: string) => e.effects.some((x) => x.op === 'count' && x.field === field);
+
+/** The receiver's state after the step includes `state` (a kernel step the machine passes through). */
+export const enters = (to: string, state: string) => (e: TraceEvent) => e.to === to && e.state.split(/[.|]/).includes(state);
+
+/** One kernel call of a kernel-notes row, as the notes write it, and how the trace shows it. */
+export type Call = readonly [call: string, match: (e: TraceEvent) => boolean];
+
+/** The step of each call (its first after `from`), in the row's order. */
+export const callSteps = (trace: TraceEvent[], calls: readonly Call[], from = 0): number[] =>
+  calls.map(([call, match]) => stepOf(trace, call, match, from));
+
+/** The first pair of calls the trace runs in the other order than the row writes them (calls of
+ * one delivery share its step and count as in order), or null when the row's order holds. */
+export function outOfOrder(trace: TraceEvent[], calls: readonly Call[], from = 0): string | null {
+  const steps = callSteps(trace, calls, from);
+  for (let i = 1; i < steps.length; i++) {
+    if (steps[i]! < steps[i - 1]!) return `${calls[i]![0]} (step ${steps[i]}) ran before ${calls[i - 1]![0]} (step ${steps[i - 1]})`;
+  }
+  return null;
+}

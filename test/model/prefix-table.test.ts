@@ -1,7 +1,7 @@
 // kernel-notes §3.1: pre-fix (v4.4.1), exit with the device file mmap()ed — the recursive reference.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SimResult } from '../../src/simulate.ts';
-import { countsAfter, is, run, stepOf } from './helpers.ts';
+import { counts, countsAfter, frees, is, outOfOrder, run, stepOf, type Call } from './helpers.ts';
 
 let r: SimResult;
 beforeAll(async () => {
@@ -24,7 +24,69 @@ const ROWS: [string, string, (t: SimResult['trace']) => number, number, number, 
   ['∞', 'quiescence', (t) => t.length - 1, 1, 2, 1],
 ];
 
+const qi = (tag: string, desc: string) => (e: SimResult['trace'][number]) => e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc;
+
+// The kernel calls of §3.1's rows, in the notes' order (3 from §1.2 pre-fix).
+const ORDER: Record<string, readonly Call[]> = {
+  '1–2': [
+    ['open(dev)', is('open', 'file#1')],
+    ['mmap_region', is('mmap_region', 'mm#1')],
+    ['get_file', is('get_file', 'file#1')],
+  ],
+  '3a–3c': [
+    ['get_task_mm', is('mmget', 'mm#1', 'svm')],
+    ['mmu_notifier_register', is('mmu_notifier_register', 'mm#1')],
+    ['pasid_table[pasid] = pgd | 1', is('pasid_table_set', 'iommu')],
+    ['mm = NULL; out: no mmput', is('ret.intel_svm_bind_mm', 'file#1')],
+  ],
+  '5–9': [
+    ['exit_mm: atomic_inc(mm_count)', is('exit_mm', 'mm#1')],
+    ['exit_mm → mmput', is('mmput', 'mm#1', 'process#1')],
+    ['exit_files → filp_close → fput', is('filp_close', 'file#1')],
+    ['finish_task_switch → mmdrop', (e) => e.event === 'mmdrop' && e.args.why === 'finish_task_switch'],
+  ],
+};
+
+// §3.1's variant that did not leak: no mmap of the bound file, so exit_files' fput is final and
+// the unbind runs from exit_task_work; pre-fix's unbind order (§1.3), exit_mmap inside it.
+const GRAPHICS: readonly Call[] = [
+  ['exit_mm → mmput', is('mmput', 'mm#1', 'process#1')],
+  ['exit_files → filp_close → fput', is('filp_close', 'file#1')],
+  ['task_work_add(____fput)', is('task_work_add', 'process#1')],
+  ['exit_task_work → __fput', is('__fput', 'file#1')],
+  ['intel_svm_unbind_mm', is('intel_svm_unbind_mm', 'svm')],
+  ['intel_flush_pasid_dev', qi('unbind', 'pasid-cache')],
+  ['intel_flush_svm_range_dev', qi('unbind', 'iotlb-all')],
+  ['kfree_rcu(sdev)', frees('sdev#2')],
+  ['mmu_notifier_unregister', is('mmu_notifier_unregister', 'mm#1')],
+  ['intel_mm_release clears the entry', is('pasid_table_clear', 'iommu')],
+  ['synchronize_srcu; mmdrop', (e) => e.event === 'ret.intel_mm_release' && e.args.tag === 'op' && counts(e, 'mm_count')],
+  ['idr_remove', frees('pasid#1')],
+  ['mmput(svm->mm) 1→0', is('mmput', 'mm#1', 'svm')],
+  ['exit_mmap inside unbind', is('mmu_notifier_release', 'mm#1')],
+  ['free_pgtables', is('free_pgtables', 'mm#1')],
+  ['exit_mmap\'s mmdrop', (e) => e.event === 'ret.remove_vma' && counts(e, 'mm_count')],
+  ['kfree(svm)', frees('svm#1')],
+  ['finish_task_switch → mmdrop → __mmdrop', frees('mm#1')],
+];
+
+describe('pre-fix graphics (no mmap of the bound file), kernel-notes §3.1\'s variant that did not leak', () => {
+  it('the unbind runs at exit_task_work, in pre-fix\'s order, with exit_mmap inside it', async () => {
+    const g = await run('graphics', 'pre-fix');
+    expect(outOfOrder(g.trace, GRAPHICS)).toBeNull();
+    expect(g.violations).toEqual([]);
+  });
+});
+
 describe('pre-fix exit-with-mmap, kernel-notes §3.1 row by row', () => {
+  it.each(Object.entries(ORDER))('row %s: the kernel calls run in the notes\' order', (_row, calls) => {
+    expect(outOfOrder(r.trace, calls)).toBeNull();
+  });
+
+  it('row 3c: the bind does not mmput (the svm keeps get_task_mm\'s reference)', () => {
+    expect(r.trace.some((e) => e.event === 'mmput' && e.from === 'svm')).toBe(false);
+  });
+
   it.each(ROWS)('row %s (%s): counts', (_row, _what, where, mm_users, mm_count, f_count) => {
     expect(countsAfter(r.trace, where(r.trace))).toEqual({ mm_users, mm_count, f_count });
   });
