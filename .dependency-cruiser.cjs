@@ -30,6 +30,16 @@ module.exports = {
       from: { path },
       to: { path: above(i)},
     })),
+    {
+      name: 'views render, never run',
+      comment: 'a view takes a run (or an exploration) as data and returns HTML or JSON: it imports no module that runs a simulation (the run loop, a transport, a strategy, a replay, a search); the callers in src/cli/ run, then draw. A type-only import runs nothing and is allowed',
+      severity: 'error',
+      from: { path: '^src/views/' },
+      to: {
+        path: '^src/(simulate\\.ts|runtime/(inline|run)\\.ts|runtime/threads/|engine/transports\\.ts|scheduler/|faults/lasso\\.ts|explore/(counterexamples|explore|explorer|job|lasso-shrink|loops|nearest|parallel|replay-file|run-input|shrink|stateful)\\.ts)',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
     { name: 'no-cycle', comment: 'no import cycle, type-only ones included', severity: 'error', from: {}, to: { circular: true } },
     { name: 'tools-not-test', comment: 'scripts and the product never import the test tree', severity: 'error', from: { path: '^(src|machines|bin|tools|bench)/' }, to: { path: '^test/' } },
     { name: 'not-to-unresolvable', severity: 'error', from: {}, to: { couldNotResolve: true } },

@@ -31,8 +31,9 @@ export async function writeOutput(what: string, file: string, write: () => void 
   process.stderr.write(`${what}: ${file}\n`);
 }
 
-/** The exploration report (its chart renderer loads only when one is written). */
+/** The exploration report, each counterexample replayed into it (its chart renderer loads only
+ * when one is written). */
 export const writeExploreReportOutput = async (file: string, r: ExploreResult): Promise<void> => {
-  const { writeExploreReport } = await import('../views/explore-report.ts');
-  return writeOutput('report', file, () => writeExploreReport(file, r));
+  const [{ replayCounterexamples }, { writeExploreReport }] = await Promise.all([import('../explore/counterexamples.ts'), import('../views/explore-report.ts')]);
+  return writeOutput('report', file, async () => writeExploreReport(file, r, await replayCounterexamples(r)));
 };

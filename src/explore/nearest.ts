@@ -3,12 +3,20 @@
 // deviations from the non-preemptive default; a candidate drops one deviation, moves one a few
 // steps (SHIFTS), drops every deviation from one on, adds one (another deliverable message at one
 // step, nearest the violation first), or drops two; the candidate whose trace is closest to the
-// counterexample's (fewest deliveries outside their common subsequence) wins.
-import type { Choice } from '../runtime/run.ts';
+// counterexample's (fewest deliveries outside their common subsequence) wins. findNearest: the
+// same from a run or schedule file (`svmsim diff --nearest`), inline.
+import { readFileSync } from 'node:fs';
+import { BadInput, variantByName, type Variant } from '../variants/variants.ts';
+import { DEFAULT_MAX_STEPS, type Choice } from '../runtime/run.ts';
+import { inlineTransport } from '../runtime/inline.ts';
 import { channelOf, type TraceEvent } from '../runtime/types.ts';
+import { traceDistance } from '../trace/align.ts';
+import { loadScenario, parseScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import type { ExploringStrategy } from '../scheduler/exploring.ts';
-import type { SimResult } from '../simulate.ts';
+import { simulate, type SimResult } from '../simulate.ts';
 import { deviating, SHIFTS, type Deviation } from './shrink.ts';
+import type { RunInput } from './run-input.ts';
 
 export interface NearestOptions {
   choices: Choice[];
@@ -26,8 +34,6 @@ export interface Nearest {
   distance: number;
   runs: number;
 }
-
-
 
 /** Candidates nearest first: one change, then two. `enabled`: the channels deliverable at each
  * step of the counterexample; `until`: the choice before its violation; `boot`: its start-up
@@ -82,3 +88,64 @@ export async function nearestPassing(o: NearestOptions): Promise<Nearest | { fai
   }
   return best ? { ...best, runs } : null;
 }
+
+/** What it takes to run a file's schedule again: its world and its choices. */
+export interface Replayable {
+  scenario: Scenario;
+  variant: Variant;
+  choices: Choice[];
+  seed: number;
+  reorder: boolean;
+  maxSteps: number;
+}
+
+/** A run document's or a schedule's world and choices (for `diff --nearest`). */
+export function replayableOf(file: string): Replayable {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const choices = raw.choices as Choice[] | undefined;
+  if (!Array.isArray(choices) || !choices.length) throw new BadInput(`${file}: no choices to start from (a --free run records none: replay it first)`);
+  const kernel = (raw.kernel ?? raw.variant) as string | undefined;
+  if (typeof kernel !== 'string') throw new BadInput(`${file}: names no kernel`);
+  const sc = raw.scenario;
+  const scenario = typeof sc === 'string' ? loadScenario(sc) : parseScenario(sc, `${file}: scenario`);
+  return {
+    scenario,
+    variant: variantByName(kernel),
+    choices,
+    seed: typeof raw.seed === 'number' ? raw.seed : 0,
+    reorder: raw.reorder === true,
+    maxSteps: typeof raw.maxSteps === 'number' ? raw.maxSteps : DEFAULT_MAX_STEPS,
+  };
+}
+
+export interface NearestFound {
+  /** The passing run, named for a page's header. */
+  input: RunInput;
+  change: string;
+  distance: number;
+  runs: number;
+}
+
+/** The schedule nearest to `file`'s where no oracle fires (BadInput if `file` passes already,
+ * NoNearest if no candidate passes). */
+export async function findNearest(file: string, maxRuns?: number): Promise<NearestFound> {
+  const r = replayableOf(file);
+  const transport = inlineTransport();
+  try {
+    const found = await nearestPassing({
+      choices: r.choices,
+      maxRuns,
+      distance: traceDistance,
+      run: (strategy) => simulate({ scenario: r.scenario, variant: r.variant, strategy, transport, seed: r.seed, maxSteps: r.maxSteps, reorder: r.reorder, keepOpen: true, onStep: (ev) => strategy.observe?.(ev) }),
+    });
+    if (!found) throw new NoNearest(`no schedule near ${file} passes: every candidate of the shrinker (up to ${maxRuns ?? 400} runs) still fires an oracle`);
+    if (!('result' in found)) throw new BadInput(`${file}: no oracle fires in it, so there is nothing to find a passing schedule for`);
+    const input: RunInput = { ...found.result, scenario: r.scenario.name, kernel: r.variant.name, strategy: `nearest passing: ${found.change}`, transport: 'inline' };
+    return { input, change: found.change, distance: found.distance, runs: found.runs };
+  } finally {
+    await transport.close();
+  }
+}
+
+/** Every candidate still fails: an answer, not bad input (exit 1). */
+export class NoNearest extends Error {}

@@ -2,7 +2,8 @@
 // run made leaves a gap in the other), the first step where they part, and the objects whose fate
 // differs. One self-contained file; a slider, ← → / Home / End, n / p (next and previous
 // difference) and clicks move the cursor row.
-import type { DiffPageData, DiffRow } from './diff-model.ts';
+import type { DiffRow } from '../trace/align.ts';
+import type { DiffPageData } from './diff-model.ts';
 import type { ReportData } from './report-model.ts';
 import { CSS } from './report-html.ts';
 import { esc, sequenceSvg } from './sequence-svg.ts';

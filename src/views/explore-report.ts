@@ -1,38 +1,28 @@
 // `explore --report FILE` and `svmsim report summary.json`: the exploration report, with each
-// violation's counterexample file replayed (inline: the same trace as any transport) into a trace
-// viewer embedded in the page.
+// violation's counterexample (replayed by explore/counterexamples.ts) as a trace viewer embedded
+// in the page.
 import type { ExploreResult } from '../explore/result.ts';
-import { replayScheduleFile } from '../explore/replay-file.ts';
+import type { Counterexample } from '../explore/counterexamples.ts';
 import { writeFileAtomic } from '../files.ts';
 import { buildExploreReport } from './explore-model.ts';
 import { exploreHtml, type Viewer } from './explore-html.ts';
 import { buildReport } from './report-model.ts';
 import { reportHtml } from './report-html.ts';
 
-/** Each violation's trace viewer, or why it has none (no file kept, or it no longer replays). */
-export async function counterexampleViewers(r: ExploreResult): Promise<Viewer[]> {
-  const out: Viewer[] = [];
-  for (const v of r.violations) {
-    if (!v.file) {
-      out.push({ error: 'no counterexample file kept' });
-      continue;
-    }
-    try {
-      const { file, result } = await replayScheduleFile(v.file, 'inline');
-      const title = `${v.oracle} counterexample · ${file.scenario.name} on ${file.kernel}`;
-      out.push({ html: reportHtml(buildReport({ ...result, scenario: file.scenario.name, kernel: file.kernel, strategy: `replay of ${v.file}`, transport: 'inline', title })) });
-    } catch (e) {
-      out.push({ error: `${v.file}: ${(e as Error).message.split('\n')[0]}` });
-    }
-  }
-  return out;
+/** Each violation's trace viewer (`runs`: one per violation, in order), or why it has none. */
+export function counterexampleViewers(r: ExploreResult, runs: Counterexample[]): Viewer[] {
+  return runs.map((c, i) => {
+    if ('error' in c) return c;
+    const title = `${r.violations[i]!.oracle} counterexample · ${c.input.scenario} on ${c.input.kernel}`;
+    return { html: reportHtml(buildReport({ ...c.input, title })) };
+  });
 }
 
-export async function exploreReportHtml(r: ExploreResult): Promise<string> {
-  return exploreHtml(buildExploreReport(r), await counterexampleViewers(r));
+export function exploreReportHtml(r: ExploreResult, runs: Counterexample[]): string {
+  return exploreHtml(buildExploreReport(r), counterexampleViewers(r, runs));
 }
 
 /** Write the exploration report to `file` (atomically). */
-export async function writeExploreReport(file: string, r: ExploreResult): Promise<void> {
-  writeFileAtomic(file, await exploreReportHtml(r));
+export function writeExploreReport(file: string, r: ExploreResult, runs: Counterexample[]): void {
+  writeFileAtomic(file, exploreReportHtml(r, runs));
 }

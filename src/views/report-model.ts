@@ -6,6 +6,7 @@ import { variantByName } from '../variants/variants.ts';
 import type { Violation } from '../oracles/types.ts';
 import { ActorHost } from '../runtime/host.ts';
 import type { ActorSpec, TraceEvent } from '../runtime/types.ts';
+import type { RunInput } from '../explore/run-input.ts';
 import { loadScenario } from '../scenario/load.ts';
 import { buildWorld } from '../scenario/world.ts';
 import { COUNT_FIELDS } from '../../machines/objects.ts';
@@ -15,23 +16,14 @@ import { mermaidId } from './mermaid-state.ts';
 import { chartSvg } from './chart-svg.ts';
 import { timelineLine } from './text.ts';
 
-/** What a report is made from: `svmsim run --json`'s document, or a SimResult with its names. */
-export interface ReportInput {
-  trace: TraceEvent[];
-  violations: Violation[];
+/** What a report is made from: a run (explore/run-input.ts: `svmsim run --json`'s document, or a
+ * SimResult with its names), and what only the page reads. */
+export interface ReportInput extends RunInput {
   /** Ignored: the objects are folded from the trace, step by step. */
   objects?: unknown;
-  scenario?: string | { name: string };
-  variant?: string | { name: string };
-  /** `run --json` names the variant `kernel`. */
-  kernel?: string;
-  strategy?: string;
-  seed?: number;
-  transport?: string;
   quiescent?: boolean;
-  /** The actors with their machine kinds: a SimResult's world, or `actors`. Without either they
-   * come from the scenario and kernel names, or else from the states in the trace. */
-  world?: { specs: ActorSpec[] };
+  /** The actors with their machine kinds, when the run has no `world` (a SimResult's). Without
+   * either they come from the scenario and kernel names, or else from the states in the trace. */
   actors?: { id: string; kind: string }[];
   title?: string;
 }

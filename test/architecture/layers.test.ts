@@ -37,7 +37,7 @@ describe('the layer rule', () => {
     }
   };
 
-  it('rejects a machine that imports the CLI, a cycle, and the product importing a test', async () => {
+  it('rejects a machine that imports the CLI, a cycle, the product importing a test, and a view that runs a simulation', async () => {
     plant({
       'src/cli/main.ts': "export const main = 1;\n",
       'machines/mm.ts': "import { main } from '../src/cli/main.ts';\nexport const mm = main;\n",
@@ -46,11 +46,17 @@ describe('the layer rule', () => {
       'test/helper.ts': "export const h = 1;\n",
       'src/explore/uses-test.ts': "import { h } from '../../test/helper.ts';\nexport const u = h;\n",
       'src/cli/ok.ts': "import { mm } from '../../machines/mm.ts';\nexport const ok = mm;\n",
+      'src/simulate.ts': "export const simulate = () => 1;\nexport interface SimResult { steps: number }\n",
+      'src/views/runs.ts': "import { simulate } from '../simulate.ts';\nexport const page = () => `<p>${simulate()}</p>`;\n",
+      'src/views/names.ts': "import type { SimResult } from '../simulate.ts';\nexport const page = (r: SimResult) => `<p>${r.steps}</p>`;\n",
     });
     const found = await violations(planted, ['src', 'machines', 'test']);
     expect(found).toContain('layer: machines: machines/mm.ts -> src/cli/main.ts');
     expect(found.some((v) => v.startsWith('no-cycle: src/engine/'))).toBe(true);
     expect(found).toContain('tools-not-test: src/explore/uses-test.ts -> test/helper.ts');
     expect(found.some((v) => v.includes('src/cli/ok.ts'))).toBe(false);
+    // A view that runs a simulation breaks the rule; one that only names a runner's type does not.
+    expect(found).toContain('views render, never run: src/views/runs.ts -> src/simulate.ts');
+    expect(found.some((v) => v.includes('src/views/names.ts'))).toBe(false);
   }, 60_000);
 });

@@ -12,7 +12,9 @@ import { loadScenario } from '../../src/scenario/load.ts';
 import { variantByName } from '../../src/variants/variants.ts';
 import { writeReport } from '../../src/views/report.ts';
 import { writeExploreReport } from '../../src/views/explore-report.ts';
-import { diffFiles, writeDiff } from '../../src/views/diff.ts';
+import { diffPage, writeDiff } from '../../src/views/diff.ts';
+import { replayCounterexamples } from '../../src/explore/counterexamples.ts';
+import { loadRunInput } from '../../src/explore/run-input.ts';
 import { startLiveView, THROTTLE_MS } from '../../src/views/live.ts';
 import { explorationOf, runDocOf, runOf } from './fixtures.ts';
 
@@ -107,7 +109,7 @@ describe.skipIf(!present)(`pages in Chromium (${CHROMIUM})`, () => {
   it('exploration report: offline; a counterexample opens in the trace viewer on the page; histogram and charts answer', { timeout: 120_000 }, async () => {
     const { result } = await explorationOf();
     const file = join(tmp(), 'explore.html');
-    await writeExploreReport(file, result);
+    writeExploreReport(file, result, await replayCounterexamples(result));
     const { page, errors, requests } = await open(pathToFileURL(file).href);
     expect(await page.locator('#vtable tbody tr').count()).toBe(result.violations.length);
     expect(await page.locator('#viewer').isHidden()).toBe(true);
@@ -148,7 +150,7 @@ describe.skipIf(!present)(`pages in Chromium (${CHROMIUM})`, () => {
     const dir = tmp();
     writeFileSync(join(dir, 'pre-fix.json'), JSON.stringify(await runDocOf('pre-fix')));
     writeFileSync(join(dir, 'fixed.json'), JSON.stringify(await runDocOf('fixed')));
-    const d = await diffFiles(join(dir, 'pre-fix.json'), join(dir, 'fixed.json'), {});
+    const d = diffPage(await loadRunInput(join(dir, 'pre-fix.json')), await loadRunInput(join(dir, 'fixed.json')), ['pre-fix.json', 'fixed.json']);
     writeDiff(join(dir, 'diff.html'), d);
     const { page, errors, requests } = await open(pathToFileURL(join(dir, 'diff.html')).href);
     const parted = d.json.parted!;

@@ -11,8 +11,9 @@ import { fifo } from '../../src/scheduler/fifo.ts';
 import { nonpreemptive } from '../../src/scheduler/nonpreemptive.ts';
 import { simulate } from '../../src/simulate.ts';
 import type { ExploringStrategy } from '../../src/scheduler/exploring.ts';
-import { alignTraces, diffRuns, traceDistance } from '../../src/views/diff-model.ts';
-import { findNearest } from '../../src/views/diff.ts';
+import { alignTraces, traceDistance } from '../../src/trace/align.ts';
+import { diffRuns } from '../../src/views/diff-model.ts';
+import { findNearest } from '../../src/explore/nearest.ts';
 import type { TraceEvent } from '../../src/runtime/types.ts';
 import { svmsim } from '../cli/cli.ts';
 import { explorationOf, runDocOf } from './fixtures.ts';
@@ -96,6 +97,22 @@ describe('svmsim diff', () => {
     expect(doc.fates.find((f) => f.id === 'mm#1')!.a).toMatch(/^leaked/);
     expect(doc.parted!.row).toBe(Number(/they part at row (\d+)/.exec(r.stdout)![1]));
     expect(readdirSync(dir).sort()).toEqual(['d.html', 'fixed.json', 'pre-fix.json']); // --json alone writes no page
+  }, 60_000);
+
+  it('--nearest: B is the nearest passing schedule, labelled with the change; none within --max-runs is an answer (exit 1, one line, no page)', async () => {
+    const { result } = await explorationOf();
+    const file = result.violations[0]!.file!;
+    const r = svmsim(['diff', file, '--nearest', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as ReturnType<typeof diffRuns> & { nearest: { change: string; distance: number; runs: number } };
+    expect([j.a.verdict, j.b.verdict]).toEqual([result.violations[0]!.oracle, 'OK']);
+    expect(j.b.label).toBe(`nearest passing (${j.nearest.change})`);
+    expect(j.nearest.runs).toBeGreaterThan(1);
+    const dir = tmp();
+    const none = svmsim(['diff', file, '--nearest', '--max-runs', '1', '-o', join(dir, 'd.html')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`svmsim: no schedule near ${file} passes: every candidate of the shrinker (up to 1 runs) still fires an oracle\n`);
+    expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 
   it('bad input is one line and exit 2, before any work', async () => {

@@ -15,6 +15,7 @@ import { buildWorld } from '../../src/scenario/world.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
 import { simulate } from '../../src/simulate.ts';
 import { buildExploreReport } from '../../src/views/explore-model.ts';
+import { replayCounterexamples } from '../../src/explore/counterexamples.ts';
 import { exploreReportHtml } from '../../src/views/explore-report.ts';
 import { svmsim } from '../cli/cli.ts';
 import { explorationOf } from './fixtures.ts';
@@ -118,13 +119,14 @@ describe('exploration report model', () => {
 
   it('the page embeds each counterexample\'s trace viewer, and fetches nothing', async () => {
     const { result } = await explorationOf();
-    const html = await exploreReportHtml(result);
+    const html = exploreReportHtml(result, await replayCounterexamples(result));
     expect(html).not.toMatch(/<link|@import|\ssrc=/);
     const viewers = JSON.parse(/<script type="application\/json" id="viewers">([\s\S]*?)<\/script>/.exec(html)![1]!) as { html?: string }[];
     expect(viewers).toHaveLength(result.violations.length);
     expect(viewers[0]!.html).toContain(`${result.violations[0]!.oracle} counterexample`);
     // A file that is gone is said so on the page, not a failure.
-    const gone = await exploreReportHtml({ ...result, violations: [{ ...result.violations[0]!, file: '/nonexistent/x.json' }] });
+    const missing = { ...result, violations: [{ ...result.violations[0]!, file: '/nonexistent/x.json' }] };
+    const gone = exploreReportHtml(missing, await replayCounterexamples(missing));
     expect(gone).toContain('/nonexistent/x.json: cannot read schedule file');
   });
 });

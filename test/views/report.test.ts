@@ -11,7 +11,7 @@ import { random } from '../../src/scheduler/random.ts';
 import { simulate } from '../../src/simulate.ts';
 import { buildReport } from '../../src/views/report-model.ts';
 import { reportHtml } from '../../src/views/report-html.ts';
-import { loadReportInput } from '../../src/views/report.ts';
+import { loadRunInput } from '../../src/explore/run-input.ts';
 import { mermaidSequence } from '../../src/views/mermaid-sequence.ts';
 import { leavesOf } from '../../src/views/chart.ts';
 import { mermaidId } from '../../src/views/mermaid-state.ts';
@@ -113,7 +113,7 @@ describe('report inputs', () => {
     expect(r.trace).not.toEqual(fifoRun.trace); // the schedule matters
     const dir = tmp();
     writeFileSync(join(dir, 's.json'), JSON.stringify({ format: 'svmsim-schedule', version: 1, scenario: 'fault-during-exit', variant: 'pre-fix', seed: 3, choices: r.choices }));
-    const input = await loadReportInput(join(dir, 's.json'));
+    const input = await loadRunInput(join(dir, 's.json'));
     expect(input.trace).toEqual(r.trace);
     expect(input.violations).toEqual(r.violations);
   });
@@ -129,12 +129,12 @@ describe('report inputs', () => {
     ];
     for (const [name, text, msg] of cases) {
       writeFileSync(join(dir, name), text);
-      const err = await loadReportInput(join(dir, name)).then(() => null, (e: Error) => e);
+      const err = await loadRunInput(join(dir, name)).then(() => null, (e: Error) => e);
       expect(err).toBeInstanceOf(BadInput);
       expect(err!.message).toMatch(msg);
       expect(err!.message).not.toContain('\n');
     }
-    await expect(loadReportInput(join(dir, 'missing.json'))).rejects.toThrow(/missing\.json: no such file/);
+    await expect(loadRunInput(join(dir, 'missing.json'))).rejects.toThrow(/missing\.json: no such file/);
   });
 });
 

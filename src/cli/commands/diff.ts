@@ -1,15 +1,39 @@
 // `svmsim diff A B`: two runs side by side (`run --json` documents or schedule files): the
 // sequence diagrams aligned, the first step where they part, the objects whose fate differs.
 // `--nearest`: B is the schedule nearest to A where no oracle fires (from the shrinker's moves).
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../../errors.ts';
 import { checkWritable } from '../view-outputs.ts';
+import type { DiffOutput } from '../../views/diff.ts';
 
 interface DiffOpts {
   out?: string;
   nearest?: boolean;
   maxRuns: string;
   json?: boolean;
+}
+
+/** A against B, or against the nearest passing schedule when there is no B. Null: no schedule
+ * near A passes (said on stderr; exit 1, an answer). */
+async function compare(a: string, b: string | undefined, maxRuns: number): Promise<DiffOutput | null> {
+  // The runs' reader, the search and the diff's views (the chart renderer) load for this command only.
+  const [{ loadRunInput }, { findNearest, NoNearest }, { diffPage }] = await Promise.all([
+    import('../../explore/run-input.ts'),
+    import('../../explore/nearest.ts'),
+    import('../../views/diff.ts'),
+  ]);
+  const left = await loadRunInput(a);
+  if (b) return diffPage(left, await loadRunInput(b), [basename(a), basename(b)]);
+  try {
+    const n = await findNearest(a, maxRuns);
+    return diffPage(left, n.input, [basename(a), `nearest passing (${n.change})`], { change: n.change, distance: n.distance, runs: n.runs });
+  } catch (e) {
+    if (!(e instanceof NoNearest)) throw e;
+    process.stderr.write(`svmsim: ${e.message}\n`);
+    process.exitCode = EXIT_VIOLATION;
+    return null;
+  }
 }
 
 export function register(program: Command): void {
@@ -28,17 +52,9 @@ export function register(program: Command): void {
       const maxRuns = intOption('--max-runs', o.maxRuns, 1);
       const out = o.out ?? (o.json ? undefined : 'diff.html');
       if (out) checkWritable('diff', out);
-      // The diff's views (the report's reader and chart renderer) load for this command only.
-      const { diffFiles, NoNearest, writeDiff } = await import('../../views/diff.ts');
-      let d;
-      try {
-        d = await diffFiles(a, b, { nearest: o.nearest, maxRuns });
-      } catch (e) {
-        if (!(e instanceof NoNearest)) throw e;
-        process.stderr.write(`svmsim: ${e.message}\n`);
-        process.exitCode = EXIT_VIOLATION;
-        return;
-      }
+      const d = await compare(a, b, maxRuns);
+      if (!d) return;
+      const { writeDiff } = await import('../../views/diff.ts');
       if (out) writeDiff(out, d);
       const j = d.json;
       if (o.json) console.log(JSON.stringify(j));

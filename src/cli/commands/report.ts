@@ -15,7 +15,7 @@ function isExploration(file: string): boolean {
     const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     return !!raw && typeof raw === 'object' && !('trace' in raw) && 'schedules' in raw && 'coverage' in raw;
   } catch {
-    return false; // loadReportInput names what is wrong
+    return false; // loadRunInput names what is wrong
   }
 }
 
@@ -29,21 +29,23 @@ export function register(program: Command): void {
     .action(async (file: string, o: { out: string; mermaid?: string }) => {
       outFile('--out', o.out);
       maybeOutFile('--mermaid', o.mermaid);
-      // The views (and their chart renderer) load for the commands that draw.
-      const [{ writeMermaidSequence }, { loadReportInput, writeReport }, { writeExploreReport }] = await Promise.all([
+      // The runs' readers and the views (their chart renderer) load for the commands that draw.
+      const [{ writeMermaidSequence }, { writeReport }, { writeExploreReport }, { loadRunInput }, { replayCounterexamples }] = await Promise.all([
         import('../../views/mermaid-sequence.ts'),
         import('../../views/report.ts'),
         import('../../views/explore-report.ts'),
+        import('../../explore/run-input.ts'),
+        import('../../explore/counterexamples.ts'),
       ]);
       if (isExploration(file)) {
         if (o.mermaid) throw new BadInput('--mermaid draws one trace: give a run or a schedule, not an exploration summary');
         const r = readResult(file);
-        await writeExploreReport(o.out, r);
+        writeExploreReport(o.out, r, await replayCounterexamples(r));
         console.log(`report: ${o.out} (exploration: ${r.schedules} schedules, ${r.violations.length} violation(s)) — open it in a browser`);
         return;
       }
       expectKind(file, ['run', 'schedule'], 'report');
-      const input = await loadReportInput(file);
+      const input = await loadRunInput(file);
       writeReport(o.out, input);
       console.log(`report: ${o.out} (${input.trace.length} steps, ${input.violations.length} violation(s)) — open it in a browser`);
       if (o.mermaid !== undefined) {
