@@ -4,7 +4,8 @@
 // intel_svm_dev is an object in its context with a lifetime of its own.
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { access, callerOf, noop, ret, send, warn } from './emit.ts';
-import { obj, patch, type Hunks, type Objs } from './objects.ts';
+import { obj, patch, type Emitted, type Hunks, type Objs } from './objects.ts';
+import { intel_flush_pasid_dev, intel_flush_svm_range_dev, type DevHw, type QiDesc } from './qi.ts';
 
 interface Svm {
   pasid: number;
@@ -23,12 +24,16 @@ interface Op {
   pasid?: number;
   svm?: string;
   i: number;
+  /** The descriptors of the flush under way still to submit, each its own qi_submit_sync. */
+  descs?: QiDesc[];
   [k: string]: unknown;
 }
 interface Ctx {
   id: string;
   iommu: string;
   hunks: Hunks;
+  /** sdev->did, sid, dev_iotlb, qdep per device, as intel_iommu_enable_pasid fills them. */
+  devHw: Record<string, DevHw>;
   objs: Objs;
   /** pasid_idr: PASID → intel_svm. */
   idr: Record<string, string>;
@@ -57,11 +62,30 @@ const lowestFree = (idr: Record<string, string>) => {
 };
 /** The svm holds `n` mm_users references: it pins its mm (refs) exactly when it holds one. */
 const holding = (objs: Objs, svm: string, n: number) => patch(objs, svm, { heldUsers: n, refs: n > 0 ? [String(objs[svm]!.mm)] : [] });
-const qi = (c: Ctx, o: Op, tag: string, desc: string) =>
-  send(c.iommu, { type: 'qi_submit_sync', desc, pasid: svmOf(c, o)!.pasid, dev: svmOf(c, o)!.devs[o.i]?.dev ?? o.dev, tag });
+/** The device a flush is for: unbind's own device (already off svm->devs), or the i-th sdev of
+ * a notifier callback's walk of svm->devs. */
+const devOf = (c: Ctx, o: Op) => (o === c.op ? o.dev : svmOf(c, o)!.devs[o.i]!.dev);
+const hwOf = (c: Ctx, dev: string): DevHw => c.devHw[dev] ?? { did: 1, sid: 0, ats: false, qdep: 0 };
+/** What each flush writes (machines/qi.ts); `gl` is !svm->mm (the model's svms all have an mm). */
+const FLUSHES: Record<string, (c: Ctx, o: Op) => QiDesc[]> = {
+  // intel_flush_pasid_dev(svm, sdev, svm->pasid)
+  pasid: (c, o) => [intel_flush_pasid_dev(svmOf(c, o)!.pasid, hwOf(c, devOf(c, o)))],
+  // intel_flush_svm_range_dev(svm, sdev, 0, -1, 0, !svm->mm)
+  all: (c, o) => intel_flush_svm_range_dev(svmOf(c, o)!.pasid, hwOf(c, devOf(c, o)), 0, -1, 0, svmOf(c, o)!.mm ? 0 : 1),
+  // intel_invalidate_range: intel_flush_svm_range(svm, start, (end - start + PAGE_SIZE - 1) >> VTD_PAGE_SHIFT, 0, 0)
+  range: (c, o) => intel_flush_svm_range_dev(svmOf(c, o)!.pasid, hwOf(c, devOf(c, o)), Number(o.start), Number(o.end) - Number(o.start), 0, 0),
+};
+/** A flush's next descriptor (qi_submit_sync), and the op or callback keeping the rest for the
+ * returns: one descriptor per qi_submit_sync, as the driver writes them. */
+function qiStep(c: Ctx, slot: 'op' | 'cb', tag: string, flush: keyof typeof FLUSHES | null): { next: Partial<Ctx> | null; send: Emitted } {
+  const o = c[slot]!;
+  const [first, ...rest] = flush ? FLUSHES[flush]!(c, o) : o.descs!;
+  const next = rest.length || o.descs?.length ? { [slot]: { ...o, descs: rest } } : null;
+  return { next, send: send(c.iommu, { type: 'qi_submit_sync', ...first!, tag }) };
+}
 
 export const svmMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks; devHw?: Record<string, DevHw> } },
   actions: {
     // mutex_lock(&pasid_mutex) while held: sleep until the holder unlocks.
     mutex_wait: assign(({ context, event }) => ({ mutexWaiters: [...context.mutexWaiters, event] })),
@@ -141,8 +165,21 @@ export const svmMachine = setup({
       const s = context.svms[o.svm!]!;
       return { op: { ...o, sdev: sdevOf(context, o)!.sdev }, svms: { ...context.svms, [o.svm!]: { ...s, devs: s.devs.filter((d) => d.dev !== o.dev) } } };
     }),
-    intel_flush_pasid_dev: emit(({ context }) => qi(context, context.op!, 'unbind', 'pasid-cache')),
-    intel_flush_svm_range_dev: emit(({ context }) => qi(context, context.op!, 'unbind', 'iotlb-all')),
+    intel_flush_pasid_dev: enqueueActions(({ context, enqueue }) => {
+      const q = qiStep(context, 'op', 'unbind', 'pasid');
+      if (q.next) enqueue.assign(q.next);
+      enqueue.emit(q.send);
+    }),
+    intel_flush_svm_range_dev: enqueueActions(({ context, enqueue }) => {
+      const q = qiStep(context, 'op', 'unbind', 'all');
+      if (q.next) enqueue.assign(q.next);
+      enqueue.emit(q.send);
+    }),
+    qi_submit_next_op: enqueueActions(({ context, enqueue }) => {
+      const q = qiStep(context, 'op', 'unbind', null);
+      if (q.next) enqueue.assign(q.next);
+      enqueue.emit(q.send);
+    }),
     kfree_rcu_sdev: assign(({ context }) => ({ objs: patch(context.objs, String(context.op!.sdev), { alive: false }) })),
     mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
     // idr_remove(&pasid_idr, svm->pasid): the PASID is free for the next bind.
@@ -184,12 +221,26 @@ export const svmMachine = setup({
         : noop,
     ),
     // The fix: per sdev, PASID-cache flush and a full IOTLB/devTLB flush for the PASID.
-    release_flush_pasid_dev: emit(({ context }) => qi(context, context.cb!, 'notifier', 'pasid-cache')),
-    release_flush_svm_range_dev: emit(({ context }) => qi(context, context.cb!, 'notifier', 'iotlb-all')),
+    release_flush_pasid_dev: enqueueActions(({ context, enqueue }) => {
+      const q = qiStep(context, 'cb', 'notifier', 'pasid');
+      if (q.next) enqueue.assign(q.next);
+      enqueue.emit(q.send);
+    }),
+    release_flush_svm_range_dev: enqueueActions(({ context, enqueue }) => {
+      const q = qiStep(context, 'cb', 'notifier', 'all');
+      if (q.next) enqueue.assign(q.next);
+      enqueue.emit(q.send);
+    }),
     // intel_invalidate_range → intel_flush_svm_range: the range, for each sdev.
-    flush_range_dev: emit(({ context }) => {
-      const c = context.cb!;
-      return send(context.iommu, { type: 'qi_submit_sync', desc: 'iotlb-range', pasid: svmOf(context, c)!.pasid, dev: svmOf(context, c)!.devs[c.i]!.dev, start: c.start, end: c.end, tag: 'notifier' });
+    flush_range_dev: enqueueActions(({ context, enqueue }) => {
+      const q = qiStep(context, 'cb', 'notifier', 'range');
+      if (q.next) enqueue.assign(q.next);
+      enqueue.emit(q.send);
+    }),
+    qi_submit_next_cb: enqueueActions(({ context, enqueue }) => {
+      const q = qiStep(context, 'cb', 'notifier', null);
+      if (q.next) enqueue.assign(q.next);
+      enqueue.emit(q.send);
     }),
     nextDev: assign(({ context }) => ({ cb: { ...context.cb!, i: context.cb!.i + 1 } })),
     returnCb: enqueueActions(({ context, enqueue }) => {
@@ -231,10 +282,13 @@ export const svmMachine = setup({
     cbQueued: ({ context }) => context.cbQueue.length > 0,
     tagUnbind: ({ event }) => event.tag === 'unbind',
     tagNotifier: ({ event }) => event.tag === 'notifier',
+    // The flush has another descriptor to write (the device-IOTLB one after the IOTLB one).
+    moreDescsOp: ({ context, event }) => event.tag === 'unbind' && (context.op?.descs?.length ?? 0) > 0,
+    moreDescsCb: ({ context, event }) => event.tag === 'notifier' && (context.cb?.descs?.length ?? 0) > 0,
   },
 }).createMachine({
   id: 'svm',
-  context: ({ input }) => ({ ...input, objs: {}, idr: {}, svms: {}, seq: 0, mutexWaiters: [], handoff: false, op: null, cb: null, cbQueue: [] }),
+  context: ({ input }) => ({ ...input, devHw: input.devHw ?? {}, objs: {}, idr: {}, svms: {}, seq: 0, mutexWaiters: [], handoff: false, op: null, cb: null, cbQueue: [] }),
   type: 'parallel',
   on: {
     idr_find: { actions: 'idr_find' },
@@ -316,7 +370,12 @@ export const svmMachine = setup({
             },
             intel_flush_svm_range_dev: {
               tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'kfree_rcu', actions: 'kfree_rcu_sdev' } },
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsOp', actions: 'qi_submit_next_op' },
+                  { guard: 'tagUnbind', target: 'kfree_rcu', actions: 'kfree_rcu_sdev' },
+                ],
+              },
             },
             // devs empty: pre-fix mmu_notifier_unregister()s, then idr_remove()s and mmput()s; the
             // fix idr_remove()s first, so while unregister runs a page request finds no svm.
@@ -386,7 +445,12 @@ export const svmMachine = setup({
             },
             intel_flush_svm_range_dev: {
               tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'flush', actions: 'nextDev' } },
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsCb', actions: 'qi_submit_next_cb' },
+                  { guard: 'tagNotifier', target: 'flush', actions: 'nextDev' },
+                ],
+              },
             },
           },
         },
@@ -402,7 +466,12 @@ export const svmMachine = setup({
             },
             intel_flush_svm_range_dev: {
               tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'intel_flush_svm_range', actions: 'nextDev' } },
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsCb', actions: 'qi_submit_next_cb' },
+                  { guard: 'tagNotifier', target: 'intel_flush_svm_range', actions: 'nextDev' },
+                ],
+              },
             },
           },
         },

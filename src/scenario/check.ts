@@ -3,6 +3,7 @@
 // 100,000-step scenario is checked in well under a second.
 import { BadInput } from '../variants/variants.ts';
 import type { Scenario } from './schema.ts';
+import { deviceHw } from './device-hw.ts';
 import { checkFaults } from './check-faults.ts';
 import { checkAfter } from './after.ts';
 
@@ -75,6 +76,22 @@ export function checkScenario(s: Scenario, where: string): void {
       }
     });
   });
+  checkIommu(s, fail);
   checkFaults(s, fail);
   checkAfter(s, fail);
+}
+
+/** The IOMMU section: a ring size the index mask can wrap (a power of two), devices that exist,
+ * and one requester id per device (the fault handler tells devices apart by PCI_DEVID). */
+function checkIommu(s: Scenario, fail: (path: string, msg: string) => never): void {
+  const prq = s.iommu?.prq;
+  if (prq !== undefined && (prq & (prq - 1)) !== 0) fail('iommu.prq', `${prq} descriptors is not a power of two (2 to 256; 4.4 has 256)`);
+  const rids = new Map<number, string>();
+  s.devices.forEach((d, i) => {
+    const hw = deviceHw(s, d, i);
+    const other = rids.get(hw.sid);
+    if (other !== undefined) fail(`iommu.devices.${d}`, `requester id ${hw.bus}:${hw.devfn >> 3}.${hw.devfn & 7} is ${other}'s too`);
+    rids.set(hw.sid, d);
+  });
+  for (const d of Object.keys(s.iommu?.devices ?? {})) if (!s.devices.includes(d)) fail(`iommu.devices.${d}`, `unknown device '${d}' (valid: ${s.devices.join(', ')})`);
 }

@@ -7,6 +7,11 @@ import type { ActorSpec } from '../runtime/types.ts';
 import type { Scenario } from './schema.ts';
 import { applyFaults } from './world-faults.ts';
 import { applyAfter } from './after.ts';
+import { deviceHw } from './device-hw.ts';
+import type { DevHw } from '../../machines/qi.ts';
+
+/** PRQ_ORDER 0 at 4.4: one page of 16-byte page request descriptors. */
+export const PRQ_ENTRIES = 256;
 
 export interface World {
   specs: ActorSpec[];
@@ -32,9 +37,14 @@ export function buildWorld(s: Scenario, v: Variant): World {
 function makeWorld(s: Scenario, v: Variant): World {
   const names: Record<string, string> = {};
   const hunks = v.hunks;
+  const devHw: Record<string, DevHw> = {};
+  s.devices.forEach((d, i) => {
+    const { did, sid, ats, qdep } = deviceHw(s, d, i);
+    devHw[`dma#${i + 1}`] = { did, sid, ats, qdep };
+  });
   const specs: ActorSpec[] = [
-    { id: SVM, kind: 'svm', input: { id: SVM, iommu: IOMMU, hunks } },
-    { id: IOMMU, kind: 'iommu', input: { id: IOMMU, prqThread: PRQ } },
+    { id: SVM, kind: 'svm', input: { id: SVM, iommu: IOMMU, hunks, devHw } },
+    { id: IOMMU, kind: 'iommu', input: { id: IOMMU, prqThread: PRQ, devHw, prqSize: s.iommu?.prq ?? PRQ_ENTRIES } },
     { id: PRQ, kind: 'faultHandler', input: { id: PRQ, iommu: IOMMU, svm: SVM, hunks } },
   ];
   s.devices.forEach((d, i) => {
