@@ -76,13 +76,16 @@ const FLUSHES: Record<string, (c: Ctx, o: Op) => QiDesc[]> = {
   range: (c, o) => intel_flush_svm_range_dev(svmOf(c, o)!.pasid, hwOf(c, devOf(c, o)), Number(o.start), Number(o.end) - Number(o.start), 0, 0),
 };
 /** A flush's next descriptor (qi_submit_sync), and the op or callback keeping the rest for the
- * returns: one descriptor per qi_submit_sync, as the driver writes them. */
-function qiStep(c: Ctx, slot: 'op' | 'cb', tag: string, flush: keyof typeof FLUSHES | null): { next: Partial<Ctx> | null; send: Emitted } {
-  const o = c[slot]!;
-  const [first, ...rest] = flush ? FLUSHES[flush]!(c, o) : o.descs!;
-  const next = rest.length || o.descs?.length ? { [slot]: { ...o, descs: rest } } : null;
-  return { next, send: send(c.iommu, { type: 'qi_submit_sync', ...first!, tag }) };
-}
+ * returns: one descriptor per qi_submit_sync, as the driver writes them. As an action body:
+ * `flush` names the flush that begins, null goes on with the descriptors it left. */
+const qiStep =
+  (slot: 'op' | 'cb', tag: string, flush: keyof typeof FLUSHES | null) =>
+  ({ context: c, enqueue }: { context: Ctx; enqueue: { assign: (p: Partial<Ctx>) => void; emit: (e: Emitted) => void } }) => {
+    const o = c[slot]!;
+    const [first, ...rest] = flush ? FLUSHES[flush]!(c, o) : o.descs!;
+    if (rest.length || o.descs?.length) enqueue.assign({ [slot]: { ...o, descs: rest } });
+    enqueue.emit(send(c.iommu, { type: 'qi_submit_sync', ...first!, tag }));
+  };
 
 export const svmMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks; devHw?: Record<string, DevHw> } },
@@ -165,21 +168,12 @@ export const svmMachine = setup({
       const s = context.svms[o.svm!]!;
       return { op: { ...o, sdev: sdevOf(context, o)!.sdev }, svms: { ...context.svms, [o.svm!]: { ...s, devs: s.devs.filter((d) => d.dev !== o.dev) } } };
     }),
-    intel_flush_pasid_dev: enqueueActions(({ context, enqueue }) => {
-      const q = qiStep(context, 'op', 'unbind', 'pasid');
-      if (q.next) enqueue.assign(q.next);
-      enqueue.emit(q.send);
-    }),
-    intel_flush_svm_range_dev: enqueueActions(({ context, enqueue }) => {
-      const q = qiStep(context, 'op', 'unbind', 'all');
-      if (q.next) enqueue.assign(q.next);
-      enqueue.emit(q.send);
-    }),
-    qi_submit_next_op: enqueueActions(({ context, enqueue }) => {
-      const q = qiStep(context, 'op', 'unbind', null);
-      if (q.next) enqueue.assign(q.next);
-      enqueue.emit(q.send);
-    }),
+    // intel_flush_pasid_dev(svm, sdev, svm->pasid): one PASID-selective PASID-cache descriptor.
+    intel_flush_pasid_dev: enqueueActions(qiStep('op', 'unbind', 'pasid')),
+    // intel_flush_svm_range_dev(svm, sdev, 0, -1, 0, !svm->mm): the extended IOTLB descriptor first.
+    intel_flush_svm_range_dev: enqueueActions(qiStep('op', 'unbind', 'all')),
+    // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
+    qi_submit_next_op: enqueueActions(qiStep('op', 'unbind', null)),
     kfree_rcu_sdev: assign(({ context }) => ({ objs: patch(context.objs, String(context.op!.sdev), { alive: false }) })),
     mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
     // idr_remove(&pasid_idr, svm->pasid): the PASID is free for the next bind.
@@ -221,27 +215,12 @@ export const svmMachine = setup({
         : noop,
     ),
     // The fix: per sdev, PASID-cache flush and a full IOTLB/devTLB flush for the PASID.
-    release_flush_pasid_dev: enqueueActions(({ context, enqueue }) => {
-      const q = qiStep(context, 'cb', 'notifier', 'pasid');
-      if (q.next) enqueue.assign(q.next);
-      enqueue.emit(q.send);
-    }),
-    release_flush_svm_range_dev: enqueueActions(({ context, enqueue }) => {
-      const q = qiStep(context, 'cb', 'notifier', 'all');
-      if (q.next) enqueue.assign(q.next);
-      enqueue.emit(q.send);
-    }),
+    release_flush_pasid_dev: enqueueActions(qiStep('cb', 'notifier', 'pasid')),
+    release_flush_svm_range_dev: enqueueActions(qiStep('cb', 'notifier', 'all')),
     // intel_invalidate_range → intel_flush_svm_range: the range, for each sdev.
-    flush_range_dev: enqueueActions(({ context, enqueue }) => {
-      const q = qiStep(context, 'cb', 'notifier', 'range');
-      if (q.next) enqueue.assign(q.next);
-      enqueue.emit(q.send);
-    }),
-    qi_submit_next_cb: enqueueActions(({ context, enqueue }) => {
-      const q = qiStep(context, 'cb', 'notifier', null);
-      if (q.next) enqueue.assign(q.next);
-      enqueue.emit(q.send);
-    }),
+    flush_range_dev: enqueueActions(qiStep('cb', 'notifier', 'range')),
+    // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
+    qi_submit_next_cb: enqueueActions(qiStep('cb', 'notifier', null)),
     nextDev: assign(({ context }) => ({ cb: { ...context.cb!, i: context.cb!.i + 1 } })),
     returnCb: enqueueActions(({ context, enqueue }) => {
       enqueue.emit(send(context.cb!.from, { type: `ret.${context.cb!.fn}`, tag: context.cb!.tag }));

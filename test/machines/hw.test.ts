@@ -84,8 +84,9 @@ describe('iommu machine', () => {
     expect(sent(i.send(MAP, 'dma#1'), 'ret.dma_map')).toMatchObject({ ok: true });
     expect(sent(i.send({ ...MAP, addr: 17 }, 'dma#1'), 'iommu_walk')).toMatchObject({ pt: 'pt#1.1' });
     i.send({ type: 'ret.iommu_walk', page: null, pt: null }, 'mm#1');
-    i.send({ type: 'qi_submit_sync', desc: 'pasid-cache', pasid: 0, tag: 't' }, 'svm');
-    i.send({ type: 'qi_submit_sync', desc: 'iotlb-all', pasid: 0, tag: 't' }, 'svm');
+    // intel_flush_pasid_dev and intel_flush_svm_range_dev(.., 0, -1, 0, 0) for DID 1 (the default).
+    i.send({ type: 'qi_submit_sync', desc: 'pasid-cache', did: 1, pasid: 0, tag: 't' }, 'svm');
+    i.send({ type: 'qi_submit_sync', desc: 'eiotlb', did: 1, pasid: 0, gran: 'nong-pasid', tag: 't' }, 'svm');
     expect(sent(i.send(MAP, 'dma#1'), 'ret.dma_map')).toMatchObject({ fault: 'pasid-not-present' });
   });
 
@@ -93,7 +94,7 @@ describe('iommu machine', () => {
     const i = iommu();
     i.send({ type: 'pasid_table_set', pasid: 0, pgd: 'pgd#1', mm: 'mm#1', owner: 'process#1' }, 'svm');
     i.send(MAP, 'dma#1');
-    expect(sends(i.send({ type: 'qi_submit_sync', desc: 'iotlb-range', pasid: 0, start: 16, end: 20, tag: 't' }, 'svm'))).toEqual([]);
+    expect(sends(i.send({ type: 'qi_submit_sync', desc: 'eiotlb', did: 1, pasid: 0, gran: 'psi-pasid', addr: 16, am: 2, ih: 0, gl: 0, tag: 't' }, 'svm'))).toEqual([]);
     const done = i.send({ type: 'ret.iommu_walk', page: 'page#1.2', pt: 'pt#1.1' }, 'mm#1');
     expect(sends(done)).toEqual(['dma#1:ret.dma_map', 'svm:ret.qi_submit_sync']);
     expect(i.context.iotlb).toEqual({});

@@ -80,7 +80,7 @@ describe('svm machine (intel-svm.c)', () => {
     completeBind(s);
     s.send({ type: 'ret.mmput' }, 'mm#1');
     expect(sent(s.send({ type: 'intel_svm_unbind_mm', ctx: 'p', dev: 'dma#1', pasid: 0 }, 'file#1'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache' });
-    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'iotlb-all' });
+    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid', pasid: 0 });
     expect(sends(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'))).toEqual(['mm#1:mmu_notifier_unregister']);
     // e57e58bd390a: idr_remove() comes first, so while unregister runs the PASID is free and
     // prq_event_thread's idr_find finds no svm (no_pasid); the svm itself is not yet freed.
@@ -115,7 +115,7 @@ describe('svm machine (intel-svm.c)', () => {
     expect(r).toContainEqual({ type: 'access', obj: 'svm#1', how: 'intel_mm_release' });
     expect(sends(r)).toEqual(['iommu:pasid_table_clear']);
     expect(sent(s.send({ type: 'ret.pasid_table_clear' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache', tag: 'notifier' });
-    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'iotlb-all' });
+    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid', pasid: 0 });
     expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'ret.intel_mm_release')).toMatchObject({ tag: 'exit' });
   });
 

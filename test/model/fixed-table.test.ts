@@ -20,7 +20,7 @@ beforeAll(async () => {
     '6.1': stepOf(t, 'release', is('intel_mm_release', 'svm'), exitMmap),
     '6.1-clear': stepOf(t, 'entry cleared', is('pasid_table_clear', 'iommu')),
     '6.1-pasid-cache': stepOf(t, 'pasid-cache flush', (e) => e.event === 'qi_submit_sync' && e.args.tag === 'notifier' && e.args.desc === 'pasid-cache'),
-    '6.1-iotlb': stepOf(t, 'iotlb flush', (e) => e.event === 'qi_submit_sync' && e.args.tag === 'notifier' && e.args.desc === 'iotlb-all'),
+    '6.1-iotlb': stepOf(t, 'iotlb flush', (e) => e.event === 'qi_submit_sync' && e.args.tag === 'notifier' && e.args.desc === 'eiotlb' && e.args.gran === 'nong-pasid'),
     '6.3-unmap': stepOf(t, 'unmap_vmas', is('unmap_vmas', 'mm#1')),
     '6.3': stepOf(t, 'free_pgtables', is('free_pgtables', 'mm#1')),
     '6.3-tlb': stepOf(t, 'tlb_finish_mmu', is('tlb_finish_mmu', 'mm#1')),
