@@ -1,6 +1,10 @@
 // prq_event_thread (intel-svm.c): the threaded IRQ handler that serves page requests, one
 // descriptor at a time, step by step. A kthread: a final fput it causes goes to delayed_fput.
 // The fix adds the mm_users pin (atomic_inc_not_zero ... mmput) around the fault.
+// Its walk of the page request queue is 4.4.y's: writel(DMA_PRS_PPR) first (clear PPR "to ensure
+// that we get a new interrupt if needed"), read PQT and PQH once, serve head to tail, answer only
+// a last-in-group request (Page Group Response) or a stream request (Page Stream Response), then
+// dmar_writeq(PQH, tail) once. PRO is never read nor cleared at 4.4.
 import { assign, emit, setup } from 'xstate';
 import { send } from './emit.ts';
 import type { Hunks } from './objects.ts';
@@ -13,6 +17,9 @@ interface Req {
   forMm: string;
   /** The Page Request Group index (only with faults that need the device to match responses). */
   prg?: number;
+  /** struct page_req_dsc: last page in group, stream response requested (absent: lpig, no srr). */
+  lpig?: boolean;
+  srr?: boolean;
 }
 interface Ctx {
   id: string;
@@ -25,14 +32,33 @@ interface Ctx {
   mm: string | null;
   vma: string | null;
   result: 'SUCCESS' | 'INVALID' | 'FAILURE';
+  /** The ring's size in descriptors: PRQ_RING_MASK wraps head at it. */
+  prqSize: number;
+  /** head and tail as read from PQH and PQT (descriptor indexes, not byte offsets). */
+  head: number;
+  tail: number;
+  /** pr_irq fired while the thread ran (IRQF_ONESHOT: it runs again when it returns). */
+  irqAgain: boolean;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
 export const faultHandlerMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; svm: string; hunks: Hunks } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; svm: string; hunks: Hunks; prqSize?: number } },
   actions: {
-    // Read the next descriptor between PQH and PQT.
-    prq_next: emit(({ context }) => send(context.iommu, { type: 'prq_next', ctx: context.id })),
+    // writel(DMA_PRS_PPR, iommu->reg + DMAR_PRS_REG): clear PPR before reading head and tail.
+    writel_prs_ppr: emit(({ context }) => send(context.iommu, { type: 'writel_prs_ppr', ctx: context.id })),
+    // tail = dmar_readq(PQT) & PRQ_RING_MASK; head = dmar_readq(PQH) & PRQ_RING_MASK. One step:
+    // only software writes PQH, so nothing can come between the two reads that changes an answer.
+    dmar_readq_pq: emit(({ context }) => send(context.iommu, { type: 'dmar_readq_pq', ctx: context.id })),
+    takeHeadTail: assign(({ event }) => ({ head: Number(event.head), tail: Number(event.tail) })),
+    // req = &iommu->prq[head / sizeof(*req)]: the descriptor at head.
+    prq_next: emit(({ context }) => send(context.iommu, { type: 'prq_next', ctx: context.id, head: context.head })),
+    // head = (head + sizeof(*req)) & PRQ_RING_MASK.
+    prq_advance: assign(({ context }) => ({ head: (context.head + 1) % context.prqSize })),
+    // dmar_writeq(iommu->reg + DMAR_PQH_REG, tail): the whole walk handed back at once.
+    dmar_writeq_pqh: emit(({ context }) => send(context.iommu, { type: 'dmar_writeq_pqh', ctx: context.id, tail: context.tail })),
+    irqAgain: assign({ irqAgain: true }),
+    irqServed: assign({ irqAgain: false }),
     takeReq: assign(({ event }) => ({ req: event.req as Req, result: 'FAILURE' as const, svmObj: null, mm: null, vma: null })),
     // rcu_read_lock(); svm = idr_find(&iommu->pasid_idr, req->pasid).
     idr_find: emit(({ context }) => send(context.svm, { type: 'idr_find', ctx: context.id, pasid: context.req!.pasid })),
@@ -53,15 +79,20 @@ export const faultHandlerMachine = setup({
     mmput: emit(({ context }) => send(context.mm!, { type: 'mmput', ctx: context.id })),
     // bad_req: find the sdev in svm->devs and call its fault_cb.
     prq_fault_cb: emit(({ context }) => send(context.svm, { type: 'prq_fault_cb', ctx: context.id, svm: context.svmObj, dev: context.req!.dev })),
-    // no_pasid: Page Group Response through qi_submit_sync.
+    // no_pasid: if (req->lpig) a Page Group Response (QI_PGRP_RESP_TYPE) through qi_submit_sync;
+    // else if (req->srr) a Page Stream Response (QI_PSTRM_RESP_TYPE); else no response.
     qi_page_response: emit(({ context }) => {
       const r = context.req!;
       const prg = r.prg !== undefined ? { prg: r.prg } : {};
-      return send(context.iommu, { type: 'qi_page_response', ctx: context.id, dev: r.dev, pasid: r.pasid, addr: r.addr, result: context.result, ...prg });
+      const stream = r.lpig === false ? { resp: 'stream' } : {};
+      return send(context.iommu, { type: 'qi_page_response', ctx: context.id, dev: r.dev, pasid: r.pasid, addr: r.addr, result: context.result, ...prg, ...stream });
     }),
   },
   guards: {
-    queueEmpty: ({ event }) => event.req === null,
+    headIsTail: ({ context }) => context.head === context.tail,
+    // req->lpig || req->srr: the request gets a response.
+    answered: ({ context }) => context.req!.lpig !== false || context.req!.srr === true,
+    irqAgain: ({ context }) => context.irqAgain,
     noSvm: ({ event }) => event.svm === null,
     supervisor: ({ event }) => event.mm === null,
     pinsMmUsers: ({ context }) => context.hunks.faultPin,
@@ -75,17 +106,43 @@ export const faultHandlerMachine = setup({
   },
 }).createMachine({
   id: 'faultHandler',
-  context: ({ input }) => ({ ...input, req: null, svmObj: null, mm: null, vma: null, result: 'FAILURE' }),
+  context: ({ input }) => ({ ...input, prqSize: input.prqSize ?? 256, req: null, svmObj: null, mm: null, vma: null, result: 'FAILURE', head: 0, tail: 0, irqAgain: false }),
+  // pr_irq while the thread runs: IRQF_ONESHOT keeps the line masked, the interrupt stays
+  // pending and the thread runs once more when it returns.
+  on: { pr_irq: { actions: 'irqAgain' } },
   initial: 'idle',
   states: {
     // Waiting for pr_irq (IRQF_ONESHOT: masked while the thread runs).
     idle: {
-      on: { pr_irq: { target: 'prq_next', actions: 'prq_next' } },
+      on: { pr_irq: { target: 'writel_prs_ppr', actions: 'writel_prs_ppr' } },
+    },
+    writel_prs_ppr: {
+      tags: ['waiting'],
+      on: { 'ret.writel_prs_ppr': { target: 'dmar_readq_pq', actions: 'dmar_readq_pq' } },
+    },
+    dmar_readq_pq: {
+      tags: ['waiting'],
+      on: { 'ret.dmar_readq_pq': { target: 'prq_walk', actions: 'takeHeadTail' } },
+    },
+    // while (head != tail): the next descriptor; at the end, PQH = tail.
+    prq_walk: {
+      always: [
+        { guard: 'headIsTail', target: 'dmar_writeq_pqh', actions: 'dmar_writeq_pqh' },
+        { target: 'prq_next', actions: 'prq_next' },
+      ],
     },
     prq_next: {
       tags: ['waiting'],
+      on: { 'ret.prq_next': { target: 'idr_find', actions: ['takeReq', 'idr_find'] } },
+    },
+    // return IRQ_RETVAL(handled); a pr_irq that came meanwhile runs the thread again.
+    dmar_writeq_pqh: {
+      tags: ['waiting'],
       on: {
-        'ret.prq_next': [{ guard: 'queueEmpty', target: 'idle' }, { target: 'idr_find', actions: ['takeReq', 'idr_find'] }],
+        'ret.dmar_writeq_pqh': [
+          { guard: 'irqAgain', target: 'writel_prs_ppr', actions: ['irqServed', 'writel_prs_ppr'] },
+          { target: 'idle' },
+        ],
       },
     },
     idr_find: {
@@ -93,7 +150,7 @@ export const faultHandlerMachine = setup({
       on: {
         'ret.idr_find': [
           // Not found: no_pasid with result still FAILURE (QI_RESP_FAILURE at 4.4).
-          { guard: 'noSvm', target: 'no_pasid', actions: 'qi_page_response' },
+          { guard: 'noSvm', target: 'no_pasid' },
           { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'prq_fault_cb'] },
           { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'mmget_not_zero'] },
           { target: 'down_read', actions: ['foundSvm', 'down_read'] },
@@ -143,11 +200,18 @@ export const faultHandlerMachine = setup({
     },
     bad_req: {
       tags: ['waiting'],
-      on: { 'ret.prq_fault_cb': { target: 'no_pasid', actions: 'qi_page_response' } },
+      on: { 'ret.prq_fault_cb': { target: 'no_pasid' } },
     },
+    // no_pasid: a response for a last-in-group or stream request; then head advances.
     no_pasid: {
+      always: [
+        { guard: 'answered', target: 'qi_submit_sync', actions: 'qi_page_response' },
+        { target: 'prq_walk', actions: 'prq_advance' },
+      ],
+    },
+    qi_submit_sync: {
       tags: ['waiting'],
-      on: { 'ret.qi_page_response': { target: 'prq_next', actions: 'prq_next' } },
+      on: { 'ret.qi_page_response': { target: 'prq_walk', actions: 'prq_advance' } },
     },
   },
 });

@@ -6,6 +6,7 @@ import { assign, emit, enqueueActions, setup } from 'xstate';
 import { access, callerOf, ret, send } from './emit.ts';
 import { obj, patch, type Objs } from './objects.ts';
 import { devIotlbCovers, eiotlbCovers, type DevHw, type QiDesc } from './qi.ts';
+import { emptyPrq, prqAt, prqReceive, prqWriteHead, type Prq } from './prq.ts';
 
 interface Entry {
   pgd: string;
@@ -52,8 +53,8 @@ interface Ctx {
   pwc: Record<string, string>;
   /** Invalidation generation per PASID: a walk that raced a flush fills no cache. */
   gen: Record<string, number>;
-  prq: Record<string, unknown>[];
-  irqPending: boolean;
+  /** The page request queue: ring, PQH/PQT, PPR/PRO (machines/prq.ts). */
+  prq: Prq;
   walk: Walk | null;
   walkQueue: Ev[];
 }
@@ -90,7 +91,7 @@ function withCaches(c: Ctx, objs: Objs, iotlb: Record<string, string>, pcache: R
 }
 
 export const iommuMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string; devHw?: Record<string, DevHw>; inject?: Ctx['inject'] } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string; prqSize?: number; devHw?: Record<string, DevHw>; inject?: Ctx['inject'] } },
   actions: {
     // intel_iommu_enable_pasid: extended context entry → pasid_table; PASID/PRI/ATS on.
     // It fills sdev->did, sid, dev_iotlb and qdep from the device's domain and ATS state.
@@ -186,17 +187,28 @@ export const iommuMachine = setup({
       enqueue.assign({ walkQueue: rest });
       enqueue.raise(next as never);
     }),
-    // The device's page request lands in the PRQ; raise pr_irq unless it is already pending.
+    // The device's page request: written at PQT, pr_irq on PPR's 0 -> 1 edge; with PRO set or the
+    // ring full, dropped, PRO set, and answered Success by the hardware (machines/prq.ts).
     prq_enqueue: enqueueActions(({ context, event, enqueue }) => {
       const { type: _t, from: _f, ...req } = event;
-      enqueue.assign({ prq: [...context.prq, { ...req, dev: event.from }], irqPending: true });
-      if (!context.irqPending) enqueue.emit(send(context.prqThread, { type: 'pr_irq' }));
+      const r = prqReceive(context.prq, { ...req, dev: event.from });
+      enqueue.assign({ prq: r.q });
+      if (r.irq) enqueue.emit(send(context.prqThread, { type: 'pr_irq' }));
+      if (r.autoRespond) enqueue.emit(send(String(event.from), { type: 'page_response', pasid: event.pasid, addr: event.addr, result: 'SUCCESS', ...(event.prg !== undefined ? { prg: event.prg } : {}) }));
     }),
-    // prq_event_thread reads one descriptor between head and tail; an empty queue ends the IRQ.
-    prq_next: enqueueActions(({ context, event, enqueue }) => {
-      const [req, ...rest] = context.prq;
-      enqueue.assign(req ? { prq: rest } : { irqPending: false });
-      enqueue.emit(ret(callerOf(event), { req: req ?? null }));
+    // DMAR_PRS_REG write of DMA_PRS_PPR (write 1 to clear): PPR clear, the next request raises pr_irq.
+    writel_prs_ppr: enqueueActions(({ context, event, enqueue }) => {
+      if (context.prq.ppr) enqueue.assign({ prq: { ...context.prq, ppr: false } });
+      enqueue.emit(ret(callerOf(event)));
+    }),
+    // dmar_readq(PQT), dmar_readq(PQH): the registers as they are now.
+    dmar_readq_pq: emit(({ context, event }) => ret(callerOf(event), { head: context.prq.pqh, tail: context.prq.pqt })),
+    // prq_event_thread reads the descriptor at its head (memory, not a register).
+    prq_next: emit(({ context, event }) => ret(callerOf(event), { req: prqAt(context.prq, Number(event.head)) })),
+    // dmar_writeq(PQH, tail): the ring up to tail is free for the hardware again.
+    dmar_writeq_pqh: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({ prq: prqWriteHead(context.prq, Number(event.tail)) });
+      enqueue.emit(ret(callerOf(event)));
     }),
     // Page Group Response (qi_submit_sync): the device gets the result for its request. With a
     // response fault allowed for the device, the response travels through the fault injector,
@@ -232,8 +244,7 @@ export const iommuMachine = setup({
     tlbPasid: {},
     pwc: {},
     gen: {},
-    prq: [],
-    irqPending: false,
+    prq: emptyPrq(input.prqSize ?? 256),
     walk: null,
     walkQueue: [],
   }),
@@ -243,7 +254,10 @@ export const iommuMachine = setup({
     pasid_table_clear: { actions: 'pasid_table_clear' },
     qi_submit_sync: { actions: 'qi_submit_sync' },
     page_request: { actions: 'prq_enqueue' },
+    writel_prs_ppr: { actions: 'writel_prs_ppr' },
+    dmar_readq_pq: { actions: 'dmar_readq_pq' },
     prq_next: { actions: 'prq_next' },
+    dmar_writeq_pqh: { actions: 'dmar_writeq_pqh' },
     qi_page_response: { actions: 'qi_page_response' },
   },
   initial: 'translate',

@@ -45,7 +45,7 @@ function makeWorld(s: Scenario, v: Variant): World {
   const specs: ActorSpec[] = [
     { id: SVM, kind: 'svm', input: { id: SVM, iommu: IOMMU, hunks, devHw } },
     { id: IOMMU, kind: 'iommu', input: { id: IOMMU, prqThread: PRQ, devHw, prqSize: s.iommu?.prq ?? PRQ_ENTRIES } },
-    { id: PRQ, kind: 'faultHandler', input: { id: PRQ, iommu: IOMMU, svm: SVM, hunks } },
+    { id: PRQ, kind: 'faultHandler', input: { id: PRQ, iommu: IOMMU, svm: SVM, hunks, prqSize: s.iommu?.prq ?? PRQ_ENTRIES } },
   ];
   s.devices.forEach((d, i) => {
     names[d] = `dma#${i + 1}`;

@@ -7,9 +7,12 @@ import { bugs, drive, sends, sent } from './harness.ts';
 
 const REQ = { pasid: 0, addr: 16, write: true, dev: 'dma#1', forMm: 'mm#1' };
 const prq = (kernel: string) => drive(faultHandlerMachine, { id: 'prq', iommu: 'iommu', svm: 'svm', hunks: variantByName(kernel).hunks });
-const toIdr = (p: ReturnType<typeof prq>) => {
+/** pr_irq, then 4.4.y's walk: clear PPR, read PQT/PQH (one descriptor queued), read it. */
+const toIdr = (p: ReturnType<typeof prq>, req: Record<string, unknown> = REQ) => {
   p.send({ type: 'pr_irq' }, 'iommu');
-  return p.send({ type: 'ret.prq_next', req: REQ }, 'iommu');
+  p.send({ type: 'ret.writel_prs_ppr' }, 'iommu');
+  p.send({ type: 'ret.dmar_readq_pq', head: 0, tail: 1 }, 'iommu');
+  return p.send({ type: 'ret.prq_next', req }, 'iommu');
 };
 
 describe('faultHandler machine (prq_event_thread)', () => {
@@ -33,8 +36,9 @@ describe('faultHandler machine (prq_event_thread)', () => {
     expect(sends(p.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['mm#1:mmput']);
     expect(sends(p.send({ type: 'ret.mmput' }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
     expect(sent(p.send({ type: 'ret.prq_fault_cb' }, 'svm'), 'qi_page_response')).toMatchObject({ result: 'SUCCESS' });
-    expect(sends(p.send({ type: 'ret.qi_page_response' }, 'iommu'))).toEqual(['iommu:prq_next']);
-    p.send({ type: 'ret.prq_next', req: null }, 'iommu');
+    // head == tail: PQH = tail, once, and the thread returns.
+    expect(sent(p.send({ type: 'ret.qi_page_response' }, 'iommu'), 'dmar_writeq_pqh')).toMatchObject({ tail: 1 });
+    p.send({ type: 'ret.dmar_writeq_pqh' }, 'iommu');
     expect(p.state).toBe('idle');
   });
 
@@ -100,14 +104,67 @@ describe('iommu machine', () => {
     expect(i.context.iotlb).toEqual({});
   });
 
-  it('the PRQ raises pr_irq once until the thread finds it empty', () => {
+  it('the PRQ raises pr_irq on PPR\'s 0 -> 1 edge; the thread clears PPR, reads PQT/PQH, writes PQH', () => {
     const i = iommu();
     expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 16 }, 'dma#1'))).toEqual(['prq:pr_irq']);
+    // PPR still set: no second interrupt.
     expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 17 }, 'dma#1'))).toEqual([]);
-    expect(sent(i.send({ type: 'prq_next' }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { addr: 16, dev: 'dma#1' } });
-    i.send({ type: 'prq_next' }, 'prq');
-    expect(sent(i.send({ type: 'prq_next' }, 'prq'), 'ret.prq_next')).toMatchObject({ req: null });
+    expect(sends(i.send({ type: 'writel_prs_ppr' }, 'prq'))).toEqual(['prq:ret.writel_prs_ppr']);
+    expect(sent(i.send({ type: 'dmar_readq_pq' }, 'prq'), 'ret.dmar_readq_pq')).toEqual({ type: 'ret.dmar_readq_pq', head: 0, tail: 2 });
+    expect(sent(i.send({ type: 'prq_next', head: 0 }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { addr: 16, dev: 'dma#1' } });
+    // A request after PPR was cleared raises pr_irq again, though the thread has not written PQH.
     expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 18 }, 'dma#1'))).toEqual(['prq:pr_irq']);
+    expect(sent(i.send({ type: 'prq_next', head: 1 }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { addr: 17 } });
+    i.send({ type: 'dmar_writeq_pqh', tail: 2 }, 'prq');
+    expect(i.context.prq).toMatchObject({ pqh: 2, pqt: 3, ppr: true, pro: false });
+    expect(sent(i.send({ type: 'prq_next', head: 2 }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { addr: 18 } });
+  });
+
+  it('a full ring (PQT one behind PQH) drops the request, sets PRO, answers Success itself; 4.4 never clears PRO', () => {
+    const i = drive(iommuMachine, { id: 'iommu', prqThread: 'prq', prqSize: 2 });
+    i.send({ type: 'page_request', pasid: 0, addr: 16 }, 'dma#1');
+    // Size 2: one request fills it. The next is dropped and answered by the hardware.
+    const dropped = i.send({ type: 'page_request', pasid: 0, addr: 17, prg: 3 }, 'dma#2');
+    expect(sends(dropped)).toEqual(['dma#2:page_response']);
+    expect(sent(dropped, 'page_response')).toEqual({ type: 'page_response', pasid: 0, addr: 17, result: 'SUCCESS', prg: 3 });
+    expect(i.context.prq).toMatchObject({ pqt: 1, pro: true });
+    // The thread drains the ring; PRO stays set, so the ring with room still drops everything.
+    i.send({ type: 'writel_prs_ppr' }, 'prq');
+    i.send({ type: 'dmar_writeq_pqh', tail: 1 }, 'prq');
+    expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 18 }, 'dma#1'))).toEqual(['dma#1:page_response']);
+    // Not last in group and no stream response: dropped without an answer.
+    expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 19, lpig: false }, 'dma#1'))).toEqual([]);
+    expect(i.context.prq).toMatchObject({ pqh: 1, pqt: 1, pro: true, live: [] });
+  });
+});
+
+describe('prq_event_thread: 4.4.y\'s walk of the ring', () => {
+  it('a pr_irq while it runs is kept (IRQF_ONESHOT) and runs the walk again after PQH is written', () => {
+    const p = prq('fixed');
+    expect(sends(p.send({ type: 'pr_irq' }, 'iommu'))).toEqual(['iommu:writel_prs_ppr']);
+    expect(sends(p.send({ type: 'ret.writel_prs_ppr' }, 'iommu'))).toEqual(['iommu:dmar_readq_pq']);
+    // Empty (a request that came and went): straight to PQH = tail.
+    expect(sent(p.send({ type: 'ret.dmar_readq_pq', head: 5, tail: 5 }, 'iommu'), 'dmar_writeq_pqh')).toMatchObject({ tail: 5 });
+    expect(sends(p.send({ type: 'pr_irq' }, 'iommu'))).toEqual([]);
+    expect(sends(p.send({ type: 'ret.dmar_writeq_pqh' }, 'iommu'))).toEqual(['iommu:writel_prs_ppr']);
+    p.send({ type: 'ret.writel_prs_ppr' }, 'iommu');
+    p.send({ type: 'ret.dmar_readq_pq', head: 5, tail: 5 }, 'iommu');
+    p.send({ type: 'ret.dmar_writeq_pqh' }, 'iommu');
+    expect(p.state).toBe('idle');
+  });
+
+  it('head wraps at the ring size; a request not last in its group gets no response', () => {
+    const p = drive(faultHandlerMachine, { id: 'prq', iommu: 'iommu', svm: 'svm', hunks: variantByName('fixed').hunks, prqSize: 4 });
+    p.send({ type: 'pr_irq' }, 'iommu');
+    p.send({ type: 'ret.writel_prs_ppr' }, 'iommu');
+    expect(sent(p.send({ type: 'ret.dmar_readq_pq', head: 3, tail: 1 }, 'iommu'), 'prq_next')).toMatchObject({ head: 3 });
+    p.send({ type: 'ret.prq_next', req: { ...REQ, pasid: 9, lpig: false } }, 'iommu');
+    // No svm for PASID 9: no_pasid, and without lpig (or srr) no response: the next descriptor, at 0.
+    expect(sent(p.send({ type: 'ret.idr_find', svm: null }, 'svm'), 'prq_next')).toMatchObject({ head: 0 });
+    p.send({ type: 'ret.prq_next', req: { ...REQ, pasid: 9, lpig: false, srr: true } }, 'iommu');
+    // A stream request: a Page Stream Response.
+    expect(sent(p.send({ type: 'ret.idr_find', svm: null }, 'svm'), 'qi_page_response')).toMatchObject({ result: 'FAILURE', resp: 'stream' });
+    expect(sent(p.send({ type: 'ret.qi_page_response' }, 'iommu'), 'dmar_writeq_pqh')).toMatchObject({ tail: 1 });
   });
 });
 
