@@ -59,6 +59,8 @@ export const faultHandlerMachine = setup({
     dmar_writeq_pqh: emit(({ context }) => send(context.iommu, { type: 'dmar_writeq_pqh', ctx: context.id, tail: context.tail })),
     irqAgain: assign({ irqAgain: true }),
     irqServed: assign({ irqAgain: false }),
+    // return IRQ_RETVAL(handled): head and tail are prq_event_thread's locals, gone with it.
+    prq_event_thread_return: assign({ head: 0, tail: 0 }),
     takeReq: assign(({ event }) => ({ req: event.req as Req, result: 'FAILURE' as const, svmObj: null, mm: null, vma: null })),
     // rcu_read_lock(); svm = idr_find(&iommu->pasid_idr, req->pasid).
     idr_find: emit(({ context }) => send(context.svm, { type: 'idr_find', ctx: context.id, pasid: context.req!.pasid })),
@@ -140,8 +142,8 @@ export const faultHandlerMachine = setup({
       tags: ['waiting'],
       on: {
         'ret.dmar_writeq_pqh': [
-          { guard: 'irqAgain', target: 'writel_prs_ppr', actions: ['irqServed', 'writel_prs_ppr'] },
-          { target: 'idle' },
+          { guard: 'irqAgain', target: 'writel_prs_ppr', actions: ['prq_event_thread_return', 'irqServed', 'writel_prs_ppr'] },
+          { target: 'idle', actions: 'prq_event_thread_return' },
         ],
       },
     },

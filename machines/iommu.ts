@@ -6,7 +6,7 @@ import { assign, emit, enqueueActions, setup } from 'xstate';
 import { access, callerOf, ret, send } from './emit.ts';
 import { obj, patch, type Objs } from './objects.ts';
 import { devIotlbCovers, eiotlbCovers, type DevHw, type QiDesc } from './qi.ts';
-import { emptyPrq, prqAt, prqReceive, prqWriteHead, type Prq } from './prq.ts';
+import { emptyPrq, prqAt, prqReceive, prqRebase, prqWriteHead, type Prq } from './prq.ts';
 
 interface Entry {
   pgd: string;
@@ -205,9 +205,10 @@ export const iommuMachine = setup({
     dmar_readq_pq: emit(({ context, event }) => ret(callerOf(event), { head: context.prq.pqh, tail: context.prq.pqt })),
     // prq_event_thread reads the descriptor at its head (memory, not a register).
     prq_next: emit(({ context, event }) => ret(callerOf(event), { req: prqAt(context.prq, Number(event.head)) })),
-    // dmar_writeq(PQH, tail): the ring up to tail is free for the hardware again.
+    // dmar_writeq(PQH, tail): the ring up to tail is free for the hardware again. The model then
+    // keeps the ring in PQH's frame (prqRebase: PQH reads 0 from here on, PQT the queue's length).
     dmar_writeq_pqh: enqueueActions(({ context, event, enqueue }) => {
-      enqueue.assign({ prq: prqWriteHead(context.prq, Number(event.tail)) });
+      enqueue.assign({ prq: prqRebase(prqWriteHead(context.prq, Number(event.tail))) });
       enqueue.emit(ret(callerOf(event)));
     }),
     // Page Group Response (qi_submit_sync): the device gets the result for its request. With a

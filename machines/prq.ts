@@ -51,3 +51,13 @@ export function prqWriteHead(q: Prq, pqh: number): Prq {
   const k = (pqh - q.pqh + q.size) % q.size;
   return { ...q, pqh, live: q.live.slice(k) };
 }
+
+/** The ring in PQH's frame: the same queue turned so that PQH is slot 0. The hardware's
+ * behaviour is the same under any turn of the ring (full is PQT + 1 == PQH, and every index is
+ * taken modulo the size), and 4.4's prq_event_thread only uses head and tail relative to each
+ * other (`while (head != tail)`, `&iommu->prq[head]`, `head = (head + sizeof(*req)) &
+ * PRQ_RING_MASK`), in locals that die when it returns. So the model turns the ring at each PQH
+ * write, when no one holds an index: a state that differs from one seen before only by where the
+ * ring stands is that state, and a device that retries forever returns to a state it has been
+ * in (the livelock's lasso closes) instead of walking the ring 256 times first. */
+export const prqRebase = (q: Prq): Prq => (q.pqh === 0 ? q : { ...q, pqh: 0, pqt: (q.pqt - q.pqh + q.size) % q.size });

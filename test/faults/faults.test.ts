@@ -34,9 +34,12 @@ describe('no fault allowed: today unchanged', () => {
     expect(JSON.stringify(w.specs)).not.toMatch(/"fx"|stopTimer|inject/);
   });
 
-  it('exit-with-mmap on fixed: 12,013 states and 33,250 transitions, no violation', async () => {
+  // Issue 26 moved these from 12,013 / 33,250: prq_event_thread's walk has 4.4.y's register steps
+  // (writel PPR, read PQT/PQH, write PQH; docs/results/issue-26.md), and they interleave with
+  // the exit. Faults play no part in either count.
+  it('exit-with-mmap on fixed: 14,129 states and 38,686 transitions, no violation', async () => {
     const r = await explore({ ...base, scenario: withFaults(loadScenario('exit-with-mmap'), 'none'), strategy: 'dfs' });
-    expect(r.dfs!.states).toMatchObject({ states: 12013, transitions: 33250, exhausted: true });
+    expect(r.dfs!.states).toMatchObject({ states: 14129, transitions: 38686, exhausted: true });
     expect(r.violations).toEqual([]);
   }, 120_000);
 });

@@ -116,8 +116,10 @@ describe('iommu machine', () => {
     expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 18 }, 'dma#1'))).toEqual(['prq:pr_irq']);
     expect(sent(i.send({ type: 'prq_next', head: 1 }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { addr: 17 } });
     i.send({ type: 'dmar_writeq_pqh', tail: 2 }, 'prq');
-    expect(i.context.prq).toMatchObject({ pqh: 2, pqt: 3, ppr: true, pro: false });
-    expect(sent(i.send({ type: 'prq_next', head: 2 }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { addr: 18 } });
+    // PQH written: the ring in PQH's frame (machines/prq.ts prqRebase), the one left at slot 0.
+    expect(i.context.prq).toMatchObject({ pqh: 0, pqt: 1, ppr: true, pro: false });
+    expect(sent(i.send({ type: 'dmar_readq_pq' }, 'prq'), 'ret.dmar_readq_pq')).toMatchObject({ head: 0, tail: 1 });
+    expect(sent(i.send({ type: 'prq_next', head: 0 }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { addr: 18 } });
   });
 
   it('a full ring (PQT one behind PQH) drops the request, sets PRO, answers Success itself; 4.4 never clears PRO', () => {
@@ -134,7 +136,7 @@ describe('iommu machine', () => {
     expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 18 }, 'dma#1'))).toEqual(['dma#1:page_response']);
     // Not last in group and no stream response: dropped without an answer.
     expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 19, lpig: false }, 'dma#1'))).toEqual([]);
-    expect(i.context.prq).toMatchObject({ pqh: 1, pqt: 1, pro: true, live: [] });
+    expect(i.context.prq).toMatchObject({ pqh: 0, pqt: 0, pro: true, live: [] });
   });
 });
 

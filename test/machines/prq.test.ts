@@ -1,6 +1,6 @@
 // machines/prq.ts: the page request queue's registers as the hardware keeps them.
 import { describe, expect, it } from 'vitest';
-import { emptyPrq, prqAt, prqFull, prqReceive, prqWriteHead, type Prq } from '../../machines/prq.ts';
+import { emptyPrq, prqAt, prqFull, prqRebase, prqReceive, prqWriteHead, type Prq } from '../../machines/prq.ts';
 
 const req = (addr: number, extra = {}) => ({ addr, ...extra });
 const fill = (q: Prq, addrs: number[]) => addrs.reduce((x, a) => prqReceive(x, req(a)).q, q);
@@ -47,5 +47,21 @@ describe('the page request queue (PQH, PQT, PPR, PRO)', () => {
     // PRO cleared (and PPR, which the thread clears): queued again, with an interrupt.
     expect(prqReceive({ ...drained, pro: false }, req(3))).toMatchObject({ dropped: false, irq: false, q: { pqt: 0 } });
     expect(prqReceive({ ...drained, pro: false, ppr: false }, req(3))).toMatchObject({ dropped: false, irq: true });
+  });
+
+  it('PQH\'s frame: the ring turned so PQH is slot 0 behaves as the ring it came from', () => {
+    // Two descriptors left at 3 and 0 of a ring of 4 that PQH reached at 3.
+    const q = fill(prqWriteHead(fill(emptyPrq(4), [1, 2, 3]), 3), [4, 5]);
+    const r = prqRebase(q);
+    expect(r).toMatchObject({ pqh: 0, pqt: 2, live: q.live });
+    expect([0, 1].map((h) => prqAt(r, h)?.addr)).toEqual([3, 0].map((h) => prqAt(q, h)?.addr));
+    expect(prqFull(r)).toBe(prqFull(q));
+    // One more fills both; the next overflows both.
+    const [q1, r1] = [prqReceive(q, req(6)).q, prqReceive(r, req(6)).q];
+    expect([prqFull(q1), prqFull(r1)]).toEqual([true, true]);
+    expect([prqReceive(q1, req(7)).dropped, prqReceive(r1, req(7)).dropped]).toEqual([true, true]);
+    // Drained at the same place: the same state in PQH's frame.
+    expect(prqRebase(prqWriteHead(q1, q1.pqt))).toEqual(prqRebase(prqWriteHead(r1, r1.pqt)));
+    expect(prqRebase(prqWriteHead(q1, q1.pqt))).toEqual({ ...emptyPrq(4), ppr: true });
   });
 });

@@ -47,13 +47,16 @@ const ROWS: [string, string, number, number, number][] = [
   ['9', 'finish_task_switch → mmdrop → __mmdrop', 0, 0, 0],
 ];
 
-const qi = (tag: string, desc: string) => (e: SimResult['trace'][number]) => e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc;
+/** A qi_submit_sync of the flush: `pasid-cache`, or `eiotlb` of the granularity a full flush
+ * (intel_flush_svm_range_dev with pages -1) writes: QI_GRAN_NONG_PASID (machines/qi.ts). */
+const qi = (tag: string, desc: 'pasid-cache' | 'eiotlb') => (e: SimResult['trace'][number]) =>
+  e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc && (desc !== 'eiotlb' || e.args.gran === 'nong-pasid');
 
 /** Row 8's unbind as e57e58bd390a writes it: kfree_rcu(sdev); idr_remove(); mmu_notifier_unregister(); kfree(svm). */
 const FIXED_UNBIND: readonly Call[] = [
   ['intel_svm_unbind_mm', is('intel_svm_unbind_mm', 'svm')],
   ['intel_flush_pasid_dev', qi('unbind', 'pasid-cache')],
-  ['intel_flush_svm_range_dev', qi('unbind', 'iotlb-all')],
+  ['intel_flush_svm_range_dev', qi('unbind', 'eiotlb')],
   ['kfree_rcu(sdev)', frees('sdev#2')],
   ['idr_remove', frees('pasid#1')],
   ['mmu_notifier_unregister', is('mmu_notifier_unregister', 'mm#1')],
@@ -91,7 +94,7 @@ const ORDER: Record<string, readonly Call[]> = {
     ['intel_mm_release', is('intel_mm_release', 'svm')],
     ['pasid_table[pasid] = 0', is('pasid_table_clear', 'iommu')],
     ['intel_flush_pasid_dev', qi('notifier', 'pasid-cache')],
-    ['intel_flush_svm_range_dev', qi('notifier', 'iotlb-all')],
+    ['intel_flush_svm_range_dev', qi('notifier', 'eiotlb')],
     ['hlist_del_init_rcu; synchronize_srcu', is('ret.intel_mm_release', 'mm#1')],
     ['unmap_vmas', is('unmap_vmas', 'mm#1')],
     ['free_pgtables', is('free_pgtables', 'mm#1')],
