@@ -6,7 +6,7 @@
 // a last-in-group request (Page Group Response) or a stream request (Page Stream Response), then
 // dmar_writeq(PQH, tail) once. PRO is never read nor cleared at 4.4.
 import { assign, emit, setup } from 'xstate';
-import { send } from './emit.ts';
+import { bug, send } from './emit.ts';
 import type { Hunks } from './objects.ts';
 
 interface Req {
@@ -20,6 +20,12 @@ interface Req {
   /** struct page_req_dsc: last page in group, stream response requested (absent: lpig, no srr). */
   lpig?: boolean;
   srr?: boolean;
+  /** pasid_present (absent: set), priv_req and exe_req (absent: clear). */
+  pasid_present?: boolean;
+  priv_req?: boolean;
+  exe_req?: boolean;
+  /** The requester id the IOMMU wrote in the descriptor: PCI_DEVID(req->bus, req->devfn). */
+  sid?: number;
 }
 interface Ctx {
   id: string;
@@ -79,15 +85,28 @@ export const faultHandlerMachine = setup({
     up_read: emit(({ context }) => send(context.mm!, { type: 'up_read', ctx: context.id })),
     // The fix: mmput(svm->mm) — may be the last, running exit_mmap in this thread.
     mmput: emit(({ context }) => send(context.mm!, { type: 'mmput', ctx: context.id })),
-    // bad_req: find the sdev in svm->devs and call its fault_cb.
-    prq_fault_cb: emit(({ context }) => send(context.svm, { type: 'prq_fault_cb', ctx: context.id, svm: context.svmObj, dev: context.req!.dev })),
+    // bad_req: list_for_each_entry_rcu(sdev, &svm->devs, list) if (sdev->sid == PCI_DEVID(req->bus,
+    // req->devfn)) break; then sdev->ops->fault_cb(dev, pasid, addr, private, rwxp, result), with
+    // rwxp = (rd_req << 3) | (wr_req << 2) | (exe_req << 1) | priv_req.
+    prq_fault_cb: emit(({ context }) => {
+      const r = context.req!;
+      const rwxp = ((r.write ? 0 : 1) << 3) | ((r.write ? 1 : 0) << 2) | ((r.exe_req ? 1 : 0) << 1) | (r.priv_req ? 1 : 0);
+      return send(context.svm, { type: 'prq_fault_cb', ctx: context.id, svm: context.svmObj, dev: r.dev, ...(r.sid !== undefined ? { sid: r.sid } : {}), rwxp, result: context.result });
+    }),
+    // if (!req->pasid_present) { pr_err("Page request without PASID"); goto bad_req; } with svm
+    // still NULL (4.4: set NULL at the end of every bad_req), and bad_req walks &svm->devs: the
+    // kernel oopses in the IRQ thread, which dies (do_exit); no request is served after it.
+    bad_req_without_pasid: emit(({ context }) =>
+      bug('invariant', `BUG: kernel NULL pointer dereference in prq_event_thread: a page request without PASID from ${context.req!.dev} goes to bad_req, which walks svm->devs with svm == NULL (4.4: pr_err "Page request without PASID", goto bad_req); the IRQ thread dies`),
+    ),
     // no_pasid: if (req->lpig) a Page Group Response (QI_PGRP_RESP_TYPE) through qi_submit_sync;
     // else if (req->srr) a Page Stream Response (QI_PSTRM_RESP_TYPE); else no response.
     qi_page_response: emit(({ context }) => {
       const r = context.req!;
       const prg = r.prg !== undefined ? { prg: r.prg } : {};
       const stream = r.lpig === false ? { resp: 'stream' } : {};
-      return send(context.iommu, { type: 'qi_page_response', ctx: context.id, dev: r.dev, pasid: r.pasid, addr: r.addr, result: context.result, ...prg, ...stream });
+      const sid = r.sid !== undefined ? { sid: r.sid } : {};
+      return send(context.iommu, { type: 'qi_page_response', ctx: context.id, dev: r.dev, ...sid, pasid: r.pasid, addr: r.addr, result: context.result, ...prg, ...stream });
     }),
   },
   guards: {
@@ -96,14 +115,17 @@ export const faultHandlerMachine = setup({
     answered: ({ context }) => context.req!.lpig !== false || context.req!.srr === true,
     irqAgain: ({ context }) => context.irqAgain,
     noSvm: ({ event }) => event.svm === null,
+    withoutPasid: ({ event }) => (event.req as Req | null)?.pasid_present === false,
     supervisor: ({ event }) => event.mm === null,
     pinsMmUsers: ({ context }) => context.hunks.faultPin,
     pinFailed: ({ event }) => event.ok !== true,
     // !vma || address < vma->vm_start
     noVma: ({ context, event }) => event.vma === null || context.req!.addr < Number(event.start),
-    // access_error(vma, req): (requested & ~vma->vm_flags) != 0 — a write to a VMA without VM_WRITE
-    // (intel-svm.c, v4.4: `if (access_error(vma, req)) goto invalid;`).
-    accessError: ({ context, event }) => event.ro === true && context.req!.write,
+    // access_error(vma, req): (requested & ~vma->vm_flags) != 0 — a write to a VMA without VM_WRITE,
+    // or an execute request (exe_req: VM_EXEC), as no VMA of the model is executable (intel-svm.c,
+    // v4.4: `if (access_error(vma, req)) goto invalid;`). priv_req is not looked at: at 4.4 a
+    // privileged request is served as a user one, its bit only reaches fault_cb's rwxp.
+    accessError: ({ context, event }) => (event.ro === true && context.req!.write) || context.req!.exe_req === true,
     faultFailed: ({ event }) => event.ok !== true,
   },
 }).createMachine({
@@ -135,7 +157,17 @@ export const faultHandlerMachine = setup({
     },
     prq_next: {
       tags: ['waiting'],
-      on: { 'ret.prq_next': { target: 'idr_find', actions: ['takeReq', 'idr_find'] } },
+      on: {
+        'ret.prq_next': [
+          { guard: 'withoutPasid', target: 'oops', actions: ['takeReq', 'bad_req_without_pasid'] },
+          { target: 'idr_find', actions: ['takeReq', 'idr_find'] },
+        ],
+      },
+    },
+    // The thread oopsed (a request without PASID at 4.4): it is gone, its interrupt stays masked
+    // (IRQF_ONESHOT), and the ring is never read again.
+    oops: {
+      on: { pr_irq: {} },
     },
     // return IRQ_RETVAL(handled); a pr_irq that came meanwhile runs the thread again.
     dmar_writeq_pqh: {

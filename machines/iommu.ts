@@ -153,6 +153,9 @@ export const iommuMachine = setup({
       enqueue.emit(ret(callerOf(event), { ok: true, pasid: event.pasid }));
     }),
     pasid_not_present: emit(({ event }) => ret(callerOf(event), { ok: false, fault: 'pasid-not-present', pasid: event.pasid })),
+    // A request without PASID is translated by the device's domain (second-level tables), which
+    // the model leaves empty (the driver maps nothing there for SVM): it always faults.
+    second_level_fault: emit(({ event }) => ret(callerOf(event), { ok: false, fault: 'second-level', pasid: event.pasid })),
     // A miss: the PASID cache (filled from the table), then a page walk from the entry's PGD.
     page_walk: enqueueActions(({ context, event, enqueue }) => {
       const p = String(event.pasid);
@@ -191,7 +194,9 @@ export const iommuMachine = setup({
     // ring full, dropped, PRO set, and answered Success by the hardware (machines/prq.ts).
     prq_enqueue: enqueueActions(({ context, event, enqueue }) => {
       const { type: _t, from: _f, ...req } = event;
-      const r = prqReceive(context.prq, { ...req, dev: event.from });
+      // The descriptor carries the requester id (bus, devfn) of the TLP that brought the request.
+      const sid = context.devHw?.[String(event.from)]?.sid;
+      const r = prqReceive(context.prq, { ...req, dev: event.from, ...(sid !== undefined ? { sid } : {}) });
       enqueue.assign({ prq: r.q });
       if (r.irq) enqueue.emit(send(context.prqThread, { type: 'pr_irq' }));
       if (r.autoRespond) enqueue.emit(send(String(event.from), { type: 'page_response', pasid: event.pasid, addr: event.addr, result: 'SUCCESS', ...(event.prg !== undefined ? { prg: event.prg } : {}) }));
@@ -214,8 +219,11 @@ export const iommuMachine = setup({
     // Page Group Response (qi_submit_sync): the device gets the result for its request. With a
     // response fault allowed for the device, the response travels through the fault injector,
     // where the scheduler decides whether it arrives, is lost, or arrives twice.
+    // It goes to the requester id in the descriptor (QI_PGRP_DID((req->bus << 8) | req->devfn)):
+    // the device with that SID.
     qi_page_response: enqueueActions(({ context, event, enqueue }) => {
-      const dev = String(event.dev);
+      const bySid = event.sid === undefined ? undefined : Object.keys(context.devHw ?? {}).find((d) => context.devHw[d]!.sid === event.sid);
+      const dev = bySid ?? String(event.dev);
       const prg = event.prg !== undefined ? { prg: event.prg } : {};
       const response = { type: 'page_response', pasid: event.pasid, addr: event.addr, result: event.result, ...prg };
       const kinds = context.inject?.devices[dev];
@@ -230,6 +238,7 @@ export const iommuMachine = setup({
     },
     pasidPresent: ({ context, event }) => !!(context.pcache[pcKey(hwOf(context, String(event.from)).did, event.pasid)] ?? context.table[String(event.pasid)]),
     walkQueued: ({ context }) => context.walkQueue.length > 0,
+    withoutPasid: ({ event }) => event.pasid_present === false,
   },
 }).createMachine({
   id: 'iommu',
@@ -268,6 +277,7 @@ export const iommuMachine = setup({
       always: { guard: 'walkQueued', actions: 'nextWalk' },
       on: {
         dma_map: [
+          { guard: 'withoutPasid', actions: 'second_level_fault' },
           { guard: 'iotlbHit', actions: 'iotlb_hit' },
           { guard: 'pasidPresent', target: 'page_walk', actions: 'page_walk' },
           { actions: 'pasid_not_present' },

@@ -234,7 +234,10 @@ export const svmMachine = setup({
     // prq_event_thread's bad_req: walk svm->devs for the sdev and call its fault_cb.
     prq_fault_cb: enqueueActions(({ context, event, enqueue }) => {
       enqueue.emit(access(String(event.svm), 'prq_event_thread'));
-      const found = context.svms[String(event.svm)]?.devs.some((d) => d.dev === event.dev) ?? false;
+      // The sdev whose sid is the request's PCI_DEVID(bus, devfn) (sdev->sid, set by
+      // intel_iommu_enable_pasid); a request carrying no requester id (a unit test's) by device.
+      const mine = (d: { dev: string }) => (event.sid === undefined ? d.dev === event.dev : hwOf(context, d.dev).sid === event.sid);
+      const found = context.svms[String(event.svm)]?.devs.some(mine) ?? false;
       enqueue.emit(ret(callerOf(event), { found }));
     }),
   },

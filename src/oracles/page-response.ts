@@ -21,7 +21,7 @@ import type { Oracle, Violation } from './types.ts';
 type Want = 'SUCCESS' | 'INVALID' | 'FAILURE' | 'undecided';
 
 /** What the thread's returns so far say the answer must be. */
-function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
+function next(want: Want, ev: TraceEvent, addr: number, write: boolean, exe = false): Want {
   const a = ev.args;
   switch (ev.event) {
     case 'ret.idr_find':
@@ -29,8 +29,9 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
     case 'ret.mmget_not_zero':
       return a.ok === true ? 'undecided' : 'INVALID';
     case 'ret.find_extend_vma':
-      // No VMA covering the address, or access_error (a write to a read-only mapping): invalid.
-      return a.vma === null || addr < Number(a.start) || (a.ro === true && write) ? 'INVALID' : 'undecided';
+      // No VMA covering the address, or access_error (a write to a read-only mapping, an execute
+      // request: no VMA of the model is VM_EXEC): invalid.
+      return a.vma === null || addr < Number(a.start) || (a.ro === true && write) || exe ? 'INVALID' : 'undecided';
     case 'ret.handle_mm_fault':
       return a.ok === true ? 'SUCCESS' : 'INVALID';
     default:
@@ -39,6 +40,9 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
 }
 
 const EXITING = /exit_mmap|defunct|freed/;
+/** A dma_submit's jobs are execute requests (exe_req): no VMA of the model is VM_EXEC, so the
+ * device is owed nothing (access_error). */
+const execute = (request: unknown): boolean => (request as { exe_req?: boolean } | undefined)?.exe_req === true;
 
 interface MappedVma { id: string; start: number; end: number; ro: boolean }
 
@@ -95,7 +99,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   // A run cut where it met a state seen before has no views: no thread or device to follow.
   if (!threads.size && !devices.size) return [];
   const out: Violation[] = [];
-  const cur = new Map<string, { addr: number; write: boolean; want: Want }>();
+  const cur = new Map<string, { addr: number; write: boolean; exe: boolean; want: Want }>();
   const lists = new VmaLists();
   // A step's event: the trace holds step s at index s (a trace given otherwise is searched).
   const byStep = { get: (s: number): TraceEvent | undefined => (trace[s]?.step === s ? trace[s] : trace.find((e) => e.step === s)) };
@@ -119,8 +123,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   for (const ev of trace) {
     const cause = ev.cause === null ? undefined : byStep.get(ev.cause);
     if (threads.has(ev.to) && ev.event === 'ret.prq_next') {
-      const req = ev.args.req as { addr?: unknown; write?: unknown } | null;
-      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, want: 'undecided' });
+      const req = ev.args.req as { addr?: unknown; write?: unknown; exe_req?: unknown } | null;
+      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, exe: req.exe_req === true, want: 'undecided' });
       else cur.delete(ev.to);
     } else if (threads.has(ev.to) && cur.has(ev.to)) {
       // Once the answer is decided the thread must not go on looking (a fault served after
@@ -132,7 +136,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         if (v !== undefined && (v?.id ?? null) !== got) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got ?? 'no VMA'} where the mm maps ${v?.id ?? 'nothing'}`, [ev.to, ev.from]);
         else if (v && v.ro !== (ev.args.ro === true)) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got} ${v.ro ? 'writable' : 'read-only'}, which mmap_region mapped ${v.ro ? 'read-only' : 'writable'}`, [ev.to, ev.from]);
       }
-      if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write);
+      if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write, c.exe);
     } else if (threads.has(ev.from) && ev.event === 'qi_page_response' && cur.has(ev.from)) {
       const { want, addr } = cur.get(ev.from)!;
       const got = String(ev.args.result);
@@ -161,7 +165,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       if (ev.event === 'dma_submit' && ev.args.wait === true) {
         const mm = String(ev.args.forMm);
         const v = lists.covering(mm, Number(ev.args.addr));
-        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true), mm, gen: lists.genOf(mm) }]);
+        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true) && !execute(ev.args.request), mm, gen: lists.genOf(mm) }]);
       }
       // A translation done reached a page, the way the device asked (an IOTLB hit in the dma_map
       // itself, a walk in the iommu_walk before its return).

@@ -49,6 +49,7 @@ export function checkScenario(s: Scenario, where: string): void {
           const f = file(st.file);
           // With an explicit `pasid` the device is told a PASID the file never bound.
           if (!f.open || (!f.bound && st.pasid === undefined)) fail(`${at}.file`, `file '${st.file}' must be open and bound for dma`);
+          if (st.request) checkRequest(st.request, st.pasid, `${at}.request`, fail);
           break;
         }
         case 'close':
@@ -79,6 +80,14 @@ export function checkScenario(s: Scenario, where: string): void {
   checkIommu(s, fail);
   checkFaults(s, fail);
   checkAfter(s, fail);
+}
+
+/** A dma step's page request flags, as struct page_req_dsc can carry them and 4.4 reads them. */
+function checkRequest(r: NonNullable<Extract<Scenario['processes'][number]['steps'][number], { op: 'dma' }>['request']>, pasid: number | undefined, at: string, fail: (path: string, msg: string) => never): void {
+  // 4.4: `if (req->lpig) { Page Group Response } else if (req->srr) { Page Stream Response }`.
+  if (r.srr && r.lpig) fail(`${at}.srr`, 'a stream request is not last in a group: srr needs lpig false (4.4 reads srr only when lpig is clear)');
+  if (!r.pasid_present && pasid !== undefined) fail(`${at}.pasid_present`, `false, yet the step gives pasid ${pasid}: a request without PASID carries none`);
+  if (!r.pasid_present && (r.priv_req || r.exe_req)) fail(`${at}.pasid_present`, 'false, yet priv_req or exe_req is set: PCIe carries those in the PASID prefix, which a request without PASID has not');
 }
 
 /** The IOMMU section: a ring size the index mask can wrap (a power of two), devices that exist,

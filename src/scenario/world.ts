@@ -4,11 +4,20 @@
 import type { Step } from '../../machines/process.ts';
 import type { Variant } from '../variants/variants.ts';
 import type { ActorSpec } from '../runtime/types.ts';
-import type { Scenario } from './schema.ts';
+import type { Scenario, ScenarioRequest } from './schema.ts';
 import { applyFaults } from './world-faults.ts';
 import { applyAfter } from './after.ts';
 import { deviceHw } from './device-hw.ts';
 import type { DevHw } from '../../machines/qi.ts';
+
+/** A dma step's request flags, only those that differ from a plain request (PASID present, last
+ * in its group, no stream response, not privileged, no execute): a plain world's specs stay as
+ * they were. */
+function requestOf(r: ScenarioRequest | undefined): { request?: Partial<ScenarioRequest> } {
+  const plain: ScenarioRequest = { pasid_present: true, lpig: true, srr: false, priv_req: false, exe_req: false };
+  const differ = Object.fromEntries(Object.entries(r ?? {}).filter(([k, v]) => plain[k as keyof ScenarioRequest] !== v));
+  return Object.keys(differ).length ? { request: differ } : {};
+}
 
 /** PRQ_ORDER 0 at 4.4: one page of 16-byte page request descriptors. */
 export const PRQ_ENTRIES = 256;
@@ -77,7 +86,7 @@ function makeWorld(s: Scenario, v: Variant): World {
         case 'touch':
           return { op: 'touch', addr: st.addr, write: st.write };
         case 'dma':
-          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait, ...(st.pasid !== undefined ? { pasid: st.pasid } : {}) };
+          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait, ...(st.pasid !== undefined ? { pasid: st.pasid } : {}), ...requestOf(st.request) };
         case 'munmap':
           return { op: 'munmap', vma: local(st.vma) };
         case 'exit':

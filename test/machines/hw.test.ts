@@ -227,3 +227,60 @@ describe('dma machine', () => {
     expect(d.context.waiting).toEqual([]);
   });
 });
+
+describe('the requests a device may send (issue 26)', () => {
+  it('a request without PASID: pr_err, bad_req with svm == NULL: a BUG, the thread dies and serves nothing more', () => {
+    const p = prq('fixed');
+    const r = toIdr(p, { ...REQ, pasid_present: false });
+    expect(bugs(r)[0]).toMatch(/NULL pointer dereference in prq_event_thread: .*bad_req, which walks svm->devs with svm == NULL/);
+    expect(sends(r)).toEqual([]);
+    expect(p.state).toBe('oops');
+    expect(sends(p.send({ type: 'pr_irq' }, 'iommu'))).toEqual([]);
+    expect(p.state).toBe('oops');
+  });
+
+  it('an execute request is access_error (no VMA is VM_EXEC): INVALID; a privileged one is served, priv in rwxp', () => {
+    const p = prq('fixed');
+    toIdr(p, { ...REQ, write: false, exe_req: true });
+    p.send({ type: 'ret.idr_find', svm: 'svm#1', mm: 'mm#1' }, 'svm');
+    p.send({ type: 'ret.mmget_not_zero', ok: true }, 'mm#1');
+    p.send({ type: 'ret.down_read' }, 'mm#1');
+    expect(sends(p.send({ type: 'ret.find_extend_vma', vma: 'vma#1', start: 16 }, 'mm#1'))).toEqual(['mm#1:up_read']);
+    const q = prq('fixed');
+    toIdr(q, { ...REQ, priv_req: true, sid: 0x08 });
+    q.send({ type: 'ret.idr_find', svm: 'svm#1', mm: 'mm#1' }, 'svm');
+    q.send({ type: 'ret.mmget_not_zero', ok: true }, 'mm#1');
+    q.send({ type: 'ret.down_read' }, 'mm#1');
+    expect(sends(q.send({ type: 'ret.find_extend_vma', vma: 'vma#1', start: 16 }, 'mm#1'))).toEqual(['mm#1:handle_mm_fault']);
+    q.send({ type: 'ret.handle_mm_fault', ok: true }, 'mm#1');
+    q.send({ type: 'ret.up_read' }, 'mm#1');
+    // bad_req looks the sdev up by the requester id; rwxp = (rd << 3) | (wr << 2) | (exe << 1) | priv.
+    expect(sent(q.send({ type: 'ret.mmput' }, 'mm#1'), 'prq_fault_cb')).toMatchObject({ sid: 0x08, rwxp: 0b0101, result: 'SUCCESS' });
+    expect(sent(q.send({ type: 'ret.prq_fault_cb', found: true }, 'svm'), 'qi_page_response')).toMatchObject({ result: 'SUCCESS', sid: 0x08 });
+  });
+
+  it('the device: a plain request is its group\'s last; not last in its group, the group\'s last follows; a stream request stands alone', () => {
+    const requests = (request?: Record<string, boolean>) => {
+      const d = dma();
+      submit(d, 0, request ? { request } : {});
+      return d.send({ type: 'ret.dma_map', ok: false }, 'iommu').filter((e) => e.type === 'send') as unknown as { event: Record<string, unknown> }[];
+    };
+    const of = (r: { event: Record<string, unknown> }[]) => r.map((x) => { const { type: _t, pasid: _p, write: _w, forMm: _m, ...rest } = x.event; return rest; });
+    expect(of(requests())).toEqual([{ addr: 16, lpig: true }]);
+    expect(of(requests({ lpig: false }))).toEqual([{ addr: 16, lpig: false }, { addr: 17, lpig: true }]);
+    expect(of(requests({ lpig: false, srr: true }))).toEqual([{ addr: 16, lpig: false, srr: true }]);
+    expect(of(requests({ priv_req: true, exe_req: true }))).toEqual([{ addr: 16, lpig: true, priv_req: true, exe_req: true }]);
+    // Without PASID: translated by the device's domain (second level), not the PASID's tables.
+    const d = dma();
+    submit(d, 0, { request: { pasid_present: false } });
+    expect(sent(d.send({ type: 'ret.dma_map', ok: true }, 'iommu'), 'dma_map')).toBeUndefined();
+  });
+
+  it('the IOMMU: a request without PASID faults; the descriptor gets the requester id; the response goes to it', () => {
+    const i = drive(iommuMachine, { id: 'iommu', prqThread: 'prq', devHw: { 'dma#1': { did: 1, sid: 0x08, ats: false, qdep: 0 }, 'dma#2': { did: 2, sid: 0x09, ats: false, qdep: 0 } } });
+    expect(sent(i.send({ type: 'dma_map', pasid: 0, addr: 16, write: true, forMm: 'mm#1', pasid_present: false }, 'dma#1'), 'ret.dma_map')).toMatchObject({ ok: false, fault: 'second-level' });
+    i.send({ type: 'page_request', pasid: 0, addr: 16, lpig: true }, 'dma#2');
+    expect(sent(i.send({ type: 'prq_next', head: 0 }, 'prq'), 'ret.prq_next')).toMatchObject({ req: { dev: 'dma#2', sid: 0x09 } });
+    expect(sends(i.send({ type: 'qi_page_response', dev: 'dma#1', sid: 0x09, pasid: 0, addr: 16, result: 'SUCCESS' }, 'prq'))).toEqual(['dma#2:page_response', 'prq:ret.qi_page_response']);
+  });
+});
