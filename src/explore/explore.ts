@@ -17,6 +17,7 @@ import { isComposite } from '../scheduler/member.ts';
 import { DEFAULT_DEPTH } from '../scheduler/pct.ts';
 import { countingPreemptions } from '../scheduler/preemption.ts';
 import { random } from '../scheduler/random.ts';
+import { prefixed } from '../scheduler/replay.ts';
 import type { SimResult } from '../simulate.ts';
 import type { CoverageData } from './coverage.ts';
 import { Explorer } from './explorer.ts';
@@ -34,6 +35,7 @@ export { DEFAULT_SCHEDULES } from './loops.ts';
 
 export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const ex = new Explorer(o);
+  if (o.prefix?.length && o.strategy === 'dfs') throw new BadInput('explore from a prefix needs a seeded strategy (random, pct, delay, probabilistic, portfolio, guided): dfs walks the schedules from the start');
   if (ex.worker.length && o.strategy === 'dfs') throw new BadInput(`--faults ${ex.worker.join(',')}: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct`);
   await ex.open();
   try {
@@ -54,10 +56,12 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     } else {
       // pct (and delay, and the portfolio's members) place their change points within the length
       // of a run: take fifo's.
-      const steps = NEEDS_STEPS.includes(o.strategy) ? (await ex.runSim(fifo())).steps : undefined;
-      const inner: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, faults: breaksContracts(o.scenario), preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
+      const prefix = o.prefix ?? [];
+      const steps = NEEDS_STEPS.includes(o.strategy) ? Math.max(1, (await ex.runSim(prefixed(prefix, fifo()))).steps - prefix.length) : undefined;
+      const made: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, faults: breaksContracts(o.scenario), preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
       // Which member of a portfolio (or guided search) made a schedule, and how.
-      if (isComposite(inner)) ex.memberOf = () => inner.member();
+      if (isComposite(made)) ex.memberOf = () => made.member();
+      const inner = prefix.length ? prefixed(prefix, made) : made;
       const strategy = countingPreemptions(inner);
       if (o.strategy === 'dfs') {
         const d = inner as DfsStrategy;
