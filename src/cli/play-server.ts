@@ -85,14 +85,17 @@ async function perform(s: PlaySession, a: Record<string, unknown>, out: string):
 
 function listen(http: Server, port: number): Promise<boolean> {
   return new Promise((ok, fail) => {
+    const first = () => {
+      http.off('error', onError);
+      ok(false);
+    };
     const onError = (e: NodeJS.ErrnoException) => {
+      // The first listen's callback would fire on the second's success: it is taken off first.
+      http.off('listening', first);
       if (e.code !== 'EADDRINUSE' || port === 0) return fail(e);
       http.once('error', fail).listen(0, '127.0.0.1', () => ok(true));
     };
-    http.once('error', onError).listen(port, '127.0.0.1', () => {
-      http.off('error', onError);
-      ok(false);
-    });
+    http.once('error', onError).once('listening', first).listen(port, '127.0.0.1');
   });
 }
 

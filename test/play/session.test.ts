@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PlayError, PlaySession, type PlaySnapshot } from '../../src/play/session.ts';
-import { loadScenario, parseScenario } from '../../src/scenario/load.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { variantByName } from '../../src/variants/variants.ts';
 import { simulate } from '../../src/simulate.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
@@ -17,17 +17,8 @@ import { memoTransport } from '../../src/engine/memo.ts';
 import { replayScheduleFile } from '../../src/explore/replay-file.ts';
 import { BadInput } from '../../src/variants/variants.ts';
 import type { Choice } from '../../src/runtime/run.ts';
+import { MINI } from './mini.ts';
 
-/** The seed's leak in its smallest world: open the device, mmap it, bind, exit (28 deliveries on pre-fix). */
-export const MINI = parseScenario(
-  {
-    name: 'mini-leak',
-    description: 'open, mmap, bind, exit',
-    devices: ['accel0'],
-    processes: [{ name: 'A', steps: [{ op: 'open', file: 'dev', device: 'accel0' }, { op: 'mmap', vma: 'buf', file: 'dev', addr: 16, pages: 1 }, { op: 'bind', file: 'dev' }, { op: 'exit' }] }],
-  },
-  'mini',
-);
 const preFix = variantByName('pre-fix');
 const tmp = () => mkdtempSync(join(tmpdir(), 'svmsim-play-'));
 const open = (scenario = MINI, kernel = 'pre-fix') => PlaySession.open({ scenario, variant: variantByName(kernel), maxSteps: 2000 });
