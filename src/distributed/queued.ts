@@ -44,7 +44,8 @@ export interface QueuedRun {
 }
 
 export async function exploreQueued(o: QueueOpts, run: QueuedRun): Promise<void> {
-  if (!o.queue) throw new BadInput('--resume needs --queue URL');
+  if (o.queue === undefined) throw new BadInput('--resume needs --queue URL');
+  if (!o.queue) throw new BadInput("--queue needs a URL (redis://HOST:PORT[/DB]), got ''");
   const req: CampaignRequest | { resume: string | undefined } =
     o.resume !== undefined
       ? { resume: o.resume === true ? undefined : o.resume }
