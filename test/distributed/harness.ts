@@ -23,7 +23,7 @@ export async function withWorkers<T>(url: string, n: number, body: (redis: Redis
   }
 }
 
-export async function campaign(redis: Redis, req: CampaignRequest | { resume: string | undefined }, w: Partial<Waiting> = {}): Promise<Extract<CampaignOutcome, { detached: false }>> {
+export async function campaign(redis: Redis, req: CampaignRequest | { resume: string | undefined }, w: Partial<Waiting> = {}): Promise<CampaignOutcome> {
   const out = await runCampaign(redis, req, { detached: () => false, ...w });
   if (out.detached) throw new Error('detached');
   return out;
