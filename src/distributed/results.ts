@@ -17,8 +17,9 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
 
-/** Smaller is fewer deliveries, then fewer preemptions. */
-const sizeOf = (f: ScheduleFile): number => f.deliveries * 1e6 + f.preemptions;
+/** One number that orders as smallestFirst (result.ts, the shrinker's order) does: a shrunk file
+ * first, then fewer preemptions, then fewer deliveries (each capped to its field's width). */
+export const sizeOf = (f: ScheduleFile): number => (f.shrunk ? 0 : 2 ** 52) + Math.min(f.preemptions, 2 ** 20 - 1) * 2 ** 32 + Math.min(f.deliveries, 2 ** 32 - 1);
 
 /** The counterexample's signature: its oracle (a campaign keeps one per oracle, as explore does). */
 export async function offerCounterexample(r: Redis, campaign: string, f: ScheduleFile): Promise<boolean> {
