@@ -112,6 +112,15 @@ function mergeStates(parts: StatefulStats[]): StatefulStats {
   };
 }
 
+/** The shrinker's order (shrink.ts): a shrunk counterexample first, then fewer preemptions, then
+ * fewer deliveries. A merge, a campaign and a job all keep the first by it. */
+export const smallestFirst = (a: CounterexampleSize, b: CounterexampleSize): number =>
+  Number(!isShrunk(a)) - Number(!isShrunk(b)) || (a.preemptions ?? Infinity) - (b.preemptions ?? Infinity) || (a.deliveries ?? Infinity) - (b.deliveries ?? Infinity);
+
+/** A counterexample's size; `shrunk` (a file's flag), or `original` set (a record's: it was shrunk). */
+export type CounterexampleSize = { deliveries?: number; preemptions?: number; shrunk?: boolean; original?: unknown };
+const isShrunk = (x: CounterexampleSize): boolean => x.shrunk ?? x.original !== undefined;
+
 /** The same exploration's parts, added up. */
 export function mergeResults(parts: ExploreResult[]): ExploreResult {
   const [first] = parts;
@@ -129,7 +138,7 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
       continue;
     }
     const firstHit = v.schedule < had.schedule ? v : had;
-    const file = [had, v].filter((x) => x.file).sort((a, b) => (a.deliveries ?? Infinity) - (b.deliveries ?? Infinity))[0];
+    const file = [had, v].filter((x) => x.file).sort(smallestFirst)[0];
     byOracle.set(v.oracle, {
       ...had,
       count: had.count + v.count,

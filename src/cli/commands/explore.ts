@@ -112,7 +112,8 @@ export function register(program: Command): void {
         const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
         const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink };
         const show = (file: string | undefined) => showCounterexample(file, o);
-        return exploreQueued(o, { options, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid) });
+        const given = command.options.map((f) => f.attributeName()).filter((n) => command.getOptionValueSource(n) === 'cli');
+        return exploreQueued(o, { options, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid), given });
       }
 
       // Every check is done: claim the folder, then work.
