@@ -6,6 +6,7 @@
 import { boot, traceEvent, type Choice } from '../runtime/run.ts';
 import { channelOf, type ActorSpec, type Delivery, type KEvent, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 import { isPreemption } from '../scheduler/preemption.ts';
+import type { Knowledge } from './dependence.ts';
 import { strHash, xorActor, xorChannel, type Fp } from './hash.ts';
 
 interface Logged {
@@ -37,6 +38,8 @@ export class GlobalState {
   /** The channel of each message in flight, by seq. */
   private readonly channelOfSeq: string[] = [];
   private readonly log: Logged[] = [];
+  /** What the partial-order reduction learns from each delivery (dependence.ts), if it is on. */
+  knowledge: Knowledge | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -131,6 +134,8 @@ export class GlobalState {
   }
 
   private post(from: string, d: Delivery, cause: number | null): void {
+    const k = this.knowledge;
+    if (k) k.learn(this.actors.get(from)!, d, (i) => d.sends[i]!.key?.ch ?? channelOf({ from, to: d.sends[i]!.to, event: d.sends[i]!.event }));
     for (const s of d.sends) {
       const m: Message = { seq: this.seq++, cause, from, to: s.to, event: s.event, key: s.key };
       const ch = s.key ? s.key.ch : channelOf(m);
@@ -143,6 +148,16 @@ export class GlobalState {
       this.xorQueue(c, q);
       this.pending++;
     }
+  }
+
+  /** The messages in flight, by channel (each channel's queue in order; empty ones too). */
+  inFlight(): IterableIterator<[string, readonly Message[]]> {
+    return this.queues.entries();
+  }
+
+  /** Whether channel `ch` holds no message. */
+  isEmpty(ch: string): boolean {
+    return !this.queues.get(ch)?.length;
   }
 
   /** Take back the newest message sent (the tail of its channel). */
