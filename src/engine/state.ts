@@ -97,6 +97,11 @@ export class GlobalState {
     this.trace.push(ev);
     this.setState(entry.actor, d);
     entry.sent = d.sends.length;
+    const k = this.knowledge;
+    if (k) {
+      const to = entry.msg.to;
+      k.learn(this.channelOfSeq[entry.msg.seq]!, entry.msg, d, (i) => d.sends[i]!.key?.ch ?? channelOf({ from: to, to: d.sends[i]!.to, event: d.sends[i]!.event }));
+    }
     this.post(entry.msg.to, d, ev.step);
   }
 
@@ -134,8 +139,6 @@ export class GlobalState {
   }
 
   private post(from: string, d: Delivery, cause: number | null): void {
-    const k = this.knowledge;
-    if (k) k.learn(this.actors.get(from)!, d, (i) => d.sends[i]!.key?.ch ?? channelOf({ from, to: d.sends[i]!.to, event: d.sends[i]!.event }));
     for (const s of d.sends) {
       const m: Message = { seq: this.seq++, cause, from, to: s.to, event: s.event, key: s.key };
       const ch = s.key ? s.key.ch : channelOf(m);
@@ -153,6 +156,11 @@ export class GlobalState {
   /** The messages in flight, by channel (each channel's queue in order; empty ones too). */
   inFlight(): IterableIterator<[string, readonly Message[]]> {
     return this.queues.entries();
+  }
+
+  /** The channel of a message in flight. */
+  channelOfMsg(m: Message): string {
+    return this.channelOfSeq[m.seq]!;
   }
 
   /** Whether channel `ch` holds no message. */

@@ -104,10 +104,12 @@ function resultOf(ex: Explorer, exhausted: boolean, shard: { k: number; n: numbe
   };
 }
 
-/** The dfs reduction a run uses: the stateful search with the partial-order reduction unless told
- * otherwise or bounded (a bound needs the stateless search); none for random and pct. */
+/** The dfs reduction a run uses: the stateful search unless told otherwise or bounded (a bound
+ * needs the stateless search); none for random and pct. (The partial-order reduction, `por`, is
+ * asked for: on the built-in worlds it keeps most states and costs its learning passes; see
+ * docs/guide/reductions.md.) */
 export const reductionOf = (o: Pick<ExploreOptions, 'strategy' | 'reduction' | 'preemptionBound'>): Reduction | undefined =>
-  o.strategy !== 'dfs' ? undefined : (o.reduction ?? (o.preemptionBound === undefined ? 'por' : 'sleep'));
+  o.strategy !== 'dfs' ? undefined : (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep'));
 
 /** How many interleavings there are without any reduction: Knuth's estimator (the product of the
  * branching along a uniformly random path is an unbiased estimate of the number of leaves). */

@@ -79,10 +79,10 @@ export interface StatefulStats {
   /** With a shared visited set: the state graph this job recorded (not part of a summary). */
   graph?: StateGraph;
   /** The partial-order reduction (StatefulOptions.por): states expanded with an ample set (a
-   * proper subset of what was enabled), of those the cycle proviso expanded fully after all,
-   * and the searches made before this one, each stopped when something learned would have changed
-   * a reduction it had made (ample.ts). */
-  por?: { reduced: number; proviso: number; restarts: number };
+   * proper subset of what was enabled), of those the cycle proviso expanded fully after all, and
+   * the quiet learning passes made before this one (each stopped when something learned would
+   * have changed a reduction it had made: ample.ts). */
+  por?: { reduced: number; proviso: number; passes: number };
 }
 
 /** See StatefulOptions.split. The top of the tree is walked in the same order by every job, so
@@ -119,7 +119,8 @@ export interface StatefulOptions {
   /** Runs (complete or cut) to stop after. */
   limit?: number;
   /** Partial-order reduction (ample.ts): expand an ample set where one is sound. Searches of one
-   * job only (no `shared`, no `store`): with a visited set other jobs fill, it is off. */
+   * job only (no `shared`, no `store`): with a visited set other jobs fill, it is off (the stack
+   * proviso needs the whole stack that reaches a state, which another job's search does not show). */
   por?: boolean;
   stop?: () => boolean;
   /** Called with every run; may answer at once (no promise), which keeps the search synchronous. */
@@ -214,20 +215,22 @@ class Search {
   private readonly ends: Violation[] = [];
 
   /** What the reduction knows (null: no reduction), the actors it has picked ample sets of in
-   * this search, and whether something learned since would have changed one of them. */
+   * this search, and whether something learned since would have changed one of them. A quiet
+   * search (the reduction's learning passes) judges nothing and reports no run. */
   private readonly k: Knowledge | null;
   private readonly chosen = new Set<number>();
   invalid = false;
-  readonly por = { reduced: 0, proviso: 0, restarts: 0 };
+  readonly por = { reduced: 0, proviso: 0 };
 
   constructor(
     private readonly o: StatefulOptions,
     k: Knowledge | null,
+    private readonly quiet = false,
   ) {
     this.g = new GlobalState(o.transport, o.reorder);
     this.k = k;
     this.g.knowledge = k;
-    if (k) k.onLearn = (a, to, key) => this.learnt(a, to, key);
+    if (k) k.onLearn = (ch, key) => this.learnt(ch, key);
     const split = o.split;
     this.store = o.store ?? (o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore(o.maxStates));
     this.graph = o.shared || o.store ? new GraphRecorder() : null;
@@ -235,19 +238,26 @@ class Search {
     this.region = o.split?.after === undefined ? 'in' : 'before';
   }
 
-  /** Something new is known about actor `a` (a channel to `to`, or a footprint key): a reduction
-   * made without it may have been wrong. A new channel could widen what can run before any actor
-   * picked; a new key matters where it clashes with an actor picked, or is one's own and clashes. */
-  private learnt(a: number, to: number, key: string): void {
+  /** Something new is known about channel `ch` (a channel it sends on, or a key): a reduction made
+   * without it may have been wrong. A new send can widen what may run before an actor picked, or
+   * give it a delivery; a new key matters where it clashes with a channel to another actor, one of
+   * the two actors picked (ample.ts compares the channels to the actor picked with the rest). */
+  private learnt(ch: number, key: string): void {
     if (this.invalid || !this.chosen.size) return;
-    const k = this.k!;
     if (!key) {
       this.invalid = true;
       return;
     }
-    const w = k.foot[a]!.get(key)!;
-    for (let b = 0; b < k.ids.length && !this.invalid; b++) if (b !== a && (this.chosen.has(a) || this.chosen.has(b)) && k.clashes(b, key, w)) this.invalid = true;
-    void to;
+    const k = this.k!;
+    const r = k.receiver[ch]!;
+    const w = k.foot[ch]!.get(key)!;
+    for (let d = 0; d < k.nodes; d++) {
+      const rd = k.receiver[d]!;
+      if (rd !== r && (this.chosen.has(r) || this.chosen.has(rd)) && k.clashes(d, key, w)) {
+        this.invalid = true;
+        return;
+      }
+    }
   }
 
   /** C3, the cycle proviso: a frame whose ample set closed a cycle on the stack is expanded fully
@@ -288,6 +298,7 @@ class Search {
   private judgeLast(): void {
     const { g } = this;
     this.stats.transitions++;
+    if (this.quiet) return;
     const found = this.found;
     found.length = 0;
     judgeStep(g.trace[g.trace.length - 1]!, this.objects, found);
@@ -306,6 +317,11 @@ class Search {
   /** A run ends here: a cut one at once (no promise unless onLeaf makes one), a complete one once
    * the transport has said where its actors are. */
   private leaf(cut: boolean, lasso?: number): void | Promise<void> {
+    if (this.quiet) {
+      if (cut) this.stats.revisits++;
+      else this.stats.complete++;
+      return;
+    }
     if (cut) {
       this.stats.revisits++;
       return this.judgedLeaf(null, lasso);
@@ -416,17 +432,27 @@ class Search {
 export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats> {
   const { transport } = o;
   if (!transport.journal || !transport.undo) throw new Error(`the ${transport.name} transport cannot take deliveries back (no journal)`);
-  // Learned afresh by each search (the same search makes the same reductions, whatever ran before
-  // in this process), kept over its restarts.
-  const k = o.por && !o.shared && !o.store ? new Knowledge(o.specs.map((s) => s.id)) : null;
-  for (let restarts = 0; ; restarts++) {
-    const s = new Search(o, k);
-    const stats = await searchOnce(s, o);
-    if (!s.invalid) {
-      if (k) stats.por = { ...s.por, restarts };
-      return stats;
-    }
+  // The reduction learns afresh in each search (the same search makes the same reductions, whatever
+  // ran before in this process). Its learning passes are quiet and each runs to its end (learning
+  // all it meets, also after it has learned what makes a reduction it made wrong); a pass that
+  // learned nothing that would have changed a reduction it made leaves the knowledge complete for
+  // the search it made (every delivery that search ran is known, and each reduction passed C1
+  // against all of it), and the counting pass makes the same search again, judging and reporting
+  // every run. Why that search is sound: docs/design/partial-order.md.
+  const k = o.por && !o.shared && !o.store ? new Knowledge(o.specs) : null;
+  if (!k) return searchOnce(new Search(o, null), o);
+  let passes = 1;
+  for (; ; passes++) {
+    const learning = new Search(o, k, true);
+    const stats = await searchOnce(learning, o);
+    if (!learning.invalid) break;
+    if (stats.unstored || o.stop?.()) break;
   }
+  const s = new Search(o, k);
+  const stats = await searchOnce(s, o);
+  if (s.invalid) throw new Error('partial-order reduction: the counting pass learned what its learning pass had not (a delivery that is not a function of its receiver and message?)');
+  stats.por = { ...s.por, passes };
+  return stats;
 }
 
 async function searchOnce(s: Search, o: StatefulOptions): Promise<StatefulStats> {
@@ -438,7 +464,7 @@ async function searchOnce(s: Search, o: StatefulOptions): Promise<StatefulStats>
     s.booted();
     await s.reach(null);
     while (stack.length) {
-      if (s.invalid || o.stop?.() || (o.limit !== undefined && s.runs >= o.limit)) break;
+      if (o.stop?.() || (o.limit !== undefined && s.runs >= o.limit)) break;
       const f = stack[stack.length - 1]!;
       if (f.next >= f.opts.length) {
         s.pop();

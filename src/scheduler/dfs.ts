@@ -21,11 +21,11 @@ import { MessageKeys } from './keys.ts';
 import { isPreemption } from './preemption.ts';
 import { fnv1a } from '../hash.ts';
 
-/** `por` and `states`: the stateful search of src/explore/stateful.ts (a driver, not a Strategy),
- * with the partial-order reduction (src/explore/ample.ts) or every enabled delivery expanded; the
- * rest are this stateless search's. */
-export type Reduction = 'por' | 'states' | 'dpor' | 'sleep' | 'none';
-export const REDUCTIONS: Reduction[] = ['por', 'states', 'dpor', 'sleep', 'none'];
+/** `states` and `por`: the stateful search of src/explore/stateful.ts (a driver, not a Strategy),
+ * expanding every enabled delivery or with the partial-order reduction (src/explore/ample.ts);
+ * the rest are this stateless search's. */
+export type Reduction = 'states' | 'por' | 'dpor' | 'sleep' | 'none';
+export const REDUCTIONS: Reduction[] = ['states', 'por', 'dpor', 'sleep', 'none'];
 /** The reductions the stateful search runs. */
 export const isStateful = (r: Reduction | undefined): boolean => r === 'states' || r === 'por';
 

@@ -79,7 +79,7 @@ export function register(program: Command): void {
     .option('--time <seconds>', 'run for this long instead')
     .option('--depth <d>', 'pct: bug depth (d-1 priority change points)', String(DEFAULT_DEPTH))
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
-    .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: por and states are the stateful search (each global state once), with the partial-order reduction or without it, the rest stateless with dpor, sleep sets or nothing (default por; sleep with a bound)`)
+    .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), por the same with the partial-order reduction, the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
     .option('--jobs <j>', `parallel jobs (a worker pool; each has its own transport; at most ${JOBS_PER_CORE} per core)`, '1')
     .option('--shard <k/n>', 'this machine explores share k of n (merge the results with `svmsim merge`)', '1/1')
     .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here (the run locks the folder; earlier files move to DIR/earlier/)')
