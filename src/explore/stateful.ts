@@ -438,7 +438,7 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
   // learned nothing that would have changed a reduction it made leaves the knowledge complete for
   // the search it made (every delivery that search ran is known, and each reduction passed C1
   // against all of it), and the counting pass makes the same search again, judging and reporting
-  // every run. Why that search is sound: docs/design/partial-order.md.
+  // every run. Why that search is sound: docs/guide/reductions.md.
   const k = o.por && !o.shared && !o.store ? new Knowledge(o.specs) : null;
   if (!k) return searchOnce(new Search(o, null), o);
   let passes = 1;
