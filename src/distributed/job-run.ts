@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { explore, reductionOf, type ExploreOptions } from '../explore/explore.ts';
+import { isStateful } from '../scheduler/dfs.ts';
 import type { ExploreResult } from '../explore/result.ts';
 import type { ScheduleFile } from '../explore/schedule-file.ts';
 import type { Split } from '../explore/stateful.ts';
@@ -83,7 +84,7 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
         },
       });
       for (const v of result.violations) v.schedule += schedule0;
-    } else if (reductionOf(spec.options) !== 'states') {
+    } else if (!isStateful(reductionOf(spec.options))) {
       // The stateless dfs: its share of the tree, no visited set to share.
       const split = { owner: part.owner, owners: part.owners, level: part.level };
       result = await explore({ ...base, split, onProgress: (p) => pending.push(count(redis, k, id, p.schedules)) });

@@ -6,6 +6,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ExploreResult } from '../explore/result.ts';
 import { reductionOf } from '../explore/explore.ts';
+import { isStateful } from '../scheduler/dfs.ts';
 import type { ScheduleFile } from '../explore/schedule-file.ts';
 import { keys, loadSpec, newCampaignId, saveSpec, seedParts, subtreeParts, type CampaignOptions, type CampaignSpec, type JobData, type Part } from './campaign.ts';
 import { enqueue, jobCounts, openQueue, type JobCounts } from './queue.ts';
@@ -88,7 +89,7 @@ export async function runCampaign(redis: Redis, req: CampaignRequest | { resume:
     if ('resume' in req) spec = await loadSpec(redis, req.resume);
     else {
       spec = newSpec(req);
-      if (reductionOf(spec.options) !== 'states' && isDfs(spec)) spec.splitAfter = Infinity;
+      if (!isStateful(reductionOf(spec.options)) && isDfs(spec)) spec.splitAfter = Infinity;
       await saveSpec(redis, spec);
       await enqueue(q, redis, spec, firstParts(spec));
     }

@@ -9,7 +9,7 @@ import type { OracleName } from '../oracles/types.ts';
 import type { TransportName } from '../engine/transports.ts';
 import type { Transport } from '../runtime/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { DfsStrategy, Reduction } from '../scheduler/dfs.ts';
+import { isStateful, type DfsStrategy, type Reduction } from '../scheduler/dfs.ts';
 import type { ExploringStrategy } from '../scheduler/exploring.ts';
 import { fifo } from '../scheduler/fifo.ts';
 import { DEFAULT_DELAYS, makeExploreStrategy, NEEDS_STEPS, type ExploreStrategyName } from '../scheduler/index.ts';
@@ -48,11 +48,11 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     const share: Share = { owner, owners, split };
     let exhausted = false;
     let dfs: ExploreResult['dfs'];
-    if (reduction === 'states') {
-      const states = await statefulLoop(ex, share);
+    if (isStateful(reduction)) {
+      const states = await statefulLoop(ex, share, reduction === 'por');
       exhausted = states.exhausted;
       // No estimate needed: the state graph counts its schedules exactly (states.paths).
-      dfs = { schedules: states.complete, blocked: 0, foreign: states.foreign, asleep: 0, unraced: 0, overBound: 0, exhausted, reduction: 'states', states };
+      dfs = { schedules: states.complete, blocked: 0, foreign: states.foreign, asleep: 0, unraced: 0, overBound: 0, exhausted, reduction: reduction!, states };
     } else {
       // pct (and delay, and the portfolio's members) place their change points within the length
       // of a run: take fifo's.
@@ -109,7 +109,9 @@ function resultOf(ex: Explorer, exhausted: boolean, shard: { k: number; n: numbe
 }
 
 /** The dfs reduction a run uses: the stateful search unless told otherwise or bounded (a bound
- * needs the stateless search); none for random and pct. */
+ * needs the stateless search); none for random and pct. (The partial-order reduction, `por`, is
+ * asked for: on the built-in worlds it keeps most states and costs its learning passes; see
+ * docs/guide/reductions.md.) */
 export const reductionOf = (o: Pick<ExploreOptions, 'strategy' | 'reduction' | 'preemptionBound'>): Reduction | undefined =>
   o.strategy !== 'dfs' ? undefined : (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep'));
 

@@ -98,7 +98,7 @@ function allShards(shards: string[]): boolean {
  * schedules covered add up exactly, each share's being its own (the jobs of one process count
  * theirs on their merged state graphs: parallel.ts). */
 function mergeStates(parts: StatefulStats[]): StatefulStats {
-  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
+  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top' | 'por'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
   return {
     states: add('states'),
     transitions: add('transitions'),
