@@ -2,7 +2,7 @@
 // descriptor at a time, step by step. A kthread: a final fput it causes goes to delayed_fput.
 // The fix adds the mm_users pin (atomic_inc_not_zero ... mmput) around the fault.
 import { assign, emit, setup } from 'xstate';
-import { send } from './emit.ts';
+import { access, send } from './emit.ts';
 import type { Hunks } from './objects.ts';
 
 interface Req {
@@ -37,6 +37,9 @@ export const faultHandlerMachine = setup({
     // rcu_read_lock(); svm = idr_find(&iommu->pasid_idr, req->pasid).
     idr_find: emit(({ context }) => send(context.svm, { type: 'idr_find', ctx: context.id, pasid: context.req!.pasid })),
     foundSvm: assign(({ event }) => ({ svmObj: String(event.svm), mm: String(event.mm), result: 'INVALID' as const })),
+    // A read of the svm this thread holds no reference on (`svm->mm`): KASAN checks it here, at
+    // the dereference, where a use after unbind's kfree(svm) touches freed memory.
+    svm_mm: emit(({ context }) => access(context.svmObj!, 'prq_event_thread: svm->mm')),
     // The fix: if (!atomic_inc_not_zero(&svm->mm->mm_users)) goto bad_req.
     mmget_not_zero: emit(({ context }) => send(context.mm!, { type: 'mmget_not_zero', ctx: context.id })),
     down_read: emit(({ context }) => send(context.mm!, { type: 'down_read', ctx: context.id })),
@@ -94,9 +97,9 @@ export const faultHandlerMachine = setup({
         'ret.idr_find': [
           // Not found: no_pasid with result still FAILURE (QI_RESP_FAILURE at 4.4).
           { guard: 'noSvm', target: 'no_pasid', actions: 'qi_page_response' },
-          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'prq_fault_cb'] },
-          { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'mmget_not_zero'] },
-          { target: 'down_read', actions: ['foundSvm', 'down_read'] },
+          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'svm_mm', 'prq_fault_cb'] },
+          { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'svm_mm', 'mmget_not_zero'] },
+          { target: 'down_read', actions: ['foundSvm', 'svm_mm', 'down_read'] },
         ],
       },
     },
@@ -106,13 +109,13 @@ export const faultHandlerMachine = setup({
         'ret.mmget_not_zero': [
           // The mm is defunct: don't handle the fault.
           { guard: 'pinFailed', target: 'bad_req', actions: 'prq_fault_cb' },
-          { target: 'down_read', actions: 'down_read' },
+          { target: 'down_read', actions: ['svm_mm', 'down_read'] },
         ],
       },
     },
     down_read: {
       tags: ['waiting'],
-      on: { 'ret.down_read': { target: 'find_extend_vma', actions: 'find_extend_vma' } },
+      on: { 'ret.down_read': { target: 'find_extend_vma', actions: ['svm_mm', 'find_extend_vma'] } },
     },
     find_extend_vma: {
       tags: ['waiting'],
@@ -120,7 +123,7 @@ export const faultHandlerMachine = setup({
         'ret.find_extend_vma': [
           { guard: 'noVma', target: 'invalid' },
           { guard: 'accessError', target: 'invalid' },
-          { target: 'handle_mm_fault', actions: ['takeVma', 'handle_mm_fault'] },
+          { target: 'handle_mm_fault', actions: ['takeVma', 'svm_mm', 'handle_mm_fault'] },
         ],
       },
     },
@@ -133,9 +136,9 @@ export const faultHandlerMachine = setup({
     // invalid: up_read (done before the thread goes on: the response that lets the driver unbind
     // comes after it); with the fix, mmput.
     invalid: {
-      entry: 'up_read',
+      entry: ['svm_mm', 'up_read'],
       tags: ['waiting'],
-      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: 'mmput' }, { target: 'bad_req', actions: 'prq_fault_cb' }] },
+      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: ['svm_mm', 'mmput'] }, { target: 'bad_req', actions: 'prq_fault_cb' }] },
     },
     mmput: {
       tags: ['waiting'],

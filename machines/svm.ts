@@ -201,11 +201,15 @@ export const svmMachine = setup({
       const svm = context.idr[String(event.pasid)] ?? null;
       return ret(callerOf(event), { svm, mm: svm ? context.svms[svm]!.mm : null });
     }),
-    // prq_event_thread's bad_req: walk svm->devs for the sdev and call its fault_cb.
+    // prq_event_thread's bad_req: list_for_each_entry_rcu(sdev, &svm->devs) reads svm->devs and
+    // each sdev's sid up to the match; after rcu_read_unlock, sdev->ops->fault_cb reads the match.
     prq_fault_cb: enqueueActions(({ context, event, enqueue }) => {
       enqueue.emit(access(String(event.svm), 'prq_event_thread'));
-      const found = context.svms[String(event.svm)]?.devs.some((d) => d.dev === event.dev) ?? false;
-      enqueue.emit(ret(callerOf(event), { found }));
+      const devs = context.svms[String(event.svm)]?.devs ?? [];
+      const at = devs.findIndex((d) => d.dev === event.dev);
+      for (const d of at < 0 ? devs : devs.slice(0, at + 1)) enqueue.emit(access(d.sdev, 'prq_event_thread: sdev->sid'));
+      if (at >= 0) enqueue.emit(access(devs[at]!.sdev, 'prq_event_thread: sdev->ops->fault_cb'));
+      enqueue.emit(ret(callerOf(event), { found: at >= 0 }));
     }),
   },
   guards: {
