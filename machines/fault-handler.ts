@@ -54,8 +54,12 @@ export const faultHandlerMachine = setup({
     up_read: emit(({ context }) => send(context.mm!, { type: 'up_read', ctx: context.id })),
     // The fix: mmput(svm->mm) — may be the last, running exit_mmap in this thread.
     mmput: emit(({ context }) => send(context.mm!, { type: 'mmput', ctx: context.id })),
-    // bad_req: find the sdev in svm->devs and call its fault_cb.
-    prq_fault_cb: emit(({ context }) => send(context.svm, { type: 'prq_fault_cb', ctx: context.id, svm: context.svmObj, dev: context.req!.dev })),
+    // bad_req: rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs): the request's sdev.
+    list_for_each_entry_rcu: emit(({ context }) => send(context.svm, { type: 'list_for_each_entry_rcu', ctx: context.id, svm: context.svmObj, dev: context.req!.dev })),
+    // rcu_read_unlock(), before the sdev is used: "it's OK to drop the 'lock' here now we have it".
+    rcu_read_unlock: emit(({ context }) => send(context.svm, { type: 'rcu_read_unlock', ctx: context.id })),
+    // sdev->ops->fault_cb(sdev->dev, req->pasid, ...): the sdev the walk found, outside RCU.
+    fault_cb: emit(({ context, event }) => send(context.svm, { type: 'prq_fault_cb', ctx: context.id, sdev: event.sdev })),
     // no_pasid: Page Group Response through qi_submit_sync.
     qi_page_response: emit(({ context }) => {
       const r = context.req!;
@@ -75,6 +79,7 @@ export const faultHandlerMachine = setup({
     // (intel-svm.c, v4.4: `if (access_error(vma, req)) goto invalid;`).
     accessError: ({ context, event }) => event.ro === true && context.req!.write,
     faultFailed: ({ event }) => event.ok !== true,
+    noSdev: ({ event }) => event.sdev === null,
   },
 }).createMachine({
   id: 'faultHandler',
@@ -97,7 +102,7 @@ export const faultHandlerMachine = setup({
         'ret.idr_find': [
           // Not found: no_pasid with result still FAILURE (QI_RESP_FAILURE at 4.4).
           { guard: 'noSvm', target: 'no_pasid', actions: 'qi_page_response' },
-          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'svm_mm', 'prq_fault_cb'] },
+          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'svm_mm', 'list_for_each_entry_rcu'] },
           { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'svm_mm', 'mmget_not_zero'] },
           { target: 'down_read', actions: ['foundSvm', 'svm_mm', 'down_read'] },
         ],
@@ -108,7 +113,7 @@ export const faultHandlerMachine = setup({
       on: {
         'ret.mmget_not_zero': [
           // The mm is defunct: don't handle the fault.
-          { guard: 'pinFailed', target: 'bad_req', actions: 'prq_fault_cb' },
+          { guard: 'pinFailed', target: 'bad_req', actions: 'list_for_each_entry_rcu' },
           { target: 'down_read', actions: ['svm_mm', 'down_read'] },
         ],
       },
@@ -138,13 +143,23 @@ export const faultHandlerMachine = setup({
     invalid: {
       entry: ['svm_mm', 'up_read'],
       tags: ['waiting'],
-      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: ['svm_mm', 'mmput'] }, { target: 'bad_req', actions: 'prq_fault_cb' }] },
+      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: ['svm_mm', 'mmput'] }, { target: 'bad_req', actions: 'list_for_each_entry_rcu' }] },
     },
     mmput: {
       tags: ['waiting'],
-      on: { 'ret.mmput': { target: 'bad_req', actions: 'prq_fault_cb' } },
+      on: { 'ret.mmput': { target: 'bad_req', actions: 'list_for_each_entry_rcu' } },
     },
+    // bad_req: the walk found the sdev (or WARN_ON: none); rcu_read_unlock, then its fault_cb.
     bad_req: {
+      tags: ['waiting'],
+      on: {
+        'ret.list_for_each_entry_rcu': [
+          { guard: 'noSdev', target: 'no_pasid', actions: ['rcu_read_unlock', 'qi_page_response'] },
+          { target: 'fault_cb', actions: ['rcu_read_unlock', 'fault_cb'] },
+        ],
+      },
+    },
+    fault_cb: {
       tags: ['waiting'],
       on: { 'ret.prq_fault_cb': { target: 'no_pasid', actions: 'qi_page_response' } },
     },
