@@ -6,7 +6,7 @@
 // a last-in-group request (Page Group Response) or a stream request (Page Stream Response), then
 // dmar_writeq(PQH, tail) once. PRO is never read nor cleared at 4.4.
 import { assign, emit, setup } from 'xstate';
-import { bug, send } from './emit.ts';
+import { access, bug, send } from './emit.ts';
 import type { Hunks } from './objects.ts';
 
 interface Req {
@@ -71,6 +71,9 @@ export const faultHandlerMachine = setup({
     // rcu_read_lock(); svm = idr_find(&iommu->pasid_idr, req->pasid).
     idr_find: emit(({ context }) => send(context.svm, { type: 'idr_find', ctx: context.id, pasid: context.req!.pasid })),
     foundSvm: assign(({ event }) => ({ svmObj: String(event.svm), mm: String(event.mm), result: 'INVALID' as const })),
+    // A read of the svm this thread holds no reference on (`svm->mm`): KASAN checks it here, at
+    // the dereference, where a use after unbind's kfree(svm) touches freed memory.
+    svm_mm: emit(({ context }) => access(context.svmObj!, 'prq_event_thread: svm->mm')),
     // The fix: if (!atomic_inc_not_zero(&svm->mm->mm_users)) goto bad_req.
     mmget_not_zero: emit(({ context }) => send(context.mm!, { type: 'mmget_not_zero', ctx: context.id })),
     down_read: emit(({ context }) => send(context.mm!, { type: 'down_read', ctx: context.id })),
@@ -85,13 +88,20 @@ export const faultHandlerMachine = setup({
     up_read: emit(({ context }) => send(context.mm!, { type: 'up_read', ctx: context.id })),
     // The fix: mmput(svm->mm) — may be the last, running exit_mmap in this thread.
     mmput: emit(({ context }) => send(context.mm!, { type: 'mmput', ctx: context.id })),
-    // bad_req: list_for_each_entry_rcu(sdev, &svm->devs, list) if (sdev->sid == PCI_DEVID(req->bus,
-    // req->devfn)) break; then sdev->ops->fault_cb(dev, pasid, addr, private, rwxp, result), with
-    // rwxp = (rd_req << 3) | (wr_req << 2) | (exe_req << 1) | priv_req.
-    prq_fault_cb: emit(({ context }) => {
+    // bad_req: rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs, list) if (sdev->sid ==
+    // PCI_DEVID(req->bus, req->devfn)) break: the request's sdev, by the requester id.
+    list_for_each_entry_rcu: emit(({ context }) => {
+      const r = context.req!;
+      return send(context.svm, { type: 'list_for_each_entry_rcu', ctx: context.id, svm: context.svmObj, dev: r.dev, ...(r.sid !== undefined ? { sid: r.sid } : {}) });
+    }),
+    // rcu_read_unlock(), before the sdev is used: "it's OK to drop the 'lock' here now we have it".
+    rcu_read_unlock: emit(({ context }) => send(context.svm, { type: 'rcu_read_unlock', ctx: context.id })),
+    // sdev->ops->fault_cb(sdev->dev, req->pasid, req->private, rwxp, result): the sdev the walk
+    // found, outside RCU, with rwxp = (rd_req << 3) | (wr_req << 2) | (exe_req << 1) | priv_req.
+    fault_cb: emit(({ context, event }) => {
       const r = context.req!;
       const rwxp = ((r.write ? 0 : 1) << 3) | ((r.write ? 1 : 0) << 2) | ((r.exe_req ? 1 : 0) << 1) | (r.priv_req ? 1 : 0);
-      return send(context.svm, { type: 'prq_fault_cb', ctx: context.id, svm: context.svmObj, dev: r.dev, ...(r.sid !== undefined ? { sid: r.sid } : {}), rwxp, result: context.result });
+      return send(context.svm, { type: 'prq_fault_cb', ctx: context.id, sdev: event.sdev, ...(r.sid !== undefined ? { sid: r.sid } : {}), rwxp, result: context.result });
     }),
     // if (!req->pasid_present) { pr_err("Page request without PASID"); goto bad_req; } with svm
     // still NULL (4.4: set NULL at the end of every bad_req), and bad_req walks &svm->devs: the
@@ -127,6 +137,7 @@ export const faultHandlerMachine = setup({
     // privileged request is served as a user one, its bit only reaches fault_cb's rwxp.
     accessError: ({ context, event }) => (event.ro === true && context.req!.write) || context.req!.exe_req === true,
     faultFailed: ({ event }) => event.ok !== true,
+    noSdev: ({ event }) => event.sdev === null,
   },
 }).createMachine({
   id: 'faultHandler',
@@ -185,9 +196,9 @@ export const faultHandlerMachine = setup({
         'ret.idr_find': [
           // Not found: no_pasid with result still FAILURE (QI_RESP_FAILURE at 4.4).
           { guard: 'noSvm', target: 'no_pasid' },
-          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'prq_fault_cb'] },
-          { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'mmget_not_zero'] },
-          { target: 'down_read', actions: ['foundSvm', 'down_read'] },
+          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'svm_mm', 'list_for_each_entry_rcu'] },
+          { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'svm_mm', 'mmget_not_zero'] },
+          { target: 'down_read', actions: ['foundSvm', 'svm_mm', 'down_read'] },
         ],
       },
     },
@@ -196,14 +207,14 @@ export const faultHandlerMachine = setup({
       on: {
         'ret.mmget_not_zero': [
           // The mm is defunct: don't handle the fault.
-          { guard: 'pinFailed', target: 'bad_req', actions: 'prq_fault_cb' },
-          { target: 'down_read', actions: 'down_read' },
+          { guard: 'pinFailed', target: 'bad_req', actions: 'list_for_each_entry_rcu' },
+          { target: 'down_read', actions: ['svm_mm', 'down_read'] },
         ],
       },
     },
     down_read: {
       tags: ['waiting'],
-      on: { 'ret.down_read': { target: 'find_extend_vma', actions: 'find_extend_vma' } },
+      on: { 'ret.down_read': { target: 'find_extend_vma', actions: ['svm_mm', 'find_extend_vma'] } },
     },
     find_extend_vma: {
       tags: ['waiting'],
@@ -211,7 +222,7 @@ export const faultHandlerMachine = setup({
         'ret.find_extend_vma': [
           { guard: 'noVma', target: 'invalid' },
           { guard: 'accessError', target: 'invalid' },
-          { target: 'handle_mm_fault', actions: ['takeVma', 'handle_mm_fault'] },
+          { target: 'handle_mm_fault', actions: ['takeVma', 'svm_mm', 'handle_mm_fault'] },
         ],
       },
     },
@@ -224,15 +235,25 @@ export const faultHandlerMachine = setup({
     // invalid: up_read (done before the thread goes on: the response that lets the driver unbind
     // comes after it); with the fix, mmput.
     invalid: {
-      entry: 'up_read',
+      entry: ['svm_mm', 'up_read'],
       tags: ['waiting'],
-      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: 'mmput' }, { target: 'bad_req', actions: 'prq_fault_cb' }] },
+      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: ['svm_mm', 'mmput'] }, { target: 'bad_req', actions: 'list_for_each_entry_rcu' }] },
     },
     mmput: {
       tags: ['waiting'],
-      on: { 'ret.mmput': { target: 'bad_req', actions: 'prq_fault_cb' } },
+      on: { 'ret.mmput': { target: 'bad_req', actions: 'list_for_each_entry_rcu' } },
     },
+    // bad_req: the walk found the sdev (or WARN_ON: none); rcu_read_unlock, then its fault_cb.
     bad_req: {
+      tags: ['waiting'],
+      on: {
+        'ret.list_for_each_entry_rcu': [
+          { guard: 'noSdev', target: 'no_pasid', actions: 'rcu_read_unlock' },
+          { target: 'fault_cb', actions: ['rcu_read_unlock', 'fault_cb'] },
+        ],
+      },
+    },
+    fault_cb: {
       tags: ['waiting'],
       on: { 'ret.prq_fault_cb': { target: 'no_pasid' } },
     },
