@@ -59,7 +59,7 @@ describe('svmsim explore', { timeout: 90_000 }, () => {
     [['--preemption-bound', '1'], /^svmsim: --preemption-bound and --reduction apply to --strategy dfs\n$/],
     [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'dpor'], /^svmsim: --reduction dpor cannot be combined with --preemption-bound/],
     [['--strategy', 'dfs', '--preemption-bound', '1', '--reduction', 'states'], /^svmsim: --reduction states cannot be combined with --preemption-bound/],
-    [['--strategy', 'dfs', '--reduction', 'bfs'], /^svmsim: unknown reduction 'bfs' \(valid: states, dpor, sleep, none\)\n$/],
+    [['--strategy', 'dfs', '--reduction', 'bfs'], /^svmsim: unknown reduction 'bfs' \(valid: states, por, dpor, sleep, none\)\n$/],
     [['--time', '0'], /^svmsim: --time must be a number of seconds > 0, got '0'\n$/],
   ])('bad input %j: one line, exit 2', (args, message) => {
     const r = svmsim(['explore', ...args]);
