@@ -15,6 +15,7 @@ const LAYERS = [
   ['simulate', '^src/simulate\\.ts$'],
   ['faults', '^src/faults/'],
   ['explore', '^src/explore/'],
+  ['fuzz', '^src/fuzz/'],
   ['distributed, views', '^src/(distributed|views)/'],
   ['cli', '^(src/cli/|bin/)'],
 ];
@@ -25,7 +26,7 @@ module.exports = {
   forbidden: [
     ...LAYERS.slice(0, -1).map(([name, path], i) => ({
       name: `layer: ${name}`,
-      comment: `${name} imports only from its own layer and the ones below (base <- machines <- variants <- runtime <- trace <- oracles <- scenario <- scheduler <- engine <- simulate <- faults <- explore <- distributed/views <- cli)`,
+      comment: `${name} imports only from its own layer and the ones below (base <- machines <- variants <- runtime <- trace <- oracles <- scenario <- scheduler <- engine <- simulate <- faults <- explore <- fuzz <- distributed/views <- cli)`,
       severity: 'error',
       from: { path },
       to: { path: above(i)},

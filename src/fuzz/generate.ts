@@ -1,8 +1,9 @@
 // Worlds for `svmsim fuzz`: fast-check arbitraries over the scenario format. A world is drawn as
-// genes (small integers and flags per step), and decoded into a scenario the validator accepts:
-// each gene picks among the steps valid at that point (a bind of an open unbound file, a munmap of
-// a mapped VMA, ...), and a gene with nothing to pick is dropped. fast-check shrinks the genes
-// (fewer processes, fewer steps, smaller numbers), and every shrunk world decodes valid too.
+// genes (small integers and flags per step, and whether each process exits at its end), and
+// decoded into a scenario the validator accepts: each gene picks among the ops valid at that point
+// (a bind of an open unbound file, a munmap of a mapped VMA, ...), then its operands among the
+// things that op may name. fast-check shrinks the genes (fewer processes, fewer steps, smaller
+// numbers), and every shrunk world decodes valid too.
 import fc from 'fast-check';
 import type { Scenario, ScenarioFault, ScenarioStep } from '../scenario/schema.ts';
 
@@ -28,7 +29,10 @@ const MAX_FILES = 2;
  * transport and need a strategy that replays from the start, so the generator leaves them out. */
 export const GEN_FAULTS = ['device-timeout', 'page-response-lost', 'page-response-dup', 'device-retry', 'dma-stop-slow'] as const;
 
-export const OPS = ['open', 'bind', 'mmap', 'touch', 'dma', 'munmap', 'close', 'unbind', 'exit'] as const;
+/** The ops a gene picks from (exit is the process's own flag: it ends the steps). In this order,
+ * so that a gene shrunk to 0 is the first valid one. */
+export const OPS = ['open', 'bind', 'mmap', 'dma', 'touch', 'munmap', 'unbind', 'close'] as const;
+type Op = (typeof OPS)[number];
 
 export interface Gene {
   op: number;
@@ -37,13 +41,21 @@ export interface Gene {
   flag: boolean;
   wait: boolean;
   count: number;
+  /** mmap: a read-only VMA (a device write to it is an access_error the kernel refuses). */
+  ro: boolean;
   rogue: boolean;
   after: number | null;
 }
 
+export interface ProcessGenes {
+  steps: Gene[];
+  /** The process exits after its steps (or stays alive to the end of the run). */
+  exit: boolean;
+}
+
 export interface Genes {
   devices: number;
-  processes: Gene[][];
+  processes: ProcessGenes[];
   faults: { kind: number; scope: number; budget: number }[];
 }
 
@@ -55,14 +67,20 @@ const gene = (b: Bounds): fc.Arbitrary<Gene> =>
     flag: fc.boolean(),
     wait: fc.boolean(),
     count: fc.nat(2),
+    ro: fc.boolean(),
     rogue: b.faults ? fc.boolean() : fc.constant(false),
     after: fc.option(fc.nat(b.steps), { nil: null, freq: 4 }),
   });
 
+/** A process: up to `steps` steps, its exit one of them. Exiting comes first (what shrinks to
+ * `false` is the rarer, alive-at-the-end world). */
+const processArb = (b: Bounds): fc.Arbitrary<ProcessGenes> =>
+  fc.boolean().chain((alive) => fc.record({ steps: fc.array(gene(b), { minLength: alive ? 1 : 0, maxLength: alive ? b.steps : b.steps - 1 }), exit: fc.constant(!alive) }));
+
 export const genesArb = (b: Bounds): fc.Arbitrary<Genes> =>
   fc.record({
     devices: fc.integer({ min: 1, max: b.devices ?? 1 }),
-    processes: fc.array(fc.array(gene(b), { minLength: 1, maxLength: b.steps }), { minLength: 1, maxLength: b.processes }),
+    processes: fc.array(processArb(b), { minLength: 1, maxLength: b.processes }),
     faults: b.faults ? fc.array(fc.record({ kind: fc.nat(GEN_FAULTS.length - 1), scope: fc.nat(b.processes), budget: fc.integer({ min: 1, max: 2 }) }), { maxLength: 2 }) : fc.constant([]),
   });
 
@@ -78,24 +96,33 @@ interface VmaState { name: string; start: number; end: number; mapped: boolean }
  * dma_submit at a time (machines/dma.ts keeps one syncCaller), so only that process may wait. */
 type Waiters = Map<string, number>;
 
-function decodeProcess(genes: Gene[], pi: number, devices: string[], b: Bounds, waiters: Waiters): ScenarioStep[] {
-  const steps: ScenarioStep[] = [];
+function decodeProcess(pg: ProcessGenes, pi: number, devices: string[], b: Bounds, waiters: Waiters): ScenarioStep[] {
   const files: FileState[] = [];
   const vmas: VmaState[] = [];
   const pick = <T>(xs: T[], n: number): T | undefined => (xs.length ? xs[n % xs.length] : undefined);
-  const mapped = (pg: number) => vmas.some((v) => v.mapped && v.start <= pg && pg < v.end);
-  for (const g of genes) {
-    const op = OPS[g.op]!;
-    if (op === 'exit') {
-      steps.push({ op: 'exit' });
-      break;
-    }
-    const step = decodeStep(op, g, { files, vmas, devices, b, pick, mapped, pi, waiters });
-    if (step) steps.push(step);
-  }
-  // A process with nothing valid to do still runs: it exits.
-  if (!steps.length) steps.push({ op: 'exit' });
+  const mapped = (page: number) => vmas.some((v) => v.mapped && v.start <= page && page < v.end);
+  const c: Ctx = { files, vmas, devices, b, pick, mapped, pi, waiters };
+  const steps = pg.steps.map((g) => decodeStep(validOps(c)[g.op % validOps(c).length]!, g, c));
+  if (pg.exit) steps.push({ op: 'exit' });
   return steps;
+}
+
+/** The ops that have something to act on now (touch always has: a page, mapped or not). */
+function validOps(c: Ctx): Op[] {
+  const { files, vmas, b } = c;
+  const has = (f: (x: FileState) => boolean) => files.some(f);
+  const free = Array.from({ length: b.pages }, (_, i) => BASE_PAGE + i).some((pg) => !c.mapped(pg));
+  const ok: Record<Op, boolean> = {
+    open: files.length < MAX_FILES,
+    bind: has((x) => x.open && !x.bound),
+    mmap: free,
+    dma: has((x) => x.open && (x.bound || !!b.faults)),
+    touch: true,
+    munmap: vmas.some((v) => v.mapped),
+    unbind: has((x) => x.bound),
+    close: has((x) => x.open),
+  };
+  return OPS.filter((op) => ok[op]);
 }
 
 interface Ctx {
@@ -109,64 +136,61 @@ interface Ctx {
   waiters: Waiters;
 }
 
-function decodeStep(op: (typeof OPS)[number], g: Gene, c: Ctx): ScenarioStep | null {
+/** One step of a valid op: its operands picked among what it may name. */
+function decodeStep(op: Op, g: Gene, c: Ctx): ScenarioStep {
   const { files, vmas, b, pick } = c;
+  const file = (f: (x: FileState) => boolean, n = g.x) => pick(files.filter(f), n)!;
   switch (op) {
     case 'open': {
-      if (files.length >= MAX_FILES) return null;
       const f: FileState = { name: `f${files.length}`, device: pick(c.devices, g.x)!, open: true, bound: false };
       files.push(f);
       return { op: 'open', file: f.name, device: f.device };
     }
-    case 'bind': {
-      const f = pick(files.filter((x) => x.open && !x.bound), g.x);
-      if (!f) return null;
-      f.bound = true;
-      return { op: 'bind', file: f.name };
-    }
-    case 'unbind': {
-      const f = pick(files.filter((x) => x.bound), g.x);
-      if (!f) return null;
-      f.bound = false;
-      return { op: 'unbind', file: f.name };
-    }
-    case 'close': {
-      const f = pick(files.filter((x) => x.open), g.x);
-      if (!f) return null;
-      f.open = false;
-      return { op: 'close', file: f.name };
-    }
-    case 'mmap': {
-      const start = BASE_PAGE + (g.x % b.pages);
-      let end = start;
-      while (end < BASE_PAGE + b.pages && end - start < 1 + g.y && !c.mapped(end)) end++;
-      if (end === start) return null;
-      const v: VmaState = { name: `v${vmas.length}`, start, end, mapped: true };
-      vmas.push(v);
-      const file = g.flag ? pick(files.filter((x) => x.open), g.y) : undefined;
-      return { op: 'mmap', vma: v.name, ...(file ? { file: file.name } : {}), addr: start, pages: end - start, ...(g.rogue ? { prot: 'r' as const } : {}) };
-    }
+    case 'bind':
+      return { op: 'bind', file: flip(file((x) => x.open && !x.bound), 'bound', true).name };
+    case 'unbind':
+      return { op: 'unbind', file: flip(file((x) => x.bound), 'bound', false).name };
+    case 'close':
+      return { op: 'close', file: flip(file((x) => x.open), 'open', false).name };
+    case 'mmap':
+      return mmapStep(g, c);
     case 'munmap': {
-      const v = pick(vmas.filter((x) => x.mapped), g.x);
-      if (!v) return null;
+      const v = pick(vmas.filter((x) => x.mapped), g.x)!;
       v.mapped = false;
       return { op: 'munmap', vma: v.name };
     }
     case 'touch':
-      // One page past the range: a CPU fault with no VMA.
+      // One page past the range too: a CPU fault with no VMA.
       return { op: 'touch', addr: BASE_PAGE + (g.x % (b.pages + 1)), write: g.flag };
-    case 'dma': {
-      const rogue = g.rogue && c.b.faults;
-      const f = pick(files.filter((x) => x.open && (x.bound || rogue)), g.x);
-      if (!f) return null;
-      const claim = c.waiters.get(f.device);
-      const wait = g.wait && (claim === undefined || claim === c.pi);
-      if (wait) c.waiters.set(f.device, c.pi);
-      return { op: 'dma', file: f.name, addr: BASE_PAGE + (g.y % (b.pages + 1)), write: g.flag, count: 1 + g.count, wait, ...(rogue ? { pasid: ROGUE_PASID } : {}) };
-    }
-    default:
-      return null;
+    case 'dma':
+      return dmaStep(g, c);
   }
+}
+
+const flip = (f: FileState, k: 'open' | 'bound', v: boolean): FileState => ((f[k] = v), f);
+
+/** An mmap at the g.x-th free page, up to 1+g.y pages (stopping at a mapped one), maybe of a file. */
+function mmapStep(g: Gene, c: Ctx): ScenarioStep {
+  const free = Array.from({ length: c.b.pages }, (_, i) => BASE_PAGE + i).filter((pg) => !c.mapped(pg));
+  const start = free[g.x % free.length]!;
+  let end = start + 1;
+  while (end < BASE_PAGE + c.b.pages && end - start < 1 + g.y && !c.mapped(end)) end++;
+  const v: VmaState = { name: `v${c.vmas.length}`, start, end, mapped: true };
+  c.vmas.push(v);
+  const file = g.flag ? c.pick(c.files.filter((x) => x.open), g.y) : undefined;
+  return { op: 'mmap', vma: v.name, ...(file ? { file: file.name } : {}), addr: start, pages: end - start, ...(g.ro ? { prot: 'r' as const } : {}) };
+}
+
+/** A DMA by a bound file's device (with faults allowed, maybe an unbound one's, with a rogue
+ * PASID), at a page of the range or one past it; waited for only by the device's first waiter. */
+function dmaStep(g: Gene, c: Ctx): ScenarioStep {
+  const bound = c.files.filter((x) => x.open && x.bound);
+  const rogue = !!c.b.faults && (g.rogue || !bound.length);
+  const f = c.pick(rogue ? c.files.filter((x) => x.open) : bound, g.x)!;
+  const claim = c.waiters.get(f.device);
+  const wait = g.wait && (claim === undefined || claim === c.pi);
+  if (wait) c.waiters.set(f.device, c.pi);
+  return { op: 'dma', file: f.name, addr: BASE_PAGE + (g.y % (c.b.pages + 1)), write: g.flag, count: 1 + g.count, wait, ...(rogue ? { pasid: ROGUE_PASID } : {}) };
 }
 
 /** Genes → a scenario the validator accepts. */
@@ -178,7 +202,7 @@ export function decode(g: Genes, b: Bounds): Scenario {
   processes.forEach((p, pi) => {
     if (pi === 0) return;
     p.steps.forEach((st, si) => {
-      const a = g.processes[pi]![si]?.after;
+      const a = g.processes[pi]!.steps[si]?.after;
       if (a === null || a === undefined) return;
       const other = processes[a % pi]!;
       st.after = `${other.name}.${a % other.steps.length}`;
