@@ -18,6 +18,8 @@ export interface Bounds {
   devices?: number;
   /** Also allow faults (device and process ones, with budgets), and rogue PASIDs. */
   faults?: boolean;
+  /** With faults: the kinds drawn (default GEN_FAULTS). */
+  faultKinds?: readonly string[];
 }
 
 export const BASE_PAGE = 16;
@@ -34,6 +36,36 @@ export const GEN_FAULTS = ['device-timeout', 'page-response-lost', 'page-respons
 export const OPS = ['open', 'bind', 'mmap', 'dma', 'touch', 'munmap', 'unbind', 'close'] as const;
 type Op = (typeof OPS)[number];
 
+/** The odds of each op among those valid at a step: a world builds up before it tears down. An
+ * open, a bind, an mmap weigh most while none is there yet; DMA is the point of a world (every bug
+ * here is a device access racing a teardown); the teardowns that end a mapping or a binding
+ * early are rarer, or a world would undo itself before it does anything. */
+function weightOf(op: Op, c: Ctx): number {
+  const none = (f: (x: FileState) => boolean) => !c.files.some(f);
+  switch (op) {
+    case 'open':
+      return none((x) => x.open) ? 6 : 1;
+    case 'bind':
+      return none((x) => x.bound) ? 6 : 2;
+    case 'mmap':
+      return c.vmas.some((v) => v.mapped) ? 1 : 5;
+    case 'dma':
+      return 6;
+    default:
+      return 1;
+  }
+}
+/** A gene's op number: its share of the odds (0 picks the first valid op). */
+const OP_SCALE = 1000;
+
+/** The op a gene's number picks among the valid ones, by their odds. */
+function pickOp(valid: Op[], n: number, c: Ctx): Op {
+  const w = valid.map((op) => weightOf(op, c));
+  let k = (n / OP_SCALE) * w.reduce((a, b) => a + b, 0);
+  for (const [i, op] of valid.entries()) if ((k -= w[i]!) < 0) return op;
+  return valid.at(-1)!;
+}
+
 export interface Gene {
   op: number;
   x: number;
@@ -45,6 +77,8 @@ export interface Gene {
   ro: boolean;
   rogue: boolean;
   after: number | null;
+  /** 0: the step is left out (1 in 8 are). */
+  keep: number;
 }
 
 export interface ProcessGenes {
@@ -61,26 +95,29 @@ export interface Genes {
 
 const gene = (b: Bounds): fc.Arbitrary<Gene> =>
   fc.record({
-    op: fc.nat(OPS.length - 1),
+    op: fc.nat(OP_SCALE - 1),
     x: fc.nat(b.pages),
-    y: fc.nat(b.pages),
+    y: fc.nat(4 * (b.pages + 1) - 1),
     flag: fc.boolean(),
     wait: fc.boolean(),
     count: fc.nat(2),
     ro: fc.boolean(),
     rogue: b.faults ? fc.boolean() : fc.constant(false),
     after: fc.option(fc.nat(b.steps), { nil: null, freq: 4 }),
+    keep: fc.nat(7),
   });
 
-/** A process: up to `steps` steps, its exit one of them. Exiting comes first (what shrinks to
- * `false` is the rarer, alive-at-the-end world). */
+/** A process: `steps` genes, each kept or not, its exit one of the steps. Most processes exit
+ * (every teardown race here is one of exit's) and most genes are kept: a bug needs its steps in
+ * order. Both shrink the way a world gets smaller: a gene's `keep` to 0 drops that step, and
+ * `exit` to exiting. */
 const processArb = (b: Bounds): fc.Arbitrary<ProcessGenes> =>
-  fc.boolean().chain((alive) => fc.record({ steps: fc.array(gene(b), { minLength: alive ? 1 : 0, maxLength: alive ? b.steps : b.steps - 1 }), exit: fc.constant(!alive) }));
+  fc.record({ steps: fc.array(gene(b), { minLength: b.steps, maxLength: b.steps }), exit: fc.nat(3).map((n) => n !== 3, (v) => (v ? 0 : 3)) });
 
 export const genesArb = (b: Bounds): fc.Arbitrary<Genes> =>
   fc.record({
     devices: fc.integer({ min: 1, max: b.devices ?? 1 }),
-    processes: fc.array(processArb(b), { minLength: 1, maxLength: b.processes }),
+    processes: fc.array(processArb(b), { minLength: 1, maxLength: b.processes, size: 'max' }),
     faults: b.faults ? fc.array(fc.record({ kind: fc.nat(GEN_FAULTS.length - 1), scope: fc.nat(b.processes), budget: fc.integer({ min: 1, max: 2 }) }), { maxLength: 2 }) : fc.constant([]),
   });
 
@@ -92,20 +129,28 @@ const procName = (i: number) => String.fromCharCode(65 + i);
 interface FileState { name: string; device: string; open: boolean; bound: boolean }
 interface VmaState { name: string; start: number; end: number; mapped: boolean }
 
-/** Which process first waits for a DMA on each device: the model's device answers one waiting
- * dma_submit at a time (machines/dma.ts keeps one syncCaller), so only that process may wait. */
-type Waiters = Map<string, number>;
+/** The genes a process keeps: the exit is one of the `steps`. */
+const keptGenes = (pg: ProcessGenes, b: Bounds): Gene[] => pg.steps.filter((g) => g.keep !== 0).slice(0, pg.exit ? b.steps - 1 : b.steps);
 
-function decodeProcess(pg: ProcessGenes, pi: number, devices: string[], b: Bounds, waiters: Waiters): ScenarioStep[] {
+/** A process keeps at least one step (an exit, if nothing else). */
+function decodeProcess(pg: ProcessGenes, devices: string[], b: Bounds): ScenarioStep[] {
   const files: FileState[] = [];
   const vmas: VmaState[] = [];
   const pick = <T>(xs: T[], n: number): T | undefined => (xs.length ? xs[n % xs.length] : undefined);
   const mapped = (page: number) => vmas.some((v) => v.mapped && v.start <= page && page < v.end);
-  const c: Ctx = { files, vmas, devices, b, pick, mapped, pi, waiters };
-  const steps = pg.steps.map((g) => decodeStep(validOps(c)[g.op % validOps(c).length]!, g, c));
-  if (pg.exit) steps.push({ op: 'exit' });
+  const c: Ctx = { files, vmas, devices, b, pick, mapped, posted: new Set() };
+  const steps = keptGenes(pg, b).map((g) => decodeStep(pickOp(validOps(c), g.op, c), g, c));
+  if (pg.exit || !steps.length) steps.push({ op: 'exit' });
   return steps;
 }
+
+/** The unbind ioctl calls intel_svm_unbind_mm directly, and intel-svm.h makes the caller promise
+ * that no access, page requests included, is outstanding for the PASID ("Device drivers are
+ * required to ensure..."; the svm is poisoned and freed under a late one). A DMA posted to the
+ * file's device may still be in flight, so a world unbinds only where nothing was posted there:
+ * the other is a driver breaking the contract, which no fault kind models yet. (A release, at
+ * close or exit, stops the device's jobs first: dma_stop.) */
+const unbindable = (c: Ctx, f: FileState): boolean => f.bound && !c.posted.has(f.device);
 
 /** The ops that have something to act on now (touch always has: a page, mapped or not). */
 function validOps(c: Ctx): Op[] {
@@ -119,7 +164,7 @@ function validOps(c: Ctx): Op[] {
     dma: has((x) => x.open && (x.bound || !!b.faults)),
     touch: true,
     munmap: vmas.some((v) => v.mapped),
-    unbind: has((x) => x.bound),
+    unbind: has((x) => unbindable(c, x)),
     close: has((x) => x.open),
   };
   return OPS.filter((op) => ok[op]);
@@ -132,8 +177,8 @@ interface Ctx {
   b: Bounds;
   pick: <T>(xs: T[], n: number) => T | undefined;
   mapped: (pg: number) => boolean;
-  pi: number;
-  waiters: Waiters;
+  /** Devices this process posted a DMA to (not waited for): its page requests may be outstanding. */
+  posted: Set<string>;
 }
 
 /** One step of a valid op: its operands picked among what it may name. */
@@ -149,7 +194,7 @@ function decodeStep(op: Op, g: Gene, c: Ctx): ScenarioStep {
     case 'bind':
       return { op: 'bind', file: flip(file((x) => x.open && !x.bound), 'bound', true).name };
     case 'unbind':
-      return { op: 'unbind', file: flip(file((x) => x.bound), 'bound', false).name };
+      return { op: 'unbind', file: flip(file((x) => unbindable(c, x)), 'bound', false).name };
     case 'close':
       return { op: 'close', file: flip(file((x) => x.open), 'open', false).name };
     case 'mmap':
@@ -174,50 +219,58 @@ function mmapStep(g: Gene, c: Ctx): ScenarioStep {
   const free = Array.from({ length: c.b.pages }, (_, i) => BASE_PAGE + i).filter((pg) => !c.mapped(pg));
   const start = free[g.x % free.length]!;
   let end = start + 1;
-  while (end < BASE_PAGE + c.b.pages && end - start < 1 + g.y && !c.mapped(end)) end++;
+  while (end < BASE_PAGE + c.b.pages && end - start < 1 + (g.y % c.b.pages) && !c.mapped(end)) end++;
   const v: VmaState = { name: `v${c.vmas.length}`, start, end, mapped: true };
   c.vmas.push(v);
   const file = g.flag ? c.pick(c.files.filter((x) => x.open), g.y) : undefined;
   return { op: 'mmap', vma: v.name, ...(file ? { file: file.name } : {}), addr: start, pages: end - start, ...(g.ro ? { prot: 'r' as const } : {}) };
 }
 
+/** Mostly a mapped page (three in four, when there is one), else any page of the range or the one
+ * past it (a page request that finds no VMA). */
+function dmaPage(g: Gene, c: Ctx): number {
+  const all = Array.from({ length: c.b.pages + 1 }, (_, i) => BASE_PAGE + i);
+  const mapped = all.filter(c.mapped);
+  return mapped.length && g.y % 4 !== 3 ? mapped[Math.floor(g.y / 4) % mapped.length]! : all[g.y % all.length]!;
+}
+
 /** A DMA by a bound file's device (with faults allowed, maybe an unbound one's, with a rogue
- * PASID), at a page of the range or one past it; waited for only by the device's first waiter. */
+ * PASID), at a page of the range or one past it, waited for or posted (the device answers each
+ * waiting submit when its own jobs end, machines/dma.ts). */
 function dmaStep(g: Gene, c: Ctx): ScenarioStep {
   const bound = c.files.filter((x) => x.open && x.bound);
   const rogue = !!c.b.faults && (g.rogue || !bound.length);
   const f = c.pick(rogue ? c.files.filter((x) => x.open) : bound, g.x)!;
-  const claim = c.waiters.get(f.device);
-  const wait = g.wait && (claim === undefined || claim === c.pi);
-  if (wait) c.waiters.set(f.device, c.pi);
-  return { op: 'dma', file: f.name, addr: BASE_PAGE + (g.y % (c.b.pages + 1)), write: g.flag, count: 1 + g.count, wait, ...(rogue ? { pasid: ROGUE_PASID } : {}) };
+  const wait = g.wait;
+  if (!wait) c.posted.add(f.device);
+  return { op: 'dma', file: f.name, addr: dmaPage(g, c), write: g.flag, count: 1 + g.count, wait, ...(rogue ? { pasid: ROGUE_PASID } : {}) };
 }
 
 /** Genes → a scenario the validator accepts. */
 export function decode(g: Genes, b: Bounds): Scenario {
   const devices = Array.from({ length: g.devices }, (_, i) => `dev${i}`);
-  const waiters: Waiters = new Map();
-  const processes = g.processes.map((genes, pi) => ({ name: procName(pi), steps: decodeProcess(genes, pi, devices, b, waiters) }));
+  const processes = g.processes.map((genes, pi) => ({ name: procName(pi), steps: decodeProcess(genes, devices, b) }));
   // `after` points only at an earlier process (no cycle of processes waiting for each other).
   processes.forEach((p, pi) => {
     if (pi === 0) return;
     p.steps.forEach((st, si) => {
-      const a = g.processes[pi]!.steps[si]?.after;
+      const a = keptGenes(g.processes[pi]!, b)[si]?.after;
       if (a === null || a === undefined) return;
       const other = processes[a % pi]!;
       st.after = `${other.name}.${a % other.steps.length}`;
     });
   });
-  const faults = decodeFaults(g, devices, processes.length);
+  const faults = decodeFaults(g, b, devices, processes.length);
   const s: Scenario = { name: 'fuzz', description: '', devices, processes };
   if (faults.length) s.faults = faults;
   return s;
 }
 
-function decodeFaults(g: Genes, devices: string[], nproc: number): ScenarioFault[] {
+function decodeFaults(g: Genes, b: Bounds, devices: string[], nproc: number): ScenarioFault[] {
   const out: ScenarioFault[] = [];
   for (const f of g.faults) {
-    const kind = GEN_FAULTS[f.kind]!;
+    const kinds = b.faultKinds?.length ? b.faultKinds : GEN_FAULTS;
+    const kind = kinds[f.kind % kinds.length] as ScenarioFault['kind'];
     // dma-stop-slow may be scoped by a process; the others by a device.
     const fault: ScenarioFault =
       kind === 'dma-stop-slow' && f.scope % 2 === 1 ? { kind, process: procName(f.scope % nproc), budget: f.budget } : { kind, device: devices[f.scope % devices.length]!, budget: f.budget };
