@@ -65,7 +65,7 @@ export function fuzzText(r: FuzzResult): string {
   if (r.explained || r.limited) lines.push(`not findings: ${r.explained} violation(s) a fault's harms explain, ${r.limited} run(s) cut by the step limit`);
   for (const f of r.findings) {
     lines.push(`[${f.oracle}] ${f.message}`);
-    lines.push(`  world ${f.world} (seed ${f.seed}, ${f.strategy}): ${sizeText(f.found)}; shrunk to ${sizeText(f.shrunk)} in ${f.shrink.steps} step(s), ${f.shrink.tries} tries`);
+    lines.push(`  world ${f.world} (seed ${f.seed}, ${f.strategy}): ${sizeText(f.found)}; shrunk to ${sizeText(f.shrunk)} (${f.shrink.steps} smaller world(s) taken, ${f.shrink.tries} tried)`);
     if (f.scenarioFile) lines.push(`  svmsim run --kernel ${r.kernel} --scenario ${f.scenarioFile}${runFlags(f)}`);
     if (f.scheduleFile) lines.push(`  svmsim replay ${f.scheduleFile}${f.deliveries !== undefined ? `   (${f.deliveries} deliveries${f.original ? `, from ${f.original.deliveries}` : ''})` : ''}`);
   }
