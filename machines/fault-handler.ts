@@ -2,7 +2,7 @@
 // descriptor at a time, step by step. A kthread: a final fput it causes goes to delayed_fput.
 // The fix adds the mm_users pin (atomic_inc_not_zero ... mmput) around the fault.
 import { assign, emit, setup } from 'xstate';
-import { send } from './emit.ts';
+import { access, send } from './emit.ts';
 import type { Hunks } from './objects.ts';
 
 interface Req {
@@ -37,6 +37,9 @@ export const faultHandlerMachine = setup({
     // rcu_read_lock(); svm = idr_find(&iommu->pasid_idr, req->pasid).
     idr_find: emit(({ context }) => send(context.svm, { type: 'idr_find', ctx: context.id, pasid: context.req!.pasid })),
     foundSvm: assign(({ event }) => ({ svmObj: String(event.svm), mm: String(event.mm), result: 'INVALID' as const })),
+    // A read of the svm this thread holds no reference on (`svm->mm`): KASAN checks it here, at
+    // the dereference, where a use after unbind's kfree(svm) touches freed memory.
+    svm_mm: emit(({ context }) => access(context.svmObj!, 'prq_event_thread: svm->mm')),
     // The fix: if (!atomic_inc_not_zero(&svm->mm->mm_users)) goto bad_req.
     mmget_not_zero: emit(({ context }) => send(context.mm!, { type: 'mmget_not_zero', ctx: context.id })),
     down_read: emit(({ context }) => send(context.mm!, { type: 'down_read', ctx: context.id })),
@@ -51,8 +54,12 @@ export const faultHandlerMachine = setup({
     up_read: emit(({ context }) => send(context.mm!, { type: 'up_read', ctx: context.id })),
     // The fix: mmput(svm->mm) — may be the last, running exit_mmap in this thread.
     mmput: emit(({ context }) => send(context.mm!, { type: 'mmput', ctx: context.id })),
-    // bad_req: find the sdev in svm->devs and call its fault_cb.
-    prq_fault_cb: emit(({ context }) => send(context.svm, { type: 'prq_fault_cb', ctx: context.id, svm: context.svmObj, dev: context.req!.dev })),
+    // bad_req: rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs): the request's sdev.
+    list_for_each_entry_rcu: emit(({ context }) => send(context.svm, { type: 'list_for_each_entry_rcu', ctx: context.id, svm: context.svmObj, dev: context.req!.dev })),
+    // rcu_read_unlock(), before the sdev is used: "it's OK to drop the 'lock' here now we have it".
+    rcu_read_unlock: emit(({ context }) => send(context.svm, { type: 'rcu_read_unlock', ctx: context.id })),
+    // sdev->ops->fault_cb(sdev->dev, req->pasid, ...): the sdev the walk found, outside RCU.
+    fault_cb: emit(({ context, event }) => send(context.svm, { type: 'prq_fault_cb', ctx: context.id, sdev: event.sdev })),
     // no_pasid: Page Group Response through qi_submit_sync.
     qi_page_response: emit(({ context }) => {
       const r = context.req!;
@@ -72,6 +79,7 @@ export const faultHandlerMachine = setup({
     // (intel-svm.c, v4.4: `if (access_error(vma, req)) goto invalid;`).
     accessError: ({ context, event }) => event.ro === true && context.req!.write,
     faultFailed: ({ event }) => event.ok !== true,
+    noSdev: ({ event }) => event.sdev === null,
   },
 }).createMachine({
   id: 'faultHandler',
@@ -94,9 +102,9 @@ export const faultHandlerMachine = setup({
         'ret.idr_find': [
           // Not found: no_pasid with result still FAILURE (QI_RESP_FAILURE at 4.4).
           { guard: 'noSvm', target: 'no_pasid', actions: 'qi_page_response' },
-          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'prq_fault_cb'] },
-          { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'mmget_not_zero'] },
-          { target: 'down_read', actions: ['foundSvm', 'down_read'] },
+          { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'svm_mm', 'list_for_each_entry_rcu'] },
+          { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'svm_mm', 'mmget_not_zero'] },
+          { target: 'down_read', actions: ['foundSvm', 'svm_mm', 'down_read'] },
         ],
       },
     },
@@ -105,14 +113,14 @@ export const faultHandlerMachine = setup({
       on: {
         'ret.mmget_not_zero': [
           // The mm is defunct: don't handle the fault.
-          { guard: 'pinFailed', target: 'bad_req', actions: 'prq_fault_cb' },
-          { target: 'down_read', actions: 'down_read' },
+          { guard: 'pinFailed', target: 'bad_req', actions: 'list_for_each_entry_rcu' },
+          { target: 'down_read', actions: ['svm_mm', 'down_read'] },
         ],
       },
     },
     down_read: {
       tags: ['waiting'],
-      on: { 'ret.down_read': { target: 'find_extend_vma', actions: 'find_extend_vma' } },
+      on: { 'ret.down_read': { target: 'find_extend_vma', actions: ['svm_mm', 'find_extend_vma'] } },
     },
     find_extend_vma: {
       tags: ['waiting'],
@@ -120,7 +128,7 @@ export const faultHandlerMachine = setup({
         'ret.find_extend_vma': [
           { guard: 'noVma', target: 'invalid' },
           { guard: 'accessError', target: 'invalid' },
-          { target: 'handle_mm_fault', actions: ['takeVma', 'handle_mm_fault'] },
+          { target: 'handle_mm_fault', actions: ['takeVma', 'svm_mm', 'handle_mm_fault'] },
         ],
       },
     },
@@ -133,15 +141,25 @@ export const faultHandlerMachine = setup({
     // invalid: up_read (done before the thread goes on: the response that lets the driver unbind
     // comes after it); with the fix, mmput.
     invalid: {
-      entry: 'up_read',
+      entry: ['svm_mm', 'up_read'],
       tags: ['waiting'],
-      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: 'mmput' }, { target: 'bad_req', actions: 'prq_fault_cb' }] },
+      on: { 'ret.up_read': [{ guard: 'pinsMmUsers', target: 'mmput', actions: ['svm_mm', 'mmput'] }, { target: 'bad_req', actions: 'list_for_each_entry_rcu' }] },
     },
     mmput: {
       tags: ['waiting'],
-      on: { 'ret.mmput': { target: 'bad_req', actions: 'prq_fault_cb' } },
+      on: { 'ret.mmput': { target: 'bad_req', actions: 'list_for_each_entry_rcu' } },
     },
+    // bad_req: the walk found the sdev (or WARN_ON: none); rcu_read_unlock, then its fault_cb.
     bad_req: {
+      tags: ['waiting'],
+      on: {
+        'ret.list_for_each_entry_rcu': [
+          { guard: 'noSdev', target: 'no_pasid', actions: ['rcu_read_unlock', 'qi_page_response'] },
+          { target: 'fault_cb', actions: ['rcu_read_unlock', 'fault_cb'] },
+        ],
+      },
+    },
+    fault_cb: {
       tags: ['waiting'],
       on: { 'ret.prq_fault_cb': { target: 'no_pasid', actions: 'qi_page_response' } },
     },

@@ -222,3 +222,29 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   }
   return out;
 };
+
+/** What pageResponse reads of one delivery, for the partial-order reduction's visibility condition
+ * (src/engine/dependence.ts): keys it reads (false) or changes (true). Two deliveries of which one
+ * changes a key the other reads or changes are kept in their order in every run the reduction
+ * keeps, so the oracle follows the same history on each (the trace oracle is the reduction's
+ * "never claim": G. J. Holzmann, "The Model Checker SPIN", IEEE TSE 23(5), 1997, §5; condition
+ * C2 of E. M. Clarke, O. Grumberg, D. Peled, "Model Checking", 1999, ch. 10). What it follows:
+ * each device's and each fault thread's own history (every delivery to or from one), each mm's
+ * VMA list (mmap_region, do_munmap, the mm's state: deliveries to it, and the returns it sends
+ * that end a call), and the readers of a list: find_extend_vma's return, a waited dma_submit
+ * (its forMm) and its return (any mm's). Keep it beside the oracle: a new read there is a key here. */
+export function pageResponseKeys(ev: { from: string; to: string; event: string; args: Record<string, unknown> }, kindOf: (id: string) => string | undefined, mms: readonly string[]): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  for (const id of [ev.from, ev.to]) {
+    const k = kindOf(id);
+    if (k === 'dma' || k === 'faultHandler') out.push([`v:${id}`, true]);
+  }
+  if (kindOf(ev.to) === 'mm') out.push([`v:${ev.to}`, true]);
+  if (kindOf(ev.from) === 'mm') {
+    if (ev.event === 'ret.mmap_region' || ev.event === 'ret.do_munmap') out.push([`v:${ev.from}`, true]);
+    else if (ev.event === 'ret.find_extend_vma') out.push([`v:${ev.from}`, false]);
+  }
+  if (kindOf(ev.to) === 'dma' && ev.event === 'dma_submit' && typeof ev.args.forMm === 'string') out.push([`v:${ev.args.forMm}`, false]);
+  if (kindOf(ev.from) === 'dma' && ev.event === 'ret.dma_submit') for (const mm of mms) out.push([`v:${mm}`, false]);
+  return out;
+}

@@ -34,9 +34,10 @@ describe('no fault allowed: today unchanged', () => {
     expect(JSON.stringify(w.specs)).not.toMatch(/"fx"|stopTimer|inject/);
   });
 
-  it('exit-with-mmap on fixed: 12,013 states and 33,250 transitions, no violation', async () => {
+  // 12,013 / 33,250 until issue 25's RCU split bad_req in three (docs/results/issue-25.md).
+  it('exit-with-mmap on fixed: 12,966 states and 35,586 transitions, no violation', async () => {
     const r = await explore({ ...base, scenario: withFaults(loadScenario('exit-with-mmap'), 'none'), strategy: 'dfs' });
-    expect(r.dfs!.states).toMatchObject({ states: 12013, transitions: 33250, exhausted: true });
+    expect(r.dfs!.states).toMatchObject({ states: 12966, transitions: 35586, exhausted: true });
     expect(r.violations).toEqual([]);
   }, 120_000);
 });
@@ -82,7 +83,7 @@ describe('each fault shows up where it is needed, and only there', () => {
 describe('schedule files with faults replay identically on both transports', () => {
   it('a device-timeout counterexample: the same trace, byte for byte', async () => {
     const out = tmp();
-    await explore({ ...base, scenario: loadScenario('fault-timeout-reuse'), strategy: 'pct', seed: 3, schedules: 20, out, stopOnFirst: true });
+    await explore({ ...base, scenario: loadScenario('fault-timeout-reuse'), strategy: 'pct', seed: 3, schedules: 60, out, stopOnFirst: true });
     const file = ['isolation', 'use-after-free'].map((o) => join(out, `${o}.json`)).find((f) => {
       try {
         return !!readFileSync(f);

@@ -17,8 +17,10 @@ describe('faultHandler machine (prq_event_thread)', () => {
     const p = prq('fixed');
     expect(sends(toIdr(p))).toEqual(['svm:idr_find']);
     expect(sends(p.send({ type: 'ret.idr_find', svm: 'svm#1', mm: 'mm#1' }, 'svm'))).toEqual(['mm#1:mmget_not_zero']);
-    expect(sends(p.send({ type: 'ret.mmget_not_zero', ok: false }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
-    expect(sent(p.send({ type: 'ret.prq_fault_cb', found: true }, 'svm'), 'qi_page_response')).toMatchObject({ result: 'INVALID' });
+    expect(sends(p.send({ type: 'ret.mmget_not_zero', ok: false }, 'mm#1'))).toEqual(['svm:list_for_each_entry_rcu']);
+    // bad_req: the walk found the sdev; rcu_read_unlock, then its fault_cb, then the response.
+    expect(sends(p.send({ type: 'ret.list_for_each_entry_rcu', sdev: 'sdev#2' }, 'svm'))).toEqual(['svm:rcu_read_unlock', 'svm:prq_fault_cb']);
+    expect(sent(p.send({ type: 'ret.prq_fault_cb' }, 'svm'), 'qi_page_response')).toMatchObject({ result: 'INVALID' });
   });
 
   it('fixed: a served fault: down_read, find_extend_vma, handle_mm_fault, up_read, mmput, SUCCESS', () => {
@@ -31,7 +33,8 @@ describe('faultHandler machine (prq_event_thread)', () => {
     expect(sends(p.send({ type: 'ret.handle_mm_fault', ok: true }, 'mm#1'))).toEqual(['mm#1:up_read']);
     // up_read returns before mmput: the thread's program order, not two racing messages
     expect(sends(p.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['mm#1:mmput']);
-    expect(sends(p.send({ type: 'ret.mmput' }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
+    expect(sends(p.send({ type: 'ret.mmput' }, 'mm#1'))).toEqual(['svm:list_for_each_entry_rcu']);
+    p.send({ type: 'ret.list_for_each_entry_rcu', sdev: 'sdev#2' }, 'svm');
     expect(sent(p.send({ type: 'ret.prq_fault_cb' }, 'svm'), 'qi_page_response')).toMatchObject({ result: 'SUCCESS' });
     expect(sends(p.send({ type: 'ret.qi_page_response' }, 'iommu'))).toEqual(['iommu:prq_next']);
     p.send({ type: 'ret.prq_next', req: null }, 'iommu');
@@ -45,7 +48,7 @@ describe('faultHandler machine (prq_event_thread)', () => {
     p.send({ type: 'ret.down_read' }, 'mm#1');
     p.send({ type: 'ret.find_extend_vma', vma: 'vma#1', start: 16 }, 'mm#1');
     expect(sends(p.send({ type: 'ret.handle_mm_fault', ok: true }, 'mm#1'))).toEqual(['mm#1:up_read']);
-    expect(sends(p.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
+    expect(sends(p.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['svm:list_for_each_entry_rcu']);
   });
 
   it('no svm for the PASID: no_pasid with QI_RESP_FAILURE (v4.4); no VMA: INVALID', () => {
@@ -57,7 +60,9 @@ describe('faultHandler machine (prq_event_thread)', () => {
     q.send({ type: 'ret.idr_find', svm: 'svm#1', mm: 'mm#1' }, 'svm');
     q.send({ type: 'ret.down_read' }, 'mm#1');
     expect(sends(q.send({ type: 'ret.find_extend_vma', vma: null, start: null }, 'mm#1'))).toEqual(['mm#1:up_read']);
-    expect(sends(q.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['svm:prq_fault_cb']);
+    expect(sends(q.send({ type: 'ret.up_read' }, 'mm#1'))).toEqual(['svm:list_for_each_entry_rcu']);
+    // WARN_ON(&sdev->list == &svm->devs): no sdev, no fault_cb; straight to the response.
+    expect(sends(q.send({ type: 'ret.list_for_each_entry_rcu', sdev: null }, 'svm'))).toEqual(['svm:rcu_read_unlock', 'iommu:qi_page_response']);
   });
 });
 

@@ -81,7 +81,9 @@ const ORDER: Record<string, readonly Call[]> = {
     ['handle_mm_fault', is('handle_mm_fault', 'mm#1', 'prq')],
     ['up_read(mmap_sem)', is('up_read', 'mm#1', 'prq')],
     ['mmput', is('mmput', 'mm#1', 'prq')],
-    ['bad_req: sdev walk, fault_cb', is('prq_fault_cb', 'svm', 'prq')],
+    ['bad_req: rcu_read_lock; list_for_each_entry_rcu(sdev)', is('list_for_each_entry_rcu', 'svm', 'prq')],
+    ['rcu_read_unlock', is('rcu_read_unlock', 'svm', 'prq')],
+    ['sdev->ops->fault_cb', is('prq_fault_cb', 'svm', 'prq')],
     ['no_pasid: page group response', is('qi_page_response', 'iommu', 'prq')],
   ],
   '5–6.5': [
