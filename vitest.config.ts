@@ -13,6 +13,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'test/**/*.long.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Bundles of the entry modules for the CLI starts and threads the tests make (test/bundles-setup.ts).
+    globalSetup: ['test/bundles-setup.ts'],
     maxWorkers: Math.max(2, availableParallelism() - 1),
     sequence: { sequencer: LongestFirst },
   },

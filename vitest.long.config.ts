@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.long.test.ts'],
     testTimeout: 900_000,
+    // Bundles of the entry modules for the CLI starts and threads the tests make (test/bundles-setup.ts).
+    globalSetup: ['test/bundles-setup.ts'],
     maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

@@ -1,11 +1,12 @@
 // svmsim's CLI: a thin layer that parses arguments and calls library functions. Each file in
 // ./commands exports `register(program)` and adds its command; they load in name order.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { BadInput, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OUTPUT, EXIT_VIOLATION } from '../errors.ts';
 import { WorkerFault } from '../runtime/thread-faults.ts';
+import { COMMANDS } from './command-list.ts';
 
 // stdout that cannot take the output (`| head` closed it: EPIPE; a full disk: ENOSPC) is one line
 // on stderr and exit 74, not an uncaught exception (exit 1 would read as "an oracle fired").
@@ -28,11 +29,11 @@ const program = new Command('svmsim')
   .showHelpAfterError()
   .exitOverride();
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
-  const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register: (p: Command) => void };
-  mod.register(program);
-}
+// A command whose file carries its name loads alone (a start loads one command's modules, not
+// every command's); anything else (--help, no command, help, variants, a typo) loads them all.
+const names = Object.keys(COMMANDS).sort();
+const named = names.find((n) => n === process.argv[2] && Object.hasOwn(COMMANDS, n));
+for (const n of named ? [named] : names) (await COMMANDS[n]!()).register(program);
 
 /** A file that failed to be written after the work (the disk filled up): one line, exit 74. */
 const writeFailure = (e: unknown): e is NodeJS.ErrnoException & { path: string } =>

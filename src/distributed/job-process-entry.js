@@ -1,5 +1,5 @@
 // The job process's entry: register tsx, then load the TypeScript (as src/explore/job-entry.js).
-import { register } from 'tsx/esm/api';
+// (src/bundles.js: or its prebuilt bundle.)
+import { load } from '../bundles.js';
 
-register();
-await import('./job-process.ts');
+await load(new URL('./job-process.ts', import.meta.url));
