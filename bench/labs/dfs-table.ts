@@ -1,7 +1,7 @@
 // The stateful dfs of every built-in scenario on every kernel variant, one row each: exhausted,
 // states, transitions, CPU seconds and the oracles that fired. Run it on two trees (before and
 // after a fidelity change) and compare the rows: docs/results/issue-26.md has such a table.
-//   npx tsx bench/labs/dfs-table.ts [out.json] [scenario,...]
+//   npx tsx bench/labs/dfs-table.ts [out.json] [scenario,...] [kernel,...]
 // DFS_SECONDS caps one search (default 120); a search cut short says exhausted: false.
 import { writeFileSync } from 'node:fs';
 import { explore } from '../../src/explore/explore.ts';
@@ -10,11 +10,12 @@ import { VARIANTS } from '../../src/variants/variants.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 
 const out = process.argv[2];
-const only = process.argv[3]?.split(',');
+const only = process.argv[3]?.split(',').filter(Boolean);
+const kernels = process.argv[4]?.split(',');
 const seconds = Number(process.env.DFS_SECONDS ?? 120);
 const rows: Record<string, unknown>[] = [];
-for (const name of builtinNames().filter((n) => !only || only.includes(n))) {
-  for (const v of VARIANTS) {
+for (const name of builtinNames().filter((n) => !only?.length || only.includes(n))) {
+  for (const v of VARIANTS.filter((x) => !kernels || kernels.includes(x.name))) {
     const cpu = process.cpuUsage();
     const r = await explore({ scenario: loadScenario(name), variant: v, strategy: 'dfs', seed: 0, maxSteps: DEFAULT_MAX_STEPS, transport: 'inline', reorder: false, shrink: false, seconds });
     const used = process.cpuUsage(cpu);

@@ -170,7 +170,7 @@ export const TRIAGE: readonly Rule[] = [
   },
   { file: 'svm.ts', lines: [71, 72, 233], equivalent: false, what: '`pasid_mutex` handoff: `handoff: true` → `false`, the lane `\'\'`, the initial `handoff: false` → `true`', why: 'needs a third bind or unbind arriving while the mutex is handed from one waiter to the next: no built-in has three contenders' },
   { file: 'svm.ts', lines: [123], equivalent: false, what: 'the sdev object\'s links `[]`', why: 'an oracle-input mutant (as in `iommu.ts`): `dangling` no longer sees an sdev pointing at a freed svm, which the correct model never has' },
-  { file: 'svm.ts', lines: [299, 300, 301, 302, 306], equivalent: false, what: '`prq_walk_devs`\'s match of the sdev (`mine`: the sid or device comparison, `?.` dropped, `===` → `!==`, the `break`)', why: 'the fault handler only WARNs when no sdev matches (`noSdev` goes to no_pasid); a WARN is not a violation. Treating that WARN as an `invariant` BUG would catch them' },
+  { file: 'svm.ts', lines: [207, 208], equivalent: false, what: '`prq_fault_cb`\'s sdev lookup (`some` → `every`, `?.` dropped, the predicate `() => undefined`, `true`, `false`, `!==`, `false` → `true`, `{ found }` → `{}`)', why: 'the fault handler only WARNs when no sdev matches; a WARN is not a violation. Treating that WARN as an `invariant` BUG would catch them' },
   {
     file: 'svm.ts', lines: [222, 229, 304], equivalent: false, what: '`unknownPasid` → `false` or `&&`, its branch\'s target and actions; `tagNotifier` → `true`',
     why: 'an unbind of a PASID the idr does not know needs a release of a file whose bind failed or an unbind of a file twice, which no built-in does; `tagNotifier` needs a notifier flush and an unbind flush in flight together',
