@@ -8,10 +8,12 @@ export interface DeviceIds extends DevHw {
   devfn: number;
 }
 
-/** The n-th device's ids: bus 0, its own slot (devfn (n+1) << 3), its own domain (DID n+1). */
+/** The n-th device's ids: its own slot, function 0 (slot n+1 of 32 per bus: bus 0 slots 1-31,
+ * then bus 1 from slot 0, as PCI_DEVID's 5-bit device number has it), its own domain (DID n+1). */
 export function deviceHw(s: Scenario, device: string, n: number): DeviceIds {
   const c = s.iommu?.devices?.[device] ?? {};
-  const bus = c.bus ?? 0;
-  const devfn = c.devfn ?? ((n + 1) << 3);
+  const slot = n + 1;
+  const bus = c.bus ?? slot >> 5;
+  const devfn = c.devfn ?? (slot & 31) << 3;
   return { bus, devfn, sid: PCI_DEVID(bus, devfn), did: c.did ?? n + 1, ats: c.ats ?? false, qdep: c.qdep ?? 0 };
 }

@@ -44,8 +44,8 @@ export const FaultSchema = z.strictObject({
 });
 
 /** A device as the IOMMU sees it: its requester id (bus, devfn → PCI_DEVID), its domain id, and
- * ATS (sdev->dev_iotlb) with its invalidate queue depth. Defaults: bus 0, devfn (n+1) << 3 for the
- * n-th device (its own slot, function 0), DID n+1 (a domain each), no ATS, qdep 0. */
+ * ATS (sdev->dev_iotlb) with its invalidate queue depth. Defaults: slot n+1 for the n-th device,
+ * function 0 (bus 0 slots 1-31, then bus 1, ...), DID n+1 (a domain each), no ATS, qdep 0. */
 export const DeviceHwSchema = z.strictObject({
   bus: z.number().int().min(0).max(255).optional(),
   devfn: z.number().int().min(0).max(255).optional(),

@@ -206,7 +206,7 @@ describe('stdout that fails', { timeout: 60_000 }, () => {
 });
 
 describe('a big world is not a hang', { timeout: 120_000 }, () => {
-  // 40 processes, each on its own device: 3,522 deliveries under fifo.
+  // 40 processes, each on its own device (bus 1 from the 32nd: PCI_DEVID has 32 slots a bus): 3,673 deliveries under fifo.
   const world = join(dir, 'forty.json');
   const base = read(fileURLToPath(new URL('../../scenarios/munmap-close-alive.json', import.meta.url)));
   const steps = base.processes[0].steps as Record<string, unknown>[];

@@ -2,6 +2,7 @@
 // step after exit however late), and a 100,000-step scenario checked at once. The rescanning
 // version took 150 s on that scenario and failed here on the test timeout.
 import { describe, expect, it } from 'vitest';
+import { deviceHw } from '../../src/scenario/device-hw.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
 
 const world = (steps: Record<string, unknown>[]) => ({ name: 'x', devices: ['d0'], processes: [{ name: 'A', steps }] });
@@ -47,6 +48,14 @@ describe('checkScenario: the IOMMU section (prq, requester ids)', () => {
     ['an unknown field', { devices: { d0: { sid: 3 } } }, /^w: iommu\.devices\.d0: /],
   ])('%s', (_what, iommu, message) => {
     expect(() => parseScenario(two(iommu), 'w')).toThrow(message);
+  });
+
+  it('forty devices by default: each its own requester id, slots 1-31 of bus 0, then bus 1 from slot 0', () => {
+    const devices = Array.from({ length: 40 }, (_, i) => `d${i}`);
+    const s = parseScenario({ name: 'x', devices, processes: [{ name: 'A', steps: [open] }] }, 'w');
+    const ids = devices.map((d, n) => deviceHw(s, d, n));
+    expect(new Set(ids.map((h) => h.sid)).size).toBe(40);
+    expect([ids[0], ids[30], ids[31], ids[39]].map((h) => [h.bus, h.devfn, h.sid])).toEqual([[0, 0x08, 0x0008], [0, 0xf8, 0x00f8], [1, 0x00, 0x0100], [1, 0x40, 0x0140]]);
   });
 
   it('two functions of one slot (devfn 0x10, 0x11) on one bus, a ring of 4: accepted', () => {
