@@ -12,6 +12,15 @@ const file = (name: string, text: string) => {
   return p;
 };
 
+/** A one-device world that DMAs once, with an `iommu` section and the DMA's request flags. */
+const hw = (iommu?: unknown, request?: unknown) =>
+  JSON.stringify({
+    name: 'hw',
+    devices: ['d'],
+    processes: [{ name: 'A', steps: [{ op: 'open', file: 'f', device: 'd' }, { op: 'mmap', vma: 'v', file: 'f', addr: 1, pages: 1 }, { op: 'bind', file: 'f' }, { op: 'dma', file: 'f', addr: 1, ...(request ? { request } : {}) }, { op: 'exit' }] }],
+    ...(iommu ? { iommu } : {}),
+  });
+
 describe('svmsim run: bad input is one line on stderr and exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown variant', ['run', '--kernel', 'v4.5', '--transport', 'inline'], /^svmsim: unknown kernel variant 'v4\.5' \(valid: pre-fix, fixed, fixed-no-release-flush, fixed-no-fault-pin\)\n$/],
@@ -22,6 +31,10 @@ describe('svmsim run: bad input is one line on stderr and exit code 2', () => {
     ['not JSON', ['run', '--scenario', file('bad.json', '{"name": '), '--transport', 'inline'], /^svmsim: .*bad\.json: not JSON: .*\n$/],
     ['bad field', ['run', '--scenario', file('field.json', JSON.stringify({ name: 'x', devices: ['d'], processes: [{ name: 'A', steps: [{ op: 'open', file: 'f', device: 'd' }, { op: 'dma', file: 'f', addr: 1, count: 0 }] }] })), '--transport', 'inline'], /^svmsim: .*field\.json: processes\[0\]\.steps\[1\]\.count: .*\n$/],
     ['unknown transport', ['run', '--transport', 'carrier-pigeon'], /^svmsim: unknown transport 'carrier-pigeon' \(valid: inline, workers\)\n$/],
+    // Issue 26: the IOMMU's PRQ size, a requester id, a request flag: one line naming the field.
+    ['a PRQ that is no power of two', ['run', '--scenario', file('prq.json', hw({ prq: 6 })), '--transport', 'inline'], /^svmsim: .*prq\.json: iommu\.prq: 6 descriptors is not a power of two \(2 to 256; 4\.4 has 256\)\n$/],
+    ['a devfn beyond 8 bits', ['run', '--scenario', file('devfn.json', hw({ devices: { d: { devfn: 300 } } })), '--transport', 'inline'], /^svmsim: .*devfn\.json: iommu\.devices\.d\.devfn: .*\n$/],
+    ['a request flag that is not a boolean', ['run', '--scenario', file('flag.json', hw(undefined, { lpig: 'no' })), '--transport', 'inline'], /^svmsim: .*flag\.json: processes\[0\]\.steps\[3\]\.request\.lpig: .*\n$/],
   ];
   it.each(cases)('%s', (_what, args, stderr) => {
     const r = svmsim(args);

@@ -157,4 +157,17 @@ describe('mermaid sequenceDiagram', () => {
     expect(doc.violations.map((v) => v.oracle)).toEqual(['leak']);
     expect(mermaidSequence([{ ...doc.trace[1]!, event: 'a;b' }])).toContain(': 1 a#59;b');
   });
+
+  // Issue 26: each descriptor the driver writes (its own qi_submit_sync) and each register access
+  // of prq_event_thread is a step of its own, in the diagram and in the trace viewer's steps.
+  it('each invalidation descriptor and each PRQ register access is an arrow of its own, the descriptor named; the viewer has a step for each with its fields', async () => {
+    const doc = await runDocOf('fixed', 'munmap-close-alive');
+    const arrows = mermaidSequence(doc.trace).split('\n').filter((l) => /->>/.test(l));
+    const descs = doc.trace.filter((e) => e.event === 'qi_submit_sync');
+    expect(descs.map((e) => e.args.desc)).toEqual(['eiotlb', 'pasid-cache', 'eiotlb']);
+    for (const e of descs) expect(arrows).toContain(`  svm->>iommu: ${e.step} qi_submit_sync ${e.args.desc}${e.args.gran ? ` ${e.args.gran}` : ''}`);
+    expect(arrows.filter((l) => / (writel_prs_ppr|dmar_readq_pq|dmar_writeq_pqh)$/.test(l)).map((l) => l.replace(/.*: \d+ /, ''))).toEqual(['writel_prs_ppr', 'dmar_readq_pq', 'dmar_writeq_pqh']);
+    const steps = buildReport(doc).steps.filter((s) => s.event === 'qi_submit_sync');
+    expect(steps.map((s) => [s.args.desc, s.args.did, s.args.pasid, s.args.am])).toEqual([['eiotlb', 1, 0, 2], ['pasid-cache', 1, 0, undefined], ['eiotlb', 1, 0, undefined]]);
+  });
 });
