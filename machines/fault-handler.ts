@@ -3,7 +3,7 @@
 // The fix adds the mm_users pin (atomic_inc_not_zero ... mmput) around the fault.
 import { assign, emit, setup } from 'xstate';
 import { send } from './emit.ts';
-import type { Hunks } from './objects.ts';
+import { isCanonical, type Hunks } from './objects.ts';
 
 interface Req {
   pasid: number;
@@ -66,6 +66,10 @@ export const faultHandlerMachine = setup({
     supervisor: ({ event }) => event.mm === null,
     pinsMmUsers: ({ context }) => context.hunks.faultPin,
     pinFailed: ({ event }) => event.ok !== true,
+    // 9d8c3af31607: if (!is_canonical_address(address)) goto bad_req, after mmget_not_zero (v4.14
+    // to v5.6: the goto skips the mmput at invalid:); 902baf61adf6 (v5.7) moved it before.
+    nonCanonicalAfterPin: ({ context }) => context.hunks.canonicalCheck && !context.hunks.canonicalFirst && !isCanonical(context.req!.addr),
+    nonCanonicalFirst: ({ context }) => context.hunks.canonicalCheck && context.hunks.canonicalFirst && !isCanonical(context.req!.addr),
     // !vma || address < vma->vm_start
     noVma: ({ context, event }) => event.vma === null || context.req!.addr < Number(event.start),
     // access_error(vma, req): (requested & ~vma->vm_flags) != 0 — a write to a VMA without VM_WRITE
@@ -95,6 +99,8 @@ export const faultHandlerMachine = setup({
           // Not found: no_pasid with result still FAILURE (QI_RESP_FAILURE at 4.4).
           { guard: 'noSvm', target: 'no_pasid', actions: 'qi_page_response' },
           { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'prq_fault_cb'] },
+          // 902baf61adf6: the canonical check, then mmget_not_zero.
+          { guard: 'nonCanonicalFirst', target: 'bad_req', actions: ['foundSvm', 'prq_fault_cb'] },
           { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'mmget_not_zero'] },
           { target: 'down_read', actions: ['foundSvm', 'down_read'] },
         ],
@@ -106,6 +112,8 @@ export const faultHandlerMachine = setup({
         'ret.mmget_not_zero': [
           // The mm is defunct: don't handle the fault.
           { guard: 'pinFailed', target: 'bad_req', actions: 'prq_fault_cb' },
+          // 9d8c3af31607: not canonical, goto bad_req with the mm_users reference still held.
+          { guard: 'nonCanonicalAfterPin', target: 'bad_req', actions: 'prq_fault_cb' },
           { target: 'down_read', actions: 'down_read' },
         ],
       },

@@ -17,6 +17,7 @@
 // posted DMA is issued at some point unless dma_stop cancels it.
 import type { TraceEvent } from '../runtime/types.ts';
 import type { Oracle, Violation } from './types.ts';
+import { isCanonical } from '../../machines/objects.ts';
 
 type Want = 'SUCCESS' | 'INVALID' | 'FAILURE' | 'undecided';
 
@@ -25,7 +26,8 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
   const a = ev.args;
   switch (ev.event) {
     case 'ret.idr_find':
-      return a.svm === null ? 'FAILURE' : a.mm === null ? 'INVALID' : 'undecided';
+      // A non-canonical address is INVALID on every kernel: the check (9d8c3af31607 on) or no VMA.
+      return a.svm === null ? 'FAILURE' : a.mm === null || !isCanonical(addr) ? 'INVALID' : 'undecided';
     case 'ret.mmget_not_zero':
       return a.ok === true ? 'undecided' : 'INVALID';
     case 'ret.find_extend_vma':

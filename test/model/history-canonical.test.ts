@@ -1,0 +1,40 @@
+// The canonical-address pair on the line of history (9d8c3af31607, v4.14; its fix 902baf61adf6,
+// v5.7): a page request for a non-canonical address leaks an mm_users reference when the check
+// sits after mmget_not_zero, and does not once it comes first. The stateful dfs decides each.
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../src/explore/explore.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { variantByName } from '../../src/variants/variants.ts';
+import { run } from './helpers.ts';
+
+const dfs = (kernel: string) => explore({ scenario: loadScenario('dma-noncanonical'), variant: variantByName(kernel), strategy: 'dfs', seed: 0, maxSteps: 2000, transport: 'inline', reorder: false });
+
+describe('dma-noncanonical', () => {
+  it('v4.14 (9d8c3af31607): bad_req after mmget_not_zero leaks mm_users (leak, refcount)', async () => {
+    const r = await dfs('v4.14-9d8c3af31607');
+    expect(r.violations.map((v) => v.oracle).sort()).toEqual(['leak', 'refcount']);
+    expect(r.violations.find((v) => v.oracle === 'leak')!.violation.message).toMatch(/mm#1 \(mm_users 1, mm_count 2\)/);
+  });
+  it('v5.7 (902baf61adf6) and the seed: the stateful dfs exhausts the space clean', async () => {
+    for (const k of ['v5.7-902baf61adf6', 'fixed']) {
+      const r = await dfs(k);
+      expect(r.dfs?.exhausted, k).toBe(true);
+      expect(r.violations, k).toEqual([]);
+    }
+  });
+  it('the fixed order answers INVALID without touching the mm; the seed finds no VMA', async () => {
+    const v57 = await run('dma-noncanonical', 'v5.7-902baf61adf6');
+    const asks = (r: typeof v57) => r.trace.filter((e) => e.to.startsWith('mm#') && ['mmget_not_zero', 'find_extend_vma'].includes(e.event)).map((e) => e.event);
+    // The good DMA's fault pins and looks; the non-canonical one does neither.
+    expect(asks(v57)).toEqual(['mmget_not_zero', 'find_extend_vma']);
+    const seed = await run('dma-noncanonical', 'fixed');
+    expect(asks(seed)).toEqual(['mmget_not_zero', 'find_extend_vma', 'mmget_not_zero', 'find_extend_vma']);
+    expect(seed.trace.filter((e) => e.event === 'qi_page_response').map((e) => e.args.result)).toEqual(['INVALID', 'SUCCESS']);
+  });
+  it('a variant by its commit or release', () => {
+    expect(variantByName('902baf61adf6').name).toBe('v5.7-902baf61adf6');
+    expect(variantByName('9d8c3af').name).toBe('v4.14-9d8c3af31607');
+    expect(variantByName('v5.7').name).toBe('v5.7-902baf61adf6');
+    expect(() => variantByName('v9.9')).toThrow(/unknown kernel variant 'v9.9' \(valid: pre-fix, fixed, v4.14-9d8c3af31607/);
+  });
+});
