@@ -15,6 +15,7 @@ const LAYERS = [
   ['simulate', '^src/simulate\\.ts$'],
   ['faults', '^src/faults/'],
   ['explore', '^src/explore/'],
+  ['fuzz, play', '^src/(fuzz|play)/'],
   ['distributed, views', '^src/(distributed|views)/'],
   ['cli', '^(src/cli/|bin/)'],
 ];
@@ -25,18 +26,18 @@ module.exports = {
   forbidden: [
     ...LAYERS.slice(0, -1).map(([name, path], i) => ({
       name: `layer: ${name}`,
-      comment: `${name} imports only from its own layer and the ones below (base <- machines <- variants <- runtime <- trace <- oracles <- scenario <- scheduler <- engine <- simulate <- faults <- explore <- distributed/views <- cli)`,
+      comment: `${name} imports only from its own layer and the ones below (base <- machines <- variants <- runtime <- trace <- oracles <- scenario <- scheduler <- engine <- simulate <- faults <- explore <- fuzz/play <- distributed/views <- cli)`,
       severity: 'error',
       from: { path },
       to: { path: above(i)},
     })),
     {
       name: 'views render, never run',
-      comment: 'a view takes a run (or an exploration) as data and returns HTML or JSON: it imports no module that runs a simulation (the run loop, a transport, a strategy, a replay, a search); the callers in src/cli/ run, then draw. A type-only import runs nothing and is allowed',
+      comment: 'a view takes a run (or an exploration) as data and returns HTML or JSON: it imports no module that runs a simulation (the run loop, a transport, a strategy, a replay, a search, a fuzz run, a played session); the callers in src/cli/ run, then draw. A type-only import runs nothing and is allowed',
       severity: 'error',
       from: { path: '^src/views/' },
       to: {
-        path: '^src/(simulate\\.ts|runtime/(inline|run)\\.ts|runtime/threads/|engine/transports\\.ts|scheduler/|faults/lasso\\.ts|explore/(counterexamples|explore|explorer|job|lasso-shrink|loops|nearest|parallel|replay-file|run-input|shrink|stateful)\\.ts)',
+        path: '^src/(simulate\\.ts|runtime/(inline|run)\\.ts|runtime/threads/|engine/transports\\.ts|scheduler/|faults/lasso\\.ts|explore/(counterexamples|explore|explorer|job|lasso-shrink|loops|nearest|parallel|replay-file|run-input|shrink|stateful)\\.ts|fuzz/(fuzz|judge|run-seed|shrink-world)\\.ts|play/)',
         dependencyTypesNot: ['type-only'],
       },
     },

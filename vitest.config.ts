@@ -9,6 +9,8 @@ import { LongestFirst } from './test/sequencer.ts';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The long searches run with `npm run test:long` (vitest.long.config.ts).
+    exclude: ['**/node_modules/**', 'test/**/*.long.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     maxWorkers: Math.max(2, availableParallelism() - 1),

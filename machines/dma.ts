@@ -16,6 +16,17 @@ interface Job {
   forMm: string;
   /** The caller whose ioctl waits for this job (dma_submit with wait); absent for a posted job. */
   waiter?: string;
+  /** The page request flags the device sets (a scenario's `request`; absent: a plain request). */
+  request?: Flags;
+}
+/** struct page_req_dsc's flags (intel-svm.c 4.4) the device chooses; absent ones are a plain
+ * request's: pasid_present, lpig, no srr, not privileged, no execute. */
+interface Flags {
+  pasid_present?: boolean;
+  lpig?: boolean;
+  srr?: boolean;
+  priv_req?: boolean;
+  exe_req?: boolean;
 }
 /** A waiting dma_submit (a driver's ioctl blocked on its jobs): answered when its last job ends. */
 interface Waiter {
@@ -70,6 +81,19 @@ function settle(waiting: Waiter[], ended: (w: Waiter) => number, answer: (w: Wai
 
 const fault = (kind: string, message: string): Emitted => ({ type: 'fault', kind, message });
 
+/** The page requests (PCIe PRI) a job's translation fault sends: one Page Request Group. A plain
+ * request is the group's last (lpig). A request not last in its group (lpig clear, no srr) is
+ * followed by the group's last request, for the next page: the group is answered once, for the
+ * last (4.4: `if (req->lpig)` Page Group Response, with that request's result). A stream request
+ * (srr, lpig clear) stands alone and gets a Page Stream Response. The flags the scenario set go
+ * on each request as struct page_req_dsc names them. */
+function pageRequests(j: Job): Record<string, unknown>[] {
+  const { lpig = true, srr = false, ...rest } = j.request ?? {};
+  const flags = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== (k === 'pasid_present')));
+  const one = { addr: j.addr, lpig, ...(srr ? { srr } : {}), ...flags };
+  return lpig || srr ? [one] : [one, { addr: j.addr + 1, lpig: true, ...flags }];
+}
+
 export const dmaMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string } },
   actions: {
@@ -79,7 +103,7 @@ export const dmaMachine = setup({
       const sync = event.wait === true;
       const n = Number(event.count ?? 1);
       const caller = callerOf(event);
-      const job: Job = { pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), ...(sync ? { waiter: caller.from } : {}) };
+      const job: Job = { pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), ...(sync ? { waiter: caller.from } : {}), ...(event.request ? { request: event.request as Flags } : {}) };
       const queue = [...context.queue, ...Array.from({ length: n }, () => job)];
       const stopped = context.stopped.filter((p) => p !== job.pasid);
       // One assign: each one costs xstate a new snapshot.
@@ -92,10 +116,12 @@ export const dmaMachine = setup({
       tries: 0,
       ...(context.fx?.stubborn ? { fx: { ...context.fx, stubborn: false } } : {}),
     })),
-    // Issue the DMA: translation and access by the IOMMU.
-    dma_map: emit(({ context }) =>
-      send(context.iommu, { type: 'dma_map', pasid: context.job!.pasid, addr: context.job!.addr, write: context.job!.write, forMm: context.job!.forMm }),
-    ),
+    // Issue the DMA: translation and access by the IOMMU. A request without PASID is translated
+    // by the device's domain (second-level), not by a PASID's page tables.
+    dma_map: emit(({ context }) => {
+      const j = context.job!;
+      return send(context.iommu, { type: 'dma_map', pasid: j.pasid, addr: j.addr, write: j.write, forMm: j.forMm, ...(j.request?.pasid_present === false ? { pasid_present: false } : {}) });
+    }),
     // Translation fault: a page request into the IOMMU's PRQ (last page in group). With
     // device-timeout allowed, the device's response timer starts on a lane of its own: it races
     // the response, and whichever arrives first decides.
@@ -106,7 +132,7 @@ export const dmaMachine = setup({
       enqueue.assign({ tries: stubborn ? context.tries : context.tries + 1, ...(prg !== undefined ? { fx: { ...fx, prg } } : {}) });
       const j = context.job!;
       const tag = prg !== undefined ? { prg } : {};
-      enqueue.emit(send(context.iommu, { type: 'page_request', pasid: j.pasid, addr: j.addr, write: j.write, forMm: j.forMm, lpig: true, ...tag }));
+      for (const d of pageRequests(j)) enqueue.emit(send(context.iommu, { type: 'page_request', pasid: j.pasid, addr: d.addr, write: j.write, forMm: j.forMm, ...d, ...tag }));
       if ((fx?.timeout ?? 0) === 0) return;
       // The timer's two outcomes, pass first: the default completion keeps the request alive.
       enqueue.assign({ fx: { ...fx, prg, armed: prg } });

@@ -79,6 +79,8 @@ export const fileMachine = setup({
         count: event.count,
         wait: event.wait,
         forMm: context.mm,
+        // The page request flags the device sets for these jobs (a scenario's `request`).
+        ...(event.request ? { request: event.request } : {}),
       }),
     ),
     // release: stop the device's work for the PASID and wait for it (the intel-svm.h contract).

@@ -5,6 +5,8 @@
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { access, callerOf, ret, send } from './emit.ts';
 import { obj, patch, type Objs } from './objects.ts';
+import { devIotlbCovers, eiotlbCovers, type DevHw, type QiDesc } from './qi.ts';
+import { emptyPrq, prqAt, prqReceive, prqRebase, prqWriteHead, type Prq } from './prq.ts';
 
 interface Entry {
   pgd: string;
@@ -15,6 +17,9 @@ interface Entry {
 }
 interface Walk {
   from: string;
+  did: number;
+  sid: number;
+  ats: boolean;
   fn: string;
   pasid: number;
   addr: number;
@@ -26,29 +31,42 @@ interface Walk {
 interface Ctx {
   id: string;
   prqThread: string;
+  /** Each device's DID, SID, ATS and queue depth (what intel_iommu_enable_pasid reads). */
+  devHw: Record<string, DevHw>;
   /** Only with response faults allowed: the devices whose page responses go through the fault
    * injector (machines/injector.ts), and which faults it may inject there. */
   inject?: { to: string; devices: Record<string, string[]> };
   objs: Objs;
   seq: number;
   table: Record<string, Entry>;
+  /** PASID cache, tagged `did:pasid` (the extended context entry's DID and the PASID). */
   pcache: Record<string, Entry>;
+  /** IOTLB, tagged `did:pasid:page` → page object. */
   iotlb: Record<string, string>;
+  /** Each ATS device's own device TLB (ATC), `sid:pasid:page` → page object: filled by that
+   * device's own translations, cleared only by a device-IOTLB descriptor with its SID. Kept here
+   * because the model's DMA path runs through this actor; a hit never consults the IOTLB. */
+  devtlb: Record<string, string>;
   /** The PASID object each PASID's IOTLB entries were filled for. */
   tlbPasid: Record<string, string>;
-  /** Paging-structure cache: the page table a PASID's last walk went through. */
+  /** Paging-structure cache (`did:pasid`): the page table a PASID's last walk went through. */
   pwc: Record<string, string>;
   /** Invalidation generation per PASID: a walk that raced a flush fills no cache. */
   gen: Record<string, number>;
-  prq: Record<string, unknown>[];
-  irqPending: boolean;
+  /** The page request queue: ring, PQH/PQT, PPR/PRO (machines/prq.ts). */
+  prq: Prq;
   walk: Walk | null;
   walkQueue: Ev[];
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
-const key = (pasid: unknown, addr: unknown) => `${String(pasid)}:${String(addr)}`;
-const ofPasid = (pasid: unknown) => (k: string) => k.startsWith(`${String(pasid)}:`);
+const key = (tag: unknown, pasid: unknown, addr: unknown) => `${String(tag)}:${String(pasid)}:${String(addr)}`;
+/** A key's fields: tag (DID or SID), PASID, page. */
+const fields = (k: string) => k.split(':').map(Number) as [number, number, number];
+/** The device a DMA comes from: its DID, SID and ATS (a device the scenario did not describe gets
+ * DID 1, SID 0, no ATS). */
+const hwOf = (c: Ctx, dev: string): DevHw => c.devHw?.[dev] ?? { did: 1, sid: 0, ats: false, qdep: 0 };
+const pcKey = (did: number, pasid: unknown) => `${did}:${String(pasid)}`;
 const without = <T,>(r: Record<string, T>, drop: (k: string) => boolean) =>
   Object.fromEntries(Object.entries(r).filter(([k]) => !drop(k)));
 const uniq = (xs: string[]) => [...new Set(xs)].sort();
@@ -56,11 +74,16 @@ const uniq = (xs: string[]) => [...new Set(xs)].sort();
 /** The caches as objects (owned by no process) whose links name what their entries point at: the
  * pages and PASIDs an IOTLB entry translates for, the PASIDs the PASID cache holds. Made at their
  * first fill, so a run that never fills one has no such object. */
-function withCaches(c: Ctx, objs: Objs, iotlb: Record<string, string>, pcache: Record<string, Entry>, tlbPasid: Record<string, string>): Objs {
-  const tlbLinks = uniq([...Object.values(iotlb), ...Object.keys(iotlb).map((k) => tlbPasid[k.split(':')[0]!]!)]);
+function withCaches(c: Ctx, objs: Objs, iotlb: Record<string, string>, pcache: Record<string, Entry>, tlbPasid: Record<string, string>, devtlb: Record<string, string> = c.devtlb): Objs {
+  const linksOf = (tlb: Record<string, string>) => uniq([...Object.values(tlb), ...Object.keys(tlb).map((k) => tlbPasid[String(fields(k)[1])]!)]);
   const pcLinks = uniq(Object.values(pcache).map((e) => e.pasidObj));
+  const caches: [string, 'iotlb' | 'pasid-cache', string[]][] = [['iotlb', 'iotlb', linksOf(iotlb)], ['pasid-cache', 'pasid-cache', pcLinks]];
+  // One object per ATS device's TLB, named by the device (kind iotlb: it translates the same way).
+  for (const [dev, hw] of Object.entries(c.devHw ?? {})) {
+    if (hw.ats) caches.push([`devtlb-${dev}`, 'iotlb', linksOf(without(devtlb, (k) => fields(k)[0] !== hw.sid))]);
+  }
   let out = objs;
-  for (const [id, kind, links] of [['iotlb', 'iotlb', tlbLinks], ['pasid-cache', 'pasid-cache', pcLinks]] as const) {
+  for (const [id, kind, links] of caches) {
     const o = out[id];
     if (!o ? links.length > 0 : o.links!.join() !== links.join()) out = o ? patch(out, id, { links }) : { ...out, [id]: obj(kind, '', { links }) };
   }
@@ -68,10 +91,11 @@ function withCaches(c: Ctx, objs: Objs, iotlb: Record<string, string>, pcache: R
 }
 
 export const iommuMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string; inject?: Ctx['inject'] } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; prqThread: string; prqSize?: number; devHw?: Record<string, DevHw>; inject?: Ctx['inject'] } },
   actions: {
     // intel_iommu_enable_pasid: extended context entry → pasid_table; PASID/PRI/ATS on.
-    intel_iommu_enable_pasid: emit(({ event }) => ret(callerOf(event), { did: 1 })),
+    // It fills sdev->did, sid, dev_iotlb and qdep from the device's domain and ATS state.
+    intel_iommu_enable_pasid: emit(({ context, event }) => ret(callerOf(event), { ...hwOf(context, String(event.dev)) })),
     // pasid_table[pasid].val = __pa(pgd) | 1: a present entry (an object: leaks if never cleared).
     pasid_table_set: enqueueActions(({ context, event, enqueue }) => {
       const seq = context.seq + 1;
@@ -94,37 +118,54 @@ export const iommuMachine = setup({
       }
       enqueue.emit(ret(callerOf(event)));
     }),
-    // qi_submit_sync: the invalidation descriptor, then its wait descriptor: done on return.
+    // qi_submit_sync(desc) (dmar.c, 4.4): the descriptor and an invalidation-wait descriptor go
+    // in the queue, the tail register is written, and the driver spins until the wait's status
+    // reads done: on return the descriptor has taken effect (a device-IOTLB one included: the wait
+    // completes after the device's ATS invalidation completion). Each descriptor is applied as the
+    // VT-d specification defines its fields (machines/qi.ts), not as the caller meant it.
     qi_submit_sync: enqueueActions(({ context, event, enqueue }) => {
-      const p = String(event.pasid);
+      const d = event as unknown as QiDesc;
+      const p = String(d.pasid);
       const gen = { ...context.gen, [p]: (context.gen[p] ?? 0) + 1 };
-      if (event.desc === 'pasid-cache') {
-        const pcache = without(context.pcache, (k) => k === p);
+      if (d.desc === 'pasid-cache') {
+        // QI_PC_PASID_SEL: the PASID-cache entries with this DID and PASID.
+        const pcache = without(context.pcache, (k) => k === pcKey(d.did, d.pasid));
         enqueue.assign({ gen, pcache, objs: withCaches(context, context.objs, context.iotlb, pcache, context.tlbPasid) });
+      } else if (d.desc === 'eiotlb') {
+        const hit = (k: string) => eiotlbCovers(d, ...fields(k));
+        const iotlb = without(context.iotlb, hit);
+        // IH = 0 (and every non-page-selective granularity) also drops the paging-structure
+        // caches for the PASID; IH = 1 keeps them (only leaf entries changed).
+        const pwc = d.ih === 1 ? context.pwc : without(context.pwc, (k) => k === pcKey(d.did, d.pasid) || (d.gran === 'all-all' && k.startsWith(`${d.did}:`)));
+        enqueue.assign({ gen, iotlb, pwc, objs: withCaches(context, context.objs, iotlb, context.pcache, context.tlbPasid) });
       } else {
-        const start = Number(event.start ?? -Infinity);
-        const end = Number(event.end ?? Infinity);
-        const inRange = (k: string) => ofPasid(p)(k) && Number(k.split(':')[1]) >= start && Number(k.split(':')[1]) < end;
-        const iotlb = without(context.iotlb, inRange);
-        enqueue.assign({ gen, iotlb, pwc: without(context.pwc, (k) => k === p), objs: withCaches(context, context.objs, iotlb, context.pcache, context.tlbPasid) });
+        const devtlb = without(context.devtlb, (k) => devIotlbCovers(d, ...fields(k)));
+        enqueue.assign({ gen, devtlb, objs: withCaches(context, context.objs, context.iotlb, context.pcache, context.tlbPasid, devtlb) });
       }
       enqueue.emit(ret(callerOf(event), { tag: event.tag }));
     }),
-    // A DMA translation: an IOTLB hit goes straight to the page.
+    // A DMA translation: a device-TLB hit (ATS: the device sends the request translated) or an
+    // IOTLB hit goes straight to the page.
     iotlb_hit: enqueueActions(({ context, event, enqueue }) => {
-      const page = context.iotlb[key(event.pasid, event.addr)]!;
+      const hw = hwOf(context, String(event.from));
+      const page = (hw.ats ? context.devtlb[key(hw.sid, event.pasid, event.addr)] : undefined) ?? context.iotlb[key(hw.did, event.pasid, event.addr)]!;
       enqueue.emit(access(page, event.write ? 'dma-write' : 'dma-read', String(event.forMm)));
       enqueue.emit(ret(callerOf(event), { ok: true, pasid: event.pasid }));
     }),
     pasid_not_present: emit(({ event }) => ret(callerOf(event), { ok: false, fault: 'pasid-not-present', pasid: event.pasid })),
+    // A request without PASID is translated by the device's domain (second-level tables), which
+    // the model leaves empty (the driver maps nothing there for SVM): it always faults.
+    second_level_fault: emit(({ event }) => ret(callerOf(event), { ok: false, fault: 'second-level', pasid: event.pasid })),
     // A miss: the PASID cache (filled from the table), then a page walk from the entry's PGD.
     page_walk: enqueueActions(({ context, event, enqueue }) => {
       const p = String(event.pasid);
-      const e = context.pcache[p] ?? context.table[p]!;
-      const walk: Walk = { ...callerOf(event), pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), gen: context.gen[p] ?? 0, pasidObj: e.pasidObj };
-      const pcache = { ...context.pcache, [p]: e };
+      const hw = hwOf(context, String(event.from));
+      const pk = pcKey(hw.did, p);
+      const e = context.pcache[pk] ?? context.table[p]!;
+      const walk: Walk = { ...callerOf(event), did: hw.did, sid: hw.sid, ats: hw.ats, pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), gen: context.gen[p] ?? 0, pasidObj: e.pasidObj };
+      const pcache = { ...context.pcache, [pk]: e };
       enqueue.assign({ walk, pcache, objs: withCaches(context, context.objs, context.iotlb, pcache, context.tlbPasid) });
-      enqueue.emit(send(e.mm, { type: 'iommu_walk', pgd: e.pgd, pt: context.pwc[p] ?? null, addr: event.addr, write: !!event.write, forMm: event.forMm, pasid: event.pasid }));
+      enqueue.emit(send(e.mm, { type: 'iommu_walk', pgd: e.pgd, pt: context.pwc[pk] ?? null, addr: event.addr, write: !!event.write, forMm: event.forMm, pasid: event.pasid }));
     }),
     // The walk came back: fill the IOTLB unless an invalidation raced it, answer the device.
     walk_done: enqueueActions(({ context, event, enqueue }) => {
@@ -133,9 +174,12 @@ export const iommuMachine = setup({
       const page = (event.page as string | null) ?? null;
       // One assign: each one costs xstate a new snapshot.
       if (page && (context.gen[p] ?? 0) === w.gen) {
-        const iotlb = { ...context.iotlb, [key(p, w.addr)]: page };
+        // The translation fills the IOTLB (tagged with the device's DID) and, for an ATS
+        // translation request, the requesting device's own TLB (its SID).
+        const iotlb = { ...context.iotlb, [key(w.did, p, w.addr)]: page };
+        const devtlb = w.ats ? { ...context.devtlb, [key(w.sid, p, w.addr)]: page } : context.devtlb;
         const tlbPasid = { ...context.tlbPasid, [p]: w.pasidObj };
-        enqueue.assign({ iotlb, tlbPasid, pwc: { ...context.pwc, [p]: String(event.pt) }, walk: null, objs: withCaches(context, context.objs, iotlb, context.pcache, tlbPasid) });
+        enqueue.assign({ iotlb, devtlb, tlbPasid, pwc: { ...context.pwc, [pcKey(w.did, p)]: String(event.pt) }, walk: null, objs: withCaches(context, context.objs, iotlb, context.pcache, tlbPasid, devtlb) });
       } else enqueue.assign({ walk: null });
       enqueue.emit(ret(w, page ? { ok: true, pasid: w.pasid } : { ok: false, fault: 'page-not-present', pasid: w.pasid }));
     }),
@@ -146,23 +190,40 @@ export const iommuMachine = setup({
       enqueue.assign({ walkQueue: rest });
       enqueue.raise(next as never);
     }),
-    // The device's page request lands in the PRQ; raise pr_irq unless it is already pending.
+    // The device's page request: written at PQT, pr_irq on PPR's 0 -> 1 edge; with PRO set or the
+    // ring full, dropped, PRO set, and answered Success by the hardware (machines/prq.ts).
     prq_enqueue: enqueueActions(({ context, event, enqueue }) => {
       const { type: _t, from: _f, ...req } = event;
-      enqueue.assign({ prq: [...context.prq, { ...req, dev: event.from }], irqPending: true });
-      if (!context.irqPending) enqueue.emit(send(context.prqThread, { type: 'pr_irq' }));
+      // The descriptor carries the requester id (bus, devfn) of the TLP that brought the request.
+      const sid = context.devHw?.[String(event.from)]?.sid;
+      const r = prqReceive(context.prq, { ...req, dev: event.from, ...(sid !== undefined ? { sid } : {}) });
+      enqueue.assign({ prq: r.q });
+      if (r.irq) enqueue.emit(send(context.prqThread, { type: 'pr_irq' }));
+      if (r.autoRespond) enqueue.emit(send(String(event.from), { type: 'page_response', pasid: event.pasid, addr: event.addr, result: 'SUCCESS', ...(event.prg !== undefined ? { prg: event.prg } : {}) }));
     }),
-    // prq_event_thread reads one descriptor between head and tail; an empty queue ends the IRQ.
-    prq_next: enqueueActions(({ context, event, enqueue }) => {
-      const [req, ...rest] = context.prq;
-      enqueue.assign(req ? { prq: rest } : { irqPending: false });
-      enqueue.emit(ret(callerOf(event), { req: req ?? null }));
+    // DMAR_PRS_REG write of DMA_PRS_PPR (write 1 to clear): PPR clear, the next request raises pr_irq.
+    writel_prs_ppr: enqueueActions(({ context, event, enqueue }) => {
+      if (context.prq.ppr) enqueue.assign({ prq: { ...context.prq, ppr: false } });
+      enqueue.emit(ret(callerOf(event)));
+    }),
+    // dmar_readq(PQT), dmar_readq(PQH): the registers as they are now.
+    dmar_readq_pq: emit(({ context, event }) => ret(callerOf(event), { head: context.prq.pqh, tail: context.prq.pqt })),
+    // prq_event_thread reads the descriptor at its head (memory, not a register).
+    prq_next: emit(({ context, event }) => ret(callerOf(event), { req: prqAt(context.prq, Number(event.head)) })),
+    // dmar_writeq(PQH, tail): the ring up to tail is free for the hardware again. The model then
+    // keeps the ring in PQH's frame (prqRebase: PQH reads 0 from here on, PQT the queue's length).
+    dmar_writeq_pqh: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.assign({ prq: prqRebase(prqWriteHead(context.prq, Number(event.tail))) });
+      enqueue.emit(ret(callerOf(event)));
     }),
     // Page Group Response (qi_submit_sync): the device gets the result for its request. With a
     // response fault allowed for the device, the response travels through the fault injector,
     // where the scheduler decides whether it arrives, is lost, or arrives twice.
+    // It goes to the requester id in the descriptor (QI_PGRP_DID((req->bus << 8) | req->devfn)):
+    // the device with that SID.
     qi_page_response: enqueueActions(({ context, event, enqueue }) => {
-      const dev = String(event.dev);
+      const bySid = event.sid === undefined ? undefined : Object.keys(context.devHw ?? {}).find((d) => context.devHw[d]!.sid === event.sid);
+      const dev = bySid ?? String(event.dev);
       const prg = event.prg !== undefined ? { prg: event.prg } : {};
       const response = { type: 'page_response', pasid: event.pasid, addr: event.addr, result: event.result, ...prg };
       const kinds = context.inject?.devices[dev];
@@ -171,24 +232,29 @@ export const iommuMachine = setup({
     }),
   },
   guards: {
-    iotlbHit: ({ context, event }) => context.iotlb[key(event.pasid, event.addr)] !== undefined,
-    pasidPresent: ({ context, event }) => !!(context.pcache[String(event.pasid)] ?? context.table[String(event.pasid)]),
+    iotlbHit: ({ context, event }) => {
+      const hw = hwOf(context, String(event.from));
+      return (hw.ats && context.devtlb[key(hw.sid, event.pasid, event.addr)] !== undefined) || context.iotlb[key(hw.did, event.pasid, event.addr)] !== undefined;
+    },
+    pasidPresent: ({ context, event }) => !!(context.pcache[pcKey(hwOf(context, String(event.from)).did, event.pasid)] ?? context.table[String(event.pasid)]),
     walkQueued: ({ context }) => context.walkQueue.length > 0,
+    withoutPasid: ({ event }) => event.pasid_present === false,
   },
 }).createMachine({
   id: 'iommu',
   context: ({ input }) => ({
     ...input,
+    devHw: input.devHw ?? {},
     objs: {},
     seq: 0,
     table: {},
     pcache: {},
     iotlb: {},
+    devtlb: {},
     tlbPasid: {},
     pwc: {},
     gen: {},
-    prq: [],
-    irqPending: false,
+    prq: emptyPrq(input.prqSize ?? 256),
     walk: null,
     walkQueue: [],
   }),
@@ -198,7 +264,10 @@ export const iommuMachine = setup({
     pasid_table_clear: { actions: 'pasid_table_clear' },
     qi_submit_sync: { actions: 'qi_submit_sync' },
     page_request: { actions: 'prq_enqueue' },
+    writel_prs_ppr: { actions: 'writel_prs_ppr' },
+    dmar_readq_pq: { actions: 'dmar_readq_pq' },
     prq_next: { actions: 'prq_next' },
+    dmar_writeq_pqh: { actions: 'dmar_writeq_pqh' },
     qi_page_response: { actions: 'qi_page_response' },
   },
   initial: 'translate',
@@ -208,6 +277,7 @@ export const iommuMachine = setup({
       always: { guard: 'walkQueued', actions: 'nextWalk' },
       on: {
         dma_map: [
+          { guard: 'withoutPasid', actions: 'second_level_fault' },
           { guard: 'iotlbHit', actions: 'iotlb_hit' },
           { guard: 'pasidPresent', target: 'page_walk', actions: 'page_walk' },
           { actions: 'pasid_not_present' },

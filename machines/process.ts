@@ -12,7 +12,7 @@ export type Step = (
   | { op: 'bind'; file: string }
   | { op: 'mmap'; vma: string; file: string | null; start: number; end: number; ro?: boolean }
   | { op: 'touch'; addr: number; write: boolean }
-  | { op: 'dma'; file: string; addr: number; write: boolean; count: number; wait: boolean; pasid?: number }
+  | { op: 'dma'; file: string; addr: number; write: boolean; count: number; wait: boolean; pasid?: number; request?: Record<string, boolean> }
   | { op: 'munmap'; vma: string }
   | { op: 'close'; file: string }
   | { op: 'unbind'; file: string }
@@ -50,7 +50,7 @@ function syscall(c: Ctx, s: Step) {
     case 'touch':
       return send(c.mm, { type: 'handle_mm_fault', ctx, vma: null, addr: s.addr, write: s.write, forMm: c.mm });
     case 'dma':
-      return send(s.file, { type: 'ioctl_dma', ctx, addr: s.addr, write: s.write, count: s.count, wait: s.wait, ...(s.pasid !== undefined ? { pasid: s.pasid } : {}) });
+      return send(s.file, { type: 'ioctl_dma', ctx, addr: s.addr, write: s.write, count: s.count, wait: s.wait, ...(s.pasid !== undefined ? { pasid: s.pasid } : {}), ...(s.request ? { request: s.request } : {}) });
     case 'munmap':
       return send(c.mm, { type: 'do_munmap', ctx, vma: s.vma });
     case 'close':

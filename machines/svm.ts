@@ -4,7 +4,8 @@
 // intel_svm_dev is an object in its context with a lifetime of its own.
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { access, callerOf, noop, ret, send, warn } from './emit.ts';
-import { obj, patch, type Hunks, type Objs } from './objects.ts';
+import { obj, patch, type Emitted, type Hunks, type Objs } from './objects.ts';
+import { intel_flush_pasid_dev, intel_flush_svm_range_dev, type DevHw, type QiDesc } from './qi.ts';
 
 interface Svm {
   pasid: number;
@@ -22,13 +23,18 @@ interface Op {
   owner?: string;
   pasid?: number;
   svm?: string;
-  i: number;
+  /** A notifier callback's walk of svm->devs: the sdev it stands on (null: back at the head). */
+  at?: string | null;
+  /** The descriptors of the flush under way still to submit, each its own qi_submit_sync. */
+  descs?: QiDesc[];
   [k: string]: unknown;
 }
 interface Ctx {
   id: string;
   iommu: string;
   hunks: Hunks;
+  /** sdev->did, sid, dev_iotlb, qdep per device, as intel_iommu_enable_pasid fills them. */
+  devHw: Record<string, DevHw>;
   objs: Objs;
   /** pasid_idr: PASID → intel_svm. */
   idr: Record<string, string>;
@@ -42,12 +48,45 @@ interface Ctx {
   /** The notifier callback running (under SRCU), and those queued behind it. */
   cb: Op | null;
   cbQueue: Ev[];
+  rcu: Rcu;
+}
+/** RCU as the sdevs see it: the threads inside rcu_read_lock(), the ->next of each entry
+ * list_del_rcu() unlinked (a walker standing on it still follows it), and each kfree_rcu()'s sdev
+ * with the readers its grace period waits for (those inside when it was queued). */
+interface Rcu {
+  readers: string[];
+  unlinked: Record<string, string | null>;
+  pending: { sdev: string; waits: string[] }[];
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
 const svmOf = (c: Ctx, o: Op | null) => (o?.svm ? c.svms[o.svm] : undefined);
 const sdevOf = (c: Ctx, o: Op) => svmOf(c, o)?.devs.find((d) => d.dev === o.dev);
 const usersOf = (c: Ctx, sdev: string) => c.objs[sdev]?.users ?? 0;
+/** list_next_rcu from `at` (null: from the head): an entry still on the list gives its successor;
+ * an unlinked one the successor it had when list_del_rcu() took it off. */
+const nextRcu = (c: Ctx, svm: string | undefined, at: string | null): string | null => {
+  const devs = (svm ? c.svms[svm]?.devs : undefined) ?? [];
+  if (at === null) return devs[0]?.sdev ?? null;
+  const i = devs.findIndex((d) => d.sdev === at);
+  return i >= 0 ? (devs[i + 1]?.sdev ?? null) : (c.rcu.unlinked[at] ?? null);
+};
+/** rcu_read_unlock() by `reader`: every grace period it held up that has no reader left ends, and
+ * its kfree_rcu() frees the sdev. */
+const unlockRcu = (c: Ctx, reader: string): Pick<Ctx, 'rcu' | 'objs'> => {
+  let objs = c.objs;
+  const unlinked = { ...c.rcu.unlinked };
+  const pending: Rcu['pending'] = [];
+  for (const p of c.rcu.pending) {
+    const waits = p.waits.filter((r) => r !== reader);
+    if (waits.length > 0) pending.push({ ...p, waits });
+    else {
+      objs = patch(objs, p.sdev, { alive: false });
+      delete unlinked[p.sdev];
+    }
+  }
+  return { objs, rcu: { readers: c.rcu.readers.filter((r) => r !== reader), unlinked, pending } };
+};
 const svmForMm = (c: Ctx, mm: string) => Object.keys(c.svms).find((k) => c.svms[k]!.mm === mm);
 /** idr_alloc(&pasid_idr, svm, 0, pasid_max): the lowest free id. */
 const lowestFree = (idr: Record<string, string>) => {
@@ -57,11 +96,33 @@ const lowestFree = (idr: Record<string, string>) => {
 };
 /** The svm holds `n` mm_users references: it pins its mm (refs) exactly when it holds one. */
 const holding = (objs: Objs, svm: string, n: number) => patch(objs, svm, { heldUsers: n, refs: n > 0 ? [String(objs[svm]!.mm)] : [] });
-const qi = (c: Ctx, o: Op, tag: string, desc: string) =>
-  send(c.iommu, { type: 'qi_submit_sync', desc, pasid: svmOf(c, o)!.pasid, dev: svmOf(c, o)!.devs[o.i]?.dev ?? o.dev, tag });
+/** The device a flush is for: unbind's own device (the unbound sdev's, already off svm->devs), or
+ * that of the sdev a notifier callback's walk of svm->devs stands on (list_for_each_entry_rcu). */
+const devOf = (c: Ctx, o: Op) => (o === c.op ? o.dev : String(c.objs[String(o.at)]!.dev));
+const hwOf = (c: Ctx, dev: string): DevHw => c.devHw[dev] ?? { did: 1, sid: 0, ats: false, qdep: 0 };
+/** What each flush writes (machines/qi.ts); `gl` is !svm->mm (the model's svms all have an mm). */
+const FLUSHES: Record<string, (c: Ctx, o: Op) => QiDesc[]> = {
+  // intel_flush_pasid_dev(svm, sdev, svm->pasid)
+  pasid: (c, o) => [intel_flush_pasid_dev(svmOf(c, o)!.pasid, hwOf(c, devOf(c, o)))],
+  // intel_flush_svm_range_dev(svm, sdev, 0, -1, 0, !svm->mm)
+  all: (c, o) => intel_flush_svm_range_dev(svmOf(c, o)!.pasid, hwOf(c, devOf(c, o)), 0, -1, 0, svmOf(c, o)!.mm ? 0 : 1),
+  // intel_invalidate_range: intel_flush_svm_range(svm, start, (end - start + PAGE_SIZE - 1) >> VTD_PAGE_SHIFT, 0, 0)
+  range: (c, o) => intel_flush_svm_range_dev(svmOf(c, o)!.pasid, hwOf(c, devOf(c, o)), Number(o.start), Number(o.end) - Number(o.start), 0, 0),
+};
+/** A flush's next descriptor (qi_submit_sync), and the op or callback keeping the rest for the
+ * returns: one descriptor per qi_submit_sync, as the driver writes them. As an action body:
+ * `flush` names the flush that begins, null goes on with the descriptors it left. */
+const qiStep =
+  (slot: 'op' | 'cb', tag: string, flush: keyof typeof FLUSHES | null) =>
+  ({ context: c, enqueue }: { context: Ctx; enqueue: { assign: (p: Partial<Ctx>) => void; emit: (e: Emitted) => void } }) => {
+    const o = c[slot]!;
+    const [first, ...rest] = flush ? FLUSHES[flush]!(c, o) : o.descs!;
+    if (rest.length || o.descs?.length) enqueue.assign({ [slot]: { ...o, descs: rest } });
+    enqueue.emit(send(c.iommu, { type: 'qi_submit_sync', ...first!, tag }));
+  };
 
 export const svmMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks; devHw?: Record<string, DevHw> } },
   actions: {
     // mutex_lock(&pasid_mutex) while held: sleep until the holder unlocks.
     mutex_wait: assign(({ context, event }) => ({ mutexWaiters: [...context.mutexWaiters, event] })),
@@ -71,7 +132,7 @@ export const svmMachine = setup({
       enqueue.assign({ mutexWaiters: rest, handoff: true });
       enqueue.emit(send(context.id, next!, 'pasid_mutex'));
     }),
-    beginOp: assign(({ event }) => ({ handoff: false, op: { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: String(event.dev), i: 0 } as Op })),
+    beginOp: assign(({ event }) => ({ handoff: false, op: { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: String(event.dev) } as Op })),
     // get_task_mm(current): mm_users +1 for the duration of the bind.
     get_task_mm: emit(({ context }) => send(context.op!.mm!, { type: 'mmget', ctx: context.op!.ctx })),
     // A reused svm: get_task_mm's reference is dropped at out, pre-fix too.
@@ -111,7 +172,8 @@ export const svmMachine = setup({
       const mmNum = o.mm!.slice(o.mm!.indexOf('#') + 1);
       return send(context.iommu, { type: 'pasid_table_set', pasid: o.pasid, pgd: `pgd#${mmNum}`, mm: o.mm, owner: o.owner, svm: o.svm, pasidObj: svmOf(context, o)!.pasidObj });
     }),
-    // list_add_rcu(&sdev->list, &svm->devs), sdev->users = 1.
+    // list_add_rcu(&sdev->list, &svm->devs), sdev->users = 1: at the head, so a walk meets the
+    // newest device first.
     list_add_rcu: assign(({ context }) => {
       const o = context.op!;
       const s = context.svms[o.svm!]!;
@@ -119,7 +181,7 @@ export const svmMachine = setup({
       const sdev = `sdev#${seq}`;
       return {
         seq,
-        svms: { ...context.svms, [o.svm!]: { ...s, devs: [...s.devs, { dev: o.dev, sdev }] } },
+        svms: { ...context.svms, [o.svm!]: { ...s, devs: [{ dev: o.dev, sdev }, ...s.devs] } },
         objs: { ...context.objs, [sdev]: obj('sdev', s.owner, { users: 1, dev: o.dev, svm: o.svm, links: [o.svm!, s.pasidObj] }) },
       };
     }),
@@ -136,14 +198,32 @@ export const svmMachine = setup({
       return { objs: patch(context.objs, sdev, { users: usersOf(context, sdev) - 1 }) };
     }),
     // list_del_rcu(&sdev->list), then flush this device's PASID cache and IOTLB.
+    // A walker standing on the entry keeps its ->next (list_del_rcu poisons only ->prev).
     list_del_rcu: assign(({ context }) => {
       const o = context.op!;
       const s = context.svms[o.svm!]!;
-      return { op: { ...o, sdev: sdevOf(context, o)!.sdev }, svms: { ...context.svms, [o.svm!]: { ...s, devs: s.devs.filter((d) => d.dev !== o.dev) } } };
+      const sdev = sdevOf(context, o)!.sdev;
+      const unlinked = { ...context.rcu.unlinked, [sdev]: nextRcu(context, o.svm, sdev) };
+      return { op: { ...o, sdev }, svms: { ...context.svms, [o.svm!]: { ...s, devs: s.devs.filter((d) => d.dev !== o.dev) } }, rcu: { ...context.rcu, unlinked } };
     }),
-    intel_flush_pasid_dev: emit(({ context }) => qi(context, context.op!, 'unbind', 'pasid-cache')),
-    intel_flush_svm_range_dev: emit(({ context }) => qi(context, context.op!, 'unbind', 'iotlb-all')),
-    kfree_rcu_sdev: assign(({ context }) => ({ objs: patch(context.objs, String(context.op!.sdev), { alive: false }) })),
+    // kfree_rcu(sdev, rcu): freed once every reader inside rcu_read_lock() now has left (at once
+    // if none is: the grace period can end before anything else runs).
+    kfree_rcu_sdev: assign(({ context }) => {
+      const sdev = String(context.op!.sdev);
+      const waits = context.rcu.readers;
+      if (waits.length === 0) {
+        const unlinked = { ...context.rcu.unlinked };
+        delete unlinked[sdev];
+        return { objs: patch(context.objs, sdev, { alive: false }), rcu: { ...context.rcu, unlinked } };
+      }
+      return { rcu: { ...context.rcu, pending: [...context.rcu.pending, { sdev, waits }] } };
+    }),
+    // intel_flush_pasid_dev(svm, sdev, svm->pasid): one PASID-selective PASID-cache descriptor.
+    intel_flush_pasid_dev: enqueueActions(qiStep('op', 'unbind', 'pasid')),
+    // intel_flush_svm_range_dev(svm, sdev, 0, -1, 0, !svm->mm): the extended IOTLB descriptor first.
+    intel_flush_svm_range_dev: enqueueActions(qiStep('op', 'unbind', 'all')),
+    // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
+    qi_submit_next_op: enqueueActions(qiStep('op', 'unbind', null)),
     mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
     // idr_remove(&pasid_idr, svm->pasid): the PASID is free for the next bind.
     idr_remove: assign(({ context }) => {
@@ -172,7 +252,7 @@ export const svmMachine = setup({
       enqueue.raise(next as never);
     }),
     beginCb: enqueueActions(({ context, event, enqueue }) => {
-      enqueue.assign({ cb: { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: '', i: 0 } as Op });
+      enqueue.assign({ cb: { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: '', at: null } as Op });
       enqueue.emit(access(String(event.svm), event.type));
     }),
     // intel_mm_release: pasid_table[svm->pasid].val = 0.
@@ -183,15 +263,24 @@ export const svmMachine = setup({
         ? warn(`WARNING: intel_mm_release with devices still bound to ${context.cb!.svm} (no flush)`)
         : noop,
     ),
+    // rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs, list): the walk starts at the head.
+    rcu_read_lock_walk: assign(({ context }) => ({
+      cb: { ...context.cb!, at: nextRcu(context, context.cb!.svm, null) },
+      rcu: { ...context.rcu, readers: [...context.rcu.readers, context.cb!.ctx] },
+    })),
+    // The walk's next entry (list_next_rcu), from wherever it stands, on the list or unlinked.
+    list_next_rcu: assign(({ context }) => ({ cb: { ...context.cb!, at: nextRcu(context, context.cb!.svm, context.cb!.at as string) } })),
+    // rcu_read_unlock() at the walk's end: the grace periods it held up may end.
+    rcu_read_unlock_cb: assign(({ context }) => unlockRcu(context, context.cb!.ctx)),
+    // sdev->did, sdev->sid, sdev->dev_iotlb: the walk reads the entry it stands on.
+    sdev_read: emit(({ context }) => access(String(context.cb!.at), `${context.cb!.fn}: sdev`)),
     // The fix: per sdev, PASID-cache flush and a full IOTLB/devTLB flush for the PASID.
-    release_flush_pasid_dev: emit(({ context }) => qi(context, context.cb!, 'notifier', 'pasid-cache')),
-    release_flush_svm_range_dev: emit(({ context }) => qi(context, context.cb!, 'notifier', 'iotlb-all')),
+    release_flush_pasid_dev: enqueueActions(qiStep('cb', 'notifier', 'pasid')),
+    release_flush_svm_range_dev: enqueueActions(qiStep('cb', 'notifier', 'all')),
     // intel_invalidate_range → intel_flush_svm_range: the range, for each sdev.
-    flush_range_dev: emit(({ context }) => {
-      const c = context.cb!;
-      return send(context.iommu, { type: 'qi_submit_sync', desc: 'iotlb-range', pasid: svmOf(context, c)!.pasid, dev: svmOf(context, c)!.devs[c.i]!.dev, start: c.start, end: c.end, tag: 'notifier' });
-    }),
-    nextDev: assign(({ context }) => ({ cb: { ...context.cb!, i: context.cb!.i + 1 } })),
+    flush_range_dev: enqueueActions(qiStep('cb', 'notifier', 'range')),
+    // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
+    qi_submit_next_cb: enqueueActions(qiStep('cb', 'notifier', null)),
     returnCb: enqueueActions(({ context, enqueue }) => {
       enqueue.emit(send(context.cb!.from, { type: `ret.${context.cb!.fn}`, tag: context.cb!.tag }));
       enqueue.assign({ cb: null });
@@ -201,11 +290,32 @@ export const svmMachine = setup({
       const svm = context.idr[String(event.pasid)] ?? null;
       return ret(callerOf(event), { svm, mm: svm ? context.svms[svm]!.mm : null });
     }),
-    // prq_event_thread's bad_req: walk svm->devs for the sdev and call its fault_cb.
-    prq_fault_cb: enqueueActions(({ context, event, enqueue }) => {
+    // prq_event_thread's bad_req: rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs)
+    // reads svm->devs and each sdev's sid up to the match (pure reads: one step); the thread stays
+    // inside rcu_read_lock() until it sends rcu_read_unlock.
+    prq_walk_devs: enqueueActions(({ context, event, enqueue }) => {
       enqueue.emit(access(String(event.svm), 'prq_event_thread'));
-      const found = context.svms[String(event.svm)]?.devs.some((d) => d.dev === event.dev) ?? false;
-      enqueue.emit(ret(callerOf(event), { found }));
+      // The sdev whose sid is the request's PCI_DEVID(bus, devfn) (sdev->sid, set by
+      // intel_iommu_enable_pasid); a request carrying no requester id (a unit test's) by device.
+      const mine = (sdev: string) => {
+        const dev = String(context.objs[sdev]?.dev);
+        return event.sid === undefined ? dev === event.dev : hwOf(context, dev).sid === event.sid;
+      };
+      let at = nextRcu(context, String(event.svm), null);
+      while (at !== null) {
+        enqueue.emit(access(at, 'prq_event_thread: sdev->sid'));
+        if (mine(at)) break;
+        at = nextRcu(context, String(event.svm), at);
+      }
+      enqueue.assign({ rcu: { ...context.rcu, readers: [...context.rcu.readers, String(event.ctx)] } });
+      enqueue.emit(ret(callerOf(event), { sdev: at }));
+    }),
+    // prq_event_thread: rcu_read_unlock() ("it's OK to drop the 'lock' here now we have it").
+    prq_rcu_read_unlock: assign(({ context, event }) => unlockRcu(context, String(event.ctx))),
+    // sdev->ops->fault_cb(...): a read of the sdev after rcu_read_unlock(), RCU no longer keeps it.
+    prq_fault_cb: enqueueActions(({ event, enqueue }) => {
+      enqueue.emit(access(String(event.sdev), 'prq_event_thread: sdev->ops->fault_cb'));
+      enqueue.emit(ret(callerOf(event)));
     }),
   },
   guards: {
@@ -227,17 +337,23 @@ export const svmMachine = setup({
     // The svm's PASID is no longer in pasid_idr (the fix removed it before unregistering).
     idrRemoved: ({ context }) => context.idr[svmOf(context, context.op)!.pasid] !== context.op!.svm,
     releaseFlushes: ({ context }) => context.hunks.releaseFlush,
-    moreDevs: ({ context }) => context.cb!.i < (svmOf(context, context.cb)?.devs.length ?? 0),
+    // The walk stands on an entry (list_for_each_entry_rcu has not come back to the head).
+    moreDevs: ({ context }) => context.cb!.at !== null,
     cbQueued: ({ context }) => context.cbQueue.length > 0,
     tagUnbind: ({ event }) => event.tag === 'unbind',
     tagNotifier: ({ event }) => event.tag === 'notifier',
+    // The flush has another descriptor to write (the device-IOTLB one after the IOTLB one).
+    moreDescsOp: ({ context, event }) => event.tag === 'unbind' && (context.op?.descs?.length ?? 0) > 0,
+    moreDescsCb: ({ context, event }) => event.tag === 'notifier' && (context.cb?.descs?.length ?? 0) > 0,
   },
 }).createMachine({
   id: 'svm',
-  context: ({ input }) => ({ ...input, objs: {}, idr: {}, svms: {}, seq: 0, mutexWaiters: [], handoff: false, op: null, cb: null, cbQueue: [] }),
+  context: ({ input }) => ({ ...input, devHw: input.devHw ?? {}, objs: {}, idr: {}, svms: {}, seq: 0, mutexWaiters: [], handoff: false, op: null, cb: null, cbQueue: [], rcu: { readers: [], unlinked: {}, pending: [] } }),
   type: 'parallel',
   on: {
     idr_find: { actions: 'idr_find' },
+    list_for_each_entry_rcu: { actions: 'prq_walk_devs' },
+    rcu_read_unlock: { actions: 'prq_rcu_read_unlock' },
     prq_fault_cb: { actions: 'prq_fault_cb' },
   },
   states: {
@@ -316,7 +432,12 @@ export const svmMachine = setup({
             },
             intel_flush_svm_range_dev: {
               tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'kfree_rcu', actions: 'kfree_rcu_sdev' } },
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsOp', actions: 'qi_submit_next_op' },
+                  { guard: 'tagUnbind', target: 'kfree_rcu', actions: 'kfree_rcu_sdev' },
+                ],
+              },
             },
             // devs empty: pre-fix mmu_notifier_unregister()s, then idr_remove()s and mmput()s; the
             // fix idr_remove()s first, so while unregister runs a page request finds no svm.
@@ -358,7 +479,7 @@ export const svmMachine = setup({
           always: { guard: 'cbQueued', actions: 'cb_wake' },
           on: {
             intel_mm_release: { target: 'intel_mm_release', actions: ['beginCb', 'pasid_table_clear'] },
-            intel_invalidate_range: { target: 'intel_invalidate_range', actions: 'beginCb' },
+            intel_invalidate_range: { target: 'intel_invalidate_range', actions: ['beginCb', 'rcu_read_lock_walk'] },
           },
         },
         intel_mm_release: {
@@ -368,16 +489,16 @@ export const svmMachine = setup({
               tags: ['waiting'],
               on: {
                 'ret.pasid_table_clear': [
-                  { guard: 'releaseFlushes', target: 'flush' },
+                  { guard: 'releaseFlushes', target: 'flush', actions: 'rcu_read_lock_walk' },
                   { target: '#svm.mmu_notifier.idle', actions: ['warn_on_devs', 'returnCb'] },
                 ],
               },
             },
-            // list_for_each_entry_rcu(sdev, &svm->devs): flush PASID cache, then IOTLB.
+            // list_for_each_entry_rcu(sdev, &svm->devs): flush PASID cache, then IOTLB; then rcu_read_unlock.
             flush: {
               always: [
-                { guard: 'moreDevs', target: 'intel_flush_pasid_dev', actions: 'release_flush_pasid_dev' },
-                { target: '#svm.mmu_notifier.idle', actions: 'returnCb' },
+                { guard: 'moreDevs', target: 'intel_flush_pasid_dev', actions: ['sdev_read', 'release_flush_pasid_dev'] },
+                { target: '#svm.mmu_notifier.idle', actions: ['rcu_read_unlock_cb', 'returnCb'] },
               ],
             },
             intel_flush_pasid_dev: {
@@ -386,7 +507,12 @@ export const svmMachine = setup({
             },
             intel_flush_svm_range_dev: {
               tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'flush', actions: 'nextDev' } },
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsCb', actions: 'qi_submit_next_cb' },
+                  { guard: 'tagNotifier', target: 'flush', actions: 'list_next_rcu' },
+                ],
+              },
             },
           },
         },
@@ -394,15 +520,21 @@ export const svmMachine = setup({
         intel_invalidate_range: {
           initial: 'intel_flush_svm_range',
           states: {
+            // rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs): one range flush each; rcu_read_unlock.
             intel_flush_svm_range: {
               always: [
-                { guard: 'moreDevs', target: 'intel_flush_svm_range_dev', actions: 'flush_range_dev' },
-                { target: '#svm.mmu_notifier.idle', actions: 'returnCb' },
+                { guard: 'moreDevs', target: 'intel_flush_svm_range_dev', actions: ['sdev_read', 'flush_range_dev'] },
+                { target: '#svm.mmu_notifier.idle', actions: ['rcu_read_unlock_cb', 'returnCb'] },
               ],
             },
             intel_flush_svm_range_dev: {
               tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'intel_flush_svm_range', actions: 'nextDev' } },
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsCb', actions: 'qi_submit_next_cb' },
+                  { guard: 'tagNotifier', target: 'intel_flush_svm_range', actions: 'list_next_rcu' },
+                ],
+              },
             },
           },
         },

@@ -8,6 +8,7 @@ import { TRANSPORTS } from '../engine/transports.ts';
 import { intOption, oneOf, seedOption } from '../errors.ts';
 import { withFaults } from '../faults/override.ts';
 import { FAULT_NAMES } from '../scenario/fault-kinds.ts';
+import { defaultMaxSteps, STEPS_PER_SCENARIO_STEP } from '../scenario/max-steps.ts';
 
 export interface CommonOpts {
   kernel: string;
@@ -20,14 +21,7 @@ export interface CommonOpts {
   faults?: string;
 }
 
-/** Deliveries per scenario step the default step limit allows: the built-in worlds take 11–20
- * per step under fifo (50 copies of exit-with-mmap: 4,035 for 350 steps), so 40 leaves room. */
-export const STEPS_PER_SCENARIO_STEP = 40;
-
-/** The step limit when none is given: 2000, or more for a world with many steps, so that a big
- * world is not reported as a hang. */
-export const defaultMaxSteps = (s: Scenario): number =>
-  Math.max(DEFAULT_MAX_STEPS, STEPS_PER_SCENARIO_STEP * s.processes.reduce((n, p) => n + p.steps.length, 0));
+export { defaultMaxSteps, STEPS_PER_SCENARIO_STEP } from '../scenario/max-steps.ts';
 
 export const addCommonOptions = (c: Command, defaultTransport: string): Command =>
   c

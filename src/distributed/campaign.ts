@@ -53,6 +53,9 @@ export const keys = (id: string) => {
     cexSize: k('cex-size'),
     /** Schedules run so far (all tries), states claimed; stop flags. */
     progress: k('progress'),
+    /** Schedules each job's current try has counted into progress (a retry takes back its dead
+     * tries' count before it counts its own, so a killed try's partial work counts once). */
+    trySchedules: k('try-schedules'),
     /** The shared visited set: fingerprint shards (hashes fp -> owning job) and the claims log. */
     shard: (i: number) => k(`fp:${i}`),
     claims: k('claims'),

@@ -28,18 +28,23 @@ export const shownUrl = (url: string): string => {
 /** A client that keeps reconnecting (a Redis restart mid-campaign is waited out), checked first
  * with one PING that must answer within CONNECT_MS. */
 export async function connectRedis(url: string): Promise<Redis> {
-  parseQueueUrl(url);
+  const db = dbOf(parseQueueUrl(url));
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: CONNECT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // The cause comes as an 'error' event; connect() itself then says only that it closed.
   let cause: Error | undefined;
   probe.on('error', (e: Error) => (cause ??= e));
   try {
     await Promise.race([
-      probe.connect().then(() => probe.ping()),
+      // ioredis selects the URL's DB on connect, but a DB the server lacks comes only as an
+      // 'error' event (and its commands then go to DB 0): select it again, and fail on its reply.
+      probe
+        .connect()
+        .then(() => probe.select(db))
+        .then(() => probe.ping()),
       new Promise((_, fail) => setTimeout(() => fail(new Error(`no answer within ${CONNECT_MS / 1000} s`)), CONNECT_MS).unref()),
     ]);
   } catch (e) {
-    throw new BadInput(`cannot use the queue ${shownUrl(url)}: ${reason(cause ?? (e as Error))}`);
+    throw new BadInput(`cannot use the queue ${shownUrl(url)}: ${reason(cause ?? (e as Error), db)}`);
   } finally {
     probe.disconnect();
   }
@@ -53,8 +58,12 @@ export function client(url: string): Redis {
   return r;
 }
 
-function reason(e: Error): string {
+/** The URL's database number (0 when it names none). */
+const dbOf = (u: URL): number => (u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0);
+
+function reason(e: Error, db: number): string {
   const m = e.message.split('\n')[0]!;
+  if (/DB index is out of range|invalid DB index/i.test(m)) return `it has no database ${db} (${m}; redis-server's \`databases\` setting says how many it has, numbered from 0)`;
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(m)) return `bad credentials (${m})`;
   return m;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { explore, reductionOf, type ExploreOptions } from '../explore/explore.ts';
+import { isStateful } from '../scheduler/dfs.ts';
 import type { ExploreResult } from '../explore/result.ts';
 import type { ScheduleFile } from '../explore/schedule-file.ts';
 import type { Split } from '../explore/stateful.ts';
@@ -23,9 +24,21 @@ import { RedisVisited } from './visited-redis.ts';
 /** The campaign's stop flag (Ctrl-C with --cancel, --stop-on-first), read every POLL_MS. */
 const POLL_MS = 200;
 
+/** Take back what this job's earlier tries counted into the campaign's schedules (a try that died
+ * counted part of the share the retry now runs again). */
+const FORGET_TRIES = `
+local n = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+if n ~= 0 then redis.call('HINCRBY', KEYS[1], 'schedules', -n) end
+redis.call('HSET', KEYS[2], ARGV[1], 0)
+return n`;
+
+/** Schedules run, into the campaign's count and this try's. */
+const count = (redis: Redis, k: ReturnType<typeof keys>, id: string, n: number) => redis.multi().hincrby(k.progress, 'schedules', n).hincrby(k.trySchedules, id, n).exec();
+
 export async function runCampaignJob(redis: Redis, id: string, data: JobData): Promise<void> {
   const spec = await loadSpec(redis, data.campaign);
   const k = keys(spec.id);
+  await redis.eval(FORGET_TRIES, 2, k.progress, k.trySchedules, id);
   const out = mkdtempSync(join(tmpdir(), 'svmsim-job-'));
   // The stop flag, and the oracles the campaign has a counterexample for: a job writes (and
   // shrinks) one only for an oracle it is the first to hit, as a job of --jobs does.
@@ -66,15 +79,15 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
         seed: spec.options.seed + part.from,
         schedules: part.to - part.from,
         onProgress: (p) => {
-          pending.push(redis.hincrby(k.progress, 'schedules', p.schedules));
+          pending.push(count(redis, k, id, p.schedules));
           for (const o of p.oracles) offer(o, schedule0);
         },
       });
       for (const v of result.violations) v.schedule += schedule0;
-    } else if (reductionOf(spec.options) !== 'states') {
+    } else if (!isStateful(reductionOf(spec.options))) {
       // The stateless dfs: its share of the tree, no visited set to share.
       const split = { owner: part.owner, owners: part.owners, level: part.level };
-      result = await explore({ ...base, split, onProgress: (p) => pending.push(redis.hincrby(k.progress, 'schedules', p.schedules)) });
+      result = await explore({ ...base, split, onProgress: (p) => pending.push(count(redis, k, id, p.schedules)) });
     } else {
       ({ result, graph } = await subtree(redis, spec, id, part, base, offer, pending));
     }
@@ -129,7 +142,7 @@ async function subtree(
     store: visited.store(),
     onProgress: (p) => {
       runs += p.schedules;
-      pending.push(redis.hincrby(k.progress, 'schedules', p.schedules));
+      pending.push(count(redis, k, id, p.schedules));
       for (const o of p.oracles) offer(o, 0);
       if (split.until === undefined && split.at !== undefined && runs >= spec.splitAfter) {
         split.until = split.at;

@@ -4,9 +4,9 @@
 // merged as `explore --jobs` merges its jobs: the same document `explore --json` prints.
 import type { Redis } from 'ioredis';
 import type { ExploreResult } from '../explore/result.ts';
-import { mergeResults } from '../explore/result.ts';
+import { mergeResults, RESULT_FORMAT } from '../explore/result.ts';
 import type { ScheduleFile } from '../explore/schedule-file.ts';
-import { keys } from './campaign.ts';
+import { keys, type CampaignSpec } from './campaign.ts';
 import { countGraphs, decodeGraph } from './graph-fp.ts';
 
 /** Keep a counterexample if its oracle has none yet, or only a larger one. */
@@ -17,8 +17,9 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return 1`;
 
-/** Smaller is fewer deliveries, then fewer preemptions. */
-const sizeOf = (f: ScheduleFile): number => f.deliveries * 1e6 + f.preemptions;
+/** One number that orders as smallestFirst (result.ts, the shrinker's order) does: a shrunk file
+ * first, then fewer preemptions, then fewer deliveries (each capped to its field's width). */
+export const sizeOf = (f: ScheduleFile): number => (f.shrunk ? 0 : 2 ** 52) + Math.min(f.preemptions, 2 ** 20 - 1) * 2 ** 32 + Math.min(f.deliveries, 2 ** 32 - 1);
 
 /** The counterexample's signature: its oracle (a campaign keeps one per oracle, as explore does). */
 export async function offerCounterexample(r: Redis, campaign: string, f: ScheduleFile): Promise<boolean> {
@@ -85,4 +86,31 @@ export async function campaignResult(r: Redis, campaign: string, end: CampaignEn
   if (merged.dfs) merged.dfs.exhausted = exhausted;
   if (st) st.exhausted = exhausted;
   return { ...merged, seed: end.seed, jobs: parts.length, seconds: end.seconds, interrupted: end.interrupted && !exhausted };
+}
+
+/** No job has a result yet: the campaign's settings, the schedules counted so far and the
+ * counterexamples stored (each job offers one as soon as it finds it). */
+export function noResult(spec: CampaignSpec, schedules: number, cex: ScheduleFile[], seconds: number): ExploreResult {
+  const o = spec.options;
+  return {
+    format: RESULT_FORMAT,
+    kernel: o.kernel,
+    scenario: o.scenario.name,
+    strategy: o.strategy,
+    transport: o.transport,
+    seed: o.seed,
+    ...(o.strategy === 'pct' ? { depth: o.depth } : {}),
+    ...(o.preemptionBound !== undefined ? { preemptionBound: o.preemptionBound } : {}),
+    reorder: o.reorder,
+    maxSteps: o.maxSteps,
+    shards: ['1/1'],
+    jobs: 0,
+    schedules,
+    pruned: 0,
+    seconds,
+    interrupted: true,
+    endStates: [],
+    violations: cex.map((f) => ({ oracle: f.violation.oracle, count: 1, schedule: f.schedule, seed: f.seed, violation: f.violation, deliveries: f.deliveries, preemptions: f.preemptions })),
+    coverage: {},
+  };
 }

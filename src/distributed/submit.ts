@@ -6,12 +6,15 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ExploreResult } from '../explore/result.ts';
 import { reductionOf } from '../explore/explore.ts';
+import { isStateful } from '../scheduler/dfs.ts';
 import type { ScheduleFile } from '../explore/schedule-file.ts';
 import { keys, loadSpec, newCampaignId, saveSpec, seedParts, subtreeParts, type CampaignOptions, type CampaignSpec, type JobData, type Part } from './campaign.ts';
 import { enqueue, jobCounts, openQueue, type JobCounts } from './queue.ts';
-import { campaignResult, counterexamples } from './results.ts';
+import { campaignResult, counterexamples, noResult } from './results.ts';
 
 export interface CampaignRequest {
+  /** Its id, when the caller needs it before it is submitted (default: a new one). */
+  id?: string;
   options: CampaignOptions;
   schedules?: number;
   seconds?: number;
@@ -29,7 +32,8 @@ export interface Waiting {
   onProgress?: (p: { schedules: number; counts: JobCounts }) => void;
 }
 
-export type CampaignOutcome = { spec: CampaignSpec; detached: true } | { spec: CampaignSpec; detached: false; result: ExploreResult; counterexamples: ScheduleFile[]; failed: JobCounts['errors'] };
+/** The result (so far, when detached) and the smallest counterexample per oracle. */
+export type CampaignOutcome = { spec: CampaignSpec; detached: boolean; result: ExploreResult; counterexamples: ScheduleFile[]; failed: JobCounts['errors'] };
 
 const POLL_MS = 300;
 /** --time: seed ranges kept waiting ahead of the workers. */
@@ -43,7 +47,7 @@ export function newSpec(req: CampaignRequest, now = Date.now()): CampaignSpec {
   const parts = req.parts ?? DEFAULT_PARTS;
   const chunk = req.chunk ?? (req.schedules ? Math.max(Math.min(50, req.schedules), Math.min(1000, Math.ceil(req.schedules / 16))) : 200);
   return {
-    id: newCampaignId(),
+    id: req.id ?? newCampaignId(),
     created: now,
     options: req.options,
     ...(req.schedules !== undefined ? { schedules: req.schedules } : {}),
@@ -85,7 +89,7 @@ export async function runCampaign(redis: Redis, req: CampaignRequest | { resume:
     if ('resume' in req) spec = await loadSpec(redis, req.resume);
     else {
       spec = newSpec(req);
-      if (reductionOf(spec.options) !== 'states' && isDfs(spec)) spec.splitAfter = Infinity;
+      if (!isStateful(reductionOf(spec.options)) && isDfs(spec)) spec.splitAfter = Infinity;
       await saveSpec(redis, spec);
       await enqueue(q, redis, spec, firstParts(spec));
     }
@@ -97,12 +101,21 @@ export async function runCampaign(redis: Redis, req: CampaignRequest | { resume:
       w.onProgress?.({ schedules, counts });
       const more = openEnded(spec) && Date.now() < spec.deadline!;
       if (!more && counts.waiting + counts.active === 0 && counts.done + counts.failed > 0) return await finish(redis, spec, counts);
-      if (w.detached()) return { spec, detached: true };
+      if (w.detached()) return await soFar(redis, spec, counts);
       await new Promise((ok) => setTimeout(ok, POLL_MS));
     }
   } finally {
     await q.close();
   }
+}
+
+/** Detached: what the jobs that finished found, and every counterexample stored so far. */
+async function soFar(redis: Redis, spec: CampaignSpec, counts: JobCounts): Promise<CampaignOutcome> {
+  const k = keys(spec.id);
+  const [schedules, cex] = await Promise.all([redis.hget(k.progress, 'schedules'), counterexamples(redis, spec.id)]);
+  const end = { finished: false, failed: counts.failed, interrupted: true, seed: spec.options.seed, seconds: Number(((Date.now() - spec.created) / 1000).toFixed(2)) };
+  const result = (await campaignResult(redis, spec.id, end)) ?? noResult(spec, Number(schedules ?? 0), cex, end.seconds);
+  return { spec, detached: true, result, counterexamples: cex, failed: counts.errors };
 }
 
 async function finish(redis: Redis, spec: CampaignSpec, counts: JobCounts): Promise<CampaignOutcome> {

@@ -64,6 +64,10 @@ class Slot {
   }
 }
 
+/** The try a job is on: BullMQ counts a start (attemptsStarted) also when its worker was killed and
+ * the job stalled back to wait, which attemptsMade (failed tries) does not. */
+const tryOf = (job: Job<JobData>): number => Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
+
 export function startWorker(redis: Redis, o: WorkerOptions): Worker<JobData> {
   const slots = Array.from({ length: o.concurrency }, () => new Slot());
   const conn = redis.duplicate();
@@ -74,7 +78,7 @@ export function startWorker(redis: Redis, o: WorkerOptions): Worker<JobData> {
     async (job: Job<JobData>) => {
       const slot = free.pop()!;
       try {
-        o.onEvent?.(`job ${job.id}: started (try ${job.attemptsMade + 1})`);
+        o.onEvent?.(`job ${job.id}: started (try ${tryOf(job)})`);
         await slot.run({ url: o.url, id: job.id!, data: job.data });
         o.onEvent?.(`job ${job.id}: done`);
       } finally {
@@ -83,7 +87,7 @@ export function startWorker(redis: Redis, o: WorkerOptions): Worker<JobData> {
     },
     { connection: conn, concurrency: o.concurrency, lockDuration: o.lockMs ?? 30_000, stalledInterval: o.lockMs ?? 30_000, maxStalledCount: o.maxStalls ?? 2 },
   );
-  w.on('failed', (job, e) => o.onEvent?.(`job ${job?.id}: failed (try ${job?.attemptsMade}): ${e.message.split('\n')[0]}`));
+  w.on('failed', (job, e) => o.onEvent?.(`job ${job?.id}: failed (try ${job ? Math.max(job.attemptsStarted ?? 0, job.attemptsMade) : '?'}): ${e.message.split('\n')[0]}`));
   w.on('error', () => {});
   const close = w.close.bind(w);
   w.close = async (force?: boolean) => {

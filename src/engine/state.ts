@@ -6,6 +6,7 @@
 import { boot, traceEvent, type Choice } from '../runtime/run.ts';
 import { channelOf, type ActorSpec, type Delivery, type KEvent, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
 import { isPreemption } from '../scheduler/preemption.ts';
+import type { Knowledge } from './dependence.ts';
 import { strHash, xorActor, xorChannel, type Fp } from './hash.ts';
 
 interface Logged {
@@ -37,6 +38,8 @@ export class GlobalState {
   /** The channel of each message in flight, by seq. */
   private readonly channelOfSeq: string[] = [];
   private readonly log: Logged[] = [];
+  /** What the partial-order reduction learns from each delivery (dependence.ts), if it is on. */
+  knowledge: Knowledge | null = null;
 
   constructor(
     private readonly transport: Transport,
@@ -94,6 +97,11 @@ export class GlobalState {
     this.trace.push(ev);
     this.setState(entry.actor, d);
     entry.sent = d.sends.length;
+    const k = this.knowledge;
+    if (k) {
+      const to = entry.msg.to;
+      k.learn(this.channelOfSeq[entry.msg.seq]!, entry.msg, d, (i) => d.sends[i]!.key?.ch ?? channelOf({ from: to, to: d.sends[i]!.to, event: d.sends[i]!.event }));
+    }
     this.post(entry.msg.to, d, ev.step);
   }
 
@@ -143,6 +151,21 @@ export class GlobalState {
       this.xorQueue(c, q);
       this.pending++;
     }
+  }
+
+  /** The messages in flight, by channel (each channel's queue in order; empty ones too). */
+  inFlight(): IterableIterator<[string, readonly Message[]]> {
+    return this.queues.entries();
+  }
+
+  /** The channel of a message in flight. */
+  channelOfMsg(m: Message): string {
+    return this.channelOfSeq[m.seq]!;
+  }
+
+  /** Whether channel `ch` holds no message. */
+  isEmpty(ch: string): boolean {
+    return !this.queues.get(ch)?.length;
   }
 
   /** Take back the newest message sent (the tail of its channel). */

@@ -9,7 +9,7 @@ import type { OracleName } from '../oracles/types.ts';
 import type { TransportName } from '../engine/transports.ts';
 import type { Transport } from '../runtime/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import type { DfsStrategy, Reduction } from '../scheduler/dfs.ts';
+import { isStateful, type DfsStrategy, type Reduction } from '../scheduler/dfs.ts';
 import type { ExploringStrategy } from '../scheduler/exploring.ts';
 import { fifo } from '../scheduler/fifo.ts';
 import { DEFAULT_DELAYS, makeExploreStrategy, NEEDS_STEPS, type ExploreStrategyName } from '../scheduler/index.ts';
@@ -17,6 +17,7 @@ import { isComposite } from '../scheduler/member.ts';
 import { DEFAULT_DEPTH } from '../scheduler/pct.ts';
 import { countingPreemptions } from '../scheduler/preemption.ts';
 import { random } from '../scheduler/random.ts';
+import { prefixed } from '../scheduler/replay.ts';
 import type { SimResult } from '../simulate.ts';
 import type { CoverageData } from './coverage.ts';
 import { Explorer } from './explorer.ts';
@@ -34,6 +35,7 @@ export { DEFAULT_SCHEDULES } from './loops.ts';
 
 export async function explore(o: ExploreOptions): Promise<ExploreResult> {
   const ex = new Explorer(o);
+  if (o.prefix?.length && o.strategy === 'dfs') throw new BadInput('explore from a prefix needs a seeded strategy (random, pct, delay, probabilistic, portfolio, guided): dfs walks the schedules from the start');
   if (ex.worker.length && o.strategy === 'dfs') throw new BadInput(`--faults ${ex.worker.join(',')}: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct`);
   await ex.open();
   try {
@@ -46,18 +48,20 @@ export async function explore(o: ExploreOptions): Promise<ExploreResult> {
     const share: Share = { owner, owners, split };
     let exhausted = false;
     let dfs: ExploreResult['dfs'];
-    if (reduction === 'states') {
-      const states = await statefulLoop(ex, share);
+    if (isStateful(reduction)) {
+      const states = await statefulLoop(ex, share, reduction === 'por');
       exhausted = states.exhausted;
       // No estimate needed: the state graph counts its schedules exactly (states.paths).
-      dfs = { schedules: states.complete, blocked: 0, foreign: states.foreign, asleep: 0, unraced: 0, overBound: 0, exhausted, reduction: 'states', states };
+      dfs = { schedules: states.complete, blocked: 0, foreign: states.foreign, asleep: 0, unraced: 0, overBound: 0, exhausted, reduction: reduction!, states };
     } else {
       // pct (and delay, and the portfolio's members) place their change points within the length
       // of a run: take fifo's.
-      const steps = NEEDS_STEPS.includes(o.strategy) ? (await ex.runSim(fifo())).steps : undefined;
-      const inner: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, faults: breaksContracts(o.scenario), preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
+      const prefix = o.prefix ?? [];
+      const steps = NEEDS_STEPS.includes(o.strategy) ? Math.max(1, (await ex.runSim(prefixed(prefix, fifo()))).steps - prefix.length) : undefined;
+      const made: ExploringStrategy = makeExploreStrategy(o.strategy, { depth: o.depth, delays: o.delays, seed: o.seed, steps, faults: breaksContracts(o.scenario), preemptionBound: o.preemptionBound, reduction, reorder: o.reorder, split });
       // Which member of a portfolio (or guided search) made a schedule, and how.
-      if (isComposite(inner)) ex.memberOf = () => inner.member();
+      if (isComposite(made)) ex.memberOf = () => made.member();
+      const inner = prefix.length ? prefixed(prefix, made) : made;
       const strategy = countingPreemptions(inner);
       if (o.strategy === 'dfs') {
         const d = inner as DfsStrategy;
@@ -105,7 +109,9 @@ function resultOf(ex: Explorer, exhausted: boolean, shard: { k: number; n: numbe
 }
 
 /** The dfs reduction a run uses: the stateful search unless told otherwise or bounded (a bound
- * needs the stateless search); none for random and pct. */
+ * needs the stateless search); none for random and pct. (The partial-order reduction, `por`, is
+ * asked for: on the built-in worlds it keeps most states and costs its learning passes; see
+ * docs/guide/reductions.md.) */
 export const reductionOf = (o: Pick<ExploreOptions, 'strategy' | 'reduction' | 'preemptionBound'>): Reduction | undefined =>
   o.strategy !== 'dfs' ? undefined : (o.reduction ?? (o.preemptionBound === undefined ? 'states' : 'sleep'));
 

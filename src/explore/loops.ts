@@ -53,13 +53,13 @@ export async function dfsLoop(ex: Explorer, strategy: Counting & DfsStrategy, sh
 }
 
 /** The stateful dfs: each leaf (a run to an end, or to a state explored before) comes judged. */
-export async function statefulLoop(ex: Explorer, share: Share): Promise<StatefulStats> {
+export async function statefulLoop(ex: Explorer, share: Share, por = false): Promise<StatefulStats> {
   const o = ex.o;
   ex.deferShrinks = true;
   const limit = o.schedules === undefined ? undefined : Math.ceil(o.schedules / share.owners);
   const onLeaf = (leaf: Leaf) => ex.judged(new JudgedLeaf(leaf), ex.schedules, 0, false);
   const transport = ex.covHost ? mirrored(ex.transport, ex.covHost) : ex.transport;
-  const states = await statefulSearch({ specs: ex.world.specs, transport, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, store: o.store, limit, stop: () => ex.stopped(), onLeaf });
+  const states = await statefulSearch({ specs: ex.world.specs, transport, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, store: o.store, por, limit, stop: () => ex.stopped(), onLeaf });
   await ex.shrinkDeferred();
   return states;
 }

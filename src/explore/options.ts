@@ -11,6 +11,7 @@ import type { ExploreStrategyName } from '../scheduler/index.ts';
 import type { Split } from './stateful.ts';
 import type { StateStore } from './visited.ts';
 import type { CoverageData } from './coverage.ts';
+import type { Choice } from '../runtime/run.ts';
 
 export interface ExploreOptions {
   scenario: Scenario;
@@ -33,6 +34,9 @@ export interface ExploreOptions {
    * each run on an inline host. */
   open?: Transport;
   reorder: boolean;
+  /** Every schedule starts with these choices, exactly (`svmsim play`'s "explore from here"): the
+   * strategy decides only after them. Seeded strategies only (the dfs searches walk from the start). */
+  prefix?: Choice[];
   stopOnFirst?: boolean;
   /** Where schedule files go (none written without it). */
   out?: string;

@@ -4,6 +4,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { ExploreOptions, ProgressTick } from './options.ts';
 import { explore, reductionOf } from './explore.ts';
+import { isStateful } from '../scheduler/dfs.ts';
 import { FLAG_COUNT, HALT, STOP, type JobTask } from './job.ts';
 import { schedulesOf, type StateGraph } from './graph.ts';
 import { mergeResults, type ExploreResult } from './result.ts';
@@ -31,7 +32,7 @@ export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
   try {
     const { interrupted: _i, onInterrupt: _oi, onProgress, variant, jobs, visitedSlots, ...rest } = o;
     // The jobs of a stateful search share one visited set: each state is expanded by one job.
-    const visited = reductionOf(o) === 'states' ? sharedVisited(visitedSlots ?? DEFAULT_SLOTS) : undefined;
+    const visited = isStateful(reductionOf(o)) ? sharedVisited(visitedSlots ?? DEFAULT_SLOTS) : undefined;
     const parts = await Promise.all(
       Array.from({ length: jobs }, (_, j) => {
         const { port1, port2 } = new MessageChannel();

@@ -7,14 +7,15 @@ import type { Violation } from '../oracles/types.ts';
 import { makeTransport, type TransportOptions } from '../engine/transports.ts';
 import { Diverged, replay } from '../scheduler/replay.ts';
 import { simulate, type SimResult } from '../simulate.ts';
-import { readScheduleFile, type ScheduleFile } from './schedule-file.ts';
+import { readScheduleFile, type Schedule } from './schedule-file.ts';
 import { buildWorld } from '../scenario/world.ts';
 import { replayLasso } from '../faults/lasso.ts';
 
 export interface Replayed {
-  file: ScheduleFile;
+  file: Schedule;
   result: SimResult;
-  /** The recorded violation fired again (oracle, step, objects and actors). */
+  /** The recorded violation fired again (oracle, step, objects and actors); a schedule that records
+   * none (a history `svmsim play` saved with no violation): none fired. */
   reproduced: boolean;
   /** Not reproduced, but its oracle fired: how that violation differs. */
   differs?: { violation: Violation; how: string[] };
@@ -35,7 +36,7 @@ export function violationDiff(want: Violation, got: Violation): string[] {
 }
 
 /** Why a run ended before its recorded choices did: its step limit, or nothing left in flight. */
-function endedEarly(path: string, file: ScheduleFile, result: SimResult): BadInput {
+function endedEarly(path: string, file: Schedule, result: SimResult): BadInput {
   if (!result.quiescent && result.steps >= file.maxSteps) {
     return new BadInput(`${path} no longer reproduces: the run reached its step limit (maxSteps ${file.maxSteps} in the file) at step ${result.steps}, before the recorded choices ran out (${file.choices.length} recorded)`);
   }
@@ -55,7 +56,7 @@ export async function replayScheduleFile(path: string, transportName: string, op
   }
   if (result.choices.length < file.choices.length) throw endedEarly(path, file, result);
   // A livelock's lasso: replay it once more and check that the cycle closes on the same state.
-  const lasso = file.violation.lasso;
+  const lasso = file.violation?.lasso;
   if (lasso) {
     const t = await makeTransport(transportName, opts);
     try {
@@ -66,6 +67,7 @@ export async function replayScheduleFile(path: string, transportName: string, op
     }
   }
   const want = file.violation;
+  if (!want) return { file, result, reproduced: result.violations.length === 0, completed: result.choices.length - file.choices.length };
   const same = result.violations.filter((v) => v.oracle === want.oracle);
   const reproduced = same.some((v) => violationDiff(want, v).length === 0);
   const differs = !reproduced && same[0] ? { violation: same[0], how: violationDiff(want, same[0]) } : undefined;
@@ -75,8 +77,13 @@ export async function replayScheduleFile(path: string, transportName: string, op
 /** The replay's verdict on the recorded violation, in one or two lines. */
 export function reproducedText(r: Replayed): string {
   const want = r.file.violation;
+  const first = r.result.violations[0];
   const lines = [
-    r.reproduced
+    !want
+      ? r.reproduced
+        ? 'reproduced: the file records no violation, and none fired'
+        : `NOT reproduced: the file records no violation, but [${first!.oracle}] fired at step ${first!.step}`
+      : r.reproduced
       ? `reproduced: [${want.oracle}] fired again at step ${want.step}${want.objects?.length ? ` on ${want.objects.join(', ')}` : ''}`
       : r.differs
         ? `NOT reproduced: [${want.oracle}] fired, but not the recorded violation: ${r.differs.how.join('; ')} (recorded: ${want.message})`

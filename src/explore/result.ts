@@ -98,7 +98,7 @@ function allShards(shards: string[]): boolean {
  * schedules covered add up exactly, each share's being its own (the jobs of one process count
  * theirs on their merged state graphs: parallel.ts). */
 function mergeStates(parts: StatefulStats[]): StatefulStats {
-  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
+  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top' | 'por'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
   return {
     states: add('states'),
     transitions: add('transitions'),
@@ -111,6 +111,15 @@ function mergeStates(parts: StatefulStats[]): StatefulStats {
     top: parts.reduce((n, p) => n + (p.top ?? 0), 0),
   };
 }
+
+/** The shrinker's order (shrink.ts): a shrunk counterexample first, then fewer preemptions, then
+ * fewer deliveries. A merge, a campaign and a job all keep the first by it. */
+export const smallestFirst = (a: CounterexampleSize, b: CounterexampleSize): number =>
+  Number(!isShrunk(a)) - Number(!isShrunk(b)) || (a.preemptions ?? Infinity) - (b.preemptions ?? Infinity) || (a.deliveries ?? Infinity) - (b.deliveries ?? Infinity);
+
+/** A counterexample's size; `shrunk` (a file's flag), or `original` set (a record's: it was shrunk). */
+export type CounterexampleSize = { deliveries?: number; preemptions?: number; shrunk?: boolean; original?: unknown };
+const isShrunk = (x: CounterexampleSize): boolean => x.shrunk ?? x.original !== undefined;
 
 /** The same exploration's parts, added up. */
 export function mergeResults(parts: ExploreResult[]): ExploreResult {
@@ -129,7 +138,7 @@ export function mergeResults(parts: ExploreResult[]): ExploreResult {
       continue;
     }
     const firstHit = v.schedule < had.schedule ? v : had;
-    const file = [had, v].filter((x) => x.file).sort((a, b) => (a.deliveries ?? Infinity) - (b.deliveries ?? Infinity))[0];
+    const file = [had, v].filter((x) => x.file).sort(smallestFirst)[0];
     byOracle.set(v.oracle, {
       ...had,
       count: had.count + v.count,

@@ -47,8 +47,9 @@ export interface Claim {
   release(): void;
 }
 
-/** Claim `dir` for run `run` (exit 2 if a live run holds it), then move earlier files apart. */
-export function claimFolder(flag: string, dir: string, run: string): Claim {
+/** Claim `dir` for run `run` (exit 2 if a live run holds it), then move earlier files apart
+ * (`files`: the names a run of this kind writes). */
+export function claimFolder(flag: string, dir: string, run: string, files = runFiles()): Claim {
   outFolder(flag, dir);
   const lock = join(dir, LOCK);
   const body: LockBody = { pid: process.pid, run, started: new Date().toISOString() };
@@ -58,7 +59,7 @@ export function claimFolder(flag: string, dir: string, run: string): Claim {
   };
   // process.exit (a second Ctrl-C, a closed stdout) skips `finally`: the lock goes anyway.
   process.once('exit', release);
-  return { dir, run, movedTo: moveEarlier(dir), release: () => (release(), process.off('exit', release)) };
+  return { dir, run, movedTo: moveEarlier(dir, files), release: () => (release(), process.off('exit', release)) };
 }
 
 function takeLock(flag: string, dir: string, lock: string, body: LockBody, retry = true): void {
@@ -93,15 +94,17 @@ function takeLock(flag: string, dir: string, lock: string, body: LockBody, retry
 /** The files a run writes into its folder. */
 export const runFiles = (): string[] => ['summary.json', ...ORACLES.map((o) => `${o}.json`)];
 
-/** Move the earlier runs' files into DIR/earlier/<their run id>/ (each file by its own id); drop
- * temporary files a killed run left half-written. */
-function moveEarlier(dir: string): string[] {
+/** Move the earlier runs' files into DIR/earlier/<their run id>/ (each file by its own id, or, a
+ * file that has none, such as a scenario, by its summary's); drop temporary files a killed run
+ * left half-written. */
+function moveEarlier(dir: string, files: string[]): string[] {
   const names = new Set(readdirSync(dir));
   for (const n of names) if (n.startsWith('.svmsim-tmp-')) rmSync(join(dir, n), { force: true });
   const stamp = new Date().toISOString().replace(/[-:]|\.\d+/g, '');
   const moved = new Set<string>();
-  for (const n of runFiles().filter((f) => names.has(f))) {
-    const id = readJson(join(dir, n))?.run;
+  const summaryRun = names.has('summary.json') ? readJson(join(dir, 'summary.json'))?.run : undefined;
+  for (const n of files.filter((f) => names.has(f))) {
+    const id = readJson(join(dir, n))?.run ?? summaryRun;
     const to = join(dir, EARLIER, typeof id === 'string' && /^[\w.-]+$/.test(id) ? id : `no-run-id-${stamp}`);
     mkdirSync(to, { recursive: true });
     renameSync(join(dir, n), join(to, n));

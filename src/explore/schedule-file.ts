@@ -57,7 +57,9 @@ export const ScheduleFileSchema = z.strictObject({
   maxSteps: int(1),
   /** Every decision of the run, in order: replay follows them exactly. */
   choices: z.array(ChoiceSchema),
-  violation: ViolationSchema,
+  /** What the run found (a counterexample's reason); a schedule `svmsim play` saves from a
+   * history in which no oracle fired has none. */
+  violation: ViolationSchema.optional(),
   shrunk: z.boolean(),
   deliveries: int(),
   preemptions: int(),
@@ -65,12 +67,15 @@ export const ScheduleFileSchema = z.strictObject({
   original: Size.optional(),
 });
 
-export type ScheduleFile = Omit<z.infer<typeof ScheduleFileSchema>, 'scenario' | 'choices'> & { scenario: Scenario; choices: Choice[] };
+/** Any schedule file: explore's counterexamples, and the histories `svmsim play` saves. */
+export type Schedule = Omit<z.infer<typeof ScheduleFileSchema>, 'scenario' | 'choices'> & { scenario: Scenario; choices: Choice[] };
+/** A counterexample: a schedule with the violation it reproduces. */
+export type ScheduleFile = Schedule & { violation: NonNullable<Schedule['violation']> };
 
-export const writeScheduleFile = (path: string, f: ScheduleFile): void => writeJsonAtomic(path, f);
+export const writeScheduleFile = (path: string, f: Schedule): void => writeJsonAtomic(path, f);
 
 /** Read and validate; any problem is one BadInput line naming the file and the field. */
-export function readScheduleFile(path: string): ScheduleFile & { variant: Variant } {
+export function readScheduleFile(path: string): Schedule & { variant: Variant } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -15,12 +15,14 @@
 // (KASAN: an access to an object the contexts hold as freed; BUG_ON; isolation) or of the end state
 // (kmemleak, stuck): the first run to reach a state judged every step after it. A run cut at a
 // state seen before is judged for its steps only (`cut`: no end-of-run oracle).
+import { Knowledge } from '../engine/dependence.ts';
 import { GlobalState } from '../engine/state.ts';
 import { judge, judgeEnd, judgeStep, judgeTrace } from '../oracles/index.ts';
 import { ORACLES, type OracleName, type Violation } from '../oracles/types.ts';
 import type { Choice } from '../runtime/run.ts';
 import { ObjectTable } from '../trace/objects.ts';
 import { channelOf, type ActorSpec, type ActorView, type Message, type TraceEvent, type Transport } from '../runtime/types.ts';
+import { ampleSet } from './ample.ts';
 import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
 import { localStore, sharedStore, type StateStore } from './visited.ts';
 import { fnv1a } from '../hash.ts';
@@ -76,6 +78,11 @@ export interface StatefulStats {
   top?: number;
   /** With a shared visited set: the state graph this job recorded (not part of a summary). */
   graph?: StateGraph;
+  /** The partial-order reduction (StatefulOptions.por): states expanded with an ample set (a
+   * proper subset of what was enabled), of those the cycle proviso expanded fully after all, and
+   * the quiet learning passes made before this one (each stopped when something learned would
+   * have changed a reduction it had made: ample.ts). */
+  por?: { reduced: number; proviso: number; passes: number };
 }
 
 /** See StatefulOptions.split. The top of the tree is walked in the same order by every job, so
@@ -111,6 +118,10 @@ export interface StatefulOptions {
   maxStates?: number;
   /** Runs (complete or cut) to stop after. */
   limit?: number;
+  /** Partial-order reduction (ample.ts): expand an ample set where one is sound. Searches of one
+   * job only (no `shared`, no `store`): with a visited set other jobs fill, it is off (the stack
+   * proviso needs the whole stack that reaches a state, which another job's search does not show). */
+  por?: boolean;
   stop?: () => boolean;
   /** Called with every run; may answer at once (no promise), which keeps the search synchronous. */
   onLeaf: (leaf: Leaf) => Promise<void> | void;
@@ -130,6 +141,8 @@ interface Frame {
   dealt: boolean;
   path: string;
   paths: number;
+  /** The actor whose deliveries `opts` is (an ample set), or -1: every enabled one. */
+  ample: number;
 }
 
 const NONE: readonly OracleName[] = [];
@@ -201,13 +214,59 @@ class Search {
   private readonly found: Violation[] = [];
   private readonly ends: Violation[] = [];
 
-  constructor(private readonly o: StatefulOptions) {
+  /** What the reduction knows (null: no reduction), the actors it has picked ample sets of in
+   * this search, and whether something learned since would have changed one of them. A quiet
+   * search (the reduction's learning passes) judges nothing and reports no run. */
+  private readonly k: Knowledge | null;
+  private readonly chosen = new Set<number>();
+  invalid = false;
+  readonly por = { reduced: 0, proviso: 0 };
+
+  constructor(
+    private readonly o: StatefulOptions,
+    k: Knowledge | null,
+    private readonly quiet = false,
+  ) {
     this.g = new GlobalState(o.transport, o.reorder);
+    this.k = k;
+    this.g.knowledge = k;
+    if (k) k.onLearn = (ch, key) => this.learnt(ch, key);
     const split = o.split;
     this.store = o.store ?? (o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore(o.maxStates));
     this.graph = o.shared || o.store ? new GraphRecorder() : null;
     this.objects = new ObjectTable(this.g.trace, true);
     this.region = o.split?.after === undefined ? 'in' : 'before';
+  }
+
+  /** Something new is known about channel `ch` (a channel it sends on, or a key): a reduction made
+   * without it may have been wrong. A new send can widen what may run before an actor picked, or
+   * give it a delivery; a new key matters where it clashes with a channel to another actor, one of
+   * the two actors picked (ample.ts compares the channels to the actor picked with the rest). */
+  private learnt(ch: number, key: string): void {
+    if (this.invalid || !this.chosen.size) return;
+    if (!key) {
+      this.invalid = true;
+      return;
+    }
+    const k = this.k!;
+    const r = k.receiver[ch]!;
+    const w = k.foot[ch]!.get(key)!;
+    for (let d = 0; d < k.nodes; d++) {
+      const rd = k.receiver[d]!;
+      if (rd !== r && (this.chosen.has(r) || this.chosen.has(rd)) && k.clashes(d, key, w)) {
+        this.invalid = true;
+        return;
+      }
+    }
+  }
+
+  /** C3, the cycle proviso: a frame whose ample set closed a cycle on the stack is expanded fully
+   * (its other enabled deliveries follow the ones it has). */
+  private expandFully(f: Frame): void {
+    if (f.ample < 0) return;
+    this.por.proviso++;
+    f.opts = [...f.opts, ...f.all.filter((m) => !f.opts.includes(m))];
+    f.ample = -1;
   }
 
   /** Past `until` once the walk is above the split again after dealing that node. */
@@ -239,6 +298,7 @@ class Search {
   private judgeLast(): void {
     const { g } = this;
     this.stats.transitions++;
+    if (this.quiet) return;
     const found = this.found;
     found.length = 0;
     judgeStep(g.trace[g.trace.length - 1]!, this.objects, found);
@@ -257,6 +317,11 @@ class Search {
   /** A run ends here: a cut one at once (no promise unless onLeaf makes one), a complete one once
    * the transport has said where its actors are. */
   private leaf(cut: boolean, lasso?: number): void | Promise<void> {
+    if (this.quiet) {
+      if (cut) this.stats.revisits++;
+      else this.stats.complete++;
+      return;
+    }
     if (cut) {
       this.stats.revisits++;
       return this.judgedLeaf(null, lasso);
@@ -290,6 +355,7 @@ class Search {
       if (id >= 0) graph?.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
       if (!claimed.fresh) {
         if (id >= 0 && (graph ? this.onStack.has(id) : Number.isNaN(this.pathsOf[id]!))) {
+          if (parent) this.expandFully(parent);
           // A state on the stack closes a cycle: where it was reached starts the lasso's loop.
           // (With a shared set, a cycle through states another job expanded is not seen here:
           // the merged graph shows it, and parallel.ts looks for its lasso.)
@@ -311,6 +377,16 @@ class Search {
     // The path names a node for dealing its branches out: only above the split.
     const path = split && !cached && parent && last ? `${parent.path}/${last.ch}:${last.k}` : '';
     let mine = opts;
+    let ample = -1;
+    if (this.k && cached && opts.length > 1) {
+      const a = ampleSet(g, this.k, opts, o.reorder);
+      if (a) {
+        mine = a.set;
+        ample = a.actor;
+        this.chosen.add(ample);
+        this.por.reduced++;
+      }
+    }
     const dealt = !!split && !cached && level === split.level && opts.length > 1;
     if (dealt) {
       this.pastUntil();
@@ -321,7 +397,7 @@ class Search {
       stats.foreign += opts.length - mine.length;
     }
     if (graph && id >= 0) this.onStack.add(id);
-    this.stack.push({ id, opts: mine, all: opts, next: 0, depth, level, cached, dealt, path, paths: 0 });
+    this.stack.push({ id, opts: mine, all: opts, next: 0, depth, level, cached, dealt, path, paths: 0, ample });
   }
 
   /** An end state (or the step bound): one schedule. */
@@ -356,9 +432,33 @@ class Search {
 export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats> {
   const { transport } = o;
   if (!transport.journal || !transport.undo) throw new Error(`the ${transport.name} transport cannot take deliveries back (no journal)`);
-  const s = new Search(o);
+  // The reduction learns afresh in each search (the same search makes the same reductions, whatever
+  // ran before in this process). Its learning passes are quiet and each runs to its end (learning
+  // all it meets, also after it has learned what makes a reduction it made wrong); a pass that
+  // learned nothing that would have changed a reduction it made leaves the knowledge complete for
+  // the search it made (every delivery that search ran is known, and each reduction passed C1
+  // against all of it), and the counting pass makes the same search again, judging and reporting
+  // every run. Why that search is sound: docs/guide/reductions.md.
+  const k = o.por && !o.shared && !o.store ? new Knowledge(o.specs) : null;
+  if (!k) return searchOnce(new Search(o, null), o);
+  let passes = 1;
+  for (; ; passes++) {
+    const learning = new Search(o, k, true);
+    const stats = await searchOnce(learning, o);
+    if (!learning.invalid) break;
+    if (stats.unstored || o.stop?.()) break;
+  }
+  const s = new Search(o, k);
+  const stats = await searchOnce(s, o);
+  if (s.invalid) throw new Error('partial-order reduction: the counting pass learned what its learning pass had not (a delivery that is not a function of its receiver and message?)');
+  stats.por = { ...s.por, passes };
+  return stats;
+}
+
+async function searchOnce(s: Search, o: StatefulOptions): Promise<StatefulStats> {
+  const { transport } = o;
   const { g, stack, stats } = s;
-  await transport.journal(true);
+  await transport.journal!(true);
   try {
     await g.boot(o.specs);
     s.booted();
@@ -386,6 +486,6 @@ export async function statefulSearch(o: StatefulOptions): Promise<StatefulStats>
     }
     return stats;
   } finally {
-    await transport.journal(false);
+    await transport.journal!(false);
   }
 }

@@ -18,7 +18,7 @@ export interface Summary extends Head {
   exhausted?: boolean;
   reduction?: { mode: string; sleepBlocked: number; asleep: number; unraced: number; overBound: number; unreducedEstimate?: number };
   /** dfs, stateful: the state graph searched, and how many schedules run through it. */
-  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; top?: number; schedulesCovered?: number | null };
+  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; top?: number; schedulesCovered?: number | null; por?: { reduced: number; proviso: number; passes: number } };
 }
 
 export function summarize(r: ExploreResult): Summary {
@@ -51,6 +51,9 @@ export function summarize(r: ExploreResult): Summary {
                   maxSteps: r.maxSteps,
                   // Jobs and shards each walk the top of the tree (above the split) unmatched.
                   ...(dfs.states.top ? { top: dfs.states.top } : {}),
+                  // --reduction por: states expanded with an ample set, of them expanded fully by
+                  // the cycle proviso, and the quiet learning passes before the counting one.
+                  ...(dfs.states.por ? { por: dfs.states.por } : {}),
                   // Known once the search is exhausted. JSON has no Infinity: null is a cyclic
                   // state graph (unboundedly many schedules).
                   ...(dfs.states.exhausted ? { schedulesCovered: Number.isFinite(dfs.states.paths) ? dfs.states.paths : null } : {}),
@@ -107,7 +110,8 @@ export function summaryText(s: Summary): string {
       s.exhausted
         ? `dfs: exhausted: every reachable state${within} searched: ${g.states} states${top}, ${g.transitions} transitions; every one of the ${covered} schedules passes through them`
         : `dfs: NOT exhausted after ${g.states} states${top}, ${g.transitions} transitions`,
-      `  reduction (states): ${g.complete} runs to an end state, ${g.revisits} cut at a state explored before`,
+      `  reduction (${s.reduction?.mode ?? 'states'}): ${g.complete} runs to an end state, ${g.revisits} cut at a state explored before` +
+        (g.por ? `; ${g.por.reduced} states expanded with an ample set (${g.por.proviso} of them fully after all, by the cycle proviso), after ${g.por.passes} learning pass(es)` : ''),
     );
   } else if (s.exhausted !== undefined && s.reduction) {
     const r = s.reduction;

@@ -14,6 +14,8 @@ export const FAULT_FINDINGS: Record<string, OracleName[]> = {
   'fault-response-dup': [],
   'fault-retry-forever': ['stuck'],
   'fault-refused-dma': ['isolation'],
+  // 4.4's bad_req with svm == NULL (a request without PASID): the IRQ thread oopses.
+  'page-request-no-pasid': ['invariant'],
 };
 export const FAULT_SCENARIOS = Object.keys(FAULT_FINDINGS);
 export const isFaultScenario = (name: string): boolean => FAULT_SCENARIOS.includes(name);
@@ -23,5 +25,8 @@ export const isFaultScenario = (name: string): boolean => FAULT_SCENARIOS.includ
  * nobody bound to it). The portfolio gives such a world the rotation that puts a fault at its
  * moment (src/scheduler/portfolio.ts, FAULT_ROTATION). */
 export const breaksContracts = (s: Scenario): boolean => !!s.faults?.length || roguePasid(s);
+/** A `dma` step's device sends page requests without a PASID (`request.pasid_present` false):
+ * legal for the device, fatal for 4.4's prq_event_thread. */
+export const requestWithoutPasid = (s: Scenario): boolean => s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.request?.pasid_present === false));
 /** A `dma` step names a PASID of its own: a device told a PASID nobody bound to it. */
 export const roguePasid = (s: Scenario): boolean => s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.pasid !== undefined));

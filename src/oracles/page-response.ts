@@ -22,7 +22,7 @@ import { isCanonical } from '../../machines/objects.ts';
 type Want = 'SUCCESS' | 'INVALID' | 'FAILURE' | 'undecided';
 
 /** What the thread's returns so far say the answer must be. */
-function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
+function next(want: Want, ev: TraceEvent, addr: number, write: boolean, exe = false): Want {
   const a = ev.args;
   switch (ev.event) {
     case 'ret.idr_find':
@@ -31,8 +31,9 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
     case 'ret.mmget_not_zero':
       return a.ok === true ? 'undecided' : 'INVALID';
     case 'ret.find_extend_vma':
-      // No VMA covering the address, or access_error (a write to a read-only mapping): invalid.
-      return a.vma === null || addr < Number(a.start) || (a.ro === true && write) ? 'INVALID' : 'undecided';
+      // No VMA covering the address, or access_error (a write to a read-only mapping, an execute
+      // request: no VMA of the model is VM_EXEC): invalid.
+      return a.vma === null || addr < Number(a.start) || (a.ro === true && write) || exe ? 'INVALID' : 'undecided';
     case 'ret.handle_mm_fault':
       return a.ok === true ? 'SUCCESS' : 'INVALID';
     default:
@@ -41,6 +42,9 @@ function next(want: Want, ev: TraceEvent, addr: number, write: boolean): Want {
 }
 
 const EXITING = /exit_mmap|defunct|freed/;
+/** A dma_submit's jobs are execute requests (exe_req): no VMA of the model is VM_EXEC, so the
+ * device is owed nothing (access_error). */
+const execute = (request: unknown): boolean => (request as { exe_req?: boolean } | undefined)?.exe_req === true;
 
 interface MappedVma { id: string; start: number; end: number; ro: boolean }
 
@@ -97,7 +101,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   // A run cut where it met a state seen before has no views: no thread or device to follow.
   if (!threads.size && !devices.size) return [];
   const out: Violation[] = [];
-  const cur = new Map<string, { addr: number; write: boolean; want: Want }>();
+  const cur = new Map<string, { addr: number; write: boolean; exe: boolean; want: Want }>();
   const lists = new VmaLists();
   // A step's event: the trace holds step s at index s (a trace given otherwise is searched).
   const byStep = { get: (s: number): TraceEvent | undefined => (trace[s]?.step === s ? trace[s] : trace.find((e) => e.step === s)) };
@@ -121,8 +125,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   for (const ev of trace) {
     const cause = ev.cause === null ? undefined : byStep.get(ev.cause);
     if (threads.has(ev.to) && ev.event === 'ret.prq_next') {
-      const req = ev.args.req as { addr?: unknown; write?: unknown } | null;
-      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, want: 'undecided' });
+      const req = ev.args.req as { addr?: unknown; write?: unknown; exe_req?: unknown } | null;
+      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, exe: req.exe_req === true, want: 'undecided' });
       else cur.delete(ev.to);
     } else if (threads.has(ev.to) && cur.has(ev.to)) {
       // Once the answer is decided the thread must not go on looking (a fault served after
@@ -134,7 +138,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         if (v !== undefined && (v?.id ?? null) !== got) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got ?? 'no VMA'} where the mm maps ${v?.id ?? 'nothing'}`, [ev.to, ev.from]);
         else if (v && v.ro !== (ev.args.ro === true)) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got} ${v.ro ? 'writable' : 'read-only'}, which mmap_region mapped ${v.ro ? 'read-only' : 'writable'}`, [ev.to, ev.from]);
       }
-      if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write);
+      if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write, c.exe);
     } else if (threads.has(ev.from) && ev.event === 'qi_page_response' && cur.has(ev.from)) {
       const { want, addr } = cur.get(ev.from)!;
       const got = String(ev.args.result);
@@ -163,7 +167,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       if (ev.event === 'dma_submit' && ev.args.wait === true) {
         const mm = String(ev.args.forMm);
         const v = lists.covering(mm, Number(ev.args.addr));
-        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true), mm, gen: lists.genOf(mm) }]);
+        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true) && !execute(ev.args.request), mm, gen: lists.genOf(mm) }]);
       }
       // A translation done reached a page, the way the device asked (an IOTLB hit in the dma_map
       // itself, a walk in the iommu_walk before its return).
@@ -224,3 +228,29 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   }
   return out;
 };
+
+/** What pageResponse reads of one delivery, for the partial-order reduction's visibility condition
+ * (src/engine/dependence.ts): keys it reads (false) or changes (true). Two deliveries of which one
+ * changes a key the other reads or changes are kept in their order in every run the reduction
+ * keeps, so the oracle follows the same history on each (the trace oracle is the reduction's
+ * "never claim": G. J. Holzmann, "The Model Checker SPIN", IEEE TSE 23(5), 1997, §5; condition
+ * C2 of E. M. Clarke, O. Grumberg, D. Peled, "Model Checking", 1999, ch. 10). What it follows:
+ * each device's and each fault thread's own history (every delivery to or from one), each mm's
+ * VMA list (mmap_region, do_munmap, the mm's state: deliveries to it, and the returns it sends
+ * that end a call), and the readers of a list: find_extend_vma's return, a waited dma_submit
+ * (its forMm) and its return (any mm's). Keep it beside the oracle: a new read there is a key here. */
+export function pageResponseKeys(ev: { from: string; to: string; event: string; args: Record<string, unknown> }, kindOf: (id: string) => string | undefined, mms: readonly string[]): [string, boolean][] {
+  const out: [string, boolean][] = [];
+  for (const id of [ev.from, ev.to]) {
+    const k = kindOf(id);
+    if (k === 'dma' || k === 'faultHandler') out.push([`v:${id}`, true]);
+  }
+  if (kindOf(ev.to) === 'mm') out.push([`v:${ev.to}`, true]);
+  if (kindOf(ev.from) === 'mm') {
+    if (ev.event === 'ret.mmap_region' || ev.event === 'ret.do_munmap') out.push([`v:${ev.from}`, true]);
+    else if (ev.event === 'ret.find_extend_vma') out.push([`v:${ev.from}`, false]);
+  }
+  if (kindOf(ev.to) === 'dma' && ev.event === 'dma_submit' && typeof ev.args.forMm === 'string') out.push([`v:${ev.args.forMm}`, false]);
+  if (kindOf(ev.from) === 'dma' && ev.event === 'ret.dma_submit') for (const mm of mms) out.push([`v:${mm}`, false]);
+  return out;
+}

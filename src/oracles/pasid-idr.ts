@@ -8,6 +8,10 @@ import type { StepOracle, Violation } from './types.ts';
 /** pasid_max: 2^20, the PCIe PASID width (kernel notes §1.2: a device's max PASIDs, 2^20 without PCI). */
 export const PASID_MAX = 1 << 20;
 
+/** The kinds whose live objects this oracle reads at an alloc (the partial-order reduction orders
+ * every alloc and free of them: engine/dependence.ts). */
+export const LIVE_KINDS_READ: readonly string[] = ['pasid', 'svm'];
+
 const liveOfKind = (objects: ObjectTable, kind: string) => objects.states().filter((o) => o.alive && o.kind === kind);
 const field = (o: object, f: string) => (o as Record<string, unknown>)[f];
 

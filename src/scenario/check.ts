@@ -3,6 +3,7 @@
 // 100,000-step scenario is checked in well under a second.
 import { BadInput } from '../variants/variants.ts';
 import type { Scenario } from './schema.ts';
+import { deviceHw } from './device-hw.ts';
 import { checkFaults } from './check-faults.ts';
 import { checkAfter } from './after.ts';
 
@@ -48,6 +49,7 @@ export function checkScenario(s: Scenario, where: string): void {
           const f = file(st.file);
           // With an explicit `pasid` the device is told a PASID the file never bound.
           if (!f.open || (!f.bound && st.pasid === undefined)) fail(`${at}.file`, `file '${st.file}' must be open and bound for dma`);
+          if (st.request) checkRequest(st.request, st.pasid, `${at}.request`, fail);
           break;
         }
         case 'close':
@@ -75,6 +77,30 @@ export function checkScenario(s: Scenario, where: string): void {
       }
     });
   });
+  checkIommu(s, fail);
   checkFaults(s, fail);
   checkAfter(s, fail);
+}
+
+/** A dma step's page request flags, as struct page_req_dsc can carry them and 4.4 reads them. */
+function checkRequest(r: NonNullable<Extract<Scenario['processes'][number]['steps'][number], { op: 'dma' }>['request']>, pasid: number | undefined, at: string, fail: (path: string, msg: string) => never): void {
+  // 4.4: `if (req->lpig) { Page Group Response } else if (req->srr) { Page Stream Response }`.
+  if (r.srr && r.lpig) fail(`${at}.srr`, 'a stream request is not last in a group: srr needs lpig false (4.4 reads srr only when lpig is clear)');
+  if (!r.pasid_present && pasid !== undefined) fail(`${at}.pasid_present`, `false, yet the step gives pasid ${pasid}: a request without PASID carries none`);
+  if (!r.pasid_present && (r.priv_req || r.exe_req)) fail(`${at}.pasid_present`, 'false, yet priv_req or exe_req is set: PCIe carries those in the PASID prefix, which a request without PASID has not');
+}
+
+/** The IOMMU section: a ring size the index mask can wrap (a power of two), devices that exist,
+ * and one requester id per device (the fault handler tells devices apart by PCI_DEVID). */
+function checkIommu(s: Scenario, fail: (path: string, msg: string) => never): void {
+  const prq = s.iommu?.prq;
+  if (prq !== undefined && (prq & (prq - 1)) !== 0) fail('iommu.prq', `${prq} descriptors is not a power of two (2 to 256; 4.4 has 256)`);
+  const rids = new Map<number, string>();
+  s.devices.forEach((d, i) => {
+    const hw = deviceHw(s, d, i);
+    const other = rids.get(hw.sid);
+    if (other !== undefined) fail(`iommu.devices.${d}`, `requester id ${hw.bus}:${hw.devfn >> 3}.${hw.devfn & 7} is ${other}'s too`);
+    rids.set(hw.sid, d);
+  });
+  for (const d of Object.keys(s.iommu?.devices ?? {})) if (!s.devices.includes(d)) fail(`iommu.devices.${d}`, `unknown device '${d}' (valid: ${s.devices.join(', ')})`);
 }

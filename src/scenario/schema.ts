@@ -11,6 +11,17 @@ const dmaPage = z.number().int().min(0).max(2 ** 52 - 1);
 const after = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "'PROCESS.STEP', e.g. 'A.exit' or 'A.2'").optional();
 const step = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ ...shape, after });
 
+/** A page request's descriptor flags (intel-svm.c 4.4, struct page_req_dsc) that a scenario's
+ * device may set on the requests a DMA job sends: without PASID, privileged (priv_req), an
+ * execute request (exe_req), not last in its group (lpig false), a stream request (srr). */
+export const RequestSchema = z.strictObject({
+  pasid_present: z.boolean().default(true),
+  lpig: z.boolean().default(true),
+  srr: z.boolean().default(false),
+  priv_req: z.boolean().default(false),
+  exe_req: z.boolean().default(false),
+});
+
 export const StepSchema = z.discriminatedUnion('op', [
   step({ op: z.literal('open'), file: name, device: name }),
   step({ op: z.literal('bind'), file: name }),
@@ -20,7 +31,7 @@ export const StepSchema = z.discriminatedUnion('op', [
   // pasid: the device uses this PASID instead of the file's (a PASID never bound: a buggy driver).
   // addr: the page request descriptor's 52-bit page number: at 2^35 and above (and below
   // 2^52 - 2^35) the address is not canonical (is_canonical_address, 4-level paging).
-  step({ op: z.literal('dma'), file: name, addr: dmaPage, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), wait: z.boolean().default(false), pasid: z.number().int().min(0).max((1 << 20) - 1).optional() }),
+  step({ op: z.literal('dma'), file: name, addr: dmaPage, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), wait: z.boolean().default(false), pasid: z.number().int().min(0).max((1 << 20) - 1).optional(), request: RequestSchema.optional() }),
   step({ op: z.literal('munmap'), vma: name }),
   step({ op: z.literal('close'), file: name }),
   step({ op: z.literal('unbind'), file: name }),
@@ -35,6 +46,24 @@ export const FaultSchema = z.strictObject({
   budget: z.number().int().min(1).max(MAX_BUDGET).default(1),
 });
 
+/** A device as the IOMMU sees it: its requester id (bus, devfn → PCI_DEVID), its domain id, and
+ * ATS (sdev->dev_iotlb) with its invalidate queue depth. Defaults: bus 0, devfn (n+1) << 3 for the
+ * n-th device (its own slot, function 0), DID n+1 (a domain each), no ATS, qdep 0. */
+export const DeviceHwSchema = z.strictObject({
+  bus: z.number().int().min(0).max(255).optional(),
+  devfn: z.number().int().min(0).max(255).optional(),
+  did: z.number().int().min(1).max(0xffff).optional(),
+  ats: z.boolean().optional(),
+  qdep: z.number().int().min(0).max(31).optional(),
+});
+
+/** The IOMMU the devices sit behind: the page request queue's size in descriptors (a power of
+ * two; 256 at 4.4, PRQ_ORDER 0: one 4 KiB page of 16-byte descriptors) and the devices' ids. */
+export const IommuSchema = z.strictObject({
+  prq: z.number().int().min(2).max(256).optional(),
+  devices: z.record(name, DeviceHwSchema).optional(),
+});
+
 export const ScenarioSchema = z.strictObject({
   name: name,
   description: z.string().default(''),
@@ -43,8 +72,10 @@ export const ScenarioSchema = z.strictObject({
     .array(z.strictObject({ name: name, steps: z.array(StepSchema).min(1) }))
     .min(1),
   faults: z.array(FaultSchema).optional(),
+  iommu: IommuSchema.optional(),
 });
 
 export type ScenarioStep = z.infer<typeof StepSchema>;
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type ScenarioFault = z.infer<typeof FaultSchema>;
+export type ScenarioRequest = z.infer<typeof RequestSchema>;

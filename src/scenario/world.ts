@@ -4,9 +4,23 @@
 import type { Step } from '../../machines/process.ts';
 import type { Variant } from '../variants/variants.ts';
 import type { ActorSpec } from '../runtime/types.ts';
-import type { Scenario } from './schema.ts';
+import type { Scenario, ScenarioRequest } from './schema.ts';
 import { applyFaults } from './world-faults.ts';
 import { applyAfter } from './after.ts';
+import { deviceHw } from './device-hw.ts';
+import type { DevHw } from '../../machines/qi.ts';
+
+/** A dma step's request flags, only those that differ from a plain request (PASID present, last
+ * in its group, no stream response, not privileged, no execute): a plain world's specs stay as
+ * they were. */
+function requestOf(r: ScenarioRequest | undefined): { request?: Partial<ScenarioRequest> } {
+  const plain: ScenarioRequest = { pasid_present: true, lpig: true, srr: false, priv_req: false, exe_req: false };
+  const differ = Object.fromEntries(Object.entries(r ?? {}).filter(([k, v]) => plain[k as keyof ScenarioRequest] !== v));
+  return Object.keys(differ).length ? { request: differ } : {};
+}
+
+/** PRQ_ORDER 0 at 4.4: one page of 16-byte page request descriptors. */
+export const PRQ_ENTRIES = 256;
 
 export interface World {
   specs: ActorSpec[];
@@ -32,10 +46,15 @@ export function buildWorld(s: Scenario, v: Variant): World {
 function makeWorld(s: Scenario, v: Variant): World {
   const names: Record<string, string> = {};
   const hunks = v.hunks;
+  const devHw: Record<string, DevHw> = {};
+  s.devices.forEach((d, i) => {
+    const { did, sid, ats, qdep } = deviceHw(s, d, i);
+    devHw[`dma#${i + 1}`] = { did, sid, ats, qdep };
+  });
   const specs: ActorSpec[] = [
-    { id: SVM, kind: 'svm', input: { id: SVM, iommu: IOMMU, hunks } },
-    { id: IOMMU, kind: 'iommu', input: { id: IOMMU, prqThread: PRQ } },
-    { id: PRQ, kind: 'faultHandler', input: { id: PRQ, iommu: IOMMU, svm: SVM, hunks } },
+    { id: SVM, kind: 'svm', input: { id: SVM, iommu: IOMMU, hunks, devHw } },
+    { id: IOMMU, kind: 'iommu', input: { id: IOMMU, prqThread: PRQ, devHw, prqSize: s.iommu?.prq ?? PRQ_ENTRIES } },
+    { id: PRQ, kind: 'faultHandler', input: { id: PRQ, iommu: IOMMU, svm: SVM, hunks, prqSize: s.iommu?.prq ?? PRQ_ENTRIES } },
   ];
   s.devices.forEach((d, i) => {
     names[d] = `dma#${i + 1}`;
@@ -67,7 +86,7 @@ function makeWorld(s: Scenario, v: Variant): World {
         case 'touch':
           return { op: 'touch', addr: st.addr, write: st.write };
         case 'dma':
-          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait, ...(st.pasid !== undefined ? { pasid: st.pasid } : {}) };
+          return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait, ...(st.pasid !== undefined ? { pasid: st.pasid } : {}), ...requestOf(st.request) };
         case 'munmap':
           return { op: 'munmap', vma: local(st.vma) };
         case 'exit':

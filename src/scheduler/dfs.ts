@@ -21,10 +21,13 @@ import { MessageKeys } from './keys.ts';
 import { isPreemption } from './preemption.ts';
 import { fnv1a } from '../hash.ts';
 
-/** `states`: the stateful search of src/explore/stateful.ts (a driver, not a Strategy); the rest
- * are this stateless search's. */
-export type Reduction = 'states' | 'dpor' | 'sleep' | 'none';
-export const REDUCTIONS: Reduction[] = ['states', 'dpor', 'sleep', 'none'];
+/** `states` and `por`: the stateful search of src/explore/stateful.ts (a driver, not a Strategy),
+ * expanding every enabled delivery or with the partial-order reduction (src/explore/ample.ts);
+ * the rest are this stateless search's. */
+export type Reduction = 'states' | 'por' | 'dpor' | 'sleep' | 'none';
+export const REDUCTIONS: Reduction[] = ['states', 'por', 'dpor', 'sleep', 'none'];
+/** The reductions the stateful search runs. */
+export const isStateful = (r: Reduction | undefined): boolean => r === 'states' || r === 'por';
 
 export interface DfsOptions {
   /** Default `dpor`; with a preemption bound only `sleep` and `none` are sound (see below). */
@@ -118,7 +121,7 @@ export interface DfsStrategy extends ExploringStrategy {
 export function dfs(o: DfsOptions = {}): DfsStrategy {
   const bound = o.preemptionBound;
   const reduction: Reduction = o.reduction ?? (bound === undefined ? 'dpor' : 'sleep');
-  if (reduction === 'states') throw new Error('dfs: the stateful search (reduction states) is run by src/explore/stateful.ts');
+  if (isStateful(reduction)) throw new Error('dfs: the stateful search (reduction states) is run by src/explore/stateful.ts');
   if (bound !== undefined && reduction === 'dpor') {
     // A race reversed by DPOR may need more preemptions than the bound allows, and the schedule
     // that stood for it is then never run (Coons, Musuvathi, McKinley, OOPSLA 2013).

@@ -47,3 +47,23 @@ export function replay(choices: readonly Choice[], then: ExploringStrategy = fif
   };
 }
 
+
+/** `prefix`'s choices first, exactly (a divergence throws), then `inner`, which sees the steps
+ * counted from the end of the prefix: an exploration that starts from a point of a run (`svmsim
+ * play`'s "explore from here") places its change points, delays and random picks after it. */
+export function prefixed(prefix: readonly Choice[], inner: ExploringStrategy): ExploringStrategy {
+  const n = prefix.length;
+  const s: ExploringStrategy = {
+    name: inner.name,
+    beginRun: (seed) => inner.beginRun(seed),
+    observe: (ev: TraceEvent) => inner.observe?.(ev),
+    pick(enabled, step) {
+      if (step >= n) return inner.pick(enabled, step - n);
+      const i = indexOfChoice(enabled, prefix[step]!);
+      if (i < 0) throw new Diverged(step, prefix[step]!, [...new Set(enabled.map(channelOf))]);
+      return i;
+    },
+  };
+  if (inner.endRun) s.endRun = () => inner.endRun!();
+  return s;
+}

@@ -19,7 +19,7 @@ export const FRAMES = [
 ];
 
 /** Threads: a return to one of them ends the call chain that led to it. */
-const isThread = (id: string) => id.startsWith('process#') || id === 'prq';
+export const isThread = (id: string) => id.startsWith('process#') || id === 'prq';
 const isReturn = (ev: TraceEvent) => ev.event.startsWith('ret.');
 
 /** The segments of a flattened state (`a.b|c.d` → a, b, c, d), split once per distinct state. */

@@ -4,6 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explore } from '../../src/explore/explore.ts';
 import { summarize } from '../../src/explore/summary.ts';
+import { mergeResults, type ExploreResult } from '../../src/explore/result.ts';
+import type { ScheduleFile } from '../../src/explore/schedule-file.ts';
+import { counterexamples, offerCounterexample } from '../../src/distributed/results.ts';
 import { keys } from '../../src/distributed/campaign.ts';
 import { RedisVisited, SHARDS } from '../../src/distributed/visited-redis.ts';
 import { connectRedis } from '../../src/distributed/connection.ts';
@@ -96,3 +99,29 @@ describe('explore as a campaign of jobs', () => {
     expect(result.violations.map((v) => v.oracle)).toEqual(local.violations.map((v) => v.oracle));
   }, 180_000);
 });
+
+describe('the smallest counterexample per oracle', () => {
+  // The sizes of fault-stop-slow's use-after-free on fixed (dfs): as found, and once shrunk.
+  const file = (deliveries: number, preemptions: number, shrunk: boolean) => ({ violation: { oracle: 'use-after-free', message: 'm', step: 1 }, deliveries, preemptions, shrunk }) as unknown as ScheduleFile;
+  const kept = async (id: string, ...offers: ScheduleFile[]) => {
+    const r = await connectRedis(redis.url);
+    try {
+      for (const f of offers) await offerCounterexample(r, id, f);
+      return (await counterexamples(r, id)).map((f) => [f.deliveries, f.preemptions, f.shrunk]);
+    } finally {
+      r.disconnect();
+    }
+  };
+
+  it('keeps the shrunk one, whichever comes first, and orders as the shrinker does: preemptions, then deliveries (F3)', async () => {
+    expect(await kept('f3-raw-first', file(76, 26, false), file(85, 9, true))).toEqual([[85, 9, true]]);
+    expect(await kept('f3-shrunk-first', file(85, 9, true), file(76, 26, false))).toEqual([[85, 9, true]]);
+    expect(await kept('f3-unshrunk', file(70, 5, false), file(80, 3, false), file(60, 4, false))).toEqual([[80, 3, false]]);
+    // merge (shards, --jobs) keeps the same one.
+    const part = (deliveries: number, preemptions: number, shrunk: boolean, f: string) =>
+      ({ ...local0, violations: [{ oracle: 'use-after-free', count: 1, schedule: 0, seed: 0, violation: { oracle: 'use-after-free', message: 'm', step: 1 }, file: f, deliveries, preemptions, ...(shrunk ? { original: { deliveries: 1, preemptions: 1 } } : {}) }] }) as ExploreResult;
+    expect(mergeResults([part(76, 26, false, 'raw'), part(85, 9, true, 'shrunk')]).violations[0]!.file).toBe('shrunk');
+  });
+});
+
+const local0: Omit<ExploreResult, 'violations'> = { format: 2, kernel: 'fixed', scenario: 's', strategy: 'dfs', transport: 'inline', seed: 0, reorder: false, maxSteps: 1, shards: ['1/1'], jobs: 1, schedules: 1, pruned: 0, seconds: 0, interrupted: false, endStates: [], coverage: {} };

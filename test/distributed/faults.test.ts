@@ -8,6 +8,7 @@ import { keys } from '../../src/distributed/campaign.ts';
 import { connectRedis } from '../../src/distributed/connection.ts';
 import { jobCounts, openQueue } from '../../src/distributed/queue.ts';
 import { runCampaign } from '../../src/distributed/submit.ts';
+import { campaignStatus } from '../../src/distributed/status.ts';
 import { campaign, inProcess, options, svmsimProcess, until, withWorkers } from './harness.ts';
 import { freePort, startRedis, type TestRedis } from '../../tools/redis-server.ts';
 
@@ -38,11 +39,15 @@ describe('faults', () => {
     const q = openQueue(r);
     expect((await jobCounts(q, r, id)).done).toBe(0);
     await q.close();
+    const events: string[] = [];
     const out = await withWorkers(redis.url, 1, async () => {
       const o = await submitted;
       if (o.detached) throw new Error('detached');
       return o;
-    }, 1500);
+    }, 1500, (l) => events.push(l));
+    // F20: the retry is try 2, and status counts the killed try's partial work once.
+    expect((await campaignStatus(r, id)).schedules).toBe(3000);
+    expect(events).toContain(`job ${id}.s0-3000: started (try 2)`);
     const local = await explore({ ...inProcess(leaky), schedules: 3000 });
     expect(out.result.schedules).toBe(3000);
     expect(out.result.violations.map((v) => [v.oracle, v.count])).toEqual(local.violations.map((v) => [v.oracle, v.count]));

@@ -12,9 +12,9 @@ export { options, inProcess } from '../../tools/campaign-options.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
 
-export async function withWorkers<T>(url: string, n: number, body: (redis: Redis) => Promise<T>, lockMs?: number): Promise<T> {
+export async function withWorkers<T>(url: string, n: number, body: (redis: Redis) => Promise<T>, lockMs?: number, onEvent?: (line: string) => void): Promise<T> {
   const redis = await connectRedis(url);
-  const workers: Worker[] = Array.from({ length: n }, () => startWorker(redis, { url, concurrency: 1, lockMs }));
+  const workers: Worker[] = Array.from({ length: n }, () => startWorker(redis, { url, concurrency: 1, lockMs, onEvent }));
   try {
     return await body(redis);
   } finally {
@@ -23,7 +23,7 @@ export async function withWorkers<T>(url: string, n: number, body: (redis: Redis
   }
 }
 
-export async function campaign(redis: Redis, req: CampaignRequest | { resume: string | undefined }, w: Partial<Waiting> = {}): Promise<Extract<CampaignOutcome, { detached: false }>> {
+export async function campaign(redis: Redis, req: CampaignRequest | { resume: string | undefined }, w: Partial<Waiting> = {}): Promise<CampaignOutcome> {
   const out = await runCampaign(redis, req, { detached: () => false, ...w });
   if (out.detached) throw new Error('detached');
   return out;

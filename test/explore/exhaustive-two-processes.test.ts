@@ -1,5 +1,5 @@
-// Must hold, on the largest built-in: two-processes exhausted on each ablation (4.6 million states
-// without the pin), finding only the missing fix's bug; see exhaustive.test.ts for the rest.
+// Must hold, on the largest built-in: two-processes exhausted on each ablation, finding only the
+// missing fix's bug (without the pin: exhaustive.long.test.ts); see exhaustive.test.ts for the rest.
 import { describe, it } from 'vitest';
 import { ablationRows, exhaustsWithOnlyItsBug } from './exhaustive-rows.ts';
 

@@ -34,9 +34,13 @@ describe('no fault allowed: today unchanged', () => {
     expect(JSON.stringify(w.specs)).not.toMatch(/"fx"|stopTimer|inject/);
   });
 
-  it('exit-with-mmap on fixed: 12,013 states and 33,250 transitions, no violation', async () => {
+  // 12,013 / 33,250 on main. Issue 25's RCU split bad_req in three (+953 / +2,336:
+  // docs/results/issue-25.md); issue 26 gave prq_event_thread's walk 4.4.y's register steps
+  // (writel PPR, read PQT/PQH, write PQH: +2,116 / +5,436; docs/results/issue-26.md). They
+  // interleave with the exit; merged, the two moves add exactly. Faults play no part in either.
+  it('exit-with-mmap on fixed: 15,082 states and 41,022 transitions, no violation', async () => {
     const r = await explore({ ...base, scenario: withFaults(loadScenario('exit-with-mmap'), 'none'), strategy: 'dfs' });
-    expect(r.dfs!.states).toMatchObject({ states: 12013, transitions: 33250, exhausted: true });
+    expect(r.dfs!.states).toMatchObject({ states: 15082, transitions: 41022, exhausted: true });
     expect(r.violations).toEqual([]);
   }, 120_000);
 });
@@ -82,7 +86,7 @@ describe('each fault shows up where it is needed, and only there', () => {
 describe('schedule files with faults replay identically on both transports', () => {
   it('a device-timeout counterexample: the same trace, byte for byte', async () => {
     const out = tmp();
-    await explore({ ...base, scenario: loadScenario('fault-timeout-reuse'), strategy: 'pct', seed: 3, schedules: 20, out, stopOnFirst: true });
+    await explore({ ...base, scenario: loadScenario('fault-timeout-reuse'), strategy: 'pct', seed: 3, schedules: 60, out, stopOnFirst: true });
     const file = ['isolation', 'use-after-free'].map((o) => join(out, `${o}.json`)).find((f) => {
       try {
         return !!readFileSync(f);

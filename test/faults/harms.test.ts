@@ -32,6 +32,14 @@ describe('unexplained', () => {
     expect(unexplained(stopSlow, [v('stuck')], new Map([['page-response-lost', 1]]))).toEqual([]);
     expect(unexplained(stopSlow, [v('dropped')], new Map([['page-response-lost', 1], ['device-timeout', 1]]))).toHaveLength(1);
   });
+  it('a lost response alone explains no use-after-free: the device still waits, so release never unbinds; its timeout does', () => {
+    // intel-svm.c (4.4) intel_svm_unbind_mm: "We mandate that no page faults may be outstanding for
+    // the PASID when intel_svm_unbind_mm() is called": device-timeout breaks that, a lost response does not.
+    const lost = loadScenario('fault-response-lost');
+    const uaf = [v('use-after-free', ['prq', 'svm'])];
+    expect(unexplained(lost, uaf, new Map([['page-response-lost', 1]]))).toHaveLength(1);
+    expect(unexplained(lost, uaf, new Map([['page-response-lost', 1], ['device-timeout', 1]]))).toEqual([]);
+  });
   it("a scenario's DMA with a PASID of its own explains the isolation it causes, and only that", () => {
     const rogue = loadScenario('fault-refused-dma');
     expect(unexplained(rogue, [v('isolation')], new Map())).toEqual([]);

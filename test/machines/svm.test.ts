@@ -57,8 +57,9 @@ describe('svm machine (intel-svm.c)', () => {
     s.send({ type: 'ret.mmput' }, 'mm#1');
     s.send({ type: 'intel_svm_bind_mm', ctx: 'p', dev: 'dma#2', mm: 'mm#1', owner: 'process#1' }, 'file#1');
     expect(sends(s.send({ type: 'ret.mmget' }, 'mm#1'))).toEqual(['mm#1:mmput']);
-    expect(s.context.svms['svm#1'].devs.map((d: { dev: string }) => d.dev)).toEqual(['dma#1', 'dma#2']);
-    const sdev = s.context.svms['svm#1'].devs[1].sdev;
+    // list_add_rcu(&sdev->list, &svm->devs) adds at the head: the newest device first.
+    expect(s.context.svms['svm#1'].devs.map((d: { dev: string }) => d.dev)).toEqual(['dma#2', 'dma#1']);
+    const sdev = s.context.svms['svm#1'].devs[0].sdev;
     expect(s.context.objs[sdev].users).toBe(2);
   });
 
@@ -80,7 +81,7 @@ describe('svm machine (intel-svm.c)', () => {
     completeBind(s);
     s.send({ type: 'ret.mmput' }, 'mm#1');
     expect(sent(s.send({ type: 'intel_svm_unbind_mm', ctx: 'p', dev: 'dma#1', pasid: 0 }, 'file#1'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache' });
-    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'iotlb-all' });
+    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid', pasid: 0 });
     expect(sends(s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu'))).toEqual(['mm#1:mmu_notifier_unregister']);
     // e57e58bd390a: idr_remove() comes first, so while unregister runs the PASID is free and
     // prq_event_thread's idr_find finds no svm (no_pasid); the svm itself is not yet freed.
@@ -115,7 +116,7 @@ describe('svm machine (intel-svm.c)', () => {
     expect(r).toContainEqual({ type: 'access', obj: 'svm#1', how: 'intel_mm_release' });
     expect(sends(r)).toEqual(['iommu:pasid_table_clear']);
     expect(sent(s.send({ type: 'ret.pasid_table_clear' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache', tag: 'notifier' });
-    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'iotlb-all' });
+    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid', pasid: 0 });
     expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'ret.intel_mm_release')).toMatchObject({ tag: 'exit' });
   });
 
@@ -130,11 +131,11 @@ describe('svm machine (intel-svm.c)', () => {
     expect(out.some((e) => e.type === 'warn')).toBe(true);
   });
 
-  it('idr_find serves the fault handler while the mutex is held; prq_fault_cb touches the svm', () => {
+  it('idr_find serves the fault handler while the mutex is held; bad_req\'s walk touches the svm', () => {
     const s = svm();
     bind(s);
     expect(sent(s.send({ type: 'idr_find', pasid: 0 }, 'prq'), 'ret.idr_find')).toMatchObject({ svm: 'svm#1', mm: 'mm#1' });
     expect(sent(s.send({ type: 'idr_find', pasid: 7 }, 'prq'), 'ret.idr_find')).toMatchObject({ svm: null });
-    expect(s.send({ type: 'prq_fault_cb', svm: 'svm#1', dev: 'dma#1' }, 'prq')).toContainEqual({ type: 'access', obj: 'svm#1', how: 'prq_event_thread' });
+    expect(s.send({ type: 'list_for_each_entry_rcu', ctx: 'prq', svm: 'svm#1', dev: 'dma#1' }, 'prq')).toContainEqual({ type: 'access', obj: 'svm#1', how: 'prq_event_thread' });
   });
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
     '6.1': stepOf(t, 'release', is('intel_mm_release', 'svm'), exitMmap),
     '6.1-clear': stepOf(t, 'entry cleared', is('pasid_table_clear', 'iommu')),
     '6.1-pasid-cache': stepOf(t, 'pasid-cache flush', (e) => e.event === 'qi_submit_sync' && e.args.tag === 'notifier' && e.args.desc === 'pasid-cache'),
-    '6.1-iotlb': stepOf(t, 'iotlb flush', (e) => e.event === 'qi_submit_sync' && e.args.tag === 'notifier' && e.args.desc === 'iotlb-all'),
+    '6.1-iotlb': stepOf(t, 'iotlb flush', (e) => e.event === 'qi_submit_sync' && e.args.tag === 'notifier' && e.args.desc === 'eiotlb' && e.args.gran === 'nong-pasid'),
     '6.3-unmap': stepOf(t, 'unmap_vmas', is('unmap_vmas', 'mm#1')),
     '6.3': stepOf(t, 'free_pgtables', is('free_pgtables', 'mm#1')),
     '6.3-tlb': stepOf(t, 'tlb_finish_mmu', is('tlb_finish_mmu', 'mm#1')),
@@ -47,13 +47,16 @@ const ROWS: [string, string, number, number, number][] = [
   ['9', 'finish_task_switch → mmdrop → __mmdrop', 0, 0, 0],
 ];
 
-const qi = (tag: string, desc: string) => (e: SimResult['trace'][number]) => e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc;
+/** A qi_submit_sync of the flush: `pasid-cache`, or `eiotlb` of the granularity a full flush
+ * (intel_flush_svm_range_dev with pages -1) writes: QI_GRAN_NONG_PASID (machines/qi.ts). */
+const qi = (tag: string, desc: 'pasid-cache' | 'eiotlb') => (e: SimResult['trace'][number]) =>
+  e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc && (desc !== 'eiotlb' || e.args.gran === 'nong-pasid');
 
 /** Row 8's unbind as e57e58bd390a writes it: kfree_rcu(sdev); idr_remove(); mmu_notifier_unregister(); kfree(svm). */
 const FIXED_UNBIND: readonly Call[] = [
   ['intel_svm_unbind_mm', is('intel_svm_unbind_mm', 'svm')],
   ['intel_flush_pasid_dev', qi('unbind', 'pasid-cache')],
-  ['intel_flush_svm_range_dev', qi('unbind', 'iotlb-all')],
+  ['intel_flush_svm_range_dev', qi('unbind', 'eiotlb')],
   ['kfree_rcu(sdev)', frees('sdev#2')],
   ['idr_remove', frees('pasid#1')],
   ['mmu_notifier_unregister', is('mmu_notifier_unregister', 'mm#1')],
@@ -81,7 +84,9 @@ const ORDER: Record<string, readonly Call[]> = {
     ['handle_mm_fault', is('handle_mm_fault', 'mm#1', 'prq')],
     ['up_read(mmap_sem)', is('up_read', 'mm#1', 'prq')],
     ['mmput', is('mmput', 'mm#1', 'prq')],
-    ['bad_req: sdev walk, fault_cb', is('prq_fault_cb', 'svm', 'prq')],
+    ['bad_req: rcu_read_lock; list_for_each_entry_rcu(sdev)', is('list_for_each_entry_rcu', 'svm', 'prq')],
+    ['rcu_read_unlock', is('rcu_read_unlock', 'svm', 'prq')],
+    ['sdev->ops->fault_cb', is('prq_fault_cb', 'svm', 'prq')],
     ['no_pasid: page group response', is('qi_page_response', 'iommu', 'prq')],
   ],
   '5–6.5': [
@@ -91,7 +96,7 @@ const ORDER: Record<string, readonly Call[]> = {
     ['intel_mm_release', is('intel_mm_release', 'svm')],
     ['pasid_table[pasid] = 0', is('pasid_table_clear', 'iommu')],
     ['intel_flush_pasid_dev', qi('notifier', 'pasid-cache')],
-    ['intel_flush_svm_range_dev', qi('notifier', 'iotlb-all')],
+    ['intel_flush_svm_range_dev', qi('notifier', 'eiotlb')],
     ['hlist_del_init_rcu; synchronize_srcu', is('ret.intel_mm_release', 'mm#1')],
     ['unmap_vmas', is('unmap_vmas', 'mm#1')],
     ['free_pgtables', is('free_pgtables', 'mm#1')],

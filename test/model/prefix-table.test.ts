@@ -24,7 +24,10 @@ const ROWS: [string, string, (t: SimResult['trace']) => number, number, number, 
   ['∞', 'quiescence', (t) => t.length - 1, 1, 2, 1],
 ];
 
-const qi = (tag: string, desc: string) => (e: SimResult['trace'][number]) => e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc;
+/** A qi_submit_sync of the flush: `pasid-cache`, or `eiotlb` of the granularity a full flush
+ * (intel_flush_svm_range_dev with pages -1) writes: QI_GRAN_NONG_PASID (machines/qi.ts). */
+const qi = (tag: string, desc: 'pasid-cache' | 'eiotlb') => (e: SimResult['trace'][number]) =>
+  e.event === 'qi_submit_sync' && e.args.tag === tag && e.args.desc === desc && (desc !== 'eiotlb' || e.args.gran === 'nong-pasid');
 
 // The kernel calls of §3.1's rows, in the notes' order (3 from §1.2 pre-fix).
 const ORDER: Record<string, readonly Call[]> = {
@@ -56,7 +59,7 @@ const GRAPHICS: readonly Call[] = [
   ['exit_task_work → __fput', is('__fput', 'file#1')],
   ['intel_svm_unbind_mm', is('intel_svm_unbind_mm', 'svm')],
   ['intel_flush_pasid_dev', qi('unbind', 'pasid-cache')],
-  ['intel_flush_svm_range_dev', qi('unbind', 'iotlb-all')],
+  ['intel_flush_svm_range_dev', qi('unbind', 'eiotlb')],
   ['kfree_rcu(sdev)', frees('sdev#2')],
   ['mmu_notifier_unregister', is('mmu_notifier_unregister', 'mm#1')],
   ['intel_mm_release clears the entry', is('pasid_table_clear', 'iommu')],

@@ -32,7 +32,7 @@ import { Command } from 'commander';
 
 const opts = new Command('mutant-runner')
   .option('--kernel <name>', 'the kernel variant to explore', 'fixed')
-  .option('--schedules <n>', 'schedules of each strategy per scenario', '8')
+  .option('--schedules <n>', 'schedules of each strategy per scenario', '16')
   .option('--scenario <name>', 'only this built-in scenario (repeatable)', (v: string, prev: string[]) => [...prev, v], [])
   .option('--quiet', 'print only the verdict', false)
   .parse()

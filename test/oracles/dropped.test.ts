@@ -27,8 +27,15 @@ describe('dropped events', () => {
   it('a handled event is not, nor one whose guarded transitions all fail', () => {
     const h = prq();
     expect(droppedOf(h.deliver('prq', { type: 'pr_irq' }, 'iommu'))).toEqual([]);
-    // prq_next: ret.prq_next is handled (its guard queueEmpty decides where it goes).
-    expect(droppedOf(h.deliver('prq', { type: 'ret.prq_next', req: null }, 'iommu'))).toEqual([]);
+    // writel_prs_ppr, then dmar_readq_pq: head == tail, so the walk ends at dmar_writeq_pqh.
+    expect(droppedOf(h.deliver('prq', { type: 'ret.writel_prs_ppr' }, 'iommu'))).toEqual([]);
+    expect(droppedOf(h.deliver('prq', { type: 'ret.dmar_readq_pq', head: 0, tail: 0 }, 'iommu'))).toEqual([]);
+    // pr_irq while the thread runs: handled (kept for the next walk), not dropped.
+    expect(droppedOf(h.deliver('prq', { type: 'pr_irq' }, 'iommu'))).toEqual([]);
+    expect(droppedOf(h.deliver('prq', { type: 'ret.dmar_writeq_pqh' }, 'iommu'))).toEqual([]);
+    expect(droppedOf(h.deliver('prq', { type: 'ret.writel_prs_ppr' }, 'iommu'))).toEqual([]);
+    expect(droppedOf(h.deliver('prq', { type: 'ret.dmar_readq_pq', head: 0, tail: 0 }, 'iommu'))).toEqual([]);
+    expect(droppedOf(h.deliver('prq', { type: 'ret.dmar_writeq_pqh' }, 'iommu'))).toEqual([]);
     // Back in idle: pr_irq again is fine, a stray return is not.
     expect(droppedOf(h.deliver('prq', { type: 'ret.idr_find' }, 'svm'))).toHaveLength(1);
   });

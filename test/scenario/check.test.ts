@@ -31,3 +31,25 @@ describe('checkScenario: vmas and exit in one pass', () => {
     expect(() => parseScenario(world([...steps.slice(0, -1), { op: 'mmap', vma: 'late', addr: 0, pages: 1 }]), 'w')).toThrow(/steps\[99999\]\.addr: overlaps vma 'v0'$/);
   });
 });
+
+// Issue 26: the IOMMU section. A PRQ the ring mask cannot wrap, two devices with one requester
+// id, an iommu entry for a device the scenario lacks: one line naming the field.
+describe('checkScenario: the IOMMU section (prq, requester ids)', () => {
+  const two = (iommu: unknown) => ({ name: 'x', devices: ['d0', 'd1'], processes: [{ name: 'A', steps: [open] }], iommu });
+  it.each([
+    ['a PRQ of 3 descriptors', { prq: 3 }, /^w: iommu\.prq: 3 descriptors is not a power of two \(2 to 256; 4\.4 has 256\)$/],
+    ['a PRQ of 512', { prq: 512 }, /^w: iommu\.prq: /],
+    ['a PRQ of 1', { prq: 1 }, /^w: iommu\.prq: /],
+    ['two functions at one bus:devfn', { devices: { d0: { devfn: 0x10 }, d1: { devfn: 0x10 } } }, /^w: iommu\.devices\.d1: requester id 0:2\.0 is d0's too$/],
+    ["d1 takes d0's default slot (devfn 0x08)", { devices: { d1: { devfn: 0x08 } } }, /^w: iommu\.devices\.d1: requester id 0:1\.0 is d0's too$/],
+    ['an unknown device', { devices: { d9: { ats: true } } }, /^w: iommu\.devices\.d9: unknown device 'd9' \(valid: d0, d1\)$/],
+    ['a devfn out of range', { devices: { d0: { devfn: 256 } } }, /^w: iommu\.devices\.d0\.devfn: /],
+    ['an unknown field', { devices: { d0: { sid: 3 } } }, /^w: iommu\.devices\.d0: /],
+  ])('%s', (_what, iommu, message) => {
+    expect(() => parseScenario(two(iommu), 'w')).toThrow(message);
+  });
+
+  it('two functions of one slot (devfn 0x10, 0x11) on one bus, a ring of 4: accepted', () => {
+    expect(parseScenario(two({ prq: 4, devices: { d0: { devfn: 0x10, ats: true }, d1: { devfn: 0x11 } } }), 'w').iommu?.prq).toBe(4);
+  });
+});

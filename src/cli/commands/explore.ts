@@ -11,7 +11,7 @@ import type { ExploreResult } from '../../explore/result.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
 import { writeJsonAtomic } from '../../files.ts';
 import { buildWorld } from '../../scenario/world.ts';
-import { REDUCTIONS, type Reduction } from '../../scheduler/dfs.ts';
+import { isStateful, REDUCTIONS, type Reduction } from '../../scheduler/dfs.ts';
 import { DEFAULT_DELAYS, DEFAULT_EXPLORE_STRATEGY, EXPLORE_STRATEGIES } from '../../scheduler/index.ts';
 import { untaken, untakenText } from '../../explore/coverage.ts';
 import { addQueueOptions, exploreQueued, type QueueOpts } from '../../distributed/queued.ts';
@@ -79,7 +79,7 @@ export function register(program: Command): void {
     .option('--time <seconds>', 'run for this long instead')
     .option('--depth <d>', 'pct: bug depth (d-1 priority change points)', String(DEFAULT_DEPTH))
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
-    .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
+    .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), por the same with the partial-order reduction, the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
     .option('--jobs <j>', `parallel jobs (a worker pool; each has its own transport; at most ${JOBS_PER_CORE} per core)`, '1')
     .option('--shard <k/n>', 'this machine explores share k of n (merge the results with `svmsim merge`)', '1/1')
     .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here (the run locks the folder; earlier files move to DIR/earlier/)')
@@ -98,7 +98,7 @@ export function register(program: Command): void {
       if (seconds !== undefined && !(seconds > 0)) throw new BadInput(`--time must be a number of seconds > 0, got '${o.time}'`);
       const preemptionBound = o.preemptionBound === undefined ? undefined : intOption('--preemption-bound', o.preemptionBound);
       const reduction = o.reduction === undefined ? undefined : oneOf<Reduction>('reduction', o.reduction, REDUCTIONS);
-      if (preemptionBound !== undefined && (reduction === 'dpor' || reduction === 'states')) throw new BadInput(`--reduction ${reduction} cannot be combined with --preemption-bound (use sleep or none)`);
+      if (preemptionBound !== undefined && (reduction === 'dpor' || isStateful(reduction))) throw new BadInput(`--reduction ${reduction} cannot be combined with --preemption-bound (use sleep or none)`);
       const jobs = jobsOption(o.jobs, c.transport);
       const shard = parseShard(o.shard);
       const depth = intOption('--depth', o.depth ?? String(DEFAULT_DEPTH), 1);
@@ -112,7 +112,8 @@ export function register(program: Command): void {
         const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
         const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink };
         const show = (file: string | undefined) => showCounterexample(file, o);
-        return exploreQueued(o, { options, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid) });
+        const given = command.options.map((f) => f.attributeName()).filter((n) => command.getOptionValueSource(n) === 'cli');
+        return exploreQueued(o, { options, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid), given });
       }
 
       // Every check is done: claim the folder, then work.

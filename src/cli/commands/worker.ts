@@ -1,7 +1,9 @@
 // `svmsim worker --queue URL`: run campaign jobs from that Redis until stopped (Ctrl-C or SIGTERM
 // finish the jobs running; a second Ctrl-C quits at once, and those jobs are retried elsewhere).
 import type { Command } from 'commander';
-import { intOption } from '../../errors.ts';
+import { availableParallelism } from 'node:os';
+import { BadInput, intOption } from '../../errors.ts';
+import { JOBS_PER_CORE } from './explore.ts';
 
 interface WorkerOpts {
   queue: string;
@@ -21,7 +23,7 @@ export function register(program: Command): void {
     .option('--max-stalls <n>', 'times a job may lose its worker before it is failed', '2')
     .option('--quiet', 'no line per job')
     .action(async (o: WorkerOpts) => {
-      const concurrency = intOption('--concurrency', o.concurrency, 1);
+      const concurrency = concurrencyOption(o.concurrency);
       const lockMs = intOption('--lock-ms', o.lockMs, 1000);
       const maxStalls = intOption('--max-stalls', o.maxStalls, 0);
       // bullmq and ioredis load for this command only (every CLI start would pay for them).
@@ -43,4 +45,13 @@ export function register(program: Command): void {
       });
       redis.disconnect();
     });
+}
+
+/** As `explore --jobs`: at most JOBS_PER_CORE jobs per core (each job is a process with its own
+ * engine: past that they only contend for the cores and the memory). */
+export function concurrencyOption(value: string, cores = availableParallelism()): number {
+  const n = intOption('--concurrency', value, 1);
+  const max = Math.max(1, JOBS_PER_CORE * cores);
+  if (n > max) throw new BadInput(`--concurrency ${n} is beyond this machine's ${cores} core(s) (os.availableParallelism()): at most ${max} (${JOBS_PER_CORE} per core); each job runs in a process of its own`);
+  return n;
 }
