@@ -5,7 +5,6 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const LONGEST_FIRST = [
-  'test/explore/exhaustive-two-processes.test.ts',
   'test/explore/exhaustive.test.ts',
   'test/explore/must-hold.test.ts',
   'test/cli/reliability.test.ts',

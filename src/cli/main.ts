@@ -28,8 +28,12 @@ const program = new Command('svmsim')
   .showHelpAfterError()
   .exitOverride();
 
+// A command whose file carries its name loads alone (a start loads one command's modules, not
+// every command's); anything else (--help, no command, help, variants, a typo) loads them all.
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts')).sort()) {
+const files = readdirSync(dir).filter((x) => x.endsWith('.ts')).sort();
+const named = files.find((f) => f === `${process.argv[2]}.ts`);
+for (const f of named ? [named] : files) {
   const mod = (await import(pathToFileURL(join(dir, f)).href)) as { register: (p: Command) => void };
   mod.register(program);
 }

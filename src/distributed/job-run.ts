@@ -102,11 +102,15 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
 }
 
 /** Fault injection for the tests: `JOB:N` kills the process running a job whose id contains JOB
- * once its first try has published N claims (mid-run, unlike job-process.ts's kill at the start). */
-function killAfterClaims(id: string, v: RedisVisited): NodeJS.Timeout | undefined {
+ * once its first try has published N claims (mid-run, unlike job-process.ts's kill at the start),
+ * or, if jobs racing it claimed first so that it never gets to N, once it has published all its
+ * claims and before its result is stored: either way the first try dies holding claims. */
+function killAfterClaims(id: string, v: RedisVisited): { stop: () => void; atEnd: () => void } {
   const [job, n] = (process.env.SVMSIM_FAULT_KILL_AFTER_CLAIMS ?? '').split(':');
-  if (!job || !id.includes(job) || v.earlierTries > 0) return undefined;
-  return setInterval(() => v.published >= Number(n) && process.kill(process.pid, 'SIGKILL'), 5);
+  if (!job || !id.includes(job) || v.earlierTries > 0) return { stop: () => {}, atEnd: () => {} };
+  const die = () => process.kill(process.pid, 'SIGKILL');
+  const timer = setInterval(() => v.published >= Number(n) && die(), 5);
+  return { stop: () => clearInterval(timer), atEnd: die };
 }
 
 /** A dfs job: its subtree against the shared visited set, split in two halves handed on if large. */
@@ -150,8 +154,9 @@ async function subtree(
       }
     },
   });
-  clearInterval(killer);
+  killer.stop();
   await visited.finish();
+  killer.atEnd();
   const st = result.dfs!.states!;
   const g = ownedGraph(st.graph!, visited.fps, (i) => visited.mine(i));
   delete st.graph;

@@ -56,7 +56,8 @@ describe('the transition table', () => {
     try {
       for (const sc of builtinNames()) {
         for (const v of VARIANTS) {
-          for (const [, make, seed] of schedules(1)) expect(await runText(memo, sc, v.name, make(), seed)).toBe(await runText(workers, sc, v.name, make(), seed));
+          // fifo is left out: memo = inline above, and inline = workers (test/runtime/controlled.test.ts) for it.
+          for (const [name, make, seed] of schedules(1)) if (name !== 'fifo') expect(await runText(memo, sc, v.name, make(), seed)).toBe(await runText(workers, sc, v.name, make(), seed));
         }
       }
     } finally {
