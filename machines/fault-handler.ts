@@ -5,7 +5,7 @@
 // that we get a new interrupt if needed"), read PQT and PQH once, serve head to tail, answer only
 // a last-in-group request (Page Group Response) or a stream request (Page Stream Response), then
 // dmar_writeq(PQH, tail) once. PRO is never read nor cleared at 4.4.
-import { assign, emit, setup } from 'xstate';
+import { and, assign, emit, setup } from 'xstate';
 import { access, bug, send } from './emit.ts';
 import { isCanonical, type Hunks } from './objects.ts';
 
@@ -67,7 +67,8 @@ export const faultHandlerMachine = setup({
     irqServed: assign({ irqAgain: false }),
     // return IRQ_RETVAL(handled): head and tail are prq_event_thread's locals, gone with it.
     prq_event_thread_return: assign({ head: 0, tail: 0 }),
-    takeReq: assign(({ event }) => ({ req: event.req as Req, result: 'FAILURE' as const, svmObj: null, mm: null, vma: null })),
+    // result = QI_RESP_FAILURE (4.4); 3aa7c62cb7d7 (v5.12): result = QI_RESP_INVALID.
+    takeReq: assign(({ context, event }) => ({ req: event.req as Req, result: context.hunks.invalidResponse ? ('INVALID' as const) : ('FAILURE' as const), svmObj: null, mm: null, vma: null })),
     // rcu_read_lock(); svm = idr_find(&iommu->pasid_idr, req->pasid).
     idr_find: emit(({ context }) => send(context.svm, { type: 'idr_find', ctx: context.id, pasid: context.req!.pasid })),
     foundSvm: assign(({ event }) => ({ svmObj: String(event.svm), mm: String(event.mm), result: 'INVALID' as const })),
@@ -126,6 +127,8 @@ export const faultHandlerMachine = setup({
     irqAgain: ({ context }) => context.irqAgain,
     noSvm: ({ event }) => event.svm === null,
     withoutPasid: ({ event }) => (event.req as Req | null)?.pasid_present === false,
+    // 4.9.y: if (!req->pasid_present) { pr_err(...); goto no_pasid; }
+    answersWithoutPasid: ({ context }) => context.hunks.noPasidAnswer,
     supervisor: ({ event }) => event.mm === null,
     pinsMmUsers: ({ context }) => context.hunks.faultPin,
     pinFailed: ({ event }) => event.ok !== true,
@@ -174,6 +177,7 @@ export const faultHandlerMachine = setup({
       tags: ['waiting'],
       on: {
         'ret.prq_next': [
+          { guard: and(['withoutPasid', 'answersWithoutPasid']), target: 'no_pasid', actions: 'takeReq' },
           { guard: 'withoutPasid', target: 'oops', actions: ['takeReq', 'bad_req_without_pasid'] },
           { target: 'idr_find', actions: ['takeReq', 'idr_find'] },
         ],

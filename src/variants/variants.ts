@@ -35,6 +35,15 @@ export const HUNKS: Hunk[] = [
     scenario: 'dma-noncanonical',
   },
   {
+    id: 'noPasidAnswer',
+    commit: '',
+    subject: '(the commit was not found with the tools; 4.9.y\'s intel-svm.c has it)',
+    release: 'v4.9',
+    where: 'prq_event_thread',
+    what: 'if (!req->pasid_present) goto no_pasid (was: goto bad_req with svm NULL, which walks svm->devs: an oops in the IRQ thread)',
+    scenario: 'page-request-no-pasid',
+  },
+  {
     id: 'canonicalFirst',
     commit: '902baf61adf6',
     subject: 'iommu/vt-d: Fix mm reference leak',
@@ -42,6 +51,15 @@ export const HUNKS: Hunk[] = [
     where: 'prq_event_thread',
     what: 'move the canonical address check before mmget_not_zero(): a non-canonical request takes no reference',
     scenario: 'dma-noncanonical',
+  },
+  {
+    id: 'invalidResponse',
+    commit: '3aa7c62cb7d7',
+    subject: 'iommu/vt-d: Use INVALID response code instead of FAILURE',
+    release: 'v5.12',
+    where: 'prq_event_thread',
+    what: 'result = QI_RESP_INVALID at the top of the loop (was QI_RESP_FAILURE until the svm was found): a request without PASID or for a PASID not in use no longer halts the device\'s PRI',
+    scenario: 'dma-unknown-pasid',
   },
 ];
 
@@ -57,17 +75,21 @@ export interface Variant {
   ablates?: string;
 }
 
-const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, canonicalCheck: false, canonicalFirst: false };
+const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, noPasidAnswer: false, canonicalCheck: false, canonicalFirst: false, invalidResponse: false };
 const on = (base: Hunks, ...ids: HunkId[]): Hunks => ({ ...base, ...Object.fromEntries(ids.map((id) => [id, true])) });
 const seed = on(NONE, 'releaseFlush', 'mmCountOnly', 'faultPin');
-const v414 = on(seed, 'canonicalCheck');
+const v49 = on(seed, 'noPasidAnswer');
+const v414 = on(v49, 'canonicalCheck');
 const v57 = on(v414, 'canonicalFirst');
+const v512 = on(v57, 'invalidResponse');
 
 export const VARIANTS: Variant[] = [
   { name: 'pre-fix', description: 'v4.4.1: the svm holds mm_users; exit with the file mmap()ed leaks a reference cycle', hunks: NONE, line: true, release: 'v4.4.1' },
   { name: 'fixed', description: 'the seed patch e57e58bd390a: the svm holds mm_count; release flushes; the fault handler pins mm_users', hunks: seed, line: true, release: SEED.release, commit: SEED.commit },
-  { name: 'v4.14-9d8c3af31607', description: 'fixed + 9d8c3af31607 (v4.14): a non-canonical page request goes to bad_req after mmget_not_zero, leaking mm_users', hunks: v414, line: true, release: 'v4.14', commit: '9d8c3af31607' },
+  { name: 'v4.9-no-pasid', description: 'fixed + 4.9.y\'s no_pasid (commit not found): a page request without PASID is answered (FAILURE), not an oops', hunks: v49, line: true, release: 'v4.9' },
+  { name: 'v4.14-9d8c3af31607', description: 'v4.9 + 9d8c3af31607 (v4.14): a non-canonical page request goes to bad_req after mmget_not_zero, leaking mm_users', hunks: v414, line: true, release: 'v4.14', commit: '9d8c3af31607' },
   { name: 'v5.7-902baf61adf6', description: 'v4.14 + 902baf61adf6 (v5.7): the canonical check before mmget_not_zero, no leak', hunks: v57, line: true, release: 'v5.7', commit: '902baf61adf6' },
+  { name: 'v5.12-3aa7c62cb7d7', description: 'v5.7 + 3aa7c62cb7d7 (v5.12): an unowned page request (no PASID, PASID not in use) is answered INVALID, so it no longer halts the device\'s PRI for every PASID', hunks: v512, line: true, release: 'v5.12', commit: '3aa7c62cb7d7' },
   { name: 'fixed-no-release-flush', description: 'fixed, but intel_mm_release as before the patch: clears the entry, no flush', hunks: { ...seed, releaseFlush: false }, line: false, ablates: 'fixed' },
   { name: 'fixed-no-fault-pin', description: 'fixed, but prq_event_thread without the mm_users inc-not-zero/mmput', hunks: { ...seed, faultPin: false }, line: false, ablates: 'fixed' },
 ];
@@ -75,7 +97,7 @@ export const VARIANTS: Variant[] = [
 /** The line of history, oldest first. */
 export const LINE: Variant[] = VARIANTS.filter((v) => v.line);
 /** The seed's variants (v4.4.1, the fix and its ablations): what the seed's tests sweep. */
-export const SEED_VARIANTS: Variant[] = VARIANTS.filter((v) => !v.commit || v.commit === SEED.commit || v.ablates === 'fixed');
+export const SEED_VARIANTS: Variant[] = VARIANTS.filter((v) => v.name === 'pre-fix' || v.commit === SEED.commit || v.ablates === 'fixed');
 
 export { BadInput } from '../input.ts';
 import { BadInput } from '../input.ts';
