@@ -13,7 +13,7 @@ import { HUNKS, hunkDiff, type Hunk, type Variant } from '../variants/variants.t
 import { explore } from './explore.ts';
 
 /** dfs runs a cell may take before the space counts as too large for it. */
-export const DEFAULT_BUDGET = 3000;
+export const DEFAULT_BUDGET = 20_000;
 /** Schedules of the default strategy a cell whose dfs did not finish runs after it. */
 export const DEFAULT_FALLBACK = 100;
 
@@ -149,7 +149,7 @@ export async function matrix(scenarios: Scenario[], variants: Variant[], o: Cell
     }
     const changes = cells.slice(1).flatMap((c, i) => changeOf(variants[i]!, variants[i + 1]!, cells[i]!, c) ?? []);
     for (const ch of changes) {
-      if (ch.added.length < 2 || ch.removed.length) continue;
+      if (!ch.added.length || ch.removed.length) continue;
       const at = variants.find((v) => v.name === ch.from)!;
       const h = await responsibleHunk(at, ch.added, ch.before, async (v) => verdictOf(await cell(s, v, { ...o, out: undefined })));
       if (h) ch.responsible = h;
