@@ -123,6 +123,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const waited = new Map<string, Waited[]>();
   const lastMap = new Map<string, { addr: unknown; write: unknown }>();
   const posted = new Map<string, { pasid: unknown; addr: unknown; step: number }[]>();
+  /** Devices a Response Failure turned PRI off on. */
+  const priOff = new Set<string>();
   const faulted = anyFault(trace);
   const bad = (ev: TraceEvent, message: string, actors: string[]) => out.push({ oracle: 'page-response', message: `BUG: ${message}`, step: ev.step, actors });
   for (const ev of trace) {
@@ -167,10 +169,12 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       }
       // A stop cancels its PASID's jobs; a Response Failure turns PRI off for all.
       for (const w of ws) if ((ev.event === 'dma_stop' && ev.args.pasid === w.ev.args.pasid) || (ev.event === 'page_response' && ev.args.result === 'FAILURE')) w.owed = false;
+      // ... for good (dma.ts: nothing turns it back on): a submit after it is owed nothing either.
+      if (ev.event === 'page_response' && ev.args.result === 'FAILURE') priOff.add(d);
       if (ev.event === 'dma_submit' && ev.args.wait === true) {
         const mm = String(ev.args.forMm);
         const v = lists.covering(mm, Number(ev.args.addr));
-        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true) && !execute(ev.args.request), mm, gen: lists.genOf(mm) }]);
+        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !priOff.has(d) && !!v && !(v.ro && ev.args.write === true) && !execute(ev.args.request), mm, gen: lists.genOf(mm) }]);
       }
       // A translation done reached a page, the way the device asked (an IOTLB hit in the dma_map
       // itself, a walk in the iommu_walk before its return).
