@@ -5,7 +5,7 @@
 // that we get a new interrupt if needed"), read PQT and PQH once, serve head to tail, answer only
 // a last-in-group request (Page Group Response) or a stream request (Page Stream Response), then
 // dmar_writeq(PQH, tail) once. PRO is never read nor cleared at 4.4.
-import { and, assign, emit, setup } from 'xstate';
+import { assign, emit, setup } from 'xstate';
 import { access, bug, send } from './emit.ts';
 import { isCanonical, type Hunks } from './objects.ts';
 
@@ -128,7 +128,7 @@ export const faultHandlerMachine = setup({
     noSvm: ({ event }) => event.svm === null,
     withoutPasid: ({ event }) => (event.req as Req | null)?.pasid_present === false,
     // 4.9.y: if (!req->pasid_present) { pr_err(...); goto no_pasid; }
-    answersWithoutPasid: ({ context }) => context.hunks.noPasidAnswer,
+    withoutPasidToNoPasid: ({ context, event }) => context.hunks.noPasidAnswer && (event.req as Req | null)?.pasid_present === false,
     supervisor: ({ event }) => event.mm === null,
     pinsMmUsers: ({ context }) => context.hunks.faultPin,
     pinFailed: ({ event }) => event.ok !== true,
@@ -177,7 +177,7 @@ export const faultHandlerMachine = setup({
       tags: ['waiting'],
       on: {
         'ret.prq_next': [
-          { guard: and(['withoutPasid', 'answersWithoutPasid']), target: 'no_pasid', actions: 'takeReq' },
+          { guard: 'withoutPasidToNoPasid', target: 'no_pasid', actions: 'takeReq' },
           { guard: 'withoutPasid', target: 'oops', actions: ['takeReq', 'bad_req_without_pasid'] },
           { target: 'idr_find', actions: ['takeReq', 'idr_find'] },
         ],
