@@ -7,7 +7,7 @@
 // dmar_writeq(PQH, tail) once. PRO is never read nor cleared at 4.4.
 import { assign, emit, setup } from 'xstate';
 import { access, bug, send } from './emit.ts';
-import type { Hunks } from './objects.ts';
+import { isCanonical, type Hunks } from './objects.ts';
 
 interface Req {
   pasid: number;
@@ -67,7 +67,8 @@ export const faultHandlerMachine = setup({
     irqServed: assign({ irqAgain: false }),
     // return IRQ_RETVAL(handled): head and tail are prq_event_thread's locals, gone with it.
     prq_event_thread_return: assign({ head: 0, tail: 0 }),
-    takeReq: assign(({ event }) => ({ req: event.req as Req, result: 'FAILURE' as const, svmObj: null, mm: null, vma: null })),
+    // result = QI_RESP_FAILURE (4.4); 3aa7c62cb7d7 (v5.12): result = QI_RESP_INVALID.
+    takeReq: assign(({ context, event }) => ({ req: event.req as Req, result: context.hunks.invalidResponse ? ('INVALID' as const) : ('FAILURE' as const), svmObj: null, mm: null, vma: null })),
     // rcu_read_lock(); svm = idr_find(&iommu->pasid_idr, req->pasid).
     idr_find: emit(({ context }) => send(context.svm, { type: 'idr_find', ctx: context.id, pasid: context.req!.pasid })),
     foundSvm: assign(({ event }) => ({ svmObj: String(event.svm), mm: String(event.mm), result: 'INVALID' as const })),
@@ -126,9 +127,15 @@ export const faultHandlerMachine = setup({
     irqAgain: ({ context }) => context.irqAgain,
     noSvm: ({ event }) => event.svm === null,
     withoutPasid: ({ event }) => (event.req as Req | null)?.pasid_present === false,
+    // 4.9.y: if (!req->pasid_present) { pr_err(...); goto no_pasid; }
+    withoutPasidToNoPasid: ({ context, event }) => context.hunks.noPasidAnswer && (event.req as Req | null)?.pasid_present === false,
     supervisor: ({ event }) => event.mm === null,
     pinsMmUsers: ({ context }) => context.hunks.faultPin,
     pinFailed: ({ event }) => event.ok !== true,
+    // 9d8c3af31607: if (!is_canonical_address(address)) goto bad_req, after mmget_not_zero (v4.14
+    // to v5.6: the goto skips the mmput at invalid:); 902baf61adf6 (v5.7) moved it before.
+    nonCanonicalAfterPin: ({ context }) => context.hunks.canonicalCheck && !context.hunks.canonicalFirst && !isCanonical(context.req!.addr),
+    nonCanonicalFirst: ({ context }) => context.hunks.canonicalCheck && context.hunks.canonicalFirst && !isCanonical(context.req!.addr),
     // !vma || address < vma->vm_start
     noVma: ({ context, event }) => event.vma === null || context.req!.addr < Number(event.start),
     // access_error(vma, req): (requested & ~vma->vm_flags) != 0 — a write to a VMA without VM_WRITE,
@@ -170,6 +177,7 @@ export const faultHandlerMachine = setup({
       tags: ['waiting'],
       on: {
         'ret.prq_next': [
+          { guard: 'withoutPasidToNoPasid', target: 'no_pasid', actions: 'takeReq' },
           { guard: 'withoutPasid', target: 'oops', actions: ['takeReq', 'bad_req_without_pasid'] },
           { target: 'idr_find', actions: ['takeReq', 'idr_find'] },
         ],
@@ -197,6 +205,8 @@ export const faultHandlerMachine = setup({
           // Not found: no_pasid with result still FAILURE (QI_RESP_FAILURE at 4.4).
           { guard: 'noSvm', target: 'no_pasid' },
           { guard: 'supervisor', target: 'bad_req', actions: ['foundSvm', 'svm_mm', 'list_for_each_entry_rcu'] },
+          // 902baf61adf6 (v5.7): if (!is_canonical_address(address)) goto bad_req, before mmget_not_zero.
+          { guard: 'nonCanonicalFirst', target: 'bad_req', actions: ['foundSvm', 'svm_mm', 'list_for_each_entry_rcu'] },
           { guard: 'pinsMmUsers', target: 'mmget_not_zero', actions: ['foundSvm', 'svm_mm', 'mmget_not_zero'] },
           { target: 'down_read', actions: ['foundSvm', 'svm_mm', 'down_read'] },
         ],
@@ -208,6 +218,8 @@ export const faultHandlerMachine = setup({
         'ret.mmget_not_zero': [
           // The mm is defunct: don't handle the fault.
           { guard: 'pinFailed', target: 'bad_req', actions: 'list_for_each_entry_rcu' },
+          // 9d8c3af31607 (v4.14): not canonical, goto bad_req with the mm_users reference still held.
+          { guard: 'nonCanonicalAfterPin', target: 'bad_req', actions: 'list_for_each_entry_rcu' },
           { target: 'down_read', actions: ['svm_mm', 'down_read'] },
         ],
       },

@@ -36,7 +36,25 @@ export interface Hunks {
   mmCountOnly: boolean;
   /** prq_event_thread pins mm_users with atomic_inc_not_zero and mmput()s after (hunks 4+5). */
   faultPin: boolean;
+  /** 9d8c3af31607 (v4.14): prq_event_thread answers a non-canonical address with bad_req, the
+   * check placed after mmget_not_zero (so that branch never mmput()s). */
+  canonicalCheck: boolean;
+  /** By v4.9 (4.9.y's intel-svm.c): a page request without PASID goes to no_pasid (answered,
+   * no sdev walk) instead of bad_req with svm NULL. */
+  noPasidAnswer: boolean;
+  /** 902baf61adf6 (v5.7): the canonical check moves before mmget_not_zero. */
+  canonicalFirst: boolean;
+  /** 3aa7c62cb7d7 (v5.12): result = QI_RESP_INVALID from the start, so a request without PASID
+   * or for a PASID not in use is answered INVALID, not FAILURE (which halts the device's PRI). */
+  invalidResponse: boolean;
 }
+
+/** is_canonical_address(addr << VTD_PAGE_SHIFT) with 4-level paging (__VIRTUAL_MASK_SHIFT 47):
+ * bits 63:47 all equal. `addr` is the descriptor's 52-bit page number: canonical below 2^35
+ * pages, or in the top 2^35 of the 2^52 (sign-extended from bit 51, as `(long) addr` sees it). */
+const PAGES_LOW = 2 ** 35;
+const PAGES_ALL = 2 ** 52;
+export const isCanonical = (page: number): boolean => page < PAGES_LOW || page >= PAGES_ALL - PAGES_LOW;
 
 /** Every call carries the kernel thread it runs on: a task (process#N) or a kthread. */
 export interface Ctx {

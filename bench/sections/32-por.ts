@@ -9,7 +9,7 @@ import { explore } from '../../src/explore/explore.ts';
 import type { Reduction } from '../../src/scheduler/dfs.ts';
 import { DEFAULT_MAX_STEPS } from '../../src/runtime/run.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import { VARIANTS, variantByName } from '../../src/variants/variants.ts';
+import { SEED_VARIANTS as VARIANTS, variantByName } from '../../src/variants/variants.ts';
 
 const once = async (scenario: string, kernel: string, reduction: Reduction) => {
   const r = await explore({ scenario: loadScenario(scenario), variant: variantByName(kernel), strategy: 'dfs', reduction, seed: 0, maxSteps: DEFAULT_MAX_STEPS, transport: 'inline', reorder: false, shrink: false });

@@ -16,6 +16,9 @@ export const FAULT_FINDINGS: Record<string, OracleName[]> = {
   'fault-refused-dma': ['isolation'],
   // 4.4's bad_req with svm == NULL (a request without PASID): the IRQ thread oopses.
   'page-request-no-pasid': ['invariant'],
+  // 4.4 to v5.11: a request for a PASID not in use is answered QI_RESP_FAILURE, which disables
+  // the device's PRI for every PASID (3aa7c62cb7d7, v5.12, answers INVALID).
+  'dma-unknown-pasid': ['isolation'],
 };
 export const FAULT_SCENARIOS = Object.keys(FAULT_FINDINGS);
 export const isFaultScenario = (name: string): boolean => FAULT_SCENARIOS.includes(name);

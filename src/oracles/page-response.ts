@@ -17,15 +17,20 @@
 // posted DMA is issued at some point unless dma_stop cancels it.
 import type { TraceEvent } from '../runtime/types.ts';
 import type { Oracle, Violation } from './types.ts';
+import { isCanonical } from '../../machines/objects.ts';
 
-type Want = 'SUCCESS' | 'INVALID' | 'FAILURE' | 'undecided';
+/** `unowned`: a request no svm owns (no PASID, or a PASID not in use): FAILURE at 4.4, INVALID
+ * from 3aa7c62cb7d7 (v5.12); the spec allows either, so either is right. */
+type Want = 'SUCCESS' | 'INVALID' | 'FAILURE' | 'unowned' | 'undecided';
+const fits = (want: Want, got: string): boolean => got === want || (want === 'unowned' && (got === 'FAILURE' || got === 'INVALID'));
 
 /** What the thread's returns so far say the answer must be. */
 function next(want: Want, ev: TraceEvent, addr: number, write: boolean, exe = false): Want {
   const a = ev.args;
   switch (ev.event) {
     case 'ret.idr_find':
-      return a.svm === null ? 'FAILURE' : a.mm === null ? 'INVALID' : 'undecided';
+      // A non-canonical address is INVALID on every kernel: the check (9d8c3af31607 on) or no VMA.
+      return a.svm === null ? 'unowned' : a.mm === null || !isCanonical(addr) ? 'INVALID' : 'undecided';
     case 'ret.mmget_not_zero':
       return a.ok === true ? 'undecided' : 'INVALID';
     case 'ret.find_extend_vma':
@@ -118,13 +123,15 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   const waited = new Map<string, Waited[]>();
   const lastMap = new Map<string, { addr: unknown; write: unknown }>();
   const posted = new Map<string, { pasid: unknown; addr: unknown; step: number }[]>();
+  /** Devices a Response Failure turned PRI off on. */
+  const priOff = new Set<string>();
   const faulted = anyFault(trace);
   const bad = (ev: TraceEvent, message: string, actors: string[]) => out.push({ oracle: 'page-response', message: `BUG: ${message}`, step: ev.step, actors });
   for (const ev of trace) {
     const cause = ev.cause === null ? undefined : byStep.get(ev.cause);
     if (threads.has(ev.to) && ev.event === 'ret.prq_next') {
-      const req = ev.args.req as { addr?: unknown; write?: unknown; exe_req?: unknown } | null;
-      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, exe: req.exe_req === true, want: 'undecided' });
+      const req = ev.args.req as { addr?: unknown; write?: unknown; exe_req?: unknown; pasid_present?: unknown } | null;
+      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, exe: req.exe_req === true, want: req.pasid_present === false ? 'unowned' : 'undecided' });
       else cur.delete(ev.to);
     } else if (threads.has(ev.to) && cur.has(ev.to)) {
       // Once the answer is decided the thread must not go on looking (a fault served after
@@ -140,7 +147,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
     } else if (threads.has(ev.from) && ev.event === 'qi_page_response' && cur.has(ev.from)) {
       const { want, addr } = cur.get(ev.from)!;
       const got = String(ev.args.result);
-      if (got !== want) {
+      if (!fits(want, got)) {
         const why = want === 'undecided' ? 'before it had looked the fault up' : `where what it found calls for ${want}`;
         bad(ev, `prq_event_thread answered the page request for PASID ${String(ev.args.pasid)} at page ${addr} with ${got}, ${why}`, [ev.from, String(ev.args.dev)]);
       }
@@ -162,10 +169,12 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
       }
       // A stop cancels its PASID's jobs; a Response Failure turns PRI off for all.
       for (const w of ws) if ((ev.event === 'dma_stop' && ev.args.pasid === w.ev.args.pasid) || (ev.event === 'page_response' && ev.args.result === 'FAILURE')) w.owed = false;
+      // ... for good (dma.ts: nothing turns it back on): a submit after it is owed nothing either.
+      if (ev.event === 'page_response' && ev.args.result === 'FAILURE') priOff.add(d);
       if (ev.event === 'dma_submit' && ev.args.wait === true) {
         const mm = String(ev.args.forMm);
         const v = lists.covering(mm, Number(ev.args.addr));
-        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !!v && !(v.ro && ev.args.write === true) && !execute(ev.args.request), mm, gen: lists.genOf(mm) }]);
+        waited.set(d, [...ws, { ev, left: Number(ev.args.count ?? 1), owed: !faulted && !priOff.has(d) && !!v && !(v.ro && ev.args.write === true) && !execute(ev.args.request), mm, gen: lists.genOf(mm) }]);
       }
       // A translation done reached a page, the way the device asked (an IOTLB hit in the dma_map
       // itself, a walk in the iommu_walk before its return).

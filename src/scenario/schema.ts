@@ -6,6 +6,7 @@ import { MAX_BUDGET } from './fault-kinds.ts';
 
 const name = z.string().regex(/^[A-Za-z0-9_-]+$/, 'a name of letters, digits, _ or -');
 const page = z.number().int().min(0).max(1 << 20);
+const dmaPage = z.number().int().min(0).max(2 ** 52 - 1);
 /** `"after": "A.exit"`: the step waits until process A has run that step (an op or a step index). */
 const after = z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, "'PROCESS.STEP', e.g. 'A.exit' or 'A.2'").optional();
 const step = <T extends z.ZodRawShape>(shape: T) => z.strictObject({ ...shape, after });
@@ -28,7 +29,9 @@ export const StepSchema = z.discriminatedUnion('op', [
   step({ op: z.literal('mmap'), vma: name, file: name.optional(), addr: page, pages: z.number().int().min(1).max(1024), prot: z.enum(['r', 'rw']).optional() }),
   step({ op: z.literal('touch'), addr: page, write: z.boolean().default(true) }),
   // pasid: the device uses this PASID instead of the file's (a PASID never bound: a buggy driver).
-  step({ op: z.literal('dma'), file: name, addr: page, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), wait: z.boolean().default(false), pasid: z.number().int().min(0).max((1 << 20) - 1).optional(), request: RequestSchema.optional() }),
+  // addr: the page request descriptor's 52-bit page number: at 2^35 and above (and below
+  // 2^52 - 2^35) the address is not canonical (is_canonical_address, 4-level paging).
+  step({ op: z.literal('dma'), file: name, addr: dmaPage, write: z.boolean().default(true), count: z.number().int().min(1).max(64).default(1), wait: z.boolean().default(false), pasid: z.number().int().min(0).max((1 << 20) - 1).optional(), request: RequestSchema.optional() }),
   step({ op: z.literal('munmap'), vma: name }),
   step({ op: z.literal('close'), file: name }),
   step({ op: z.literal('unbind'), file: name }),

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { forgetTables, memoTransport } from '../../src/engine/memo.ts';
 import { explore } from '../../src/explore/explore.ts';
-import { VARIANTS, variantByName } from '../../src/variants/variants.ts';
+import { SEED_VARIANTS as VARIANTS, variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
 import type { Transport } from '../../src/runtime/types.ts';
 import { workersTransport } from '../../src/runtime/threads/controlled.ts';

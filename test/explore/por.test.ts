@@ -13,7 +13,7 @@ import { replayScheduleFile } from '../../src/explore/replay-file.ts';
 import { statefulSearch, type Leaf, type StatefulOptions } from '../../src/explore/stateful.ts';
 import type { Reduction } from '../../src/scheduler/dfs.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
-import { VARIANTS, variantByName } from '../../src/variants/variants.ts';
+import { SEED_VARIANTS as VARIANTS, variantByName } from '../../src/variants/variants.ts';
 import { send, syntheticWorld, type SynthActor } from './synthetic.ts';
 import { arbWorld } from './worlds.ts';
 

@@ -1,7 +1,7 @@
 // Controlled mode: the main thread's scheduler decides every delivery, the workers only carry
 // them out, so a schedule gives the very same trace (byte for byte) as the inline transport.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VARIANTS } from '../../src/variants/variants.ts';
+import { SEED_VARIANTS as VARIANTS } from '../../src/variants/variants.ts';
 import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
 import { simulate } from '../../src/simulate.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
