@@ -34,6 +34,8 @@ describe('svmsim fuzz', { timeout: 90_000 }, () => {
     [['--kernel', 'nope'], /^unknown kernel variant 'nope' \(valid: .*pre-fix.*\)$/],
     [['--faults', 'device-timeout,bogus'], /^unknown fault for fuzz 'bogus' \(valid: device-timeout, /],
     [['--time', '-3'], /^--time must be a number of seconds > 0, got '-3'$/],
+    [['--exhaustive', '--processes', '2'], /^--exhaustive enumerates the worlds of one process: --processes must be 1, got 2$/],
+    [['--exhaustive', '--faults', 'device-timeout'], /^--exhaustive enumerates fault-free worlds: --faults must be none, got 'device-timeout'$/],
   ])('refuses %j before any work, naming what is wrong', async (args, message) => {
     const out = join(dir, `bad-${args.join('')}`);
     const e = await refused([...args, '--out', out]);
