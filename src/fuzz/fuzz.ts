@@ -28,7 +28,8 @@ export interface Item {
 }
 
 /** Judge these worlds, each with its seed: in this thread, or a pool's (the results in order). */
-export type JudgeMany = (items: { world: Scenario; seed: number }[], budget: number) => Promise<Judged[]>;
+/** `budget`: schedules per world and strategy; null: the dfs to its end (--exhaustive). */
+export type JudgeMany = (items: { world: Scenario; seed: number }[], budget: number | null) => Promise<Judged[]>;
 
 export interface FuzzOptions {
   variant: Variant;
@@ -42,7 +43,7 @@ export interface FuzzOptions {
   /** Stop after this many worlds, or this many seconds (checked between batches). */
   worlds?: number;
   seconds?: number;
-  budget: number;
+  budget: number | null;
   /** Candidate worlds the world shrinker may judge per finding. */
   shrinkTries: number;
   /** Worlds judged at once (the pool's size). */

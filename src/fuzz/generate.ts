@@ -149,8 +149,8 @@ function decodeProcess(pg: ProcessGenes, devices: string[], b: Bounds): Scenario
  * required to ensure..."; the svm is poisoned and freed under a late one). A DMA posted to the
  * file's device may still be in flight, so a world unbinds only where nothing was posted there:
  * the other is a driver breaking the contract, which no fault kind models yet. (A release, at
- * close or exit, stops the device's jobs first: dma_stop.) */
-const unbindable = (c: Ctx, f: FileState): boolean => f.bound && !c.posted.has(f.device);
+ * close or exit, stops the device's jobs first: dma_stop.) A closed file has no fd to ioctl. */
+const unbindable = (c: Ctx, f: FileState): boolean => f.open && f.bound && !c.posted.has(f.device);
 
 /** The ops that have something to act on now (touch always has: a page, mapped or not). */
 function validOps(c: Ctx): Op[] {

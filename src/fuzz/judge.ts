@@ -29,8 +29,8 @@ export interface Judged {
 
 export interface JudgeOptions {
   variant: Variant;
-  /** Schedules per world (per strategy). */
-  budget: number;
+  /** Schedules per world (per strategy); null: the dfs searches the world to its end. */
+  budget: number | null;
   seed: number;
   stop?: () => boolean;
   /** Write the finding's schedule file here, shrunk (the explorer's shrinker). */
@@ -48,7 +48,7 @@ const findingOf = (r: ExploreResult): ViolationRecord | null => r.violations.fin
 const count = (r: ExploreResult[], f: (v: ViolationRecord) => boolean): number => r.reduce((n, x) => n + x.violations.filter(f).length, 0);
 
 export async function judgeWorld(s: Scenario, o: JudgeOptions): Promise<Judged> {
-  const base = { scenario: s, variant: o.variant, seed: o.seed, maxSteps: defaultMaxSteps(s), transport: 'inline' as const, reorder: false, schedules: o.budget, stop: o.stop, out: o.out, runId: o.runId, shrink: o.out !== undefined && o.shrinkSchedule !== false };
+  const base = { scenario: s, variant: o.variant, seed: o.seed, maxSteps: defaultMaxSteps(s), transport: 'inline' as const, reorder: false, schedules: o.budget ?? undefined, stop: o.stop, out: o.out, runId: o.runId, shrink: o.out !== undefined && o.shrinkSchedule !== false };
   // Stop at the first violation, unless it could be one that is not a finding (a world that breaks
   // a contract; a run cut by the step limit): then search on, so it cannot hide one that is.
   const search = async (strategy: 'dfs' | typeof DEFAULT_EXPLORE_STRATEGY) => {
@@ -62,7 +62,7 @@ export async function judgeWorld(s: Scenario, o: JudgeOptions): Promise<Judged> 
   const hit = findingOf(dfs);
   const explained = (rs: ExploreResult[]) => count(rs, (v) => !!v.faults?.explained);
   const limited = (rs: ExploreResult[]) => count(rs, (v) => !v.faults?.explained && isStepLimit(v));
-  if (hit || exhausted || o.stop?.()) return { finding: hit, explained: explained([dfs]), limited: limited([dfs]), schedules: dfs.schedules, states, exhausted, strategy: 'dfs' };
+  if (hit || exhausted || o.stop?.() || o.budget === null) return { finding: hit, explained: explained([dfs]), limited: limited([dfs]), schedules: dfs.schedules, states, exhausted, strategy: 'dfs' };
   const more = await search(DEFAULT_EXPLORE_STRATEGY);
   return { finding: findingOf(more), explained: explained([dfs, more]), limited: limited([dfs, more]), schedules: dfs.schedules + more.schedules, states, exhausted: false, strategy: `dfs+${DEFAULT_EXPLORE_STRATEGY}` };
 }

@@ -34,8 +34,8 @@ export interface FuzzResult {
   mode: 'random' | 'exhaustive';
   seed: number;
   bounds: Bounds;
-  /** Schedules each world gets (per strategy). */
-  budget: number;
+  /** Schedules each world gets (per strategy); null: the dfs to its end (--exhaustive). */
+  budget: number | null;
   worlds: number;
   /** Worlds the stateful dfs searched to the end (the rest got the default strategy too). */
   exhaustedWorlds: number;
@@ -59,7 +59,7 @@ const sizeText = (s: Size): string => `${s.processes} process(es), ${s.steps} st
 
 export function fuzzText(r: FuzzResult): string {
   const lines = [
-    `fuzz ${r.kernel}: ${r.mode}, seed ${r.seed}, bounds: ${boundsText(r.bounds)}; ${r.budget} schedules per world${r.interrupted ? ' (interrupted)' : ''}`,
+    `fuzz ${r.kernel}: ${r.mode}, seed ${r.seed}, bounds: ${boundsText(r.bounds)}; ${r.budget === null ? 'each world searched to its end' : `${r.budget} schedules per world`}${r.interrupted ? ' (interrupted)' : ''}`,
     `searched: ${r.worlds} world(s)${r.total !== undefined ? ` of ${r.total}` : ''} (${r.exhaustedWorlds} exhausted by the stateful dfs), ${r.schedules} schedules, ${r.states} states in ${r.seconds} s`,
   ];
   if (r.explained || r.limited) lines.push(`not findings: ${r.explained} violation(s) a fault's harms explain, ${r.limited} run(s) cut by the step limit`);
@@ -79,7 +79,11 @@ const runFlags = (f: Finding): string => (!f.run ? '   (no fifo or random run wi
 export function statement(r: FuzzResult): string {
   const b = r.bounds;
   if (r.mode === 'exhaustive' && r.complete && r.exhaustedWorlds === r.worlds)
-    return `no violation in any world of <= ${b.processes} process(es) x ${b.steps} step(s) over ${b.pages} page(s) on ${r.kernel} (every one of the ${r.worlds} worlds searched to exhaustion)`;
+    return `no violation in any world of one process, <= ${b.steps} step(s) (exit included) over ${b.pages} page(s) and ${b.devices ?? 1} device(s), no faults, on ${r.kernel}: every one of the ${r.worlds} worlds searched to exhaustion (the worlds: docs/guide/fuzz.md#every-world-within-small-bounds---exhaustive)`;
+  if (r.mode === 'exhaustive' && r.total !== undefined && !r.complete) {
+    const cut = r.worlds - r.exhaustedWorlds;
+    return `no violation found in ${r.worlds} of the ${r.total} worlds within the bounds on ${r.kernel}${r.worlds < r.total ? ' (not all searched: no statement about the bounds)' : ''}${cut ? `; ${cut} of them not exhausted` : ''}`;
+  }
   const cut = r.worlds - r.exhaustedWorlds;
-  return `no violation found in ${r.worlds} world(s) on ${r.kernel}${cut ? ` (${cut} of them not exhausted: ${r.budget} schedules of each strategy)` : ', each searched to exhaustion'}`;
+  return `no violation found in ${r.worlds} world(s) on ${r.kernel}${cut ? ` (${cut} of them not exhausted${r.budget === null ? '' : `: ${r.budget} schedules of each strategy`})` : ', each searched to exhaustion'}`;
 }

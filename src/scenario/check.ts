@@ -41,6 +41,9 @@ export function checkScenario(s: Scenario, where: string): void {
         }
         case 'unbind': {
           const f = file(st.file);
+          // The unbind is an ioctl on the file: on a closed fd the kernel answers EBADF and never
+          // reaches the driver (the close's release has unbound it already).
+          if (!f.open) fail(`${at}.file`, `file '${st.file}' is closed`);
           if (!f.bound) fail(`${at}.file`, `file '${st.file}' is not bound`);
           f.bound = false;
           break;

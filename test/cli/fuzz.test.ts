@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { register } from '../../src/cli/commands/fuzz.ts';
 import { BadInput } from '../../src/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { svmsim } from './cli.ts';
+import { signalled, svmsim } from './cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'svmsim-fuzz-cli-'));
 
@@ -34,6 +34,8 @@ describe('svmsim fuzz', { timeout: 90_000 }, () => {
     [['--kernel', 'nope'], /^unknown kernel variant 'nope' \(valid: .*pre-fix.*\)$/],
     [['--faults', 'device-timeout,bogus'], /^unknown fault for fuzz 'bogus' \(valid: device-timeout, /],
     [['--time', '-3'], /^--time must be a number of seconds > 0, got '-3'$/],
+    [['--exhaustive', '--processes', '2'], /^--exhaustive enumerates the worlds of one process: --processes must be 1, got 2$/],
+    [['--exhaustive', '--faults', 'device-timeout'], /^--exhaustive enumerates fault-free worlds: --faults must be none, got 'device-timeout'$/],
   ])('refuses %j before any work, naming what is wrong', async (args, message) => {
     const out = join(dir, `bad-${args.join('')}`);
     const e = await refused([...args, '--out', out]);
@@ -69,4 +71,17 @@ describe('svmsim fuzz', { timeout: 90_000 }, () => {
     expect(replayed.code).toBe(1);
     expect(replayed.stdout).toMatch(/reproduced: \[leak\] fired again/);
   });
+
+  it('SIGTERM mid-run: exit 143 after the current world, and summary.json says how far it got (interrupted, not complete)', async () => {
+    const out = join(dir, 'term');
+    // 42,813 worlds: minutes of work; the summary is first written after the first world.
+    const r = await signalled(['fuzz', '--kernel', 'fixed', '--exhaustive', '--steps', '5', '--pages', '1', '--out', out], 'SIGTERM', join(out, 'summary.json'));
+    expect(r.code).toBe(143);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s).toMatchObject({ mode: 'exhaustive', interrupted: true, complete: false, total: 42813, findings: [] });
+    expect(s.worlds).toBeGreaterThan(0);
+    expect(s.worlds).toBeLessThan(42813);
+    expect(r.stdout).toMatch(/no violation found in \d+ of the 42813 worlds .*no statement about the bounds/);
+  });
 });
+

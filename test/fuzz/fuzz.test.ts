@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { drawWorld, drawnWorlds } from '../../src/fuzz/draw.ts';
 import { fuzz } from '../../src/fuzz/fuzz.ts';
+import { exhaustiveCount, exhaustiveWorlds } from '../../src/fuzz/enumerate.ts';
+import { statement } from '../../src/fuzz/result.ts';
 import { worldSize, type Bounds } from '../../src/fuzz/generate.ts';
 import { judgeWorld } from '../../src/fuzz/judge.ts';
 import type { FuzzResult } from '../../src/fuzz/result.ts';
@@ -79,4 +81,31 @@ describe('fuzz', { timeout: 60_000 }, () => {
     // Nothing set aside as a fault's harm or the step limit either: these worlds are fault-free.
     expect(r.explained).toBe(0);
   });
+
+  // --exhaustive: the worlds in canonical order, fewest steps first, each searched to its end.
+  const exhaustive = (kernel: string, b: Bounds, worlds?: number) =>
+    fuzz({ variant: variantByName(kernel), bounds: b, seed: 0, mode: 'exhaustive', items: [...exhaustiveWorlds(b)].map((world, index) => ({ index, seed: index, world })), total: exhaustiveCount(b), worlds, budget: null, shrinkTries: 0 });
+
+  it('exhaustive on fixed: every world of <= 2 steps over 1 page searched to its end, none fires, and the statement covers the bounds', async () => {
+    const b: Bounds = { processes: 1, steps: 2, pages: 1 };
+    const r = await exhaustive('fixed', b);
+    expect([r.worlds, r.exhaustedWorlds, r.total, r.complete, r.findings]).toEqual([66, 66, 66, true, []]);
+    expect(statement(r)).toMatch(/^no violation in any world of one process, <= 2 step\(s\) \(exit included\) over 1 page\(s\) and 1 device\(s\), no faults, on fixed: every one of the 66 worlds/);
+    // Cut short, it claims nothing of the bounds.
+    const cut = await exhaustive('fixed', b, 10);
+    expect(cut.complete).toBe(false);
+    expect(statement(cut)).toMatch(/^no violation found in 10 of the 66 worlds .*no statement about the bounds/);
+  });
+
+  it('exhaustive on pre-fix: the first world to leak is the seed\'s shape in 4 steps (open, bind, mmap of the file, exit), after every world of 3 steps was clean', async () => {
+    const b: Bounds = { processes: 1, steps: 4, pages: 1 };
+    const ws = [...exhaustiveWorlds(b)];
+    const seeds = ws.findIndex((w) => JSON.stringify(w.processes[0]!.steps) === JSON.stringify([{ op: 'open', file: 'f0', device: 'dev0' }, { op: 'bind', file: 'f0' }, { op: 'mmap', vma: 'v0', file: 'f0', addr: 16, pages: 1 }, { op: 'exit' }]));
+    // Every world before it (all of <= 3 steps among them) is judged, and none leaks.
+    const r = await exhaustive('pre-fix', b, seeds + 1);
+    expect(r.findings.map((f) => [f.oracle, f.world, f.found.steps])).toEqual([['leak', seeds, 4]]);
+    expect(r.worlds).toBe(seeds + 1);
+    expect(ws.slice(0, seeds).some((w) => w.processes[0]!.steps.length === 3 && w.processes[0]!.steps.at(-1)!.op === 'exit')).toBe(true);
+  });
 });
+

@@ -19,6 +19,9 @@ describe('scenario validation: the error names the bad field', () => {
     ['unopened file', (s) => ((s.processes[0]!.steps[1] as { file: string }).file = 'g'), /^w: processes\[0\]\.steps\[1\]\.file: unknown file 'g'/],
     ['step after exit', (s) => s.processes[0]!.steps.push({ op: 'exit' }), /^w: processes\[0\]\.steps\[3\]: a step after exit$/],
     ['bind twice', (s) => s.processes[0]!.steps.splice(2, 0, { op: 'bind', file: 'f' }), /^w: processes\[0\]\.steps\[2\]\.file: file 'f' is bound already$/],
+    // An ioctl on a closed fd is EBADF in the kernel: the model would run the driver's unbind on
+    // the freed file (a use-after-free of the model's, not the kernel's), so the world is refused.
+    ['unbind after close', (s) => s.processes[0]!.steps.splice(2, 0, { op: 'close', file: 'f' }, { op: 'unbind', file: 'f' }), /^w: processes\[0\]\.steps\[3\]\.file: file 'f' is closed$/],
   ];
   it.each(cases)('%s', (_what, mutate, message) => {
     const s = base();

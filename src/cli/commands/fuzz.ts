@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, oneOf, seedOption } from '../../errors.ts';
 import { variantByName } from '../../variants/variants.ts';
 import { GEN_FAULTS, type Bounds } from '../../fuzz/generate.ts';
-import { drawnWorlds } from '../../fuzz/draw.ts';
+import { drawnWorlds, worldSeed } from '../../fuzz/draw.ts';
+import { exhaustiveCount, exhaustiveWorlds } from '../../fuzz/enumerate.ts';
 import { fuzz } from '../../fuzz/fuzz.ts';
 import { fuzzText } from '../../fuzz/result.ts';
 import { fuzzFiles } from '../../fuzz/files.ts';
@@ -22,10 +23,11 @@ interface FuzzOpts {
   pages: string;
   devices: string;
   faults: string;
-  schedules: string;
+  schedules?: string;
   shrinkTries: string;
   out?: string;
   json?: boolean;
+  exhaustive?: boolean;
 }
 
 /** The bounds a world may have: past these, one world's state space is beyond a per-world search. */
@@ -59,19 +61,21 @@ export function register(program: Command): void {
     .option('--pages <n>', `bound: the page range the worlds map, DMA and touch (1 to ${MAX_BOUNDS.pages}; one page past it is DMA'd unmapped)`, '2')
     .option('--devices <n>', `bound: devices (1 to ${MAX_BOUNDS.devices})`, '1')
     .option('--faults <a,b|all|none>', `faults the worlds may allow, with budgets: ${GEN_FAULTS.join(', ')}, all or none (a fault's harms are not findings)`, 'none')
-    .option('--schedules <n>', 'schedules per world: the stateful dfs, and if it does not exhaust the world within them, as many of the default strategy', String(DEFAULT_BUDGET))
+    .option('--schedules <n>', `schedules per world: the stateful dfs, and if it does not exhaust the world within them, as many of the default strategy (default ${DEFAULT_BUDGET}; with --exhaustive, the dfs to its end)`)
     .option('--shrink-tries <n>', 'smaller worlds judged while shrinking a finding', String(DEFAULT_SHRINK_TRIES))
+    .option('--exhaustive', 'every world of one process within --steps, --pages and --devices, fewest steps first, each searched to exhaustion (no faults)')
     .option('--out <dir>', 'write summary.json and, per finding, <oracle>.scenario.json (the shrunk world) and <oracle>.json (its shrunk schedule) here')
     .option('--json', 'print one JSON document')
     .action(async (o: FuzzOpts) => {
       const variant = variantByName(o.kernel);
       const seed = seedOption(o.seed);
       if (o.worlds !== undefined && o.time !== undefined) throw new BadInput('give --worlds or --time, not both');
-      const worlds = o.time === undefined ? intOption('--worlds', o.worlds ?? String(DEFAULT_WORLDS), 1) : undefined;
+      const worlds = o.time !== undefined ? undefined : o.worlds !== undefined || !o.exhaustive ? intOption('--worlds', o.worlds ?? String(DEFAULT_WORLDS), 1) : undefined;
       const seconds = o.time === undefined ? undefined : Number(o.time);
       if (seconds !== undefined && !(seconds > 0)) throw new BadInput(`--time must be a number of seconds > 0, got '${o.time}'`);
       const bounds = boundsOf(o);
-      const budget = intOption('--schedules', o.schedules, 1);
+      const budget = o.schedules !== undefined ? intOption('--schedules', o.schedules, 1) : o.exhaustive ? null : DEFAULT_BUDGET;
+      const worldsOf = o.exhaustive ? exhaustive(bounds, seed, o) : { mode: 'random' as const, items: drawnWorlds(bounds, seed) };
       const shrinkTries = intOption('--shrink-tries', o.shrinkTries);
       // Every check is done: claim the folder, then work.
       const run = newRunId();
@@ -79,7 +83,7 @@ export function register(program: Command): void {
       for (const to of claim?.movedTo ?? []) process.stderr.write(`svmsim: ${o.out} held an earlier run's files: moved to ${to}\n`);
       const stopper = stopOnSignals('stopping after the current world (what was found is written)');
       try {
-        const r = await fuzz({ variant, bounds, seed, mode: 'random', items: drawnWorlds(bounds, seed), worlds, seconds, budget, shrinkTries, stop: () => stopper.signal !== undefined, out: claim?.dir, runId: run });
+        const r = await fuzz({ variant, bounds, seed, ...worldsOf, worlds, seconds, budget, shrinkTries, stop: () => stopper.signal !== undefined, out: claim?.dir, runId: run });
         console.log(o.json ? JSON.stringify(r) : fuzzText(r));
         process.exitCode = stopper.signal ? EXIT_SIGNAL[stopper.signal] : r.findings.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {
@@ -87,4 +91,17 @@ export function register(program: Command): void {
         claim?.release();
       }
     });
+}
+
+/** --exhaustive's worlds: one process, no faults (a fault's budget multiplies every world); the
+ * default strategy's seed of world i as a drawn world's. */
+function exhaustive(bounds: Bounds, seed: number, o: Pick<FuzzOpts, 'processes' | 'faults'>) {
+  if (bounds.processes !== 1) throw new BadInput(`--exhaustive enumerates the worlds of one process: --processes must be 1, got ${o.processes}`);
+  if (bounds.faults) throw new BadInput(`--exhaustive enumerates fault-free worlds: --faults must be none, got '${o.faults}'`);
+  const total = exhaustiveCount(bounds);
+  const items = (function* () {
+    let index = 0;
+    for (const world of exhaustiveWorlds(bounds)) yield { index, seed: worldSeed(seed, index++) >>> 1, world };
+  })();
+  return { mode: 'exhaustive' as const, total, items };
 }
