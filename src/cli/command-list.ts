@@ -6,11 +6,13 @@ import type { Command } from 'commander';
 type Module = { register: (p: Command) => void };
 
 export const COMMANDS: Record<string, () => Promise<Module>> = {
+  bisect: () => import('./commands/bisect.ts'),
   charts: () => import('./commands/charts.ts'),
   demo: () => import('./commands/demo.ts'),
   diff: () => import('./commands/diff.ts'),
   explore: () => import('./commands/explore.ts'),
   fuzz: () => import('./commands/fuzz.ts'),
+  history: () => import('./commands/history.ts'),
   lists: () => import('./commands/lists.ts'),
   merge: () => import('./commands/merge.ts'),
   play: () => import('./commands/play.ts'),
