@@ -40,6 +40,16 @@ describe('every output path is checked before the work starts (exit 2, one line)
   });
 });
 
+describe('a search that cannot run is refused before it claims --out (issue 29 F14)', () => {
+  it('dfs with a worker fault: one line, exit 2, nothing on stdout, no folder', () => {
+    const out = join(dir, 'dfs-worker-crash');
+    const r = svmsim(['explore', '--kernel', 'fixed', '--strategy', 'dfs', '--faults', 'worker-crash', '--transport', 'inline', '--out', out]);
+    oneLine(r, /^svmsim: --faults worker-crash: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct\n$/);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('signals stop an exploration and keep everything it found', { timeout: 120_000 }, () => {
   it.each([
     ['SIGTERM', 143, ['--transport', 'workers']],
