@@ -165,8 +165,14 @@ describe('bad input: exit 2, one line naming the field', () => {
     [{ faults: [{ kind: 'device-timeout' }] }, /faults\[0\]\.device: device-timeout is scoped by device/],
     [{ faults: [{ kind: 'device-timeout', device: 'gpu9' }] }, /faults\[0\]\.device: unknown device 'gpu9'/],
     [{ faults: [{ kind: 'device-timeout', device: 'accel0', budget: 0 }] }, /faults\[0\]\.budget/],
+    // F8 of issue 29: two budgets for one file, the later silently winning.
+    [{ faults: [{ kind: 'dma-stop-slow', device: 'accel0', budget: 16 }, { kind: 'dma-stop-slow', process: 'A', budget: 1 }] }, /^x\.json: faults\[1\]: dma-stop-slow: faults\[0\] \(device accel0\) and faults\[1\] \(process A\) both cover A's file 'f': keep one of them/],
   ])('%j', (extra, msg) => {
     expect(() => parseScenario(scen(extra), 'x.json')).toThrow(msg);
+  });
+  it('dma-stop-slow for a device and for a process whose files are on another device: both kept', () => {
+    const s = { ...scen({ faults: [{ kind: 'dma-stop-slow', device: 'accel0' }, { kind: 'dma-stop-slow', process: 'A' }] }, [{ op: 'open', file: 'g', device: 'gpu0' }, { op: 'exit' }]), devices: ['accel0', 'gpu0'] };
+    expect(parseScenario(s, 'x.json').faults).toHaveLength(2);
   });
   it('an after that names no step', () => {
     const s = scen({});
