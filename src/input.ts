@@ -24,3 +24,9 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: strin
   }
   return r.data;
 }
+
+/** JSON.parse of a file's text, a leading UTF-8 byte-order mark (an editor's, on Windows) skipped:
+ * JSON forbids it, and JSON.parse's error named an invisible character (F18 of issue 29). */
+export function parseJsonText(text: string): unknown {
+  return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}

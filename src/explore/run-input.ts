@@ -1,6 +1,7 @@
 // A run to look at, from a file: `svmsim run --json`'s document as it is, or a schedule (the
 // explorer's, or any with a world and choices) re-run with the replay strategy, inline (the same
 // trace as any transport). The trace viewer and the diff draw what this returns.
+import { parseJsonText } from '../input.ts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInput, variantByName } from '../variants/variants.ts';
@@ -59,7 +60,7 @@ const scheduleDoc = z
 export async function loadRunInput(file: string): Promise<RunInput> {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseJsonText(readFileSync(file, 'utf8'));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new BadInput(`${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message.split('\n')[0]}`);

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinNames, loadScenario, parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/scenario/world.ts';
@@ -24,6 +27,12 @@ describe('scenario validation: the error names the bad field', () => {
     const s = base();
     mutate(s);
     expect(() => parseScenario(s, 'w')).toThrow(message);
+  });
+
+  it('a scenario file that starts with a UTF-8 byte-order mark reads as without it (issue 29 F18)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'svmsim-bom-')), 'bom.json');
+    writeFileSync(file, `\ufeff${JSON.stringify(base())}`);
+    expect(loadScenario(file)).toEqual(parseScenario(base(), 'w'));
   });
 
   it('a valid scenario passes and defaults apply', () => {
