@@ -181,6 +181,9 @@ describe('bad input: exit 2, one line naming the field', () => {
     (s.processes[1]!.steps[0] as Record<string, unknown>).after = 'C.exit';
     expect(() => parseScenario(s, 'x.json')).toThrow(/after: unknown process 'C'/);
   });
+  it("--faults none with another kind: 'none' cannot be combined (issue 29 F16)", () => {
+    expect(() => withFaults(loadScenario('exit-with-mmap'), 'none,device-timeout')).toThrow(/^--faults: 'none' removes every fault, so it cannot be combined with other faults \(got 'none,device-timeout'\)$/);
+  });
   it('the CLI: --faults with an unknown kind, and a scenario file with a bad scope', () => {
     const a = svmsim(['run', '--transport', 'inline', '--faults', 'device-timeout,bogus']);
     expect(a.code).toBe(2);
