@@ -58,7 +58,7 @@ export function jobsOption(value: string, transport: string, cores = availablePa
   const max = Math.max(1, JOBS_PER_CORE * cores);
   if (jobs > max) {
     const each = transport === 'workers' ? ' and, on workers, its own thread per machine kind' : '';
-    throw new BadInput(`--jobs ${jobs} is far beyond this machine's ${cores} core(s) (os.availableParallelism()): at most ${max} (${JOBS_PER_CORE} per core); each job has its own transport${each}`);
+    throw new BadInput(`--jobs ${jobs}: at most ${max} on this machine (${JOBS_PER_CORE} per core, ${cores} core(s) by os.availableParallelism()); each job has its own transport${each}`);
   }
   return jobs;
 }
