@@ -8,7 +8,7 @@ import { TRANSPORTS } from '../engine/transports.ts';
 import { intOption, oneOf, seedOption } from '../errors.ts';
 import { withFaults } from '../faults/override.ts';
 import { FAULT_NAMES } from '../scenario/fault-kinds.ts';
-import { defaultMaxSteps, STEPS_PER_SCENARIO_STEP } from '../scenario/max-steps.ts';
+import { defaultMaxSteps, moreStepsHint, STEPS_PER_SCENARIO_STEP } from '../scenario/max-steps.ts';
 
 export interface CommonOpts {
   kernel: string;
@@ -60,6 +60,6 @@ export function resolveCommon(o: CommonOpts): Common {
 export function stepLimitNote(r: { quiescent: boolean; steps: number }, maxSteps: number, inFile = false): string | null {
   if (r.quiescent || r.steps < maxSteps) return null;
   const limit = inFile ? `maxSteps ${maxSteps}, from the file` : `--max-steps ${maxSteps}`;
-  const more = inFile ? 'the exploration that wrote it needs a larger --max-steps' : `try --max-steps ${maxSteps * 4}`;
+  const more = inFile ? 'the exploration that wrote it needs a larger --max-steps' : moreStepsHint(maxSteps);
   return `note: the run reached its step limit (${limit}) before it quiesced. [stuck] here means that limit, not a kernel hang; a bigger world may need more: ${more}`;
 }

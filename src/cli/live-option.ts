@@ -23,7 +23,9 @@ export async function startLive(on: boolean | undefined, input: LiveViewOptions[
   process.stderr.write(`${live.banner}\n`);
   if (wait) {
     process.stderr.write('live: waiting for a browser to open the page before the run starts\n');
-    await live.firstViewer();
+    // A signal while waiting ends the wait (the run's handler sets the exit code): the server
+    // closes on it, and a wait left pending would end the process as Node's 13 (F12 of issue 29).
+    await Promise.race([live.firstViewer(), rejectOnAbort(signal)]);
   }
   return {
     onStep: (ev) => live.step(ev),
@@ -34,4 +36,13 @@ export async function startLive(on: boolean | undefined, input: LiveViewOptions[
       await live.stop();
     },
   };
+}
+
+/** Rejects when `signal` aborts (never settles without one). */
+function rejectOnAbort(signal?: AbortSignal): Promise<never> {
+  return new Promise<never>((_, fail) => {
+    const abort = () => fail(new Error('live: interrupted while waiting for a browser'));
+    if (signal?.aborted) abort();
+    else signal?.addEventListener('abort', abort, { once: true });
+  });
 }

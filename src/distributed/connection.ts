@@ -51,10 +51,21 @@ export async function connectRedis(url: string): Promise<Redis> {
   return client(url);
 }
 
-/** A client for a URL known to answer: reconnects for ever, queues commands meanwhile. */
-export function client(url: string): Redis {
+/** A client for a URL known to answer: reconnects for ever, queues commands meanwhile. While Redis
+ * is down it says so once, and once when it answers again (not a stack per retry: F15 of issue 29). */
+export function client(url: string, say: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Redis {
   const r = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(50 * n, 1000) });
-  r.on('error', () => {});
+  let down = false;
+  r.on('error', (e: NodeJS.ErrnoException) => {
+    if (down) return;
+    down = true;
+    say(`svmsim: the queue ${shownUrl(url)} does not answer (${e.code ?? e.message.split('\n')[0]}): reconnecting`);
+  });
+  r.on('ready', () => {
+    if (!down) return;
+    down = false;
+    say(`svmsim: the queue ${shownUrl(url)} answers again`);
+  });
   return r;
 }
 

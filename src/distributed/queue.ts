@@ -11,6 +11,9 @@ export function openQueue(redis: Redis): Queue<JobData> {
   const conn = redis.duplicate();
   conn.on('error', () => {});
   const q = new Queue<JobData>(QUEUE, { connection: conn });
+  // The connection's errors come here too: without a listener BullMQ prints each one's stack (F15
+  // of issue 29); the campaign's own client says, in one line, when Redis is down.
+  q.on('error', () => {});
   const close = q.close.bind(q);
   q.close = async () => {
     await close();

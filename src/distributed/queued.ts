@@ -13,7 +13,7 @@ import { claimFolder, type Claim } from '../explore/run-folder.ts';
 import { writeScheduleFile, type ScheduleFile } from '../explore/schedule-file.ts';
 import { summarize, summaryText } from '../explore/summary.ts';
 import { writeJsonAtomic } from '../files.ts';
-import { BadInput, EXIT_OK, EXIT_SIGNAL, EXIT_VIOLATION, intOption, type StopSignal } from '../errors.ts';
+import { BadInput, EXIT_OK, EXIT_OUTPUT, EXIT_SIGNAL, EXIT_VIOLATION, intOption, type StopSignal } from '../errors.ts';
 
 export interface QueueOpts {
   queue?: string;
@@ -90,13 +90,14 @@ export async function exploreQueued(o: QueueOpts, run: QueuedRun): Promise<void>
       return;
     }
     const { result } = outcome;
+    if (outcome.lost) process.stderr.write(`svmsim: ${outcome.lost}\n`);
     for (const f of outcome.failed) process.stderr.write(`svmsim: job ${f.job} failed: ${f.error.split('\n')[0]}\n`);
     const dir = run.out ?? (run.wantsFile ? mkdtempSync(join(tmpdir(), 'svmsim-explore-')) : undefined);
     if (dir) saveFolder(dir, outcome.spec.id, result, outcome.counterexamples, !!run.out);
     const summary = summarize(result);
     console.log(run.json ? JSON.stringify(summary) : summaryText(summary));
     await run.show(result.violations[0]?.file);
-    process.exitCode = result.violations.length ? EXIT_VIOLATION : EXIT_OK;
+    process.exitCode = outcome.lost ? EXIT_OUTPUT : result.violations.length ? EXIT_VIOLATION : EXIT_OK;
   } finally {
     progress.stop();
     for (const s of SIGNALS) process.off(s, onSignal);

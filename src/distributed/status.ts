@@ -5,6 +5,7 @@ import { keys, loadSpec } from './campaign.ts';
 import { jobCounts, openQueue, type JobCounts } from './queue.ts';
 import { counterexamples } from './results.ts';
 import { SHARDS } from './visited-redis.ts';
+import { perSecond } from '../explore/rate.ts';
 
 export interface CampaignStatus {
   campaign: string;
@@ -48,7 +49,7 @@ export async function campaignStatus(redis: Redis, id?: string): Promise<Campaig
       jobs,
       failed: errors,
       schedules,
-      schedulesPerSecond: secs > 0 ? Math.round(schedules / secs) : 0,
+      schedulesPerSecond: perSecond(schedules, secs),
       states: lens.reduce((a, b) => a + b, 0),
       violations: cex
         .map((f) => ({ oracle: f.violation.oracle, message: f.violation.message, seed: f.seed, deliveries: f.deliveries, preemptions: f.preemptions, shrunk: f.shrunk }))

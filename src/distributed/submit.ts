@@ -33,7 +33,7 @@ export interface Waiting {
 }
 
 /** The result (so far, when detached) and the smallest counterexample per oracle. */
-export type CampaignOutcome = { spec: CampaignSpec; detached: boolean; result: ExploreResult; counterexamples: ScheduleFile[]; failed: JobCounts['errors'] };
+export type CampaignOutcome = { spec: CampaignSpec; detached: boolean; result: ExploreResult; counterexamples: ScheduleFile[]; failed: JobCounts['errors']; lost?: string };
 
 const POLL_MS = 300;
 /** --time: seed ranges kept waiting ahead of the workers. */
@@ -94,11 +94,16 @@ export async function runCampaign(redis: Redis, req: CampaignRequest | { resume:
       await enqueue(q, redis, spec, firstParts(spec));
     }
     w.onStart?.(spec);
+    let seen = { schedules: 0, done: 0 };
     for (;;) {
+      // First, before reading anything else: a Redis that came back empty (restarted without
+      // persistence, or flushed) no longer has the campaign's spec (F2 of issue 29).
+      if (!(await redis.exists(keys(spec.id).spec))) return lost(spec, seen);
       const counts = await jobCounts(q, redis, spec.id);
       await topUp(q, redis, spec, counts.waiting);
       const schedules = Number((await redis.hget(keys(spec.id).progress, 'schedules')) ?? 0);
       w.onProgress?.({ schedules, counts });
+      seen = { schedules, done: counts.done };
       const more = openEnded(spec) && Date.now() < spec.deadline!;
       if (!more && counts.waiting + counts.active === 0 && counts.done + counts.failed > 0) return await finish(redis, spec, counts);
       if (w.detached()) return await soFar(redis, spec, counts);
@@ -107,6 +112,15 @@ export async function runCampaign(redis: Redis, req: CampaignRequest | { resume:
   } finally {
     await q.close();
   }
+}
+
+/** The campaign's data is gone from Redis: the result says what was last seen, interrupted, with
+ * the loss as its error (nothing of it can be read back: the counterexamples went with it). */
+function lost(spec: CampaignSpec, seen: { schedules: number; done: number }): CampaignOutcome {
+  const what = `the queue lost campaign ${spec.id} (Redis came back without its data: restarted without persistence, or flushed): the results of its ${seen.done} finished job(s) (${seen.schedules} schedules), their counterexamples, the waiting jobs and the visited set are gone; run campaigns on an append-only Redis (redis-server --appendonly yes)`;
+  const seconds = Number(((Date.now() - spec.created) / 1000).toFixed(2));
+  const result = { ...noResult(spec, seen.schedules, [], seconds), interrupted: true, error: what };
+  return { spec, detached: false, result, counterexamples: [], failed: [], lost: what };
 }
 
 /** Detached: what the jobs that finished found, and every counterexample stored so far. */

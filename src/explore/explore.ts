@@ -4,6 +4,7 @@
 // dfs whether the space is exhausted. One job's share of the seeds (or of the dfs tree) at a time:
 // an Explorer (explorer.ts) with one search loop (loops.ts) on the engine (src/engine).
 import { breaksContracts } from '../faults/scenarios.ts';
+import { workerFaultsOf } from '../scenario/world-faults.ts';
 import { BadInput, type Variant } from '../variants/variants.ts';
 import type { OracleName } from '../oracles/types.ts';
 import type { TransportName } from '../engine/transports.ts';
@@ -33,10 +34,16 @@ export type { ExploreOptions, ProgressTick } from './options.ts';
 
 export { DEFAULT_SCHEDULES } from './loops.ts';
 
-export async function explore(o: ExploreOptions): Promise<ExploreResult> {
-  const ex = new Explorer(o);
+/** Refuse a search that cannot run (the CLI calls it before it claims --out: F14 of issue 29). */
+export function checkSearch(o: Pick<ExploreOptions, 'scenario' | 'strategy' | 'prefix'>): void {
   if (o.prefix?.length && o.strategy === 'dfs') throw new BadInput('explore from a prefix needs a seeded strategy (random, pct, delay, probabilistic, portfolio, guided): dfs walks the schedules from the start');
-  if (ex.worker.length && o.strategy === 'dfs') throw new BadInput(`--faults ${ex.worker.join(',')}: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct`);
+  const worker = workerFaultsOf(o.scenario);
+  if (worker.length && o.strategy === 'dfs') throw new BadInput(`--faults ${worker.join(',')}: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct`);
+}
+
+export async function explore(o: ExploreOptions): Promise<ExploreResult> {
+  checkSearch(o);
+  const ex = new Explorer(o);
   await ex.open();
   try {
     const reduction = reductionOf(o);

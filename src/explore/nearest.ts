@@ -5,6 +5,7 @@
 // step, nearest the violation first), or drops two; the candidate whose trace is closest to the
 // counterexample's (fewest deliveries outside their common subsequence) wins. findNearest: the
 // same from a run or schedule file (`svmsim diff --nearest`), inline.
+import { parseJsonText } from '../input.ts';
 import { readFileSync } from 'node:fs';
 import { BadInput, variantByName, type Variant } from '../variants/variants.ts';
 import { DEFAULT_MAX_STEPS, type Choice } from '../runtime/run.ts';
@@ -101,7 +102,7 @@ export interface Replayable {
 
 /** A run document's or a schedule's world and choices (for `diff --nearest`). */
 export function replayableOf(file: string): Replayable {
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const raw = parseJsonText(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const choices = raw.choices as Choice[] | undefined;
   if (!Array.isArray(choices) || !choices.length) throw new BadInput(`${file}: no choices to start from (a --free run records none: replay it first)`);
   const kernel = (raw.kernel ?? raw.variant) as string | undefined;

@@ -1,5 +1,6 @@
 // What an exploration found, as plain JSON: a job returns it, `--out DIR` saves it as
 // summary.json, and `svmsim merge` adds several up (jobs of one run, shards of a CI matrix).
+import { parseJsonText } from '../input.ts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInput } from '../variants/variants.ts';
@@ -224,7 +225,7 @@ const ResultSchema = z.object({
 export function readResult(path: string): ExploreResult {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = parseJsonText(readFileSync(path, 'utf8'));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new BadInput(code ? `cannot read ${path}: ${code}` : `${path}: not JSON: ${(e as Error).message}`);

@@ -1,6 +1,7 @@
 // A run to look at, from a file: `svmsim run --json`'s document as it is, or a schedule (the
 // explorer's, or any with a world and choices) re-run with the replay strategy, inline (the same
 // trace as any transport). The trace viewer and the diff draw what this returns.
+import { parseJsonText } from '../input.ts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInput, variantByName } from '../variants/variants.ts';
@@ -55,14 +56,25 @@ const scheduleDoc = z
   .passthrough()
   .refine((s) => s.variant ?? s.kernel, { message: 'a schedule names its kernel in `variant` (or `kernel`)' });
 
+/** What a read error says, by its code (the rest: the error's first line). */
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a folder, not a file (a run from `svmsim run --json` or a schedule file)',
+};
+
+/** The scenario a run or schedule is of, by name (undefined: the document does not say). */
+export function scenarioNameOf(r: RunInput): string | undefined {
+  return typeof r.scenario === 'string' ? r.scenario : r.scenario?.name;
+}
+
 /** A run document as is, or a schedule re-run (inline: the same trace as any transport). */
 export async function loadRunInput(file: string): Promise<RunInput> {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseJsonText(readFileSync(file, 'utf8'));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new BadInput(`${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message.split('\n')[0]}`);
+    throw new BadInput(`${file}: ${READ_ERRORS[err.code ?? ''] ?? err.message.split('\n')[0]}`);
   }
   if (!raw || typeof raw !== 'object') throw new BadInput(`${file}: expected a JSON object (a run from \`svmsim run --json\` or a schedule)`);
   if ('trace' in raw) return parseInput(runDoc, raw, file) as unknown as RunInput;

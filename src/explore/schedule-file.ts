@@ -1,6 +1,7 @@
 // Schedule files: one counterexample, self-contained (the scenario itself, not its name, so a file
 // still means the same world after the built-ins change) and transport-independent (choices name
 // channels and queue positions, never seq numbers or threads).
+import { parseJsonText } from '../input.ts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BadInput, variantByName, type Variant } from '../variants/variants.ts';
@@ -84,7 +85,7 @@ export function readScheduleFile(path: string): Schedule & { variant: Variant } 
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
     throw new BadInput(`${path}: not JSON: ${(e as Error).message}`);
   }

@@ -5,6 +5,8 @@ import { CoverageRecorder, type CoverageSummary } from './coverage.ts';
 import type { ExploreResult, ViolationRecord } from './result.ts';
 import { KINDS } from '../../machines/index.ts';
 import { memberText } from '../scheduler/member.ts';
+import { perSecond } from './rate.ts';
+import { moreStepsHint } from '../scenario/max-steps.ts';
 
 /** What a run is, as the result says it. */
 type Head = Omit<ExploreResult, 'format' | 'maxSteps' | 'endStates' | 'violations' | 'coverage' | 'coverageCounts' | 'history' | 'dfs'>;
@@ -25,7 +27,7 @@ export function summarize(r: ExploreResult): Summary {
   const { format: _f, maxSteps: _m, endStates, violations, coverage: cov, coverageCounts: _cc, history: _h, dfs, ...head } = r;
   return {
     ...head,
-    schedulesPerSecond: r.seconds > 0 ? Math.round(r.schedules / r.seconds) : 0,
+    schedulesPerSecond: perSecond(r.schedules, r.seconds),
     distinctEndStates: endStates.length,
     violations: violations.map(({ violation, oracle: _o, ...rest }) => ({ ...violation, ...rest })),
     coverage: new CoverageRecorder(cov).summary(KINDS.filter((k) => cov[k])),
@@ -88,7 +90,7 @@ export function summaryText(s: Summary): string {
       lines.push(`  ${pad(`[${v.oracle}]`, 18)} ${v.count} schedule(s), first #${v.schedule} (seed ${v.seed}${v.member ? `, ${memberText(v.member)}` : ''}): ${v.message}`);
       if (v.faults) lines.push(`  ${pad('', 18)} ${faultsText(v.faults)}`);
       const cut = v.oracle === 'stuck' ? STEP_LIMIT.exec(v.message) : null;
-      if (cut) lines.push(`  ${pad('', 18)} (the step limit --max-steps ${cut[1]} was reached, not necessarily a hang: a bigger world may need more, try --max-steps ${Number(cut[1]) * 4})`);
+      if (cut) lines.push(`  ${pad('', 18)} (the step limit --max-steps ${cut[1]} was reached, not necessarily a hang: a bigger world may need more: ${moreStepsHint(Number(cut[1]))})`);
       if (v.file) {
         const size = v.original ? `shrunk from ${v.original.deliveries} deliveries/${v.original.preemptions} preemptions to ${v.deliveries}/${v.preemptions}` : `${v.deliveries} deliveries, ${v.preemptions} preemptions`;
         lines.push(`  ${pad('', 18)} counterexample: ${v.file} (${size}); svmsim replay ${v.file}`);

@@ -10,6 +10,7 @@ export function withFaults(s: Scenario, option: string | undefined): Scenario {
   const { faults: _old, ...rest } = s;
   if (option.trim() === 'none') return rest;
   const kinds = option.split(',').map((k) => k.trim());
+  if (kinds.includes('none')) throw new BadInput(`--faults: 'none' removes every fault, so it cannot be combined with other faults (got '${option}')`);
   const faults: ScenarioFault[] = [];
   for (const k of kinds) {
     if (!isFaultName(k)) throw new BadInput(`--faults: unknown fault '${k}' (valid: ${FAULT_NAMES.join(', ')}, or none)`);

@@ -18,7 +18,7 @@ export function resolveAfter(s: Scenario, ref: string): { proc: number; step: nu
   const steps = s.processes[proc]!.steps;
   if (/^\d+$/.test(what)) {
     const n = Number(what);
-    return n < steps.length ? { proc, step: n } : `process '${pname}' has no step ${n} (it has ${steps.length})`;
+    return n < steps.length ? { proc, step: n } : `process '${pname}' has no step ${what} (it has ${steps.length})`;
   }
   const hits = steps.flatMap((st, i) => (st.op === what ? [i] : []));
   if (hits.length === 1) return { proc, step: hits[0]! };

@@ -28,4 +28,21 @@ export function checkFaults(s: Scenario, fail: Fail): void {
     const dup = (s.faults ?? []).findIndex((g) => g.kind === f.kind && g.device === f.device && g.process === f.process);
     if (dup !== i) fail(`${at}.kind`, `${f.kind} allowed twice for the same scope (faults[${dup}])`);
   });
+  checkStopSlowOverlap(s, fail);
+}
+
+/** dma-stop-slow gives each file it covers one budget: a device entry and a process entry that
+ * cover the same file would each set it, the later silently winning (F8 of issue 29). */
+function checkStopSlowOverlap(s: Scenario, fail: Fail): void {
+  const faults = s.faults ?? [];
+  const entries = faults.map((f, i) => ({ f, i })).filter(({ f }) => f.kind === 'dma-stop-slow');
+  for (const { f: p, i } of entries.filter(({ f }) => f.process !== undefined)) {
+    const opens = s.processes.find((x) => x.name === p.process)?.steps.flatMap((st) => (st.op === 'open' ? [st] : [])) ?? [];
+    for (const { f: d, i: j } of entries.filter(({ f }) => f.device !== undefined)) {
+      const file = opens.find((st) => st.device === d.device);
+      if (!file) continue;
+      const [a, b] = i < j ? [`faults[${i}] (process ${p.process})`, `faults[${j}] (device ${d.device})`] : [`faults[${j}] (device ${d.device})`, `faults[${i}] (process ${p.process})`];
+      fail(`faults[${Math.max(i, j)}]`, `dma-stop-slow: ${a} and ${b} both cover ${p.process}'s file '${file.file}': keep one of them (each gives the file its budget)`);
+    }
+  }
 }

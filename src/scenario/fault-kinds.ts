@@ -46,14 +46,16 @@ export const FAULT_KINDS = {
   'device-retry': {
     scopes: ['device'],
     what: 'the device ignores an INVALID response and re-issues the page request, again and again (a request retried forever)',
-    // A request retried forever: the run never quiesces.
-    harms: [{ oracle: 'stuck' }],
+    // A request retried forever: the run never quiesces (stuck at the step limit), and a stateful
+    // search closes the cycle it goes round (a livelock lasso, src/faults/lasso.ts).
+    harms: [{ oracle: 'stuck' }, { oracle: 'livelock' }],
   },
   'dma-stop-slow': {
     scopes: ['device', 'process'],
     what: "the device is slow to acknowledge the driver's dma_stop: the driver's release times out waiting and unbinds anyway",
-    // Unbound with a page request outstanding: prq_event_thread reads the freed svm or mm.
-    harms: [{ oracle: 'use-after-free', by: 'prq' }],
+    // Unbound with a page request outstanding: prq_event_thread reads the freed svm or mm, or
+    // (the PASID freed and bound again by another mm) serves the late request in that mm.
+    harms: [{ oracle: 'use-after-free', by: 'prq' }, { oracle: 'isolation', by: 'prq' }],
   },
   'worker-crash': {
     scopes: ['run'],

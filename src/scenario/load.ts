@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BadInput, parseInput } from '../input.ts';
+import { BadInput, parseInput, parseJsonText } from '../input.ts';
 import { ScenarioSchema, type Scenario } from './schema.ts';
 import { checkScenario } from './check.ts';
 
@@ -39,7 +39,7 @@ export function loadScenario(nameOrFile: string): Scenario {
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (e) {
     throw new BadInput(`${file}: not JSON: ${(e as Error).message}`);
   }

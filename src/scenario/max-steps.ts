@@ -10,3 +10,8 @@ export const STEPS_PER_SCENARIO_STEP = 40;
  * world is not reported as a hang. */
 export const defaultMaxSteps = (s: Scenario): number =>
   Math.max(DEFAULT_MAX_STEPS, STEPS_PER_SCENARIO_STEP * s.processes.reduce((n, p) => n + p.steps.length, 0));
+
+/** What to try after a run reached `maxSteps`: the default when the limit was below it (`--max-steps
+ * 1` once suggested 4), four times the limit otherwise. */
+export const moreStepsHint = (maxSteps: number): string =>
+  maxSteps < DEFAULT_MAX_STEPS ? `leave --max-steps out (the default is ${DEFAULT_MAX_STEPS}, or ${STEPS_PER_SCENARIO_STEP} per scenario step for a bigger world)` : `try --max-steps ${maxSteps * 4}`;

@@ -44,7 +44,8 @@ export function buildWorld(s: Scenario, v: Variant): World {
 }
 
 function makeWorld(s: Scenario, v: Variant): World {
-  const names: Record<string, string> = {};
+  // Scenario names are the user's: a null prototype, so `__proto__` is a name like any other.
+  const names: Record<string, string> = Object.create(null) as Record<string, string>;
   const hunks = v.hunks;
   const devHw: Record<string, DevHw> = {};
   s.devices.forEach((d, i) => {

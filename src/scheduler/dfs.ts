@@ -170,7 +170,6 @@ export function dfs(o: DfsOptions = {}): DfsStrategy {
     if (o.split && level === o.split.level && n.branching) {
       cands = cands.filter((k) => owned(path, k));
       if (!cands.length) throw new Pruned('owner');
-      dealt = true;
     }
     n.backtrack = new Set(n.full ? cands : [cands[0]!]);
     n.done.push(cands[0]!);
@@ -263,6 +262,10 @@ export function dfs(o: DfsOptions = {}): DfsStrategy {
         }
         stack.push(node);
       }
+      // Past the node dealt out, the run is this job's: on its first pass and on every replay of
+      // that prefix (F11 of issue 29: the replays were counted as foreign, so a shard never
+      // reached --schedules).
+      if (o.split && node.level === o.split.level && node.branching) dealt = true;
       const i = ks.indexOf(node.done[node.done.length - 1]!);
       if (isPreemption(enabled, enabled[i]!, lastStep)) preemptions++;
       return i;

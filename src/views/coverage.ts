@@ -4,6 +4,7 @@
 // and a transition by its source's id, its event (`always` for an eventless one) and its place
 // among the source's transitions on that event (`mm.op.idle:mmap_region#0`, chart.ts transitionId);
 // a chart names states by path (`lifecycle.live`).
+import { parseJsonText } from '../input.ts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { machines } from '../../machines/index.ts';
@@ -60,7 +61,7 @@ export function fromExplore(data: ExploreCoverage): ChartCoverage {
 export function readCoverage(file: string): ChartCoverage {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = parseJsonText(readFileSync(file, 'utf8'));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     throw new BadInput(`coverage file ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message.split('\n')[0]}`);

@@ -40,6 +40,16 @@ describe('every output path is checked before the work starts (exit 2, one line)
   });
 });
 
+describe('a search that cannot run is refused before it claims --out (issue 29 F14)', () => {
+  it('dfs with a worker fault: one line, exit 2, nothing on stdout, no folder', () => {
+    const out = join(dir, 'dfs-worker-crash');
+    const r = svmsim(['explore', '--kernel', 'fixed', '--strategy', 'dfs', '--faults', 'worker-crash', '--transport', 'inline', '--out', out]);
+    oneLine(r, /^svmsim: --faults worker-crash: a worker fault ends its run, so it needs a strategy that runs schedules from the start: random or pct\n$/);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
 describe('signals stop an exploration and keep everything it found', { timeout: 120_000 }, () => {
   it.each([
     ['SIGTERM', 143, ['--transport', 'workers']],
@@ -183,7 +193,7 @@ describe('numbers and flags', { timeout: 120_000 }, () => {
     [['explore', '--strategy', 'random', '--seed', '4294967290'], /^svmsim: --seed 4294967290: the schedules would run seeds up to 4294968289, past 4294967295/],
     [['explore', '--strategy', 'random', '--depth', '3'], /^svmsim: --depth applies to --strategy pct \(random has no bug depth\)\n$/],
     [['explore', '--strategy', 'dfs', '--depth', '3'], /^svmsim: --depth applies to --strategy pct/],
-    [['explore', '--transport', 'workers', '--jobs', String(2 * availableParallelism() + 1)], /^svmsim: --jobs \d+ is far beyond this machine's \d+ core\(s\) \(os\.availableParallelism\(\)\): at most \d+ \(2 per core\); each job has its own transport and, on workers, its own thread per machine kind\n$/],
+    [['explore', '--transport', 'workers', '--jobs', String(2 * availableParallelism() + 1)], new RegExp(`^svmsim: --jobs ${2 * availableParallelism() + 1}: at most ${2 * availableParallelism()} on this machine \\(2 per core, ${availableParallelism()} core\\(s\\) by os\\.availableParallelism\\(\\)\\); each job has its own transport and, on workers, its own thread per machine kind\n$`)],
   ])('%j: exit 2, one line', (args, message) => oneLine(svmsim(args), message));
 
   it('--version prints the package version', () => {

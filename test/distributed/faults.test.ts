@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { explore } from '../../src/explore/explore.ts';
 import { keys } from '../../src/distributed/campaign.ts';
-import { connectRedis } from '../../src/distributed/connection.ts';
+import { client, connectRedis } from '../../src/distributed/connection.ts';
 import { jobCounts, openQueue } from '../../src/distributed/queue.ts';
 import { runCampaign } from '../../src/distributed/submit.ts';
 import { campaignStatus } from '../../src/distributed/status.ts';
@@ -75,6 +75,31 @@ describe('faults', () => {
     expect(out.result.endStates).toEqual(local.endStates);
     expect(out.result.coverage).toEqual(local.coverage);
   }, 180_000);
+
+  it('Redis restarted without persistence mid-campaign: the campaign ends interrupted, saying what was lost (issue 29 F2)', async () => {
+    redis = await startRedis();
+    const r = await connectRedis(redis.url);
+    // No worker: the jobs wait; the restart takes the spec, the queue and the results with it.
+    const submitted = campaign(r, { options: options('exit-with-mmap', 'fixed', 'random', { seed: 11 }), schedules: 20, chunk: 10 });
+    await until('the campaign to be submitted', async () => !!(await r.get('svmsim:latest')));
+    const id = (await r.get('svmsim:latest'))!;
+    await redis.restart();
+    const out = await submitted;
+    expect(out.lost).toBe(`the queue lost campaign ${id} (Redis came back without its data: restarted without persistence, or flushed): the results of its 0 finished job(s) (0 schedules), their counterexamples, the waiting jobs and the visited set are gone; run campaigns on an append-only Redis (redis-server --appendonly yes)`);
+    expect(out.result).toMatchObject({ interrupted: true, error: out.lost, schedules: 0 });
+    r.disconnect();
+  }, 60_000);
+
+  it('a client whose Redis does not answer says so once, not a stack per retry (issue 29 F15)', async () => {
+    const lines: string[] = [];
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const r = client(url, (l) => lines.push(l));
+    let retries = 0;
+    r.on('error', () => retries++);
+    await until('three failed connects', () => retries >= 3);
+    r.disconnect();
+    expect(lines).toEqual([`svmsim: the queue ${url} does not answer (ECONNREFUSED): reconnecting`]);
+  }, 60_000);
 
   it('a job that kills its process every time is failed with its error after its attempts, not retried for ever', async () => {
     redis = await startRedis();

@@ -1,6 +1,6 @@
 // The exploration driver on the model: shards and jobs share the work, results merge, files are
 // written, a stop is honoured.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MUNMAP_CLOSE_ALIVE as E } from '../expected.ts';
@@ -56,6 +56,10 @@ describe('explore', () => {
     expect(f.choices.length).toBe(f.deliveries);
     expect(f.preemptions).toBeLessThanOrEqual(f.original!.preemptions);
     expect([rec.deliveries, rec.preemptions]).toEqual([f.deliveries, f.preemptions]);
+    // Saved again by an editor with a UTF-8 byte-order mark: read as the same file (issue 29 F18).
+    const bom = join(out, 'bom.json');
+    writeFileSync(bom, `\ufeff${readFileSync(join(out, 'dma-freed.json'), 'utf8')}`);
+    expect(readScheduleFile(bom).choices).toEqual(f.choices);
   });
 
   it('stops when told to and says so', async () => {

@@ -44,13 +44,14 @@ export function syntheticWorld(actors: Record<string, SynthActor>): { specs: Act
 }
 
 /** Run a search to the end; the orders it delivered in, as `to:event` lists. */
-export async function exhaust(world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, o: { reorder?: boolean; limit?: number } = {}) {
+export async function exhaust(world: ReturnType<typeof syntheticWorld>, strategy: ExploringStrategy, o: { reorder?: boolean; limit?: number; onRun?: (order: string) => void } = {}) {
   const orders: string[] = [];
   for (let i = 0; i < (o.limit ?? 10_000); i++) {
     const { result, more } = await scheduleOnce(strategy, () =>
       runSchedule({ specs: world.specs, transport: world.transport, strategy, reorder: o.reorder, onStep: (ev) => strategy.observe?.(ev) }),
     );
     if (result) orders.push(result.trace.map((t) => `${t.to}:${t.event}`).join(' '));
+    if (result) o.onRun?.(orders[orders.length - 1]!);
     if (!more) break;
   }
   return orders;

@@ -168,8 +168,14 @@ describe('bad input: exit 2, one line naming the field', () => {
     [{ faults: [{ kind: 'device-timeout' }] }, /faults\[0\]\.device: device-timeout is scoped by device/],
     [{ faults: [{ kind: 'device-timeout', device: 'gpu9' }] }, /faults\[0\]\.device: unknown device 'gpu9'/],
     [{ faults: [{ kind: 'device-timeout', device: 'accel0', budget: 0 }] }, /faults\[0\]\.budget/],
+    // F8 of issue 29: two budgets for one file, the later silently winning.
+    [{ faults: [{ kind: 'dma-stop-slow', device: 'accel0', budget: 16 }, { kind: 'dma-stop-slow', process: 'A', budget: 1 }] }, /^x\.json: faults\[1\]: dma-stop-slow: faults\[0\] \(device accel0\) and faults\[1\] \(process A\) both cover A's file 'f': keep one of them/],
   ])('%j', (extra, msg) => {
     expect(() => parseScenario(scen(extra), 'x.json')).toThrow(msg);
+  });
+  it('dma-stop-slow for a device and for a process whose files are on another device: both kept', () => {
+    const s = { ...scen({ faults: [{ kind: 'dma-stop-slow', device: 'accel0' }, { kind: 'dma-stop-slow', process: 'A' }] }, [{ op: 'open', file: 'g', device: 'gpu0' }, { op: 'exit' }]), devices: ['accel0', 'gpu0'] };
+    expect(parseScenario(s, 'x.json').faults).toHaveLength(2);
   });
   it('an after that names no step', () => {
     const s = scen({});
@@ -177,6 +183,9 @@ describe('bad input: exit 2, one line naming the field', () => {
     expect(() => parseScenario(s, 'x.json')).toThrow(/processes\[1\]\.steps\[0\]\.after: process 'A' has no 'munmap' step/);
     (s.processes[1]!.steps[0] as Record<string, unknown>).after = 'C.exit';
     expect(() => parseScenario(s, 'x.json')).toThrow(/after: unknown process 'C'/);
+  });
+  it("--faults none with another kind: 'none' cannot be combined (issue 29 F16)", () => {
+    expect(() => withFaults(loadScenario('exit-with-mmap'), 'none,device-timeout')).toThrow(/^--faults: 'none' removes every fault, so it cannot be combined with other faults \(got 'none,device-timeout'\)$/);
   });
   it('the CLI: --faults with an unknown kind, and a scenario file with a bad scope', () => {
     const a = svmsim(['run', '--transport', 'inline', '--faults', 'device-timeout,bogus']);

@@ -129,4 +129,19 @@ describe('dfs: reductions lose no class of schedules', () => {
       { numRuns: 30, seed: 7 },
     );
   });
+
+  it('each run of a shared-out search is counted by exactly one job, replays below the split included (issue 29 F11)', async () => {
+    await fc.assert(
+      fc.asyncProperty(arbWorld, async (actors) => {
+        const ran = new Set<string>();
+        const counted: string[] = [];
+        for (let owner = 0; owner < 3; owner++) {
+          const s = dfs({ split: { owner, owners: 3, level: 1 } });
+          await exhaust(syntheticWorld(actors), s, { onRun: (order) => (ran.add(order), s.mine && counted.push(order)) });
+        }
+        expect(counted.sort()).toEqual([...ran].sort());
+      }),
+      { numRuns: 30, seed: 7 },
+    );
+  });
 });

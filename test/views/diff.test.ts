@@ -116,6 +116,15 @@ describe('svmsim diff', () => {
     expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 
+  it('runs of two scenarios: a note says the worlds differ; without -o the page is ./diff.html, and the path is said (issue 29 F17)', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'one.json'), JSON.stringify(await runDocOf('fixed')));
+    writeFileSync(join(dir, 'two.json'), JSON.stringify(await runDocOf('fixed', 'two-processes')));
+    const r = svmsim(['diff', 'one.json', 'two.json'], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, `svmsim: note: A is a run of scenario exit-with-mmap and B of two-processes: different worlds, so where they part says little\ndiff: wrote ${join(dir, 'diff.html')} (the default; -o FILE to choose)\n`]);
+    expect(readdirSync(dir).sort()).toEqual(['diff.html', 'one.json', 'two.json']);
+  }, 60_000);
+
   it('bad input is one line and exit 2, before any work', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'run.json'), JSON.stringify(await runDocOf('fixed')));
@@ -123,6 +132,7 @@ describe('svmsim diff', () => {
       [['diff', join(dir, 'run.json')], /diff needs two files \(A B\), or one with --nearest/],
       [['diff', join(dir, 'run.json'), join(dir, 'run.json'), '--nearest'], /give B or --nearest, not both/],
       [['diff', join(dir, 'run.json'), join(dir, 'missing.json')], /missing\.json: no such file/],
+      [['diff', join(dir, 'run.json'), dir], /svmsim-diff-\w+: is a folder, not a file/],
       [['diff', join(dir, 'run.json'), join(dir, 'run.json'), '-o', join(dir, 'run.json', 'x.html')], /cannot write diff .*: ENOTDIR/],
       [['diff', join(dir, 'run.json'), '--nearest', '--max-runs', '0'], /--max-runs must be an integer >= 1/],
     ];

@@ -1,7 +1,7 @@
 // `svmsim diff A B`: two runs side by side (`run --json` documents or schedule files): the
 // sequence diagrams aligned, the first step where they part, the objects whose fate differs.
 // `--nearest`: B is the schedule nearest to A where no oracle fires (from the shrinker's moves).
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BadInput, EXIT_OK, EXIT_VIOLATION, intOption } from '../../errors.ts';
 import { checkWritable } from '../view-outputs.ts';
@@ -18,13 +18,17 @@ interface DiffOpts {
  * near A passes (said on stderr; exit 1, an answer). */
 async function compare(a: string, b: string | undefined, maxRuns: number): Promise<DiffOutput | null> {
   // The runs' reader, the search and the diff's views (the chart renderer) load for this command only.
-  const [{ loadRunInput }, { findNearest, NoNearest }, { diffPage }] = await Promise.all([
+  const [{ loadRunInput, scenarioNameOf }, { findNearest, NoNearest }, { diffPage }] = await Promise.all([
     import('../../explore/run-input.ts'),
     import('../../explore/nearest.ts'),
     import('../../views/diff.ts'),
   ]);
   const left = await loadRunInput(a);
-  if (b) return diffPage(left, await loadRunInput(b), [basename(a), basename(b)]);
+  if (b) {
+    const right = await loadRunInput(b);
+    noteWorlds(scenarioNameOf(left), scenarioNameOf(right));
+    return diffPage(left, right, [basename(a), basename(b)]);
+  }
   try {
     const n = await findNearest(a, maxRuns);
     return diffPage(left, n.input, [basename(a), `nearest passing (${n.change})`], { change: n.change, distance: n.distance, runs: n.runs });
@@ -34,6 +38,12 @@ async function compare(a: string, b: string | undefined, maxRuns: number): Promi
     process.exitCode = EXIT_VIOLATION;
     return null;
   }
+}
+
+/** Runs of two scenarios align only by chance: said, on stderr (F17 of issue 29), the diff still
+ * drawn (a scenario against its edited copy is a fair comparison). */
+function noteWorlds(a: string | undefined, b: string | undefined): void {
+  if (a !== undefined && b !== undefined && a !== b) process.stderr.write(`svmsim: note: A is a run of scenario ${a} and B of ${b}: different worlds, so where they part says little\n`);
 }
 
 export function register(program: Command): void {
@@ -64,7 +74,7 @@ export function register(program: Command): void {
         for (const f of j.fates) console.log(`  ${f.id.padEnd(14)} A: ${f.a}\n  ${''.padEnd(14)} B: ${f.b}`);
         if (j.nearest) console.log(`nearest passing schedule: ${j.nearest.change} (${j.nearest.distance} deliveries apart, ${j.nearest.runs} runs)`);
       }
-      if (out) process.stderr.write(`diff: ${out}\n`);
+      if (out) process.stderr.write(`diff: wrote ${resolve(out)}${o.out === undefined ? ' (the default; -o FILE to choose)' : ''}\n`);
       process.exitCode = EXIT_OK;
     });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_SCHEDULES } from '../../explore/explore.ts';
+import { checkSearch, DEFAULT_SCHEDULES } from '../../explore/explore.ts';
 import { exploreJobs } from '../../explore/parallel.ts';
 import { Progress } from '../../explore/progress.ts';
 import type { ExploreResult } from '../../explore/result.ts';
@@ -58,7 +58,7 @@ export function jobsOption(value: string, transport: string, cores = availablePa
   const max = Math.max(1, JOBS_PER_CORE * cores);
   if (jobs > max) {
     const each = transport === 'workers' ? ' and, on workers, its own thread per machine kind' : '';
-    throw new BadInput(`--jobs ${jobs} is far beyond this machine's ${cores} core(s) (os.availableParallelism()): at most ${max} (${JOBS_PER_CORE} per core); each job has its own transport${each}`);
+    throw new BadInput(`--jobs ${jobs}: at most ${max} on this machine (${JOBS_PER_CORE} per core, ${cores} core(s) by os.availableParallelism()); each job has its own transport${each}`);
   }
   return jobs;
 }
@@ -92,6 +92,7 @@ export function register(program: Command): void {
       const c = resolveCommon(o);
       const strategy = oneOf('strategy', o.strategy, EXPLORE_STRATEGIES);
       strategyOnly(o, strategy, command);
+      checkSearch({ scenario: c.scenario, strategy });
       if (o.schedules !== undefined && o.time !== undefined) throw new BadInput('give --schedules or --time, not both');
       const schedules = o.schedules === undefined ? undefined : intOption('--schedules', o.schedules, 1);
       const seconds = o.time === undefined ? undefined : Number(o.time);

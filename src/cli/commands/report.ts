@@ -1,6 +1,7 @@
 // `svmsim report`: the trace viewer. A run (`svmsim run --json > run.json`) or a schedule (from
 // explore) → one self-contained HTML page; `--mermaid` also writes the trace as a sequenceDiagram.
 // An exploration's summary.json (`explore --out DIR`) → the exploration report.
+import { parseJsonText } from '../../input.ts';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { readResult } from '../../explore/result.ts';
@@ -12,7 +13,7 @@ import { checkWritable } from '../view-outputs.ts';
 /** An exploration's summary.json: it has a format, schedules and coverage (a run has a trace). */
 function isExploration(file: string): boolean {
   try {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const raw = parseJsonText(readFileSync(file, 'utf8')) as Record<string, unknown>;
     return !!raw && typeof raw === 'object' && !('trace' in raw) && 'schedules' in raw && 'coverage' in raw;
   } catch {
     return false; // loadRunInput names what is wrong
