@@ -21,7 +21,7 @@ async function timed(url: string, workers: number, req: CampaignRequest) {
   try {
     const out = await runCampaign(redis, req, { detached: () => false });
     if (out.detached) throw new Error('detached');
-    return { seconds: (performance.now() - t0) / 1000, result: out.result };
+    return { seconds: (performance.now() - t0) / 1000, result: out.result, failed: out.failed };
   } finally {
     await Promise.all(ws.map((w) => w.close()));
     redis.disconnect();
@@ -67,6 +67,23 @@ async function dfsRow(url: string, scenario: string) {
   };
 }
 
+/** Issue 29's bench: a dfs campaign of two-processes on two workers, undisturbed and with one
+ * job's process SIGKILLed mid-run (src/distributed/job-run.ts's kill-after-claims fault, read by
+ * the job processes as they start) and retried: the same states below the dealt top, transitions
+ * and schedules, and the seconds of each. */
+async function killedRow(url: string) {
+  const dfs = options('two-processes', 'fixed', 'dfs');
+  const calm = await timed(url, 2, { options: dfs });
+  process.env.SVMSIM_FAULT_KILL_AFTER_CLAIMS = '.d1of:5000';
+  const killed = await timed(url, 2, { options: dfs }).finally(() => delete process.env.SVMSIM_FAULT_KILL_AFTER_CLAIMS);
+  const row = (r: typeof calm) => {
+    const st = r.result.dfs!.states!;
+    return { seconds: Number(r.seconds.toFixed(1)), ownedStates: st.states - (st.top ?? 0), transitions: st.transitions, schedules: st.paths, exhausted: r.result.dfs!.exhausted, failed: r.failed.length };
+  };
+  const [a, b] = [row(calm), row(killed)];
+  return { scenario: 'two-processes', undisturbed: a, killed: b, same: a.ownedStates === b.ownedStates && a.transitions === b.transitions && Math.abs(a.schedules / b.schedules - 1) < 1e-12 && a.exhausted && b.exhausted, killedOverUndisturbed: Number((b.seconds / a.seconds).toFixed(2)) };
+}
+
 export const section: BenchSection = {
   name: 'distributed',
   async run() {
@@ -76,8 +93,10 @@ export const section: BenchSection = {
       const rnd = options('exit-with-mmap', 'pre-fix', 'random');
       const r1 = await timed(redis.url, 1, { options: rnd, schedules: 1000, chunk: 100 });
       const r2 = await timed(redis.url, 2, { options: rnd, schedules: 1000, chunk: 100 });
+      const killedWorker = await killedRow(redis.url);
       return {
         dfs,
+        killedWorker,
         random: { schedules: 1000, oneWorkerSeconds: Number(r1.seconds.toFixed(1)), twoWorkersSeconds: Number(r2.seconds.toFixed(1)), speedUp: Number((r1.seconds / r2.seconds).toFixed(2)) },
         visitedSet: await claimCost(redis.url, 200_000),
       };
