@@ -274,7 +274,10 @@ function decodeFaults(g: Genes, b: Bounds, devices: string[], nproc: number): Sc
     // dma-stop-slow may be scoped by a process; the others by a device.
     const fault: ScenarioFault =
       kind === 'dma-stop-slow' && f.scope % 2 === 1 ? { kind, process: procName(f.scope % nproc), budget: f.budget } : { kind, device: devices[f.scope % devices.length]!, budget: f.budget };
-    if (!out.some((o) => o.kind === fault.kind && o.device === fault.device && o.process === fault.process)) out.push(fault);
+    // One dma-stop-slow at most: a process's entry and a device's both covering one file are
+    // refused (each would give the file its budget: check-faults.ts).
+    const twice = out.some((o) => o.kind === fault.kind && (kind === 'dma-stop-slow' || (o.device === fault.device && o.process === fault.process)));
+    if (!twice) out.push(fault);
   }
   return out;
 }
