@@ -26,6 +26,11 @@ export interface ExploreOptions {
   delays?: number;
   preemptionBound?: number;
   reduction?: Reduction;
+  /** The stateful dfs with a bitstate visited set of 2^bitstate bits (bitstate.ts): never exhausted,
+   * its coverage reported. */
+  bitstate?: number;
+  /** A swarm member's seed: the bitstate hashes and the order of the deliveries from each state. */
+  member?: number;
   maxSteps: number;
   transport: TransportName;
   /** inline: the transition table (default on); off runs every delivery's xstate code. */

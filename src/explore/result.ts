@@ -46,6 +46,15 @@ export interface ViolationRecord {
   original?: { deliveries: number; preemptions: number };
 }
 
+/** One search of a swarm (swarm.ts): its seed, what it reached, its coverage, what it found. */
+export interface SwarmMember {
+  member: number;
+  states: number;
+  transitions: number;
+  coverage: number;
+  oracles: OracleName[];
+}
+
 export interface ExploreResult {
   format: 1 | typeof RESULT_FORMAT;
   /** The run (or merge) that wrote this summary; its files carry the same id. */
@@ -81,7 +90,8 @@ export interface ExploreResult {
   coverageCounts?: CoverageCounts;
   /** Schedules, coverage and end states over time (for the report). */
   history?: ExploreHistory;
-  dfs?: DfsStats & { estimate?: number; reduction?: string; states?: StatefulStats };
+  /** `swarm`: a swarm of bitstate searches (swarm.ts), each member's states and coverage. */
+  dfs?: DfsStats & { estimate?: number; reduction?: string; states?: StatefulStats; swarm?: SwarmMember[] };
 }
 
 const sum = <K extends keyof DfsStats>(rs: DfsStats[], k: K) => rs.reduce((n, r) => n + (r[k] as number), 0);
@@ -99,7 +109,7 @@ function allShards(shards: string[]): boolean {
  * schedules covered add up exactly, each share's being its own (the jobs of one process count
  * theirs on their merged state graphs: parallel.ts). */
 function mergeStates(parts: StatefulStats[]): StatefulStats {
-  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top' | 'por'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
+  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top' | 'por' | 'bitstate'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
   return {
     states: add('states'),
     transitions: add('transitions'),

@@ -25,6 +25,7 @@ import { channelOf, type ActorSpec, type ActorView, type Message, type TraceEven
 import { ampleSet } from './ample.ts';
 import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
 import { localStore, sharedStore, type StateStore } from './visited.ts';
+import type { BitstateStats, BitstateStore } from './bitstate.ts';
 import { fnv1a } from '../hash.ts';
 
 /** One run of the search: from the start to an end state, or to a state explored before. Its
@@ -78,6 +79,8 @@ export interface StatefulStats {
   top?: number;
   /** With a shared visited set: the state graph this job recorded (not part of a summary). */
   graph?: StateGraph;
+  /** A bitstate search's bit array and coverage (StatefulOptions.bitstate). */
+  bitstate?: BitstateStats;
   /** The partial-order reduction (StatefulOptions.por): states expanded with an ample set (a
    * proper subset of what was enabled), of those the cycle proviso expanded fully after all, and
    * the quiet learning passes made before this one (each stopped when something learned would
@@ -114,6 +117,12 @@ export interface StatefulOptions {
   shared?: { table: SharedArrayBuffer };
   /** Another visited set (one shared through a server); like `shared`, the search records its graph. */
   store?: StateStore;
+  /** A bitstate visited set (bitstate.ts): states have no ids, so no graph, no schedule count and
+   * no cycle seen on the stack (a revisit is a cut); never exhausted. */
+  bitstate?: BitstateStore;
+  /** A swarm member's order (Holzmann, Joshi and Groce, "Swarm verification", ASE 2008): the
+   * deliveries from each state are tried in an order this seed permutes (0: the natural order). */
+  order?: number;
   /** Bound of this search's own visited set (states). */
   maxStates?: number;
   /** Runs (complete or cut) to stop after. */
@@ -232,7 +241,7 @@ class Search {
     this.g.knowledge = k;
     if (k) k.onLearn = (ch, key) => this.learnt(ch, key);
     const split = o.split;
-    this.store = o.store ?? (o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore(o.maxStates));
+    this.store = o.bitstate ?? o.store ?? (o.shared ? sharedStore(o.shared.table, split?.owner ?? 0, split?.owners ?? 1) : localStore(o.maxStates));
     this.graph = o.shared || o.store ? new GraphRecorder() : null;
     this.objects = new ObjectTable(this.g.trace, true);
     this.region = o.split?.after === undefined ? 'in' : 'before';
@@ -365,7 +374,7 @@ class Search {
         if (!graph && id >= 0) parent!.paths += this.pathsOf[id]!;
         return this.leaf(true);
       }
-      if (!graph) this.pathsOf[id] = NaN;
+      if (!graph && id >= 0) this.pathsOf[id] = NaN;
     }
     stats.states++;
     if (!cached) stats.top!++;
@@ -396,6 +405,7 @@ class Search {
       mine = !inside ? [] : opts.filter((m) => fnv1a(`${path}|${channelOf(m)}#${m.seq}`) % split.owners === split.owner);
       stats.foreign += opts.length - mine.length;
     }
+    if (o.order) mine = permuted(mine, o.order);
     if (graph && id >= 0) this.onStack.add(id);
     this.stack.push({ id, opts: mine, all: opts, next: 0, depth, level, cached, dealt, path, paths: 0, ample });
   }
@@ -477,9 +487,13 @@ async function searchOnce(s: Search, o: StatefulOptions): Promise<StatefulStats>
       const reach = s.reach(f);
       if (reach) await reach;
     }
-    stats.exhausted = !stack.length && !stats.unstored;
+    stats.exhausted = !stack.length && !stats.unstored && !o.bitstate;
     stats.visitedBytes = s.visitedBytes;
     if (s.cyclic) stats.paths = Infinity;
+    if (o.bitstate) {
+      stats.bitstate = o.bitstate.stats();
+      stats.paths = NaN;
+    }
     if (s.graph) {
       stats.paths = 0;
       stats.graph = s.graph.graph();
@@ -488,4 +502,11 @@ async function searchOnce(s: Search, o: StatefulOptions): Promise<StatefulStats>
   } finally {
     await transport.journal!(false);
   }
+}
+
+/** The deliveries in a swarm member's order: sorted by a hash of the member's seed and each
+ * message's channel and number (the same order whenever the same messages are deliverable). */
+function permuted(opts: Message[], order: number): Message[] {
+  const key = new Map(opts.map((m) => [m, fnv1a(`${order}|${channelOf(m)}#${m.seq}`)]));
+  return [...opts].sort((a, b) => key.get(a)! - key.get(b)!);
 }

@@ -2,10 +2,11 @@
 // (violations as `run --json` has them, plus where and how often each fired), `summaryText` the
 // report printed at the end.
 import { CoverageRecorder, type CoverageSummary } from './coverage.ts';
-import type { ExploreResult, ViolationRecord } from './result.ts';
+import type { ExploreResult, SwarmMember, ViolationRecord } from './result.ts';
 import { KINDS } from '../../machines/index.ts';
 import { memberText } from '../scheduler/member.ts';
 import { perSecond } from './rate.ts';
+import type { BitstateStats } from './bitstate.ts';
 import { moreStepsHint } from '../scenario/max-steps.ts';
 
 /** What a run is, as the result says it. */
@@ -19,8 +20,10 @@ export interface Summary extends Head {
   /** dfs: the space (within the preemption bound) was searched to the end. */
   exhausted?: boolean;
   reduction?: { mode: string; sleepBlocked: number; asleep: number; unraced: number; overBound: number; unreducedEstimate?: number };
+  /** --swarm: each bitstate search's states, coverage and finds. */
+  swarm?: SwarmMember[];
   /** dfs, stateful: the state graph searched, and how many schedules run through it. */
-  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; top?: number; schedulesCovered?: number | null; por?: { reduced: number; proviso: number; passes: number } };
+  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; top?: number; schedulesCovered?: number | null; por?: { reduced: number; proviso: number; passes: number }; bitstate?: BitstateStats };
 }
 
 export function summarize(r: ExploreResult): Summary {
@@ -34,6 +37,7 @@ export function summarize(r: ExploreResult): Summary {
     ...(dfs
       ? {
           exhausted: dfs.exhausted,
+          ...(dfs.swarm ? { swarm: dfs.swarm } : {}),
           reduction: {
             mode: dfs.reduction ?? (r.preemptionBound === undefined ? 'dpor' : 'sleep'),
             sleepBlocked: dfs.blocked,
@@ -56,6 +60,8 @@ export function summarize(r: ExploreResult): Summary {
                   // --reduction por: states expanded with an ample set, of them expanded fully by
                   // the cycle proviso, and the quiet learning passes before the counting one.
                   ...(dfs.states.por ? { por: dfs.states.por } : {}),
+                  // --bitstate: the bit array and the coverage it gives (never exhausted).
+                  ...(dfs.states.bitstate ? { bitstate: dfs.states.bitstate } : {}),
                   // Known once the search is exhausted. JSON has no Infinity: null is a cyclic
                   // state graph (unboundedly many schedules).
                   ...(dfs.states.exhausted ? { schedulesCovered: Number.isFinite(dfs.states.paths) ? dfs.states.paths : null } : {}),
@@ -108,8 +114,13 @@ export function summaryText(s: Summary): string {
     // Runs cut by --max-steps leave what lies beyond unsearched: say so.
     const within = g.capped ? ` within ${g.maxSteps} deliveries (${g.capped} run(s) cut there)` : '';
     const top = g.top ? ` (${g.top} of them above the split, walked by every job)` : '';
+    const b = g.bitstate;
     lines.push(
-      s.exhausted
+      s.swarm
+        ? `dfs: a swarm of ${s.swarm.length} bitstate searches, each with its own hashes and order: ${s.swarm.map((m) => `#${m.member} ${m.states} states${m.oracles.length ? ` ${m.oracles.join(',')}` : ''}`).join('; ')}; not exhaustive, the members may all miss a state`
+        : b
+        ? `dfs: bitstate search ${s.interrupted ? 'stopped' : 'ended'}: ${g.states} states, ${g.transitions} transitions (2^${b.bits} bits, ${b.hashes} hashes, seed ${b.seed}: ${b.hashFactor} bits per state); a collision hid about ${Math.round(b.expectedMissed)} of the new states it met (expected), and what lies past them is not counted: not exhaustive${b.hashFactor < 100 ? '; under 100 bits per state: give --bitstate more bits (SPIN\'s rule of thumb)' : ''}`
+        : s.exhausted
         ? `dfs: exhausted: every reachable state${within} searched: ${g.states} states${top}, ${g.transitions} transitions; every one of the ${covered} schedules passes through them`
         : `dfs: NOT exhausted after ${g.states} states${top}, ${g.transitions} transitions`,
       `  reduction (${s.reduction?.mode ?? 'states'}): ${g.complete} runs to an end state, ${g.revisits} cut at a state explored before` +

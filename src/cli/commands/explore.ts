@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSearch, DEFAULT_SCHEDULES } from '../../explore/explore.ts';
-import { exploreJobs } from '../../explore/parallel.ts';
+import { exploreSwarm } from '../../explore/swarm.ts';
+import { BITSTATE_RANGE } from '../../explore/bitstate.ts';
+import { exploreJobs, type RunOptions } from '../../explore/parallel.ts';
 import { Progress } from '../../explore/progress.ts';
 import type { ExploreResult } from '../../explore/result.ts';
 import { summarize, summaryText } from '../../explore/summary.ts';
@@ -34,6 +36,8 @@ interface ExploreOpts extends CommonOpts, OutputOpts, QueueOpts {
   depth?: string;
   preemptionBound?: string;
   reduction?: string;
+  bitstate?: string;
+  swarm?: string;
   jobs: string;
   shard: string;
   out?: string;
@@ -80,6 +84,8 @@ export function register(program: Command): void {
     .option('--depth <d>', 'pct: bug depth (d-1 priority change points)', String(DEFAULT_DEPTH))
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
     .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), por the same with the partial-order reduction, the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
+    .option('--bitstate <bits>', `dfs: a bitstate visited set of 2^bits bits (SPIN's supertrace, ${BITSTATE_RANGE.min} to ${BITSTATE_RANGE.max}; 30 is 128 MB): far more states in the same memory, at the risk of missing some; never exhausted, its coverage reported`)
+    .option('--swarm <n>', 'with --bitstate: n bitstate searches, each with its own hashes and order of deliveries (a swarm); what any one finds is reported')
     .option('--jobs <j>', `parallel jobs (a worker pool; each has its own transport; at most ${JOBS_PER_CORE} per core)`, '1')
     .option('--shard <k/n>', 'this machine explores share k of n (merge the results with `svmsim merge`)', '1/1')
     .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here (the run locks the folder; earlier files move to DIR/earlier/)')
@@ -102,6 +108,7 @@ export function register(program: Command): void {
       if (preemptionBound !== undefined && (reduction === 'dpor' || isStateful(reduction))) throw new BadInput(`--reduction ${reduction} cannot be combined with --preemption-bound (use sleep or none)`);
       const jobs = jobsOption(o.jobs, c.transport);
       const shard = parseShard(o.shard);
+      const { bitstate, swarm } = bitstateOptions(o, { strategy, reduction, preemptionBound, jobs, shards: shard.n });
       const depth = intOption('--depth', o.depth ?? String(DEFAULT_DEPTH), 1);
       // Schedule i runs seed X+i: past 2^32-1 it would run a small seed's schedule again.
       const last = strategy === 'dfs' ? 0 : c.seed + (schedules ?? (seconds === undefined ? DEFAULT_SCHEDULES : 1)) - 1;
@@ -110,6 +117,7 @@ export function register(program: Command): void {
       checkOutputs(o);
       if (o.queue !== undefined || o.resume !== undefined) {
         if (jobs !== 1 || shard.n !== 1) throw new BadInput('--queue shares the work out itself: no --jobs or --shard with it');
+        if (bitstate !== undefined) throw new BadInput('--bitstate runs in this process: not with --queue');
         const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
         const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink };
         const show = (file: string | undefined) => showCounterexample(file, o);
@@ -140,7 +148,7 @@ export function register(program: Command): void {
       try {
         let result: ExploreResult;
         try {
-          result = await exploreJobs({
+          const req: RunOptions = {
             scenario: c.scenario,
             variant: c.variant,
             strategy,
@@ -151,6 +159,7 @@ export function register(program: Command): void {
             delays,
             preemptionBound,
             reduction,
+            bitstate,
             maxSteps: c.maxSteps,
             transport: c.transport,
             memo: c.memo,
@@ -164,7 +173,8 @@ export function register(program: Command): void {
             interrupted: () => stopper.signal !== undefined,
             onInterrupt: (stop) => stopper.onStop(stop),
             onProgress: (p) => (ticks.add(p), progress.tick(p)),
-          });
+          };
+          result = swarm === undefined ? await exploreJobs(req) : await exploreSwarm({ ...req, bitstate: bitstate!, stop: req.interrupted }, swarm);
         } catch (e) {
           // Keep what was found, then fail as before (exit 70, the stack on stderr).
           save(partialResult({ ...head, ...(strategy === 'pct' ? { depth } : {}) }, ticks, (e as Error).message, out));
@@ -195,4 +205,19 @@ async function showCounterexample(file: string | undefined, o: OutputOpts): Prom
   const { file: sched, result } = await replayScheduleFile(file, 'inline');
   const out = await startOutputs({ mermaid: o.mermaid });
   await out.finish(result, { scenario: sched.scenario.name, kernel: sched.kernel, strategy: `replay of ${file}`, transport: 'inline' });
+}
+
+/** --bitstate and --swarm: a stateful dfs of one job (the bit array is this process's). */
+function bitstateOptions(o: ExploreOpts, c: { strategy: string; reduction?: Reduction; preemptionBound?: number; jobs: number; shards: number }): { bitstate?: number; swarm?: number } {
+  if (o.bitstate === undefined) {
+    if (o.swarm !== undefined) throw new BadInput('--swarm needs --bitstate BITS (each member a bitstate search)');
+    return {};
+  }
+  const bitstate = intOption('--bitstate', o.bitstate, BITSTATE_RANGE.min, BITSTATE_RANGE.max);
+  if (c.strategy !== 'dfs') throw new BadInput('--bitstate applies to --strategy dfs');
+  if (c.reduction !== undefined && c.reduction !== 'states') throw new BadInput(`--bitstate is a stateful search: not with --reduction ${c.reduction}`);
+  if (c.preemptionBound !== undefined) throw new BadInput('--bitstate cannot be combined with --preemption-bound');
+  if (c.jobs !== 1 || c.shards !== 1) throw new BadInput('--bitstate keeps its bit array in this process: no --jobs or --shard with it (--swarm runs several searches)');
+  const swarm = o.swarm === undefined ? undefined : intOption('--swarm', o.swarm, 1, 64);
+  return { bitstate, swarm };
 }
