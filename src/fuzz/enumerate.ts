@@ -4,7 +4,8 @@
 // where it stands (generate.ts's rules: an op only with something to act on, an unbind only
 // with nothing posted to its device), ending in exit or not. The operands enumerated are the
 // ones that tell worlds apart: which file or VMA, which page, the device, read or write, waited
-// or posted, anonymous or file-backed, read-only or not; a DMA's count is 1 (more repeats it).
+// or posted, anonymous or file-backed, read-only or not, and a DMA's count of requests (1 to 3, as
+// generate.ts draws it: a second request can use what the first left in the IOTLB).
 // The first world to show an oracle has the fewest steps any world showing it has: the run keeps
 // it as found (no world shrinking needed).
 import type { Scenario, ScenarioStep } from '../scenario/schema.ts';
@@ -47,7 +48,8 @@ function* nextSteps(s: State, b: Bounds, devices: string[]): Generator<[Scenario
   for (const f of s.files.filter((x) => x.open && x.bound))
     for (const addr of reach)
       for (const write of [true, false])
-        for (const wait of [true, false]) yield [{ op: 'dma', file: f.name, addr, write, count: 1, wait }, wait ? s : after((t) => t.posted.add(f.device))];
+        for (const wait of [true, false])
+          for (const count of [1, 2, 3]) yield [{ op: 'dma', file: f.name, addr, write, count, wait }, wait ? s : after((t) => t.posted.add(f.device))];
   for (const addr of reach) for (const write of [true, false]) yield [{ op: 'touch', addr, write }, s];
   for (const [i, v] of s.vmas.entries()) if (v.mapped) yield [{ op: 'munmap', vma: v.name }, after((t) => (t.vmas[i]!.mapped = false))];
   for (const [i, f] of s.files.entries()) if (f.open && f.bound && !s.posted.has(f.device)) yield [{ op: 'unbind', file: f.name }, after((t) => (t.files[i]!.bound = false))];
