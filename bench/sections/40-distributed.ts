@@ -71,7 +71,7 @@ async function dfsRow(url: string, scenario: string) {
  * job's process SIGKILLed mid-run (src/distributed/job-run.ts's kill-after-claims fault, read by
  * the job processes as they start) and retried: the same states below the dealt top, transitions
  * and schedules, and the seconds of each. */
-async function killedRow(url: string) {
+export async function killedRow(url: string) {
   const dfs = options('two-processes', 'fixed', 'dfs');
   const calm = await timed(url, 2, { options: dfs });
   process.env.SVMSIM_FAULT_KILL_AFTER_CLAIMS = '.d1of:5000';
