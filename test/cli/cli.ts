@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
 
 export const BIN = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
 
@@ -25,4 +26,17 @@ export async function signalled(args: string[], signal: NodeJS.Signals, found: s
   child.kill(signal);
   const code = await new Promise<number | null>((ok) => (exited ? ok(child.exitCode) : child.on('exit', ok)));
   return { code, stdout, stderr };
+}
+
+/** Parse `svmsim COMMAND ARGS` in this process with the command's own `register`: the error it
+ * throws (undefined: it ran). Bad input is refused before any work, so most checks need no spawn. */
+export async function refusedBy(register: (p: Command) => void, command: string, args: string[]): Promise<unknown> {
+  const program = new Command('svmsim').exitOverride();
+  register(program);
+  try {
+    await program.parseAsync(['node', 'svmsim', command, ...args]);
+  } catch (e) {
+    return e;
+  }
+  return undefined;
 }

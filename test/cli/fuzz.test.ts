@@ -5,26 +5,16 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { register } from '../../src/cli/commands/fuzz.ts';
 import { BadInput } from '../../src/errors.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { signalled, svmsim } from './cli.ts';
+import { refusedBy, signalled, svmsim } from './cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'svmsim-fuzz-cli-'));
 
 /** Parse `svmsim fuzz ARGS` in this process: the error the command throws (none: it ran). */
-async function refused(args: string[]): Promise<unknown> {
-  const program = new Command('svmsim').exitOverride();
-  register(program);
-  try {
-    await program.parseAsync(['node', 'svmsim', 'fuzz', ...args]);
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
+const refused = (args: string[]) => refusedBy(register, 'fuzz', args);
 
 describe('svmsim fuzz', { timeout: 90_000 }, () => {
   it.each([

@@ -3,7 +3,7 @@
 // oracles; it is never `exhausted`; with too few bits it misses states, says so, and a swarm's
 // members miss different ones; the same seed gives the same search.
 import { describe, expect, it } from 'vitest';
-import { Command } from 'commander';
+import { refusedBy } from '../cli/cli.ts';
 import { bitstateStore } from '../../src/explore/bitstate.ts';
 import { explore } from '../../src/explore/explore.ts';
 import { exploreSwarm } from '../../src/explore/swarm.ts';
@@ -77,16 +77,7 @@ describe('explore --bitstate', { timeout: 60_000 }, () => {
 });
 
 describe('explore --bitstate, bad input', () => {
-  const refused = async (args: string[]) => {
-    const program = new Command('svmsim').exitOverride();
-    register(program);
-    try {
-      await program.parseAsync(['node', 'svmsim', 'explore', ...args]);
-    } catch (e) {
-      return e;
-    }
-    return undefined;
-  };
+  const refused = (args: string[]) => refusedBy(register, 'explore', args);
   it.each([
     [['--strategy', 'dfs', '--bitstate', '5'], /^--bitstate must be an integer from 10 to 34, got '5'$/],
     [['--strategy', 'random', '--bitstate', '20'], /^--bitstate applies to --strategy dfs$/],
