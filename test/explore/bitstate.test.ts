@@ -2,7 +2,11 @@
 // set. With bits to spare it reaches every state the exact search reaches and finds the same
 // oracles; it is never `exhausted`; with too few bits it misses states, says so, and a swarm's
 // members miss different ones; the same seed gives the same search.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { replayScheduleFile } from '../../src/explore/replay-file.ts';
 import { refusedBy } from '../cli/cli.ts';
 import { bitstateStore } from '../../src/explore/bitstate.ts';
 import { explore } from '../../src/explore/explore.ts';
@@ -73,6 +77,19 @@ describe('explore --bitstate', { timeout: 60_000 }, () => {
     expect(oracles(r)).toEqual([...new Set(m.flatMap((x) => x.oracles))].sort());
     expect(r.dfs!.exhausted).toBe(false);
     expect(summaryText(summarize(r))).toMatch(/dfs: a swarm of 3 bitstate searches/);
+  });
+});
+
+describe('a counterexample found by --bitstate', { timeout: 60_000 }, () => {
+  it('is shrunk and written like any other, and replays to its oracle', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'svmsim-bitstate-'));
+    const r = await explore({ scenario: loadScenario('exit-with-mmap'), variant: variantByName('fixed-no-fault-pin'), strategy: 'dfs', seed: 0, maxSteps: DEFAULT_MAX_STEPS, transport: 'inline', reorder: false, shrink: true, out, bitstate: 20 });
+    const v = r.violations.find((x) => x.oracle === 'use-after-free')!;
+    expect(v.file).toBe(join(out, 'use-after-free.json'));
+    expect(v.original).toBeDefined();
+    const replayed = await replayScheduleFile(v.file!, 'inline');
+    expect(replayed.reproduced).toBe(true);
+    expect(replayed.result.violations.map((x) => x.oracle)).toContain('use-after-free');
   });
 });
 

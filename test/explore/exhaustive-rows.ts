@@ -22,11 +22,11 @@ const SHOWS_BUG = ['close-then-exit', 'exit-with-mmap', 'fault-during-exit', 'gr
  * its time on two cores. */
 export const LONG_SCENARIOS: readonly string[] = ['exit-during-munmap', 'two-processes', 'release-during-munmap'];
 export const LONG_ROWS: readonly (readonly [string, string])[] = Object.keys(BUG).flatMap((k) => LONG_SCENARIOS.map((s) => [k, s] as const));
-const isLong = (_k: string, s: string) => LONG_SCENARIOS.includes(s);
+const isLong = (s: string) => LONG_SCENARIOS.includes(s);
 
 /** (ablation, scenario) for every non-fault built-in that `keep` accepts, but the long rows. */
 export const ablationRows = (keep: (scenario: string) => boolean): (readonly [string, string])[] =>
-  Object.keys(BUG).flatMap((k) => builtinNames().filter((s) => !isFaultScenario(s) && keep(s) && !isLong(k, s)).map((s) => [k, s] as const));
+  Object.keys(BUG).flatMap((k) => builtinNames().filter((s) => !isFaultScenario(s) && keep(s) && !isLong(s)).map((s) => [k, s] as const));
 
 /** `fixed`: the dfs exhausts the scenario and no oracle fires. */
 export async function exhaustsClean(name: string): Promise<void> {
