@@ -9,11 +9,8 @@
 // The first world to show an oracle has the fewest steps any world showing it has: the run keeps
 // it as found (no world shrinking needed).
 import type { Scenario, ScenarioStep } from '../scenario/schema.ts';
-import { BASE_PAGE, type Bounds } from './generate.ts';
+import { BASE_PAGE, MAX_FILES, unbindable, type Bounds } from './generate.ts';
 import { named } from './draw.ts';
-
-/** Files a process opens at most (as generate.ts's worlds). */
-const MAX_FILES = 2;
 
 interface State {
   files: { name: string; device: string; open: boolean; bound: boolean }[];
@@ -52,7 +49,7 @@ function* nextSteps(s: State, b: Bounds, devices: string[]): Generator<[Scenario
           for (const count of [1, 2, 3]) yield [{ op: 'dma', file: f.name, addr, write, count, wait }, wait ? s : after((t) => t.posted.add(f.device))];
   for (const addr of reach) for (const write of [true, false]) yield [{ op: 'touch', addr, write }, s];
   for (const [i, v] of s.vmas.entries()) if (v.mapped) yield [{ op: 'munmap', vma: v.name }, after((t) => (t.vmas[i]!.mapped = false))];
-  for (const [i, f] of s.files.entries()) if (f.open && f.bound && !s.posted.has(f.device)) yield [{ op: 'unbind', file: f.name }, after((t) => (t.files[i]!.bound = false))];
+  for (const [i, f] of s.files.entries()) if (unbindable(s, f)) yield [{ op: 'unbind', file: f.name }, after((t) => (t.files[i]!.bound = false))];
   for (const [i, f] of s.files.entries()) if (f.open) yield [{ op: 'close', file: f.name }, after((t) => (t.files[i]!.open = false))];
 }
 

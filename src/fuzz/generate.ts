@@ -26,7 +26,7 @@ export const BASE_PAGE = 16;
 /** A PASID nobody binds (the allocator hands out small ones first). */
 export const ROGUE_PASID = 7;
 /** Files per process: two are enough for every file path (unbind-one-of-two-files). */
-const MAX_FILES = 2;
+export const MAX_FILES = 2;
 /** The fault kinds a generated world may allow: the worker faults end a run on the workers
  * transport and need a strategy that replays from the start, so the generator leaves them out. */
 export const GEN_FAULTS = ['device-timeout', 'page-response-lost', 'page-response-dup', 'device-retry', 'dma-stop-slow'] as const;
@@ -150,7 +150,7 @@ function decodeProcess(pg: ProcessGenes, devices: string[], b: Bounds): Scenario
  * file's device may still be in flight, so a world unbinds only where nothing was posted there:
  * the other is a driver breaking the contract, which no fault kind models yet. (A release, at
  * close or exit, stops the device's jobs first: dma_stop.) A closed file has no fd to ioctl. */
-const unbindable = (c: Ctx, f: FileState): boolean => f.open && f.bound && !c.posted.has(f.device);
+export const unbindable = (c: Pick<Ctx, 'posted'>, f: FileState): boolean => f.open && f.bound && !c.posted.has(f.device);
 
 /** The ops that have something to act on now (touch always has: a page, mapped or not). */
 function validOps(c: Ctx): Op[] {
