@@ -9,13 +9,28 @@
 //
 // The table of a world (its actor specs) is kept for the whole process, so every exploration of
 // that world in this thread (each job, the shrinker, replays, a worker's next job) finds it warm.
-// An entry keeps the statechart steps its miss took, so that each host's coverage sees them once.
-import type { AnyMachineSnapshot, InspectionEvent } from 'xstate';
+// An entry keeps the statechart steps its miss took, so that each host's coverage sees them once:
+// only what coverage reads of each (the transitions taken, the actor, its state value), not the
+// microstep's whole snapshot, and only when a host asks for coverage.
+import type { AnyMachineSnapshot, InspectedMicrostepEvent } from 'xstate';
 import { ActorHost } from '../runtime/host.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
-import { Interner } from './intern.ts';
+import { HashInterner, Interner } from './intern.ts';
+import type { WireInspection } from '../runtime/threads/inspection.ts';
 import { isWorkerFault, simulatedWorkerFault } from '../runtime/thread-faults.ts';
+
+/** An interned state: the snapshot to restore, its fingerprint component, what views show. */
+interface StateRow {
+  snap: AnyMachineSnapshot;
+  hash: Fp;
+  state: string;
+  waiting: boolean;
+}
+
+/** A state's key: xstate's node order and the JSON text of its value and context (keyContext). */
+const stateText = (kind: string, snap: AnyMachineSnapshot): string => JSON.stringify([snap.value, keyContext(kind, snap.context as Record<string, unknown>)]);
+const stateKey = (kind: string, snap: AnyMachineSnapshot, text = stateText(kind, snap)): string => `${nodeOrder(snap)}\u0000${text}`;
 
 /** One actor's interned states and its row of the table (shared by every host of the world). */
 interface ActorTable {
@@ -24,16 +39,26 @@ interface ActorTable {
   index: number;
   /** Exact states (value, context and xstate's node order, which decides which parallel region's
    * eventless transitions run first): the table's keys. */
-  states: Interner<{ snap: AnyMachineSnapshot; hash: Fp; state: string; waiting: boolean }>;
+  states: HashInterner<StateRow>;
   /** sid · 2^26 + (event · actors + sender) → entry. */
   table: Map<number, Entry>;
+}
+
+/** A microstep as an entry keeps it: a plain inspection event (WireInspection's fields) with the
+ * transitions taken and the state value, without the context, and without xstate's snapshot. */
+export type MicroStep = WireInspection & { _transitions: unknown[] };
+
+function microStep(e: InspectedMicrostepEvent): MicroStep {
+  const ref = e.actorRef as unknown as { id: string; sessionId: string };
+  const { status, value } = e.snapshot as unknown as { status: string; value: unknown };
+  return { type: e.type, worker: 'inline', rootId: e.rootId, actorRef: { id: ref.id, sessionId: ref.sessionId }, snapshot: { status, value, context: null }, _transitions: e._transitions };
 }
 
 interface Entry {
   next: number;
   delivery: Delivery;
-  /** The microsteps the machine took (xstate inspection events), for coverage. */
-  steps: InspectionEvent[];
+  /** The microsteps the machine took, for coverage. */
+  steps: MicroStep[];
   /** The last host whose coverage saw them. */
   seenBy: number;
 }
@@ -53,13 +78,13 @@ interface WorldTable {
   eventIds: Map<object, number>;
   events: Interner<KEvent>;
   boot: { from: string; delivery: Delivery; sid: number }[];
-  bootSteps: InspectionEvent[];
+  bootSteps: MicroStep[];
   entries: number;
 }
 
 export interface MemoOptions {
   /** Coverage: the xstate inspection events of each transition, once per host. */
-  inspect?: (e: InspectionEvent) => void;
+  inspect?: (e: WireInspection) => void;
   /** Entries to keep at most (all worlds of this thread); past it, misses run the machine without
    * filling the table. */
   maxEntries?: number;
@@ -98,12 +123,12 @@ export class MemoHost {
   private live = new Int32Array(0);
   private journal: { actor: number; prev: number }[] | null = null;
   /** What a miss's microsteps went to: the current entry's list (null: none being recorded). */
-  private recording: InspectionEvent[] | null = null;
+  private recording: MicroStep[] | null = null;
   private readonly maxEntries: number;
   readonly stats: MemoStats = { hits: 0, misses: 0, entries: 0, states: 0, events: 0, full: false };
 
   constructor(private readonly opts: MemoOptions = {}) {
-    this.host = new ActorHost({ inspect: (e) => e.type === '@xstate.microstep' && this.recording?.push(e) });
+    this.host = new ActorHost({ inspect: (e) => e.type === '@xstate.microstep' && this.recording?.push(microStep(e)) });
     this.maxEntries = opts.maxEntries ?? DEFAULT_MAX_ENTRIES;
   }
 
@@ -130,7 +155,7 @@ export class MemoHost {
     this.recording = null;
     let w = worlds.get(key);
     if (!w) {
-      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new Interner(), table: new Map() }));
+      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((v) => stateKey(s.kind, v.snap)), table: new Map() }));
       w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new Interner(), boot: [], bootSteps: steps, entries: 0 };
       this.world = w;
       w.boot = started.map(({ from, delivery }) => {
@@ -175,8 +200,9 @@ export class MemoHost {
     const w = this.world!;
     this.stats.misses++;
     if (this.live[a.index] !== cur) this.host.restore(a.id, a.states.values[cur]!.snap);
-    const steps: InspectionEvent[] = [];
-    this.recording = steps;
+    // Coverage's microsteps, only when something reads them.
+    const steps: MicroStep[] = [];
+    this.recording = this.opts.inspect ? steps : null;
     let answer: Delivery;
     try {
       answer = this.host.deliver(msg.to, msg.event, msg.from);
@@ -239,8 +265,9 @@ export class MemoHost {
    * known by identity), the receiver's new state interned, frozen. */
   private canonical(d: Delivery, a: ActorTable, snap: AnyMachineSnapshot): { delivery: Delivery; sid: number } {
     const w = this.world!;
-    const text = JSON.stringify([snap.value, keyContext(a.kind, snap.context as Record<string, unknown>)]);
-    const sid = a.states.intern(`${nodeOrder(snap)}\u0000${text}`, () => ({ snap, hash: Object.freeze(strHash(text)), state: d.state, waiting: d.waiting }));
+    const text = stateText(a.kind, snap);
+    const hash = Object.freeze(strHash(text));
+    const sid = a.states.intern(stateKey(a.kind, snap, text), hash, () => ({ snap, hash, state: d.state, waiting: d.waiting }));
     this.stats.states = Math.max(this.stats.states, sid + 1);
     const sends = d.sends.map((s) => {
       const id = w.events.intern(JSON.stringify(s.event), () => Object.freeze(s.event));
