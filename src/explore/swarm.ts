@@ -15,12 +15,17 @@ export async function exploreSwarm(o: ExploreOptions & { bitstate: number }, mem
   const claim = (oracle: OracleName) => !written.has(oracle) && !!written.add(oracle);
   const parts: ExploreResult[] = [];
   for (let member = 0; member < members && !(parts.length && o.stop?.()); member++) parts.push(await explore({ ...o, member, claim }));
+  return swarmResult(parts, !!o.stop?.());
+}
+
+/** The members' results as one swarm's: every member's states, coverage and oracles listed. */
+export function swarmResult(parts: ExploreResult[], interrupted: boolean, seconds?: number): ExploreResult {
   const merged = mergeResults(parts);
   const swarm: SwarmMember[] = parts.map((p, member) => {
     const st = p.dfs!.states!;
     return { member, states: st.states, transitions: st.transitions, coverage: st.bitstate!.coverage, oracles: [...new Set(p.violations.map((v) => v.oracle))].sort() };
   });
-  // The members ran one after another: the swarm took the sum of their times.
-  const seconds = Number(parts.reduce((t, p) => t + p.seconds, 0).toFixed(2));
-  return { ...merged, jobs: 1, seconds, interrupted: !!o.stop?.(), dfs: { ...merged.dfs!, exhausted: false, swarm } };
+  // One after another (no `seconds`), the swarm took the sum of the members' times.
+  const took = seconds ?? Number(parts.reduce((t, p) => t + p.seconds, 0).toFixed(2));
+  return { ...merged, jobs: 1, seconds: took, interrupted, dfs: { ...merged.dfs!, exhausted: false, swarm } };
 }

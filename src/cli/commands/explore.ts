@@ -6,6 +6,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSearch, DEFAULT_SCHEDULES } from '../../explore/explore.ts';
 import { exploreSwarm } from '../../explore/swarm.ts';
+import { exploreSwarmJobs } from '../../explore/swarm-jobs.ts';
 import { BITSTATE_RANGE } from '../../explore/bitstate.ts';
 import { exploreJobs, type RunOptions } from '../../explore/parallel.ts';
 import { Progress } from '../../explore/progress.ts';
@@ -85,7 +86,7 @@ export function register(program: Command): void {
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
     .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), por the same with the partial-order reduction, the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
     .option('--bitstate <bits>', `dfs: a bitstate visited set of 2^bits bits (SPIN's supertrace, ${BITSTATE_RANGE.min} to ${BITSTATE_RANGE.max}; 30 is 128 MB): far more states in the same memory, at the risk of missing some; never exhausted, its coverage reported`)
-    .option('--swarm <n>', 'with --bitstate: n bitstate searches, each with its own hashes and order of deliveries (a swarm); what any one finds is reported')
+    .option('--swarm <n>', 'with --bitstate: n bitstate searches, each with its own hashes and order of deliveries (a swarm), on --jobs threads; what any one finds is reported')
     .option('--jobs <j>', `parallel jobs (a worker pool; each has its own transport; at most ${JOBS_PER_CORE} per core)`, '1')
     .option('--shard <k/n>', 'this machine explores share k of n (merge the results with `svmsim merge`)', '1/1')
     .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here (the run locks the folder; earlier files move to DIR/earlier/)')
@@ -174,7 +175,9 @@ export function register(program: Command): void {
             onInterrupt: (stop) => stopper.onStop(stop),
             onProgress: (p) => (ticks.add(p), progress.tick(p)),
           };
-          result = swarm === undefined ? await exploreJobs(req) : await exploreSwarm({ ...req, bitstate: bitstate!, stop: req.interrupted }, swarm);
+          if (swarm === undefined) result = await exploreJobs(req);
+          else if (jobs > 1) result = await exploreSwarmJobs({ ...req, bitstate: bitstate! }, swarm);
+          else result = await exploreSwarm({ ...req, bitstate: bitstate!, stop: req.interrupted }, swarm);
         } catch (e) {
           // Keep what was found, then fail as before (exit 70, the stack on stderr).
           save(partialResult({ ...head, ...(strategy === 'pct' ? { depth } : {}) }, ticks, (e as Error).message, out));
@@ -207,7 +210,8 @@ async function showCounterexample(file: string | undefined, o: OutputOpts): Prom
   await out.finish(result, { scenario: sched.scenario.name, kernel: sched.kernel, strategy: `replay of ${file}`, transport: 'inline' });
 }
 
-/** --bitstate and --swarm: a stateful dfs of one job (the bit array is this process's). */
+/** --bitstate and --swarm: a stateful dfs of one job (the bit array is this process's); a swarm's
+ * members may run on --jobs threads, each member's bit array in its thread. */
 function bitstateOptions(o: ExploreOpts, c: { strategy: string; reduction?: Reduction; preemptionBound?: number; jobs: number; shards: number }): { bitstate?: number; swarm?: number } {
   if (o.bitstate === undefined) {
     if (o.swarm !== undefined) throw new BadInput('--swarm needs --bitstate BITS (each member a bitstate search)');
@@ -217,7 +221,7 @@ function bitstateOptions(o: ExploreOpts, c: { strategy: string; reduction?: Redu
   if (c.strategy !== 'dfs') throw new BadInput('--bitstate applies to --strategy dfs');
   if (c.reduction !== undefined && c.reduction !== 'states') throw new BadInput(`--bitstate is a stateful search: not with --reduction ${c.reduction}`);
   if (c.preemptionBound !== undefined) throw new BadInput('--bitstate cannot be combined with --preemption-bound');
-  if (c.jobs !== 1 || c.shards !== 1) throw new BadInput('--bitstate keeps its bit array in this process: no --jobs or --shard with it (--swarm runs several searches)');
+  if (c.shards !== 1 || (c.jobs !== 1 && o.swarm === undefined)) throw new BadInput('--bitstate keeps its bit array in this process: no --jobs or --shard with it (--swarm N --jobs J runs a swarm\'s members on J threads)');
   const swarm = o.swarm === undefined ? undefined : intOption('--swarm', o.swarm, 1, 64);
   return { bitstate, swarm };
 }
