@@ -23,11 +23,9 @@ export function machineNames(m: AnyStateMachine): Set<string> {
   return names;
 }
 
-/** machines/<file>.ts for each kind (machines/index.ts names them by kind). */
-const FILES: Record<string, string> = {
-  'process.ts': 'process', 'mm.ts': 'mm', 'file.ts': 'file', 'vma.ts': 'vma', 'svm.ts': 'svm',
-  'fault-handler.ts': 'faultHandler', 'iommu.ts': 'iommu', 'dma.ts': 'dma', 'injector.ts': 'injector',
-};
+/** machines/<file>.ts for each kind (machines/index.ts names them by kind: faultHandler is
+ * fault-handler.ts). */
+const FILES: Record<string, string> = Object.fromEntries(Object.keys(machines).map((kind) => [`${kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.ts`, kind]));
 const NAMES = Object.fromEntries(Object.entries(FILES).map(([f, kind]) => [f, machineNames(machines[kind]!)]));
 
 /** The table rows (`|` lines after the header's separator) of the section under `heading`. */
@@ -54,6 +52,10 @@ const ownRows = rows("The model's own names");
 const snake = /^_*[a-z0-9]+(_[a-z0-9]+)+$/;
 
 describe('the fidelity table', () => {
+  it('knows each machine by its file', () => {
+    for (const f of Object.keys(FILES)) expect(existsSync(join(ROOT, 'machines', f)), f).toBe(true);
+  });
+
   it('has a row for each kernel entity the machines model', () => {
     expect(kernelRows.length).toBeGreaterThan(20);
     for (const r of kernelRows) expect(r, r[0]).toHaveLength(5);
