@@ -11,7 +11,9 @@ import { fuzz } from '../../fuzz/fuzz.ts';
 import { fuzzText } from '../../fuzz/result.ts';
 import { fuzzFiles } from '../../fuzz/files.ts';
 import { claimFolder, newRunId } from '../../explore/run-folder.ts';
+import { judgePool } from '../../fuzz/pool.ts';
 import { stopOnSignals } from '../signals.ts';
+import { JOBS_PER_CORE, jobsOption } from './explore.ts';
 
 interface FuzzOpts {
   kernel: string;
@@ -28,6 +30,7 @@ interface FuzzOpts {
   out?: string;
   json?: boolean;
   exhaustive?: boolean;
+  jobs: string;
 }
 
 /** The bounds a world may have: past these, one world's state space is beyond a per-world search. */
@@ -64,6 +67,7 @@ export function register(program: Command): void {
     .option('--schedules <n>', `schedules per world: the stateful dfs, and if it does not exhaust the world within them, as many of the default strategy (default ${DEFAULT_BUDGET}; with --exhaustive, the dfs to its end)`)
     .option('--shrink-tries <n>', 'smaller worlds judged while shrinking a finding', String(DEFAULT_SHRINK_TRIES))
     .option('--exhaustive', 'every world of one process within --steps, --pages and --devices, fewest steps first, each searched to exhaustion (no faults)')
+    .option('--jobs <j>', `judge this many worlds at once, on a pool of worker threads (the same worlds and findings as one job; at most ${JOBS_PER_CORE} per core)`, '1')
     .option('--out <dir>', 'write summary.json and, per finding, <oracle>.scenario.json (the shrunk world) and <oracle>.json (its shrunk schedule) here')
     .option('--json', 'print one JSON document')
     .action(async (o: FuzzOpts) => {
@@ -77,17 +81,21 @@ export function register(program: Command): void {
       const budget = o.schedules !== undefined ? intOption('--schedules', o.schedules, 1) : o.exhaustive ? null : DEFAULT_BUDGET;
       const worldsOf = o.exhaustive ? exhaustive(bounds, seed, o) : { mode: 'random' as const, items: drawnWorlds(bounds, seed) };
       const shrinkTries = intOption('--shrink-tries', o.shrinkTries);
+      const jobs = jobsOption(o.jobs, 'inline');
       // Every check is done: claim the folder, then work.
       const run = newRunId();
       const claim = o.out === undefined ? undefined : claimFolder('--out', o.out, run, fuzzFiles());
       for (const to of claim?.movedTo ?? []) process.stderr.write(`svmsim: ${o.out} held an earlier run's files: moved to ${to}\n`);
       const stopper = stopOnSignals('stopping after the current world (what was found is written)');
+      const pool = jobs > 1 ? judgePool(variant, jobs) : undefined;
+      if (pool) stopper.onStop(pool.stop);
       try {
-        const r = await fuzz({ variant, bounds, seed, ...worldsOf, worlds, seconds, budget, shrinkTries, stop: () => stopper.signal !== undefined, out: claim?.dir, runId: run });
+        const r = await fuzz({ variant, bounds, seed, ...worldsOf, worlds, seconds, budget, shrinkTries, batch: jobs, judge: pool?.judge, stop: () => stopper.signal !== undefined, out: claim?.dir, runId: run });
         console.log(o.json ? JSON.stringify(r) : fuzzText(r));
         process.exitCode = stopper.signal ? EXIT_SIGNAL[stopper.signal] : r.findings.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {
         stopper.dispose();
+        await pool?.close();
         claim?.release();
       }
     });
