@@ -19,8 +19,8 @@ import { DEFAULT_EXPLORE_STRATEGY } from '../src/scheduler/index.ts';
 import { variantByName, type Variant } from '../src/variants/variants.ts';
 import type { Scenario } from '../src/scenario/schema.ts';
 
-/** `svmsim fuzz`'s default bounds and per-world budget. */
-export const FUZZ_BOUNDS: Bounds = { processes: 1, steps: 6, pages: 2, devices: 1 };
+/** `svmsim fuzz`'s default bounds (FUZZ_HUNT_PROCESSES: more processes) and per-world budget. */
+export const FUZZ_BOUNDS: Bounds = { processes: Number(process.env.FUZZ_HUNT_PROCESSES ?? 1), steps: 6, pages: 2, devices: 1 };
 const BUDGET = 200;
 /** explore over the built-ins: each scenario gets ROUND schedules in turn, round after round. */
 const ROUND = 100;
