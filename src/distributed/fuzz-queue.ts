@@ -8,6 +8,7 @@
 // and sets the campaign's halt flag: jobs running stop where they are, waiting ones end at once.
 import type { Redis } from 'ioredis';
 import { judgeWorld, type Judged } from '../fuzz/judge.ts';
+import { injectedCrash } from '../fuzz/judge-job.ts';
 import type { JudgeMany } from '../fuzz/fuzz.ts';
 import { ActorCrash } from '../runtime/host.ts';
 import { crashError } from '../runtime/threads/pool.ts';
@@ -27,10 +28,14 @@ export async function runWorldJob(redis: Redis, id: string, data: WorldJobData):
   const poll = setInterval(() => void redis.hget(k.progress, 'halt').then((h) => (halted = h === '1'), () => {}), POLL_MS);
   try {
     const w = data.world;
-    const judged = await judgeWorld(w.world, { variant: variantByName(w.kernel), budget: w.budget, seed: w.seed, stop: () => halted }).catch((e: unknown) => {
-      // The job's error is its stack: say which actor, on which event, and where it threw.
+    let judged: Judged;
+    try {
+      injectedCrash(w.world);
+      judged = await judgeWorld(w.world, { variant: variantByName(w.kernel), budget: w.budget, seed: w.seed, stop: () => halted });
+    } catch (e) {
+      // The job's error is its stack: which actor, on which event, and where it threw.
       throw e instanceof ActorCrash ? crashError(`job ${id} (world ${w.world.name})`, { actor: e.actor, event: e.event, stack: e.causeStack }) : e;
-    });
+    }
     await redis.hset(k.results, id, JSON.stringify(judged));
   } finally {
     clearInterval(poll);

@@ -18,13 +18,17 @@ export interface JudgeTask {
 
 export type JudgeReply = { judged: Judged } | { crash: { actor: string; event: string; stack: string } };
 
-/** Test-only: the world of this name crashes as a machine would (actor mm#1 on mm.put). */
-const CRASH = process.env.SVMSIM_FAULT_FUZZ_CRASH;
+/** Test-only: the world named by SVMSIM_FAULT_FUZZ_CRASH crashes as a machine would (actor mm#1
+ * on mm.put), in a pool's job or a queue's (src/distributed/fuzz-queue.ts). */
+export function injectedCrash(world: Scenario): void {
+  const name = process.env.SVMSIM_FAULT_FUZZ_CRASH;
+  if (name && world.name === name) throw new ActorCrash('mm#1', 'mm.put', new Error(`injected crash in ${name} (SVMSIM_FAULT_FUZZ_CRASH)`).stack!);
+}
 
 export async function runJudge(t: JudgeTask): Promise<JudgeReply> {
   const flags = new Int32Array(t.flags);
   try {
-    if (CRASH && t.world.name === CRASH) throw new ActorCrash('mm#1', 'mm.put', new Error(`injected crash in ${CRASH} (SVMSIM_FAULT_FUZZ_CRASH)`).stack!);
+    injectedCrash(t.world);
     return { judged: await judgeWorld(t.world, { variant: variantByName(t.kernel), budget: t.budget, seed: t.seed, stop: () => Atomics.load(flags, 0) !== 0 }) };
   } catch (e) {
     if (e instanceof ActorCrash) return { crash: { actor: e.actor, event: e.event, stack: e.causeStack } };

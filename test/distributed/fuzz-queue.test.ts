@@ -1,7 +1,8 @@
 // fuzz --queue (src/distributed/fuzz-queue.ts): the worlds judged as jobs by campaign workers
 // (each job in a process of its own, as `svmsim worker` runs them) against a real redis-server
 // give the files the in-process run gives, byte for byte (the timings aside), shrinking included;
-// a job that fails every try fails the run with its error; a bad queue URL is refused, one line,
+// a job that fails every try fails the run with its error (a machine's throw: its actor, event
+// and stack); a bad queue URL is refused, one line,
 // before any work.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,23 @@ describe('fuzz --queue', { timeout: 120_000 }, () => {
       expect(e?.message).toMatch(/^fuzz --queue: job \S+\.w1 \(world fuzz-1\) failed after 2 tries: the process running job \S+\.w1 died \(SIGKILL\)/);
     } finally {
       delete process.env.SVMSIM_FAULT_KILL_JOB;
+    }
+  });
+
+  it('a machine that throws in a job fails the run with its actor, event and stack', async () => {
+    process.env.SVMSIM_FAULT_FUZZ_CRASH = 'fuzz-1';
+    try {
+      const e = await withWorkers(redis.url, 1, async (r) => {
+        const q = queueJudge(r, 'fixed', { attempts: 1 });
+        try {
+          return await run(3, undefined, 3, q.judge).then(() => undefined, (x: unknown) => x as Error);
+        } finally {
+          await q.close();
+        }
+      });
+      expect(e?.message).toMatch(/^fuzz --queue: job \S+\.w1 \(world fuzz-1\) failed after 1 tries: \w+: actor mm#1 crashed on mm\.put: Error: injected crash in fuzz-1 .*\n\s+in worker job \S+\.w1 \(world fuzz-1\):\nError: injected crash in fuzz-1 .*\n\s+at injectedCrash/);
+    } finally {
+      delete process.env.SVMSIM_FAULT_FUZZ_CRASH;
     }
   });
 

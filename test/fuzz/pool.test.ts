@@ -55,7 +55,7 @@ describe('fuzz --jobs', { timeout: 90_000 }, () => {
     expect(e).toBeInstanceOf(ActorCrash);
     expect(e).toMatchObject({ actor: 'mm#1', event: 'mm.put' });
     expect((e as ActorCrash).message).toMatch(/^actor mm#1 crashed on mm\.put: Error: injected crash in fuzz-1/);
-    expect((e as ActorCrash).stack).toMatch(/in worker fuzz job \(world fuzz-1\):\nError: injected crash in fuzz-1 .*\n\s+at runJudge/);
+    expect((e as ActorCrash).stack).toMatch(/in worker fuzz job \(world fuzz-1\):\nError: injected crash in fuzz-1 .*\n\s+at injectedCrash/);
     expect(pool.threads()).toBe(0);
   });
 });
