@@ -13,7 +13,7 @@ export interface BenchSection {
 }
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'sections');
-const only = new Command('bench').argument('[sections...]', 'only these sections (transport, engine, explore, hunt, dfs, faults, distributed, history, builtins)').parse().args;
+const only = new Command('bench').argument('[sections...]', 'only these sections (transport, engine, explore, hunt, dfs, faults, distributed, history, builtins, fuzz)').parse().args;
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'bench-results.json');
 // Running some sections keeps the figures of the others from the last full run.
 const earlier = only.length && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};

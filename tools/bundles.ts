@@ -10,8 +10,8 @@ import { build, type Plugin } from 'esbuild';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The modules that start a process or a thread: the CLI, a kind's thread, a piscina job, a campaign's job process. */
-export const ENTRIES = ['src/cli/main.ts', 'src/runtime/threads/kind-thread.ts', 'src/explore/job.ts', 'src/distributed/job-process.ts'];
+/** The modules that start a process or a thread: the CLI, a kind's thread, a piscina job (explore's, fuzz's), a campaign's job process. */
+export const ENTRIES = ['src/cli/main.ts', 'src/runtime/threads/kind-thread.ts', 'src/explore/job.ts', 'src/fuzz/judge-job.ts', 'src/distributed/job-process.ts'];
 
 /** Each source module's import.meta.url, as its own file's URL. */
 const sourceUrls: Plugin = {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { JobOptions } from '../explore/job.ts';
 import { BadInput } from '../variants/variants.ts';
+import type { Scenario } from '../scenario/schema.ts';
 
 /** The BullMQ queue every campaign's jobs go to (job ids are prefixed with the campaign). */
 export const QUEUE = 'svmsim-explore';
@@ -39,6 +40,16 @@ export interface JobData {
   campaign: string;
   part: Part;
 }
+
+/** `fuzz --queue`'s job: one world to judge (src/distributed/fuzz-queue.ts), its result stored in
+ * the campaign's results hash under the job's id. */
+export interface WorldJobData {
+  campaign: string;
+  world: { world: Scenario; seed: number; kernel: string; budget: number | null };
+}
+
+/** Any job on the campaign queue. */
+export type QueueJobData = JobData | WorldJobData;
 
 export const keys = (id: string) => {
   const k = (s: string) => `svmsim:c:${id}:${s}`;

@@ -3,13 +3,14 @@
 // try with the exit and the last lines it printed, and starts another process.
 import type { Redis } from 'ioredis';
 import { client } from './connection.ts';
-import type { JobData } from './campaign.ts';
+import type { QueueJobData } from './campaign.ts';
 import { runCampaignJob } from './job-run.ts';
+import { runWorldJob } from './fuzz-queue.ts';
 
 export interface JobRequest {
   url: string;
   id: string;
-  data: JobData;
+  data: QueueJobData;
 }
 export type JobReply = { ok: true } | { ok: false; error: string };
 
@@ -22,7 +23,8 @@ process.on('message', (m: JobRequest) => {
   if (KILL && m.id.includes(KILL)) process.kill(process.pid, 'SIGKILL');
   let r = clients.get(m.url);
   if (!r) clients.set(m.url, (r = client(m.url)));
-  runCampaignJob(r, m.id, m.data).then(
+  const job = 'world' in m.data ? runWorldJob(r, m.id, m.data) : runCampaignJob(r, m.id, m.data);
+  job.then(
     () => process.send!({ ok: true } satisfies JobReply),
     (e: Error) => process.send!({ ok: false, error: e.stack ?? String(e) } satisfies JobReply),
   );

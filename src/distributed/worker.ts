@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE, type JobData } from './campaign.ts';
+import { QUEUE, type QueueJobData } from './campaign.ts';
 import type { JobReply, JobRequest } from './job-process.ts';
 
 export interface WorkerOptions {
@@ -66,16 +66,16 @@ class Slot {
 
 /** The try a job is on: BullMQ counts a start (attemptsStarted) also when its worker was killed and
  * the job stalled back to wait, which attemptsMade (failed tries) does not. */
-const tryOf = (job: Job<JobData>): number => Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
+const tryOf = (job: Job<QueueJobData>): number => Math.max(job.attemptsStarted ?? 0, job.attemptsMade + 1);
 
-export function startWorker(redis: Redis, o: WorkerOptions): Worker<JobData> {
+export function startWorker(redis: Redis, o: WorkerOptions): Worker<QueueJobData> {
   const slots = Array.from({ length: o.concurrency }, () => new Slot());
   const conn = redis.duplicate();
   conn.on('error', () => {});
   const free = [...slots];
-  const w = new Worker<JobData>(
+  const w = new Worker<QueueJobData>(
     QUEUE,
-    async (job: Job<JobData>) => {
+    async (job: Job<QueueJobData>) => {
       const slot = free.pop()!;
       try {
         o.onEvent?.(`job ${job.id}: started (try ${tryOf(job)})`);

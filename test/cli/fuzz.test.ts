@@ -25,6 +25,8 @@ describe('svmsim fuzz', { timeout: 90_000 }, () => {
     [['--faults', 'device-timeout,bogus'], /^unknown fault for fuzz 'bogus' \(valid: device-timeout, /],
     [['--time', '-3'], /^--time must be a number of seconds > 0, got '-3'$/],
     [['--exhaustive', '--processes', '2'], /^--exhaustive enumerates the worlds of one process: --processes must be 1, got 2$/],
+    [['--jobs', '0'], /^--jobs must be an integer >= 1, got '0'$/],
+    [['--jobs', '999'], /^--jobs 999: at most \d+ on this machine /],
     [['--exhaustive', '--faults', 'device-timeout'], /^--exhaustive enumerates fault-free worlds: --faults must be none, got 'device-timeout'$/],
   ])('refuses %j before any work, naming what is wrong', async (args, message) => {
     const out = join(dir, `bad-${args.join('')}`);
@@ -62,10 +64,10 @@ describe('svmsim fuzz', { timeout: 90_000 }, () => {
     expect(replayed.stdout).toMatch(/reproduced: \[leak\] fired again/);
   });
 
-  it('SIGTERM mid-run: exit 143 after the current world, and summary.json says how far it got (interrupted, not complete)', async () => {
-    const out = join(dir, 'term');
-    // 92,597 worlds: most of an hour; the summary is first written after the first world.
-    const r = await signalled(['fuzz', '--kernel', 'fixed', '--exhaustive', '--steps', '5', '--pages', '1', '--out', out], 'SIGTERM', join(out, 'summary.json'));
+  it.each([[[]], [['--jobs', '2']]])('SIGTERM mid-run (%j): exit 143 after the current world(s), and summary.json says how far it got (interrupted, not complete)', async (jobs: string[]) => {
+    const out = join(dir, `term${jobs.join('')}`);
+    // 92,597 worlds: most of an hour; the summary is first written after the first world (batch).
+    const r = await signalled(['fuzz', '--kernel', 'fixed', '--exhaustive', '--steps', '5', '--pages', '1', ...jobs, '--out', out], 'SIGTERM', join(out, 'summary.json'));
     expect(r.code).toBe(143);
     const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(s).toMatchObject({ mode: 'exhaustive', interrupted: true, complete: false, total: 92597, findings: [] });

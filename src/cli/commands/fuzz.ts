@@ -11,7 +11,9 @@ import { fuzz } from '../../fuzz/fuzz.ts';
 import { fuzzText } from '../../fuzz/result.ts';
 import { fuzzFiles } from '../../fuzz/files.ts';
 import { claimFolder, newRunId } from '../../explore/run-folder.ts';
+import { judgePool } from '../../fuzz/pool.ts';
 import { stopOnSignals } from '../signals.ts';
+import { JOBS_PER_CORE, jobsOption } from './explore.ts';
 
 interface FuzzOpts {
   kernel: string;
@@ -28,6 +30,8 @@ interface FuzzOpts {
   out?: string;
   json?: boolean;
   exhaustive?: boolean;
+  jobs?: string;
+  queue?: string;
 }
 
 /** The bounds a world may have: past these, one world's state space is beyond a per-world search. */
@@ -64,6 +68,8 @@ export function register(program: Command): void {
     .option('--schedules <n>', `schedules per world: the stateful dfs, and if it does not exhaust the world within them, as many of the default strategy (default ${DEFAULT_BUDGET}; with --exhaustive, the dfs to its end)`)
     .option('--shrink-tries <n>', 'smaller worlds judged while shrinking a finding', String(DEFAULT_SHRINK_TRIES))
     .option('--exhaustive', 'every world of one process within --steps, --pages and --devices, fewest steps first, each searched to exhaustion (no faults)')
+    .option('--jobs <j>', `judge this many worlds at once, on a pool of worker threads (the same worlds and findings as one job; at most ${JOBS_PER_CORE} per core; default 1), or with --queue as jobs on the queue (default ${QUEUE_BATCH})`)
+    .option('--queue <url>', 'judge the worlds as jobs on this campaign Redis (redis://HOST:PORT[/DB]), run by `svmsim worker`s; the same findings as in this process')
     .option('--out <dir>', 'write summary.json and, per finding, <oracle>.scenario.json (the shrunk world) and <oracle>.json (its shrunk schedule) here')
     .option('--json', 'print one JSON document')
     .action(async (o: FuzzOpts) => {
@@ -77,20 +83,44 @@ export function register(program: Command): void {
       const budget = o.schedules !== undefined ? intOption('--schedules', o.schedules, 1) : o.exhaustive ? null : DEFAULT_BUDGET;
       const worldsOf = o.exhaustive ? exhaustive(bounds, seed, o) : { mode: 'random' as const, items: drawnWorlds(bounds, seed) };
       const shrinkTries = intOption('--shrink-tries', o.shrinkTries);
+      const jobs = o.queue === undefined ? jobsOption(o.jobs ?? '1', 'inline') : intOption('--jobs', o.jobs ?? String(QUEUE_BATCH), 1);
+      // The queue's client (bullmq, ioredis) loads only for a queued run; a URL that does not
+      // answer is refused here, before any work.
+      const queued = o.queue === undefined ? undefined : await openQueued(o.queue, variant.name);
       // Every check is done: claim the folder, then work.
       const run = newRunId();
-      const claim = o.out === undefined ? undefined : claimFolder('--out', o.out, run, fuzzFiles());
-      for (const to of claim?.movedTo ?? []) process.stderr.write(`svmsim: ${o.out} held an earlier run's files: moved to ${to}\n`);
-      const stopper = stopOnSignals('stopping after the current world (what was found is written)');
+      let claim;
       try {
-        const r = await fuzz({ variant, bounds, seed, ...worldsOf, worlds, seconds, budget, shrinkTries, stop: () => stopper.signal !== undefined, out: claim?.dir, runId: run });
+        claim = o.out === undefined ? undefined : claimFolder('--out', o.out, run, fuzzFiles());
+      } catch (e) {
+        await queued?.close();
+        throw e;
+      }
+      for (const to of claim?.movedTo ?? []) process.stderr.write(`svmsim: ${o.out} held an earlier run's files: moved to ${to}\n`);
+      if (queued) process.stderr.write(`svmsim: fuzz campaign ${queued.campaign} on ${queued.url}: \`svmsim worker --queue URL\` judges its worlds\n`);
+      const stopper = stopOnSignals('stopping after the current world (what was found is written)');
+      const pool = queued ?? (jobs > 1 ? judgePool(variant, jobs) : undefined);
+      if (pool) stopper.onStop(pool.stop);
+      try {
+        const r = await fuzz({ variant, bounds, seed, ...worldsOf, worlds, seconds, budget, shrinkTries, batch: jobs, judge: pool?.judge, stop: () => stopper.signal !== undefined, out: claim?.dir, runId: run });
         console.log(o.json ? JSON.stringify(r) : fuzzText(r));
         process.exitCode = stopper.signal ? EXIT_SIGNAL[stopper.signal] : r.findings.length ? EXIT_VIOLATION : EXIT_OK;
       } finally {
         stopper.dispose();
+        await pool?.close();
         claim?.release();
       }
     });
+}
+
+/** Worlds in flight on the queue at once, unless --jobs says. */
+export const QUEUE_BATCH = 8;
+
+async function openQueued(url: string, kernel: string) {
+  const [{ connectRedis, shownUrl }, { queueJudge }] = await Promise.all([import('../../distributed/connection.ts'), import('../../distributed/fuzz-queue.ts')]);
+  const redis = await connectRedis(url);
+  const q = queueJudge(redis, kernel);
+  return { ...q, url: shownUrl(url), close: () => q.close().finally(() => redis.disconnect()) };
 }
 
 /** --exhaustive's worlds: one process, no faults (a fault's budget multiplies every world); the
