@@ -6,7 +6,7 @@ import type { Scenario } from './schema.ts';
 import { deviceHw } from './device-hw.ts';
 import { checkFaults } from './check-faults.ts';
 import { checkAfter } from './after.ts';
-import { checkSpawns, spawnOrder } from './spawn.ts';
+import { checkFamiliesExit, checkSpawns, spawnOrder } from './spawn.ts';
 import { Tasks } from './check-tasks.ts';
 
 export function checkScenario(s: Scenario, where: string): void {
@@ -94,6 +94,7 @@ export function checkScenario(s: Scenario, where: string): void {
       }
     });
   }
+  checkFamiliesExit(s, spawns, fail);
   checkIommu(s, fail);
   checkFaults(s, fail);
   checkAfter(s, fail);

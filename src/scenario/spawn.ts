@@ -48,8 +48,7 @@ export function groupRoot(spawns: Map<number, Spawn>, i: number, files: boolean)
   return at;
 }
 
-/** Unknown, self-started, twice-started or circularly started tasks; a family with a task that
- * never exits. */
+/** Unknown, self-started, twice-started or circularly started tasks. */
 export function checkSpawns(s: Scenario, fail: Fail): Map<number, Spawn> {
   const seen = new Map<string, string>();
   s.processes.forEach((p, pi) =>
@@ -72,14 +71,14 @@ export function checkSpawns(s: Scenario, fail: Fail): Map<number, Spawn> {
       chain.push(sp.parent);
     }
   }
-  checkFamiliesExit(s, spawns, fail);
   return spawns;
 }
 
 /** The oracles judge an object by the task that owns it (kmemleak: alive after its owner's exit;
  * refcount: one mm_users per live owner): with objects shared among tasks, that holds only once
- * every task of the family has exited, so each must end with exit. */
-function checkFamiliesExit(s: Scenario, spawns: Map<number, Spawn>, fail: Fail): void {
+ * every task of the family has exited, so each must end with exit. Run after the steps' checks
+ * (a step after exit is the better message). */
+export function checkFamiliesExit(s: Scenario, spawns: Map<number, Spawn>, fail: Fail): void {
   const inFamily = new Set<number>();
   for (const [c, sp] of spawns) inFamily.add(c).add(sp.parent);
   for (const i of [...inFamily].sort((a, b) => a - b)) {
