@@ -6,6 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { objectTable } from '../../src/trace/objects.ts';
 import type { TraceEvent } from '../../src/runtime/types.ts';
+import { explore } from '../../src/explore/explore.ts';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { variantByName } from '../../src/variants/variants.ts';
+import { simulate } from '../../src/simulate.ts';
+import { inlineTransport } from '../../src/runtime/inline.ts';
+import { fifo } from '../../src/scheduler/fifo.ts';
 import { countsAfter, is, run, stepOf } from './helpers.ts';
 
 const ctxOf = (e: TraceEvent) => e.args.ctx;
@@ -76,5 +82,47 @@ describe('fork-keeps-file: the child holds the parent driver file; the parent mm
     const { violations } = await run('fork-keeps-file', 'pre-fix');
     expect(violations.map((v) => v.oracle)).toEqual(['leak']);
     expect(violations[0]!.message).toMatch(/reference cycle: mm#1 maps vma#1, vma#1 holds f_count of file#1/);
+  });
+});
+
+describe('thread-munmap-exit: a thread munmaps the shared mapping, then is the last to exit', () => {
+  it("pre-fix: the munmap drops the VMA's f_count, T's last put closes the file, and the unbind's mmput runs exit_mmap", async () => {
+    const { trace, violations } = await run('thread-munmap-exit', 'pre-fix');
+    expect(violations).toEqual([]);
+    expect(trace.find(is('intel_invalidate_range', 'svm'))!.from).toBe('mm#1');
+    expect(ctxOf(trace.find(is('filp_close', 'file#1', 'files#1'))!)).toBe('process#2');
+    const last = stepOf(trace, 'the mmput to 0', (e) => e.event === 'mmput' && e.to === 'mm#1' && countsAfter(trace, e.step).mm_users === 0);
+    expect(trace[last]!.from).toBe('svm');
+  });
+});
+
+describe('clone without CLONE_FILES: the thread has a copy of the table (dup_fd)', () => {
+  const world = {
+    name: 'thread-copied-table',
+    devices: ['accel0'],
+    processes: [
+      { name: 'A', steps: [{ op: 'open', file: 'dev', device: 'accel0' }, { op: 'mmap', vma: 'buf', file: 'dev', addr: 16, pages: 1 }, { op: 'bind', file: 'dev' }, { op: 'clone', task: 'T', files: false }, { op: 'exit' }] },
+      { name: 'T', steps: [{ op: 'close', file: 'dev' }, { op: 'exit', after: 'A.exit' }] },
+    ],
+  };
+  const dfs = (kernel: string) => explore({ scenario: parseScenario(world, 'w'), variant: variantByName(kernel), strategy: 'dfs', seed: 0, maxSteps: 2000, transport: 'inline', reorder: false, shrink: false });
+
+  it('fixed: exhausted clean; pre-fix: the cycle leaks in every order', async () => {
+    const fixed = await dfs('fixed');
+    expect(fixed.dfs?.exhausted).toBe(true);
+    expect(fixed.violations).toEqual([]);
+    const pre = await dfs('pre-fix');
+    expect(pre.dfs?.exhausted).toBe(true);
+    expect(pre.violations.map((v) => v.oracle)).toEqual(['leak']);
+  });
+
+  it("fixed: A's exit closes A's fd only; T's close of its copy and the last mmput (T's) take f_count to 0 in T's context", async () => {
+    const r = await simulate({ scenario: parseScenario(world, 'w'), variant: variantByName('fixed'), strategy: fifo(), transport: inlineTransport() });
+    expect(r.violations).toEqual([]);
+    expect(r.trace.filter(is('dup_fd', 'file#1')).map((e) => e.from)).toEqual(['process#1']);
+    expect(r.trace.some((e) => e.to === 'files#1' || e.from === 'files#1')).toBe(false);
+    const final = stepOf(r.trace, 'the final fput', (e) => (e.event === 'fput' || e.event === 'filp_close') && e.to === 'file#1' && countsAfter(r.trace, e.step).f_count === 0);
+    expect(ctxOf(r.trace[final]!)).toBe('process#2');
+    expect(r.trace.find(is('task_work_add', undefined, 'file#1'))!.to).toBe('process#2');
   });
 });
