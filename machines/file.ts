@@ -148,6 +148,8 @@ export const fileMachine = setup({
     open: {
       on: {
         get_file: { actions: 'get_file' },
+        // dup_fd (fork, or clone without CLONE_FILES): get_file for the copied fd.
+        dup_fd: { actions: 'get_file' },
         // filp_close: f_op->flush (nothing to do here), then fput.
         filp_close: { target: '.fput', actions: 'fput' },
         fput: { target: '.fput', actions: 'fput' },

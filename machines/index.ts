@@ -3,6 +3,7 @@ import type { AnyStateMachine } from 'xstate';
 import { dmaMachine } from './dma.ts';
 import { faultHandlerMachine } from './fault-handler.ts';
 import { fileMachine } from './file.ts';
+import { filesMachine } from './files.ts';
 import { injectorMachine } from './injector.ts';
 import { iommuMachine } from './iommu.ts';
 import { mmMachine } from './mm.ts';
@@ -14,6 +15,7 @@ export const machines: Record<string, AnyStateMachine> = {
   process: processMachine,
   mm: mmMachine,
   file: fileMachine,
+  files: filesMachine,
   vma: vmaMachine,
   svm: svmMachine,
   faultHandler: faultHandlerMachine,

@@ -4,9 +4,11 @@
 // anywhere after it (kernel-notes §2.2).
 import { assign, emit, enqueueActions, setup } from 'xstate';
 import { send } from './emit.ts';
+import type { Emitted } from './objects.ts';
 
 /** A scenario step, compiled to actor ids by src/scenario/world.ts. `after` (`process#1:6`): wait
- * until that process has run that step; `notify`: the processes waiting for this one. */
+ * until that process has run that step (a started task's first step may wait for two: its clone
+ * or fork, and its own after); `notify`: the processes waiting for this one. */
 export type Step = (
   | { op: 'open'; file: string }
   | { op: 'bind'; file: string }
@@ -17,7 +19,11 @@ export type Step = (
   | { op: 'close'; file: string }
   | { op: 'unbind'; file: string }
   | { op: 'exit' }
-) & { after?: string; notify?: string[] };
+  // clone(CLONE_VM, ...): the thread shares this mm; `table`: the shared fd table (CLONE_FILES), or null: a copy.
+  | { op: 'clone'; task: string; table: string | null }
+  // fork: dup_fd, then dup_mmap into the child's new mm: one VMA copy each, a file's with get_file.
+  | { op: 'fork'; task: string; mm: string; vmas: { vma: string; file: string | null; start: number; end: number; ro?: boolean }[] }
+) & { after?: string | string[]; notify?: string[]; /** open, close on a shared fd table: its files_struct. */ files?: string };
 
 interface Ctx {
   id: string;
@@ -32,6 +38,11 @@ interface Ctx {
   workExited: boolean;
   /** Only with `after` steps: the steps of other processes known to have run. */
   afterDone?: string[];
+  /** Only for a task whose fd table a clone shares (CLONE_FILES): the files_struct actor, which
+   * holds the table then (`fds` stays empty). */
+  files?: string;
+  /** Only in a syscall of several calls (`calls`): how many have been made. */
+  sub?: number;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
@@ -62,17 +73,46 @@ function syscall(c: Ctx, s: Step) {
   }
 }
 
+/** The calls of a syscall that makes several, in order, or null for a one-message syscall.
+ * copy_process (kernel/fork.c): copy_files (CLONE_FILES: get_files; else dup_fd, get_file of
+ * each open fd), then copy_mm (CLONE_VM: mmget; fork: dup_mmap's copy of each VMA, which takes
+ * get_file of a file-backed one, as mmap_region does). On a shared fd table, open ends with
+ * fd_install and close begins with __close_fd, both in the files_struct. */
+function callsOf(c: Ctx, s: Step): Emitted[] | null {
+  const ctx = c.id;
+  const dupFd = () => c.fds.map((f) => send(f, { type: 'dup_fd', ctx }));
+  switch (s.op) {
+    case 'open':
+      return s.files ? [syscall(c, s), send(s.files, { type: 'fd_install', ctx, file: s.file })] : null;
+    case 'close':
+      return s.files ? [send(s.files, { type: '__close_fd', ctx, file: s.file }), syscall(c, s)] : null;
+    case 'clone':
+      return [...(s.table ? [send(s.table, { type: 'get_files', ctx })] : dupFd()), send(c.mm, { type: 'mmget', ctx })];
+    case 'fork':
+      return [...dupFd(), ...s.vmas.map((v) => send(s.mm, { type: 'mmap_region', ctx, vma: v.vma, file: v.file, start: v.start, end: v.end, ...(v.ro ? { ro: true } : {}) }))];
+    default:
+      return null;
+  }
+}
+
 export const processMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; mm: string; steps: Step[] } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; mm: string; steps: Step[]; files?: string; fds?: string[] } },
   actions: {
     // The next scenario step, as the syscall it is.
     enterSyscall: emit(({ context }) => syscall(context, step(context)!)),
-    // The syscall returned: track the fd table, move to the next step.
+    // The next call of a syscall that makes several.
+    nextCall: enqueueActions(({ context, enqueue }) => {
+      const sub = context.sub ?? 0;
+      enqueue.assign({ sub: sub + 1 });
+      enqueue.emit(callsOf(context, step(context)!)![sub]!);
+    }),
+    // The syscall returned: track the fd table (a shared one is the files_struct's), move on.
     returnFromSyscall: assign(({ context }) => {
       const s = step(context)!;
+      const own = !context.files;
       const fds =
-        s.op === 'open' ? [...context.fds, s.file] : s.op === 'close' ? context.fds.filter((f) => f !== s.file) : context.fds;
-      return { fds, pc: context.pc + 1 };
+        own && s.op === 'open' ? [...context.fds, s.file] : own && s.op === 'close' ? context.fds.filter((f) => f !== s.file) : context.fds;
+      return context.sub === undefined ? { fds, pc: context.pc + 1 } : { fds, pc: context.pc + 1, sub: 0 };
     }),
     // The step just run (after returnFromSyscall: pc - 1), or the exit once the task is gone (pc),
     // is one that other processes wait for.
@@ -108,6 +148,8 @@ export const processMachine = setup({
       enqueue.assign({ fds: rest });
       enqueue.emit(send(file!, { type: 'filp_close', ctx: context.id }));
     }),
+    // exit_files → put_files_struct: the shared table's count; the last put closes every fd.
+    put_files_struct: emit(({ context }) => send(context.files!, { type: 'put_files_struct', ctx: context.id })),
     // The last task_work_run of exit_task_work: the list is marked exited.
     markWorkExited: assign({ workExited: true }),
   },
@@ -116,15 +158,18 @@ export const processMachine = setup({
     nextIsExit: ({ context }) => step(context)?.op === 'exit',
     hasTaskWork: ({ context }) => context.taskWorks.length > 0,
     hasOpenFds: ({ context }) => context.fds.length > 0,
+    sharesFiles: ({ context }) => context.files !== undefined,
+    makesCalls: ({ context }) => callsOf(context, step(context)!) !== null,
+    moreCalls: ({ context }) => (context.sub ?? 0) < callsOf(context, step(context)!)!.length,
     // The next step waits for a step of another process that has not run yet.
     blockedAfter: ({ context }) => {
       const a = step(context)?.after;
-      return a !== undefined && !(context.afterDone ?? []).includes(a);
+      return a !== undefined && [a].flat().some((k) => !(context.afterDone ?? []).includes(k));
     },
   },
 }).createMachine({
   id: 'process',
-  context: ({ input }) => ({ ...input, pc: 0, fds: [], taskWorks: [], workExited: false, ...(input.steps.some((s) => s.after) ? { afterDone: [] } : {}) }),
+  context: ({ input }) => ({ ...input, pc: 0, fds: input.fds ?? [], taskWorks: [], workExited: false, ...(input.steps.some((s) => s.after) ? { afterDone: [] } : {}) }),
   on: {
     task_work_add: { actions: 'task_work_add' },
     after_done: { actions: 'afterDone' },
@@ -138,8 +183,21 @@ export const processMachine = setup({
         { guard: 'allStepsDone', target: 'running' },
         { guard: 'blockedAfter', target: 'after_wait' },
         { guard: 'nextIsExit', target: 'do_exit' },
+        { guard: 'makesCalls', target: 'calls' },
         { target: 'syscall', actions: 'enterSyscall' },
       ],
+    },
+    // A syscall of several calls (copy_process of a clone or fork; open or close on a shared fd
+    // table), each waiting for its return.
+    calls: {
+      always: [
+        { guard: 'moreCalls', target: 'call', actions: 'nextCall' },
+        { target: 'user_mode', actions: ['returnFromSyscall', { type: 'notifyAfter', params: { back: 1 } }] },
+      ],
+    },
+    call: {
+      tags: ['waiting'],
+      on: { 'ret.*': 'calls' },
     },
     // Inside a syscall, waiting for it to return.
     syscall: {
@@ -177,7 +235,13 @@ export const processMachine = setup({
         },
         // exit_files: filp_close every open fd.
         exit_files: {
-          always: [{ guard: 'hasOpenFds', target: 'filp_close' }, { target: 'exit_task_work' }],
+          always: [{ guard: 'sharesFiles', target: 'put_files_struct' }, { guard: 'hasOpenFds', target: 'filp_close' }, { target: 'exit_task_work' }],
+        },
+        // A shared table: put_files_struct, which closes the fds only at the last put.
+        put_files_struct: {
+          tags: ['waiting'],
+          entry: 'put_files_struct',
+          on: { 'ret.put_files_struct': 'exit_task_work' },
         },
         filp_close: {
           tags: ['waiting'],

@@ -3,6 +3,7 @@
 // waiting and the awaited process's step inputs (a `notify` on the awaited step).
 import type { ActorSpec } from '../runtime/types.ts';
 import type { Scenario } from './schema.ts';
+import { spawnsOf } from './spawn.ts';
 
 type Fail = (path: string, msg: string) => never;
 
@@ -27,19 +28,26 @@ export function resolveAfter(s: Scenario, ref: string): { proc: number; step: nu
 }
 
 export function checkAfter(s: Scenario, fail: Fail): void {
-  const waits = new Map<string, { proc: number; step: number }>();
+  const waits = new Map<string, At[]>();
+  const spawns = spawnsOf(s);
   s.processes.forEach((p, pi) =>
     p.steps.forEach((st, si) => {
+      // A started task's first step waits for the clone or fork that starts it (and for its own
+      // after, if it has one).
+      const sp = si === 0 ? spawns.get(pi) : undefined;
+      if (sp) waits.set(`${pi}.0`, [{ proc: sp.parent, step: sp.step }]);
       if (st.after === undefined) return;
       const at = `processes[${pi}].steps[${si}].after`;
       const r = resolveAfter(s, st.after);
       if (typeof r === 'string') fail(at, r);
       if (r.proc === pi) fail(at, `'${st.after}' is a step of this same process (its steps already run in order)`);
-      waits.set(`${pi}.${si}`, r);
+      waits.set(`${pi}.${si}`, [...(waits.get(`${pi}.${si}`) ?? []), r]);
     }),
   );
+
   const cycle = waitCycle(s, waits);
-  if (cycle) fail(`processes[${cycle[0]!.at.proc}].steps[${cycle[0]!.at.step}].after`, `a cycle of after steps: ${describeCycle(s, cycle)}; none of them can ever run`);
+  const first = cycle?.find((l) => s.processes[l.at.proc]!.steps[l.at.step]!.after !== undefined);
+  if (cycle && first) fail(`processes[${first.at.proc}].steps[${first.at.step}].after`, `a cycle of after steps: ${describeCycle(s, cycle)}; none of them can ever run`);
 }
 
 type At = { proc: number; step: number };
@@ -63,7 +71,7 @@ function describeCycle(s: Scenario, cycle: Link[]): string {
 /** A cycle of waits among the after steps, or null. An after step waits for its target step, so
  * for the latest after step at or before the target in that process, and for the latest after
  * step before it in its own process. Iterative depth-first search (scenarios may have 100,000 steps). */
-function waitCycle(s: Scenario, waits: Map<string, At>): Link[] | null {
+function waitCycle(s: Scenario, waits: Map<string, At[]>): Link[] | null {
   const key = (a: At) => `${a.proc}.${a.step}`;
   // Per process, its after steps' indexes in order (Map keys are in insertion order: scenario order).
   const byProc = s.processes.map(() => [] as number[]);
@@ -83,16 +91,20 @@ function waitCycle(s: Scenario, waits: Map<string, At>): Link[] | null {
     }
     return lo ? { proc: a.proc, step: xs[lo - 1]! } : undefined;
   };
-  const deps = (a: At): { to: At; by: Link['by'] }[] => {
-    const t = latest(waits.get(key(a))!);
+  type Dep = { to: At; by: Link['by']; target: At };
+  const deps = (a: At): Dep[] => {
+    const ts = waits.get(key(a))!.flatMap((target) => {
+      const t = latest(target);
+      return t ? [{ to: t, by: 'after' as const, target }] : [];
+    });
     const o = a.step > 0 ? latest({ proc: a.proc, step: a.step - 1 }) : undefined;
-    return [...(t ? [{ to: t, by: 'after' as const }] : []), ...(o ? [{ to: o, by: 'order' as const }] : [])];
+    return [...ts, ...(o ? [{ to: o, by: 'order' as const, target: o }] : [])];
   };
   const color = new Map<string, 1 | 2>();
   for (const k0 of waits.keys()) {
     if (color.has(k0)) continue;
     const [p0, s0] = k0.split('.').map(Number) as [number, number];
-    const stack: { at: At; deps: { to: At; by: Link['by'] }[]; i: number }[] = [];
+    const stack: { at: At; deps: Dep[]; i: number }[] = [];
     const push = (at: At) => (color.set(key(at), 1), stack.push({ at, deps: deps(at), i: 0 }));
     push({ proc: p0, step: s0 });
     while (stack.length) {
@@ -103,7 +115,7 @@ function waitCycle(s: Scenario, waits: Map<string, At>): Link[] | null {
         stack.pop();
       } else if (color.get(key(d.to)) === 1) {
         const from = stack.findIndex((x) => key(x.at) === key(d.to));
-        return stack.slice(from).map((x) => ({ at: x.at, by: x.deps[x.i - 1]!.by, target: waits.get(key(x.at))! }));
+        return stack.slice(from).map((x) => ({ at: x.at, by: x.deps[x.i - 1]!.by, target: x.deps[x.i - 1]!.target }));
       } else if (!color.has(key(d.to))) push(d.to);
     }
   }
@@ -121,7 +133,9 @@ export function applyAfter(specs: ActorSpec[], s: Scenario): void {
       const awaited = `process#${r.proc + 1}`;
       const key = `${awaited}:${r.step}`;
       const wsteps = input(specs, waiter).steps as Record<string, unknown>[];
-      wsteps[si] = { ...wsteps[si], after: key };
+      // A started task's first step waits for its clone or fork already: it waits for both.
+      const had = wsteps[si]!.after as string | undefined;
+      wsteps[si] = { ...wsteps[si], after: had ? [had, key] : key };
       const asteps = input(specs, awaited).steps as Record<string, unknown>[];
       const a = asteps[r.step]!;
       asteps[r.step] = { ...a, notify: [...((a.notify as string[] | undefined) ?? []), waiter] };

@@ -6,6 +6,8 @@ import type { Scenario } from './schema.ts';
 import { deviceHw } from './device-hw.ts';
 import { checkFaults } from './check-faults.ts';
 import { checkAfter } from './after.ts';
+import { checkFamiliesExit, checkSpawns, spawnOrder } from './spawn.ts';
+import { Tasks } from './check-tasks.ts';
 
 export function checkScenario(s: Scenario, where: string): void {
   const fail = (path: string, msg: string): never => {
@@ -16,26 +18,32 @@ export function checkScenario(s: Scenario, where: string): void {
   s.processes.forEach((p, pi) => {
     if (names.has(`proc:${p.name}`)) fail(`processes[${pi}].name`, `process '${p.name}' named twice`);
     names.add(`proc:${p.name}`);
-    const files = new Map<string, { open: boolean; bound: boolean }>();
-    const vmas = new Map<string, { start: number; end: number; mapped: boolean }>();
-    /** Which mapped vma holds each page. */
-    const pages = new Map<number, string>();
+  });
+  const spawns = checkSpawns(s, fail);
+  const tasks = new Tasks(s, spawns);
+  for (const pi of spawnOrder(s, spawns)) {
+    const p = s.processes[pi]!;
+    const { files, vmas, pages } = tasks.start(pi);
     let exited = false;
     p.steps.forEach((st, si) => {
       const at = `processes[${pi}].steps[${si}]`;
       if (exited) fail(at, 'a step after exit');
       if (st.op === 'exit') exited = true;
       const file = (f: string) => files.get(f) ?? fail(`${at}.file`, `unknown file '${f}' (open it first)`);
+      if ('file' in st && st.file !== undefined && st.op !== 'open') tasks.use(pi, st.op, file(st.file), `${at}.file`, fail);
       switch (st.op) {
         case 'open':
           if (!s.devices.includes(st.device)) fail(`${at}.device`, `unknown device '${st.device}' (valid: ${s.devices.join(', ')})`);
           if (files.has(st.file)) fail(`${at}.file`, `file '${st.file}' opened twice`);
-          files.set(st.file, { open: true, bound: false });
+          files.set(st.file, tasks.newFile(pi, st.file));
           break;
         case 'bind': {
           const f = file(st.file);
           if (!f.open) fail(`${at}.file`, `file '${st.file}' is closed`);
           if (f.bound) fail(`${at}.file`, `file '${st.file}' is bound already`);
+          // The model's driver binds the mm of the task that opened the file (get_task_mm(current)
+          // in the opener's ioctl); a forked child's bind of an inherited file would bind its own.
+          if (f.mm !== tasks.mmOf(pi)) fail(`${at}.file`, `file '${st.file}' was inherited by fork: its bind would be of this task's own mm, which the model's driver does not do (bind it before the fork, or open a file here)`);
           f.bound = true;
           break;
         }
@@ -64,22 +72,29 @@ export function checkScenario(s: Scenario, where: string): void {
           if (vmas.has(st.vma)) fail(`${at}.vma`, `vma '${st.vma}' mapped twice`);
           const end = st.addr + st.pages;
           for (let pg = st.addr; pg < end; pg++) if (pages.has(pg)) fail(`${at}.addr`, `overlaps vma '${pages.get(pg)!}'`);
+          tasks.claim(pi, st.addr, end, st.vma, `${at}.addr`, fail);
           for (let pg = st.addr; pg < end; pg++) pages.set(pg, st.vma);
-          vmas.set(st.vma, { start: st.addr, end, mapped: true });
+          vmas.set(st.vma, tasks.newVma(pi, st.vma, st.addr, end, st.file === undefined));
           break;
         }
         case 'munmap': {
           const v = vmas.get(st.vma) ?? fail(`${at}.vma`, `unknown vma '${st.vma}'`);
           if (!v.mapped) fail(`${at}.vma`, `vma '${st.vma}' unmapped twice`);
+          tasks.useVma(pi, v, `${at}.vma`, fail);
           v.mapped = false;
           for (let pg = v.start; pg < v.end; pg++) pages.delete(pg);
           break;
         }
+        case 'clone':
+        case 'fork':
+          tasks.spawn(pi, st, { files, vmas, pages }, `${at}.task`, fail);
+          break;
         default:
           break;
       }
     });
-  });
+  }
+  checkFamiliesExit(s, spawns, fail);
   checkIommu(s, fail);
   checkFaults(s, fail);
   checkAfter(s, fail);

@@ -36,6 +36,13 @@ export const StepSchema = z.discriminatedUnion('op', [
   step({ op: z.literal('close'), file: name }),
   step({ op: z.literal('unbind'), file: name }),
   step({ op: z.literal('exit') }),
+  // clone(CLONE_VM | CLONE_FS | CLONE_SIGHAND | CLONE_THREAD, ...): `task` is a process entry whose
+  // steps start once this step has run, a thread sharing this mm; `files` (CLONE_FILES, as
+  // pthread_create passes it) shares the fd table, false gives it a copy (dup_fd).
+  step({ op: z.literal('clone'), task: name, files: z.boolean().default(true) }),
+  // fork: `task` gets a new mm (dup_mm: each VMA copied, a file-backed one with get_file) and a
+  // copy of the fd table (dup_fd); its steps start once this step has run.
+  step({ op: z.literal('fork'), task: name }),
 ]);
 
 /** One allowed fault: its kind, a scope (a device, a process, or the whole run) and a budget. */

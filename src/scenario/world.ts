@@ -9,6 +9,8 @@ import { applyFaults } from './world-faults.ts';
 import { applyAfter } from './after.ts';
 import { deviceHw } from './device-hw.ts';
 import type { DevHw } from '../../machines/qi.ts';
+import { groupRoot, spawnOrder, spawnsOf } from './spawn.ts';
+import { handOver, sharesTable, startAfter, type Handed, type MappedVma } from './world-tasks.ts';
 
 /** A dma step's request flags, only those that differ from a plain request (PASID present, last
  * in its group, no stream response, not privileged, no execute): a plain world's specs stay as
@@ -63,25 +65,41 @@ function makeWorld(s: Scenario, v: Variant): World {
   });
   let nFile = 0;
   let nVma = 0;
-  s.processes.forEach((p, i) => {
+  const spawns = spawnsOf(s);
+  /** What a clone or fork step hands the task it starts, by child index. */
+  const handed = new Map<number, Handed>();
+  for (const i of spawnOrder(s, spawns)) {
+    const p = s.processes[i]!;
     const pid = `process#${i + 1}`;
-    const mm = `mm#${i + 1}`;
+    const sp = spawns.get(i);
+    // A clone's thread uses the mm (and with CLONE_FILES the fd table) of the task it came from.
+    const mm = `mm#${groupRoot(spawns, i, false) + 1}`;
+    const mmOwner = `process#${groupRoot(spawns, i, false) + 1}`;
+    const files = sharesTable(s, spawns, i) ? `files#${groupRoot(spawns, i, true) + 1}` : undefined;
     names[p.name] = pid;
-    const own: ActorSpec[] = [{ id: mm, kind: 'mm', input: { id: mm, owner: pid, svm: SVM } }];
+    const own: ActorSpec[] = mm === `mm#${i + 1}` ? [{ id: mm, kind: 'mm', input: { id: mm, owner: pid, svm: SVM } }] : [];
+    if (files === `files#${i + 1}`) own.push({ id: files, kind: 'files', input: { id: files } });
+    const got = handed.get(i);
+    if (got) Object.entries(got.names).forEach(([n, id]) => (names[`${p.name}/${n}`] = id));
     const local = (n: string) => names[`${p.name}/${n}`]!;
+    /** The fds and VMAs this task holds as its steps run: what a fork or clone copies. */
+    const fds = [...(got?.fds ?? [])];
+    const mapped = new Map<string, MappedVma>(got?.vmas ?? []);
     const steps: Step[] = p.steps.map((st) => {
       switch (st.op) {
         case 'open': {
           const id = `file#${++nFile}`;
           names[`${p.name}/${st.file}`] = id;
           own.push({ id, kind: 'file', input: { id, dev: names[st.device], svm: SVM } });
-          return { op: 'open', file: id };
+          fds.push(id);
+          return files ? { op: 'open', file: id, files } : { op: 'open', file: id };
         }
         case 'mmap': {
           const id = `vma#${++nVma}`;
           names[`${p.name}/${st.vma}`] = id;
-          own.push({ id, kind: 'vma', input: { id, owner: pid, mm } });
+          own.push({ id, kind: 'vma', input: { id, owner: mmOwner, mm } });
           const step: Step = { op: 'mmap', vma: id, file: st.file ? local(st.file) : null, start: st.addr, end: st.addr + st.pages };
+          mapped.set(st.vma, { vma: id, file: step.file, start: step.start, end: step.end, ...(st.prot === 'r' ? { ro: true } : {}) });
           return st.prot === 'r' ? { ...step, ro: true } : step;
         }
         case 'touch':
@@ -89,15 +107,34 @@ function makeWorld(s: Scenario, v: Variant): World {
         case 'dma':
           return { op: 'dma', file: local(st.file), addr: st.addr, write: st.write, count: st.count, wait: st.wait, ...(st.pasid !== undefined ? { pasid: st.pasid } : {}), ...requestOf(st.request) };
         case 'munmap':
+          mapped.delete(st.vma);
           return { op: 'munmap', vma: local(st.vma) };
         case 'exit':
           return { op: 'exit' };
+        case 'clone':
+        case 'fork': {
+          const child = s.processes.findIndex((q) => q.name === st.task);
+          const h = handOver(p.name, names, fds, mapped, st.op === 'fork' ? () => `vma#${++nVma}` : null);
+          handed.set(child, h);
+          const cpid = `process#${child + 1}`;
+          if (st.op === 'clone') return { op: 'clone', task: cpid, table: st.files ? files! : null };
+          const cmm = `mm#${child + 1}`;
+          for (const v of h.vmas.values()) own.push({ id: v.vma, kind: 'vma', input: { id: v.vma, owner: cpid, mm: cmm } });
+          return { op: 'fork', task: cpid, mm: cmm, vmas: [...h.vmas.values()] };
+        }
+        case 'close': {
+          const id = local(st.file);
+          fds.splice(fds.indexOf(id), 1);
+          return files ? { op: 'close', file: id, files } : { op: 'close', file: id };
+        }
         default:
           return { op: st.op, file: local(st.file) };
       }
     });
-    specs.push({ id: pid, kind: 'process', input: { id: pid, mm, steps } }, ...own);
-  });
+    const table = files ? { files } : got?.fds.length ? { fds: got.fds } : {};
+    specs.push({ id: pid, kind: 'process', input: { id: pid, mm, steps, ...table } }, ...own);
+    if (sp) startAfter(specs, pid, `process#${sp.parent + 1}`, sp.step);
+  }
   applyAfter(specs, s);
   applyFaults(specs, s, names);
   return { specs, names };
