@@ -85,7 +85,14 @@ export interface ProcessGenes {
   steps: Gene[];
   /** The process exits after its steps (or stays alive to the end of the run). */
   exit: boolean;
+  /** Started by an earlier process's clone or fork step (not for the first process): the parent
+   * (modulo the processes before it), where in its steps, and how (SPAWNS). */
+  spawn: { parent: number; at: number; how: number } | null;
 }
+
+/** How a task is started: fork (dup_mm, dup_fd), a thread with its own copy of the fd table
+ * (CLONE_VM), or one sharing it (CLONE_VM | CLONE_FILES). */
+export const SPAWNS = ['fork', 'clone', 'clone-files'] as const;
 
 export interface Genes {
   devices: number;
@@ -112,7 +119,11 @@ const gene = (b: Bounds): fc.Arbitrary<Gene> =>
  * order. Both shrink the way a world gets smaller: a gene's `keep` to 0 drops that step, and
  * `exit` to exiting. */
 const processArb = (b: Bounds): fc.Arbitrary<ProcessGenes> =>
-  fc.record({ steps: fc.array(gene(b), { minLength: b.steps, maxLength: b.steps }), exit: fc.nat(3).map((n) => n !== 3, (v) => (v ? 0 : 3)) });
+  fc.record({
+    steps: fc.array(gene(b), { minLength: b.steps, maxLength: b.steps }),
+    exit: fc.nat(3).map((n) => n !== 3, (v) => (v ? 0 : 3)),
+    spawn: fc.option(fc.record({ parent: fc.nat(b.processes), at: fc.nat(b.steps), how: fc.nat(SPAWNS.length - 1) }), { nil: null, freq: 3 }),
+  });
 
 export const genesArb = (b: Bounds): fc.Arbitrary<Genes> =>
   fc.record({
@@ -126,22 +137,79 @@ export const worldArb = (b: Bounds): fc.Arbitrary<Scenario> => genesArb(b).map((
 
 const procName = (i: number) => String.fromCharCode(65 + i);
 
-interface FileState { name: string; device: string; open: boolean; bound: boolean }
-interface VmaState { name: string; start: number; end: number; mapped: boolean }
+/** `inherited`: the fd came with a clone or fork (the task neither binds nor unbinds it, so no
+ * unbind meets another task's DMA). `given`: a file the task had when it started another, which is
+ * that task's to use from then on (check-tasks.ts: a shared file has one user). */
+interface FileState { name: string; device: string; open: boolean; bound: boolean; inherited?: boolean; given?: boolean }
+interface VmaState { name: string; start: number; end: number; mapped: boolean; anon?: boolean }
 
-/** The genes a process keeps: the exit is one of the `steps`. */
-const keptGenes = (pg: ProcessGenes, b: Bounds): Gene[] => pg.steps.filter((g) => g.keep !== 0).slice(0, pg.exit ? b.steps - 1 : b.steps);
+/** The genes a process keeps: its exit and the clone and fork steps it takes are among the `steps`. */
+const keptGenes = (pg: ProcessGenes, b: Bounds, family = false, spawns = 0): Gene[] =>
+  pg.steps.filter((g) => g.keep !== 0).slice(0, Math.max(0, b.steps - spawns - (pg.exit || family ? 1 : 0)));
 
-/** A process keeps at least one step (an exit, if nothing else). */
-function decodeProcess(pg: ProcessGenes, devices: string[], b: Bounds): ScenarioStep[] {
-  const files: FileState[] = [];
-  const vmas: VmaState[] = [];
+/** What a started task has: a copy of its parent's fds and VMAs at the clone or fork, and how it
+ * was started. A thread shares its parent's mm, so it maps and unmaps nothing; with the fd table
+ * shared it opens and closes nothing either. */
+interface Start {
+  how: (typeof SPAWNS)[number];
+  files: FileState[];
+  vmas: VmaState[];
+}
+
+/** A task started by another: a clone or fork step in the parent's steps, before gene `at`. */
+interface SpawnPoint { child: number; at: number; how: (typeof SPAWNS)[number] }
+
+const CHILD_FORBIDS: Record<(typeof SPAWNS)[number], Op[]> = {
+  fork: [],
+  clone: ['mmap', 'munmap', 'bind'],
+  'clone-files': ['mmap', 'munmap', 'bind', 'open', 'close'],
+};
+
+interface Decoded { steps: ScenarioStep[]; genes: (Gene | null)[]; starts: Map<number, Start> }
+
+/** A process's steps (at least one: an exit, if nothing else), with the clone and fork steps that
+ * start `spawns`, and what each started task begins with. A task in a family (a parent or a
+ * child) ends with exit (check-tasks.ts: the oracles judge shared objects once all have gone).
+ * Once a task has started another, it unbinds nothing (the other may have DMA outstanding on the
+ * same PASID), and once it shares its fd table, it closes nothing. */
+function decodeProcess(pg: ProcessGenes, devices: string[], b: Bounds, start: Start | undefined, spawns: SpawnPoint[]): Decoded {
+  const genes = keptGenes(pg, b, !!start || spawns.length > 0, spawns.length);
+  const copy = <T>(xs: T[], extra: Partial<T> = {}) => xs.map((x) => ({ ...x, ...extra }));
+  const files: FileState[] = start ? copy(start.files, { inherited: true } as Partial<FileState>) : [];
+  const vmas: VmaState[] = start ? copy(start.vmas) : [];
   const pick = <T>(xs: T[], n: number): T | undefined => (xs.length ? xs[n % xs.length] : undefined);
   const mapped = (page: number) => vmas.some((v) => v.mapped && v.start <= page && page < v.end);
-  const c: Ctx = { files, vmas, devices, b, pick, mapped, posted: new Set() };
-  const steps = keptGenes(pg, b).map((g) => decodeStep(pickOp(validOps(c), g.op, c), g, c));
-  if (pg.exit || !steps.length) steps.push({ op: 'exit' });
-  return steps;
+  const c: Ctx = { files, vmas, devices, b, pick, mapped, posted: new Set(), forbid: new Set(start ? CHILD_FORBIDS[start.how] : []), sharesTable: start?.how === 'clone-files', sharesMm: !!start && start.how !== 'fork' };
+  // What the model can fork and clone (check.ts): a task that shares its mm with a thread does
+  // not fork (dup_mmap of VMAs other threads change is not modelled), one that shares its fd table
+  // starts only tasks that share it (nor dup_fd of such a table), and a task that forks maps files
+  // only (fork's copy-on-write of anonymous pages is not modelled).
+  const anyClone = c.sharesMm || spawns.some((sp) => sp.how !== 'fork');
+  const anyShared = c.sharesTable || spawns.some((sp) => sp.how === 'clone-files');
+  const normal = spawns.map((sp) => ({ ...sp, how: anyShared ? ('clone-files' as const) : anyClone && sp.how === 'fork' ? ('clone' as const) : sp.how }));
+  c.fileMapsOnly = normal.some((sp) => sp.how === 'fork');
+  const out: Decoded = { steps: [], genes: [], starts: new Map() };
+  const spawnAt = (k: number) => {
+    for (const sp0 of spawns.filter((x) => x.at === k)) {
+      const sp = normal.find((x) => x.child === sp0.child)!;
+      // The child may use the files this task opened itself; one it inherited was shared before
+      // (one user each, check-tasks.ts), so it passes it on as unusable.
+      out.starts.set(sp.child, { how: sp.how, files: files.map((f) => ({ ...f, given: f.given || f.inherited })), vmas: copy(vmas) });
+      for (const f of files) f.given = true;
+      out.steps.push(sp.how === 'fork' ? { op: 'fork', task: procName(sp.child) } : { op: 'clone', task: procName(sp.child), files: sp.how === 'clone-files' });
+      out.genes.push(null);
+      c.forbid.add('unbind');
+      if (sp.how === 'clone-files') c.forbid.add('close');
+    }
+  };
+  genes.forEach((g, k) => {
+    spawnAt(k);
+    out.steps.push(decodeStep(pickOp(validOps(c), g.op, c), g, c));
+    out.genes.push(g);
+  });
+  spawnAt(genes.length);
+  if (pg.exit || !out.steps.length || start || spawns.length) out.steps.push({ op: 'exit' });
+  return out;
 }
 
 /** The unbind ioctl calls intel_svm_unbind_mm directly, and intel-svm.h makes the caller promise
@@ -150,7 +218,7 @@ function decodeProcess(pg: ProcessGenes, devices: string[], b: Bounds): Scenario
  * file's device may still be in flight, so a world unbinds only where nothing was posted there:
  * the other is a driver breaking the contract, which no fault kind models yet. (A release, at
  * close or exit, stops the device's jobs first: dma_stop.) A closed file has no fd to ioctl. */
-export const unbindable = (c: Pick<Ctx, 'posted'>, f: FileState): boolean => f.open && f.bound && !c.posted.has(f.device);
+export const unbindable = (c: Pick<Ctx, 'posted'>, f: FileState): boolean => f.open && f.bound && !f.inherited && !f.given && !c.posted.has(f.device);
 
 /** The ops that have something to act on now (touch always has: a page, mapped or not). */
 function validOps(c: Ctx): Op[] {
@@ -159,15 +227,15 @@ function validOps(c: Ctx): Op[] {
   const free = Array.from({ length: b.pages }, (_, i) => BASE_PAGE + i).some((pg) => !c.mapped(pg));
   const ok: Record<Op, boolean> = {
     open: files.length < MAX_FILES,
-    bind: has((x) => x.open && !x.bound),
-    mmap: free,
-    dma: has((x) => x.open && (x.bound || !!b.faults)),
+    bind: has((x) => x.open && !x.bound && !x.inherited && !x.given),
+    mmap: free && (!c.fileMapsOnly || has((x) => x.open && !x.given)),
+    dma: has((x) => x.open && !x.given && (x.bound || !!b.faults)),
     touch: true,
     munmap: vmas.some((v) => v.mapped),
     unbind: has((x) => unbindable(c, x)),
     close: has((x) => x.open),
   };
-  return OPS.filter((op) => ok[op]);
+  return OPS.filter((op) => ok[op] && !c.forbid.has(op));
 }
 
 interface Ctx {
@@ -179,6 +247,13 @@ interface Ctx {
   mapped: (pg: number) => boolean;
   /** Devices this process posted a DMA to (not waited for): its page requests may be outstanding. */
   posted: Set<string>;
+  /** Ops this task may not take (a thread's, or once it has started another task). */
+  forbid: Set<Op>;
+  /** The task shares its fd table with another (CLONE_FILES), or its mm (CLONE_VM). */
+  sharesTable?: boolean;
+  sharesMm?: boolean;
+  /** The task forks: every mmap it takes maps a file. */
+  fileMapsOnly?: boolean;
 }
 
 /** One step of a valid op: its operands picked among what it may name. */
@@ -192,7 +267,7 @@ function decodeStep(op: Op, g: Gene, c: Ctx): ScenarioStep {
       return { op: 'open', file: f.name, device: f.device };
     }
     case 'bind':
-      return { op: 'bind', file: flip(file((x) => x.open && !x.bound), 'bound', true).name };
+      return { op: 'bind', file: flip(file((x) => x.open && !x.bound && !x.inherited && !x.given), 'bound', true).name };
     case 'unbind':
       return { op: 'unbind', file: flip(file((x) => unbindable(c, x)), 'bound', false).name };
     case 'close':
@@ -220,9 +295,9 @@ function mmapStep(g: Gene, c: Ctx): ScenarioStep {
   const start = free[g.x % free.length]!;
   let end = start + 1;
   while (end < BASE_PAGE + c.b.pages && end - start < 1 + (g.y % c.b.pages) && !c.mapped(end)) end++;
-  const v: VmaState = { name: `v${c.vmas.length}`, start, end, mapped: true };
+  const file = g.flag || c.fileMapsOnly ? c.pick(c.files.filter((x) => x.open && !x.given), g.y) : undefined;
+  const v: VmaState = { name: `v${c.vmas.length}`, start, end, mapped: true, ...(file ? {} : { anon: true }) };
   c.vmas.push(v);
-  const file = g.flag ? c.pick(c.files.filter((x) => x.open), g.y) : undefined;
   return { op: 'mmap', vma: v.name, ...(file ? { file: file.name } : {}), addr: start, pages: end - start, ...(g.ro ? { prot: 'r' as const } : {}) };
 }
 
@@ -238,23 +313,50 @@ function dmaPage(g: Gene, c: Ctx): number {
  * PASID), at a page of the range or one past it, waited for or posted (the device answers each
  * waiting submit when its own jobs end, machines/dma.ts). */
 function dmaStep(g: Gene, c: Ctx): ScenarioStep {
-  const bound = c.files.filter((x) => x.open && x.bound);
+  const bound = c.files.filter((x) => x.open && x.bound && !x.given);
   const rogue = !!c.b.faults && (g.rogue || !bound.length);
-  const f = c.pick(rogue ? c.files.filter((x) => x.open) : bound, g.x)!;
+  const f = c.pick(rogue ? c.files.filter((x) => x.open && !x.given) : bound, g.x)!;
   const wait = g.wait;
   if (!wait) c.posted.add(f.device);
   return { op: 'dma', file: f.name, addr: dmaPage(g, c), write: g.flag, count: 1 + g.count, wait, ...(rogue ? { pasid: ROGUE_PASID } : {}) };
 }
 
+/** Where each task is started: process pi (not the first) by the one its gene names among those
+ * before it, before that one's gene `at` (or after its last). */
+function spawnPoints(g: Genes, b: Bounds): Map<number, SpawnPoint[]> {
+  // Which tasks each parent starts: no more than its steps leave room for, with its exit.
+  const children = new Map<number, number[]>();
+  g.processes.forEach((pg, pi) => {
+    if (pi === 0 || !pg.spawn) return;
+    const parent = pg.spawn.parent % pi;
+    const mine = children.get(parent) ?? [];
+    if (mine.length + 2 <= b.steps) children.set(parent, [...mine, pi]);
+  });
+  const out = new Map<number, SpawnPoint[]>();
+  for (const [parent, cs] of children) {
+    const kept = keptGenes(g.processes[parent]!, b, true, cs.length).length;
+    out.set(parent, cs.map((child) => ({ child, at: g.processes[child]!.spawn!.at % (kept + 1), how: SPAWNS[g.processes[child]!.spawn!.how % SPAWNS.length]! })));
+  }
+  return out;
+}
+
 /** Genes → a scenario the validator accepts. */
 export function decode(g: Genes, b: Bounds): Scenario {
   const devices = Array.from({ length: g.devices }, (_, i) => `dev${i}`);
-  const processes = g.processes.map((genes, pi) => ({ name: procName(pi), steps: decodeProcess(genes, devices, b) }));
+  const spawns = spawnPoints(g, b);
+  const starts = new Map<number, Start>();
+  // A parent comes before the tasks it starts (its index is lower): its decode says what they begin with.
+  const decoded = g.processes.map((genes, pi) => {
+    const d = decodeProcess(genes, devices, b, starts.get(pi), spawns.get(pi) ?? []);
+    for (const [child, st] of d.starts) starts.set(child, st);
+    return d;
+  });
+  const processes = decoded.map((d, pi) => ({ name: procName(pi), steps: d.steps }));
   // `after` points only at an earlier process (no cycle of processes waiting for each other).
   processes.forEach((p, pi) => {
     if (pi === 0) return;
     p.steps.forEach((st, si) => {
-      const a = keptGenes(g.processes[pi]!, b)[si]?.after;
+      const a = decoded[pi]!.genes[si]?.after;
       if (a === null || a === undefined) return;
       const other = processes[a % pi]!;
       st.after = `${other.name}.${a % other.steps.length}`;

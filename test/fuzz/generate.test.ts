@@ -34,7 +34,19 @@ describe('worldArb', () => {
     // Not a degenerate generator: the worlds differ and use every op.
     expect(new Set(worlds.map((w) => JSON.stringify(w))).size).toBeGreaterThan(250);
     const ops = new Set(worlds.flatMap((w) => w.processes.flatMap((p) => p.steps.map((s) => s.op))));
-    expect([...ops].sort()).toEqual(['bind', 'close', 'dma', 'exit', 'mmap', 'munmap', 'open', 'touch', 'unbind']);
+    const spawning = b.processes > 1 ? ['clone', 'fork'] : [];
+    expect([...ops].sort()).toEqual(['bind', ...spawning, 'close', 'dma', 'exit', 'mmap', 'munmap', 'open', 'touch', 'unbind'].sort());
+  });
+
+  it('starts tasks with clone (the fd table shared or copied) and fork; a started task and its parent both exit', () => {
+    const worlds = fc.sample(worldArb(bounds[1]!), { numRuns: 500, seed: 5 });
+    const spawnSteps = worlds.flatMap((w) => w.processes.flatMap((p) => p.steps.flatMap((s) => (s.op === 'clone' || s.op === 'fork' ? [{ w, p, s }] : []))));
+    expect(new Set(spawnSteps.map(({ s }) => (s.op === 'clone' ? `clone:${s.files}` : s.op)))).toEqual(new Set(['clone:true', 'clone:false', 'fork']));
+    for (const { w, p, s } of spawnSteps) {
+      const child = w.processes.find((q) => q.name === (s as { task: string }).task)!;
+      expect(w.processes.indexOf(child)).toBeGreaterThan(w.processes.indexOf(p));
+      expect([p.steps.at(-1)?.op, child.steps.at(-1)?.op]).toEqual(['exit', 'exit']);
+    }
   });
 
   it('with faults, draws faults, rogue PASIDs and cross-process `after`', () => {
