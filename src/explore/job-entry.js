@@ -3,5 +3,6 @@
 // (src/bundles.js: or its prebuilt bundle.)
 import { load } from '../bundles.js';
 
-const { runJob } = await load(new URL('./job.ts', import.meta.url));
+const { runJob, runCell } = await load(new URL('./job.ts', import.meta.url));
 export default runJob;
+export { runCell };

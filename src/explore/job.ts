@@ -1,4 +1,5 @@
-// One job of a parallel exploration, run in a piscina worker: its share of the seeds (or of the
+// One job of a parallel exploration, run in a piscina worker (or, runCell, one cell of
+// `history --jobs`): its share of the seeds (or of the
 // dfs tree), its own transport (in workers mode, its own machine workers). Shared flags: Ctrl-C,
 // --stop-on-first from any job, and which job writes each oracle's counterexample.
 import type { MessagePort } from 'node:worker_threads';
@@ -6,6 +7,9 @@ import { variantByName } from '../variants/variants.ts';
 import { ORACLES } from '../oracles/types.ts';
 import { explore, type ExploreOptions } from './explore.ts';
 import type { ExploreResult } from './result.ts';
+import { cell, type Cell, type CellOptions } from './line.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Variant } from '../variants/variants.ts';
 
 export type JobOptions = Omit<ExploreOptions, 'variant' | 'stop' | 'halt' | 'claim' | 'onProgress'> & { kernel: string };
 
@@ -36,3 +40,12 @@ export async function runJob(task: JobTask): Promise<ExploreResult> {
     task.port.close();
   }
 }
+
+/** One cell of `history --jobs` (cell-pool.ts): a scenario on a variant (its hunks as data). */
+export interface CellTask {
+  scenario: Scenario;
+  variant: Variant;
+  o: CellOptions;
+}
+
+export const runCell = (t: CellTask): Promise<Cell> => cell(t.scenario, t.variant, t.o);

@@ -135,27 +135,41 @@ export function changeOf(a: Variant, b: Variant, ca: Cell, cb: Cell): Change | u
   return { from: a.name, to: b.name, before: verdictOf(ca), after: verdictOf(cb), added, removed };
 }
 
+/** Judges cells: `cell` in this thread one at a time, or a pool's threads (cell-pool.ts), which
+ * take every cell of the matrix at once and answer each as `cell` would. */
+export interface CellJudge {
+  judge: (scenario: Scenario, variant: Variant, o: CellOptions) => Promise<Cell>;
+  parallel: boolean;
+}
+export const IN_THREAD: CellJudge = { judge: cell, parallel: false };
+
+/** fn over xs, in order: one after another, or all at once (the results in xs's order). */
+const each = async <T, R>(xs: T[], parallel: boolean, fn: (x: T) => Promise<R>): Promise<R[]> => {
+  if (parallel) return Promise.all(xs.map(fn));
+  const out: R[] = [];
+  for (const x of xs) out.push(await fn(x));
+  return out;
+};
+
 /** Every variant (columns, in the order given) against every scenario (rows). */
-export async function matrix(scenarios: Scenario[], variants: Variant[], o: CellOptions, onCell?: (c: Cell) => void): Promise<Matrix> {
+export async function matrix(scenarios: Scenario[], variants: Variant[], o: CellOptions, onCell?: (c: Cell) => void, by: CellJudge = IN_THREAD): Promise<Matrix> {
   const t0 = performance.now();
-  const rows: Row[] = [];
-  for (const s of scenarios) {
+  const rows = await each(scenarios, by.parallel, async (s): Promise<Row> => {
     const r0 = performance.now();
-    const cells: Cell[] = [];
-    for (const v of variants) {
-      const c = await cell(s, v, o);
-      cells.push(c);
+    const cells = await each(variants, by.parallel, async (v) => {
+      const c = await by.judge(s, v, o);
       onCell?.(c);
-    }
+      return c;
+    });
     const changes = cells.slice(1).flatMap((c, i) => changeOf(variants[i]!, variants[i + 1]!, cells[i]!, c) ?? []);
-    for (const ch of changes) {
-      if (!ch.added.length || ch.removed.length) continue;
+    await each(changes, by.parallel, async (ch) => {
+      if (!ch.added.length || ch.removed.length) return;
       const at = variants.find((v) => v.name === ch.from)!;
-      const h = await responsibleHunk(at, ch.added, ch.before, async (v) => verdictOf(await cell(s, v, { ...o, out: undefined })));
+      const h = await responsibleHunk(at, ch.added, ch.before, async (v) => verdictOf(await by.judge(s, v, { ...o, out: undefined })));
       if (h) ch.responsible = h;
-    }
-    rows.push({ scenario: s.name, cells, changes, seconds: Number(((performance.now() - r0) / 1000).toFixed(3)) });
-  }
+    });
+    return { scenario: s.name, cells, changes, seconds: Number(((performance.now() - r0) / 1000).toFixed(3)) };
+  });
   return {
     variants: variants.map((v) => ({ name: v.name, ...(v.release ? { release: v.release } : {}), ...(v.commit ? { commit: v.commit } : {}) })),
     rows,

@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { matrix, verdictOf, type Matrix } from '../../explore/line.ts';
+import { IN_THREAD, matrix, verdictOf, type Matrix } from '../../explore/line.ts';
+import { withCellPool } from '../../explore/cell-pool.ts';
+import { intOption } from '../../errors.ts';
 import { replayScheduleFile } from '../../explore/replay-file.ts';
 import { writeFileAtomic } from '../../files.ts';
 import { builtinNames, loadScenario } from '../../scenario/load.ts';
@@ -23,6 +25,7 @@ interface HistoryOpts extends LineOpts {
   kernels?: string;
   out?: string;
   html?: string;
+  jobs: string;
 }
 
 const collect = (v: string, acc: string[]) => [...acc, v];
@@ -35,7 +38,8 @@ export function register(program: Command): void {
       .option('-s, --scenario <name|file>', 'a row: a built-in scenario or a JSON file (repeat it; default every built-in)', collect, [])
       .option('--kernels <a,b,...>', 'the columns, in this order (default the line of history, oldest first)')
       .option('--out <dir>', 'keep each cell\'s counterexamples in DIR/<variant>/<scenario>/')
-      .option('--html <file>', 'write the matrix as an HTML page; each cell with a counterexample opens it in the trace viewer (pages in FILE.cells/)'),
+      .option('--html <file>', 'write the matrix as an HTML page; each cell with a counterexample opens it in the trace viewer (pages in FILE.cells/)')
+      .option('-j, --jobs <n>', 'judge the cells on n threads, started once for the whole matrix (the same matrix but for the seconds)', '1'),
   ).action(async (o: HistoryOpts) => {
     // Every name is checked before any work.
     const scenarios = (o.scenario.length ? o.scenario : builtinNames()).map((s) => loadScenario(s));
@@ -44,10 +48,12 @@ export function register(program: Command): void {
     if (o.html !== undefined) checkWritable('history page', o.html);
     const scratch = o.out === undefined && o.html !== undefined ? mkdtempSync(join(tmpdir(), 'svmsim-history-')) : undefined;
     const opts = cellOptions(o, o.out ?? scratch);
+    const jobs = intOption('--jobs', o.jobs, 1, 64);
+    const onCell = (c: Matrix['rows'][number]['cells'][number]) => {
+      if (!o.json) process.stderr.write(`  ${c.scenario} on ${c.variant}: ${verdictOf(c)} (${c.seconds.toFixed(2)} s)\n`);
+    };
     try {
-      const m = await matrix(scenarios, variants, opts, (c) => {
-        if (!o.json) process.stderr.write(`  ${c.scenario} on ${c.variant}: ${verdictOf(c)} (${c.seconds.toFixed(2)} s)\n`);
-      });
+      const m = jobs > 1 ? await withCellPool(jobs, (by) => matrix(scenarios, variants, opts, onCell, by)) : await matrix(scenarios, variants, opts, onCell, IN_THREAD);
       if (o.html !== undefined) await writeHistoryPage(o.html, m);
       console.log(o.json ? JSON.stringify(m) : matrixText(m));
     } finally {
