@@ -1,14 +1,13 @@
 // --jobs J: J explorations in parallel in a piscina pool, each a share of this shard's seeds (or
 // of its dfs tree), their results merged as `svmsim merge` would.
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
-import type { ExploreOptions, ProgressTick } from './options.ts';
+import type { ExploreOptions } from './options.ts';
 import { explore, reductionOf } from './explore.ts';
 import { isStateful } from '../scheduler/dfs.ts';
-import { FLAG_COUNT, HALT, STOP, type JobTask } from './job.ts';
+import { FLAG_COUNT, HALT, STOP } from './job.ts';
 import { schedulesOf, type StateGraph } from './graph.ts';
 import { mergeResults, type ExploreResult } from './result.ts';
 import { DEFAULT_SLOTS, sharedVisited } from './visited.ts';
+import { runJobOn, withJobPool } from './job-pool.ts';
 
 export interface RunOptions extends Omit<ExploreOptions, 'stop' | 'halt' | 'claim' | 'job'> {
   jobs: number;
@@ -28,19 +27,11 @@ export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
   const flags = new SharedArrayBuffer(FLAG_COUNT * 4);
   const view = new Int32Array(flags);
   o.onInterrupt?.(() => Atomics.store(view, STOP, 1));
-  const pool = new Piscina({ filename: new URL('./job-entry.js', import.meta.url).href, minThreads: o.jobs, maxThreads: o.jobs, idleTimeout: 100 });
-  try {
+  return withJobPool(o.jobs, async (pool) => {
     const { interrupted: _i, onInterrupt: _oi, onProgress, variant, jobs, visitedSlots, ...rest } = o;
     // The jobs of a stateful search share one visited set: each state is expanded by one job.
     const visited = isStateful(reductionOf(o)) ? sharedVisited(visitedSlots ?? DEFAULT_SLOTS) : undefined;
-    const parts = await Promise.all(
-      Array.from({ length: jobs }, (_, j) => {
-        const { port1, port2 } = new MessageChannel();
-        port1.on('message', (p: ProgressTick) => onProgress?.(p));
-        const task: JobTask = { options: { ...rest, kernel: variant.name, job: { j, jobs }, visited }, flags, port: port2 };
-        return (pool.run(task, { transferList: [port2] }) as Promise<ExploreResult>).finally(() => port1.close());
-      }),
-    );
+    const parts = await Promise.all(Array.from({ length: jobs }, (_, j) => runJobOn(pool, { ...rest, kernel: variant.name, job: { j, jobs }, visited }, flags, onProgress)));
     // Each job's schedules run on through states other jobs expanded: count them on the jobs'
     // state graphs merged, and keep the graphs out of the summary.
     const graphs: StateGraph[] = [];
@@ -55,7 +46,5 @@ export async function exploreJobs(o: RunOptions): Promise<ExploreResult> {
     // asks, as `merge` must, for every k of n, which jobs of one shard never are).
     if (merged.dfs) merged.dfs.exhausted = parts.every((p) => p.dfs?.exhausted);
     return { ...merged, jobs, interrupted: Atomics.load(view, STOP) !== 0 && !merged.dfs?.exhausted };
-  } finally {
-    await pool.destroy();
-  }
+  });
 }

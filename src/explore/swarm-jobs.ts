@@ -6,14 +6,12 @@
 // does not depend on which thread finished first.
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
-import { Piscina } from 'piscina';
 import type { OracleName } from '../oracles/types.ts';
-import { FLAG_COUNT, STOP, type JobTask } from './job.ts';
-import type { ProgressTick } from './options.ts';
+import { FLAG_COUNT, STOP } from './job.ts';
 import type { RunOptions } from './parallel.ts';
 import type { ExploreResult } from './result.ts';
 import { swarmResult } from './swarm.ts';
+import { runJobOn, withJobPool } from './job-pool.ts';
 
 /** Where member `m` writes its counterexamples, inside --out. */
 export const memberDir = (out: string, m: number): string => join(out, `.swarm-member-${m}`);
@@ -24,22 +22,14 @@ export async function exploreSwarmJobs(o: RunOptions & { bitstate: number }, mem
   const flags = Array.from({ length: members }, () => new SharedArrayBuffer(FLAG_COUNT * 4));
   const stopAll = () => flags.forEach((f) => Atomics.store(new Int32Array(f), STOP, 1));
   o.onInterrupt?.(stopAll);
-  const pool = new Piscina({ filename: new URL('./job-entry.js', import.meta.url).href, minThreads: o.jobs, maxThreads: o.jobs, idleTimeout: 100 });
   try {
-    const { interrupted, onInterrupt: _oi, onProgress, variant, jobs: _j, visitedSlots: _v, ...rest } = o;
-    const parts = await Promise.all(
-      Array.from({ length: members }, (_, member) => {
-        const { port1, port2 } = new MessageChannel();
-        port1.on('message', (p: ProgressTick) => onProgress?.(p));
-        const out = o.out ? { out: memberDir(o.out, member) } : {};
-        const task: JobTask = { options: { ...rest, ...out, kernel: variant.name, member }, flags: flags[member]!, port: port2 };
-        return (pool.run(task, { transferList: [port2] }) as Promise<ExploreResult>).finally(() => port1.close());
-      }),
-    );
-    if (o.out) keepFirstFinds(o.out, parts);
-    return { ...swarmResult(parts, interrupted(), Number(((performance.now() - t0) / 1000).toFixed(2))), jobs: o.jobs };
+    return await withJobPool(o.jobs, async (pool) => {
+      const { interrupted, onInterrupt: _oi, onProgress, variant, jobs: _j, visitedSlots: _v, ...rest } = o;
+      const parts = await Promise.all(Array.from({ length: members }, (_, member) => runJobOn(pool, { ...rest, ...(o.out ? { out: memberDir(o.out, member) } : {}), kernel: variant.name, member }, flags[member]!, onProgress)));
+      if (o.out) keepFirstFinds(o.out, parts);
+      return { ...swarmResult(parts, interrupted(), Number(((performance.now() - t0) / 1000).toFixed(2))), jobs: o.jobs };
+    });
   } finally {
-    await pool.destroy();
     if (o.out) for (let m = 0; m < members; m++) rmSync(memberDir(o.out, m), { recursive: true, force: true });
   }
 }

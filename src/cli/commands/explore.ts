@@ -2,7 +2,7 @@
 // each one found to a short schedule file, and report coverage (and, for dfs, exhaustion).
 import type { Command } from 'commander';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSearch, DEFAULT_SCHEDULES } from '../../explore/explore.ts';
 import { exploreSwarm } from '../../explore/swarm.ts';
@@ -26,6 +26,7 @@ import { checkOutputs, startOutputs, type OutputOpts } from '../outputs.ts';
 import { partialResult, Ticks, type Head } from '../../explore/partial.ts';
 import { claimFolder, newRunId } from '../../explore/run-folder.ts';
 import { stopOnSignals } from '../signals.ts';
+import { jobsOption, JOBS_PER_CORE } from '../jobs-option.ts';
 import { replayScheduleFile } from '../../explore/replay-file.ts';
 
 interface ExploreOpts extends CommonOpts, OutputOpts, QueueOpts {
@@ -54,19 +55,6 @@ export function parseShard(s: string): { k: number; n: number } {
   return { k, n };
 }
 
-/** Jobs per core beyond which --jobs is refused: each job has its own transport (on workers, a
- * thread per machine kind), and 64 jobs on 2 cores ran out of memory before their threads began. */
-export const JOBS_PER_CORE = 2;
-
-export function jobsOption(value: string, transport: string, cores = availableParallelism()): number {
-  const jobs = intOption('--jobs', value, 1);
-  const max = Math.max(1, JOBS_PER_CORE * cores);
-  if (jobs > max) {
-    const each = transport === 'workers' ? ' and, on workers, its own thread per machine kind' : '';
-    throw new BadInput(`--jobs ${jobs}: at most ${max} on this machine (${JOBS_PER_CORE} per core, ${cores} core(s) by os.availableParallelism()); each job has its own transport${each}`);
-  }
-  return jobs;
-}
 
 /** The options that only some strategies read: given to another, they are refused, not ignored. */
 function strategyOnly(o: ExploreOpts, strategy: string, command: Command): void {

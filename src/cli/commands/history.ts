@@ -6,9 +6,8 @@ import type { Command } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import { IN_THREAD, matrix, verdictOf, type Matrix } from '../../explore/line.ts';
+import { IN_THREAD, matrix, verdictOf, type CellJudge, type Matrix } from '../../explore/line.ts';
 import { withCellPool } from '../../explore/cell-pool.ts';
-import { intOption } from '../../errors.ts';
 import { replayScheduleFile } from '../../explore/replay-file.ts';
 import { writeFileAtomic } from '../../files.ts';
 import { builtinNames, loadScenario } from '../../scenario/load.ts';
@@ -16,7 +15,9 @@ import { LINE, variantByName, type Hunk } from '../../variants/variants.ts';
 import { cellKey, historyHtml } from '../../views/history-html.ts';
 import { buildReport } from '../../views/report-model.ts';
 import { reportHtml } from '../../views/report-html.ts';
-import { BadInput } from '../../errors.ts';
+import { BadInput, EXIT_SIGNAL } from '../../errors.ts';
+import { stopOnSignals } from '../signals.ts';
+import { jobsOption, JOBS_PER_CORE } from '../jobs-option.ts';
 import { addLineOptions, cellOptions, type LineOpts } from '../line-common.ts';
 import { checkWritable, writeOutput } from '../view-outputs.ts';
 
@@ -39,27 +40,55 @@ export function register(program: Command): void {
       .option('--kernels <a,b,...>', 'the columns, in this order (default the line of history, oldest first)')
       .option('--out <dir>', 'keep each cell\'s counterexamples in DIR/<variant>/<scenario>/')
       .option('--html <file>', 'write the matrix as an HTML page; each cell with a counterexample opens it in the trace viewer (pages in FILE.cells/)')
-      .option('-j, --jobs <n>', 'judge the cells on n threads, started once for the whole matrix (the same matrix but for the seconds)', '1'),
+      .option('--jobs <j>', `judge the cells on j threads, started once for the whole matrix (the same matrix but for the seconds; at most ${JOBS_PER_CORE} per core)`, '1'),
   ).action(async (o: HistoryOpts) => {
     // Every name is checked before any work.
     const scenarios = (o.scenario.length ? o.scenario : builtinNames()).map((s) => loadScenario(s));
     const variants = o.kernels === undefined ? LINE : o.kernels.split(',').map((k) => variantByName(k.trim()));
     if (!variants.length) throw new BadInput('--kernels names no variant');
     if (o.html !== undefined) checkWritable('history page', o.html);
+    const jobs = jobsOption(o.jobs, 'inline');
+    const given = cellOptions(o, o.out);
+    // --html's pages replay each cell's counterexample: without --out, kept in a scratch folder.
     const scratch = o.out === undefined && o.html !== undefined ? mkdtempSync(join(tmpdir(), 'svmsim-history-')) : undefined;
-    const opts = cellOptions(o, o.out ?? scratch);
-    const jobs = intOption('--jobs', o.jobs, 1, 64);
+    const opts = { ...given, out: o.out ?? scratch };
     const onCell = (c: Matrix['rows'][number]['cells'][number]) => {
       if (!o.json) process.stderr.write(`  ${c.scenario} on ${c.variant}: ${verdictOf(c)} (${c.seconds.toFixed(2)} s)\n`);
     };
+    const cleanUp = () => {
+      if (scratch) rmSync(scratch, { recursive: true, force: true });
+    };
     try {
-      const m = jobs > 1 ? await withCellPool(jobs, (by) => matrix(scenarios, variants, opts, onCell, by)) : await matrix(scenarios, variants, opts, onCell, IN_THREAD);
+      const m = await judged(jobs, (by) => matrix(scenarios, variants, opts, onCell, by), cleanUp);
+      if (!m) return;
       if (o.html !== undefined) await writeHistoryPage(o.html, m);
       console.log(o.json ? JSON.stringify(m) : matrixText(m));
     } finally {
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
+      cleanUp();
     }
   });
+}
+
+/** The matrix on `jobs` threads or in this thread; undefined if a signal stopped it (a matrix is
+ * printed whole or not at all). On threads, the signal stops them, their searches with them, and
+ * the run unwinds; in this thread, it quits once `cleanUp` has run. Exit 128 + the signal's number. */
+async function judged(jobs: number, run: (by: CellJudge) => Promise<Matrix>, cleanUp: () => void): Promise<Matrix | undefined> {
+  const stopper = stopOnSignals('quitting; the matrix is not printed');
+  const abort = new AbortController();
+  stopper.onStop(() => {
+    if (jobs > 1) abort.abort();
+    else setImmediate(() => (cleanUp(), process.exit(EXIT_SIGNAL[stopper.signal!])));
+  });
+  try {
+    const m = await (jobs > 1 ? withCellPool(jobs, run, abort.signal) : run(IN_THREAD));
+    return stopper.signal ? undefined : m;
+  } catch (e) {
+    if (!stopper.signal) throw e;
+    return undefined;
+  } finally {
+    stopper.dispose();
+    if (stopper.signal) process.exitCode = EXIT_SIGNAL[stopper.signal];
+  }
 }
 
 /** Each cell's first counterexample replayed into a trace viewer page beside the matrix page. */

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { BadInput, intOption } from '../../errors.ts';
-import { JOBS_PER_CORE } from './explore.ts';
+import { JOBS_PER_CORE } from '../jobs-option.ts';
 
 interface WorkerOpts {
   queue: string;
