@@ -244,6 +244,12 @@ export class MemoHost {
     });
   }
 
+  /** An actor's state now, as its key (stateKey: the text the table interns it by). */
+  stateText(id: string): string {
+    const a = this.world!.byId.get(id)!;
+    return stateKey(a.kind, a.states.values[this.cur[a.index]!]!.snap);
+  }
+
   stop(): void {
     this.host.stop();
     this.specs = null;
@@ -303,6 +309,7 @@ export function memoTransport(opts: MemoOptions = {}): Transport & { readonly me
     deliver: (msg) => memo.deliver(msg),
     views: async () => memo.views(),
     viewsNow: () => memo.views(),
+    stateText: (id) => memo.stateText(id),
     close: async () => memo.stop(),
     journal: async (on) => memo.setJournal(on),
     undo: (receivers) => memo.undo(receivers.length),

@@ -153,6 +153,15 @@ export class GlobalState {
     }
   }
 
+  /** Actor `i`'s state as the fingerprint counts it (its component's hash). */
+  actorHash(i: number): Fp {
+    return this.cls[i]!;
+  }
+
+  get actorCount(): number {
+    return this.cls.length;
+  }
+
   /** The messages in flight, by channel (each channel's queue in order; empty ones too). */
   inFlight(): IterableIterator<[string, readonly Message[]]> {
     return this.queues.entries();

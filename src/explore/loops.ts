@@ -11,6 +11,7 @@ import type { ActorHost } from '../runtime/host.ts';
 import { Explorer, type Judged } from './explorer.ts';
 import { scheduleOnce } from './schedule.ts';
 import { bitstateStore, DEFAULT_HASHES } from './bitstate.ts';
+import { canonicalOf } from '../engine/canonical.ts';
 import { statefulSearch, type Leaf, type Split, type StatefulStats } from './stateful.ts';
 
 export const DEFAULT_SCHEDULES = 1000;
@@ -61,7 +62,9 @@ export async function statefulLoop(ex: Explorer, share: Share, por = false): Pro
   const onLeaf = (leaf: Leaf) => ex.judged(new JudgedLeaf(leaf), ex.schedules, 0, false);
   const transport = ex.covHost ? mirrored(ex.transport, ex.covHost) : ex.transport;
   const bitstate = o.bitstate === undefined ? undefined : bitstateStore(o.bitstate, DEFAULT_HASHES, o.member ?? 0);
-  const states = await statefulSearch({ specs: ex.world.specs, transport, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, store: o.store, bitstate, order: o.member, por, limit, stop: () => ex.stopped(), onLeaf });
+  const specs = ex.world.specs;
+  const canonical = o.symmetry ? (canonicalOf(o.scenario, ex.world, (i) => transport.stateText!(specs[i]!.id)) ?? undefined) : undefined;
+  const states = await statefulSearch({ specs, transport, canonical, maxSteps: o.maxSteps, reorder: o.reorder, split: share.split, shared: o.visited ? { table: o.visited } : undefined, store: o.store, bitstate, order: o.member, por, limit, stop: () => ex.stopped(), onLeaf });
   await ex.shrinkDeferred();
   return states;
 }

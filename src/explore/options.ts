@@ -26,6 +26,9 @@ export interface ExploreOptions {
   delays?: number;
   preemptionBound?: number;
   reduction?: Reduction;
+  /** The stateful dfs matches states up to the world's symmetry (src/scenario/symmetry.ts), where
+   * it has one: interchangeable processes are one state under a renaming. */
+  symmetry?: boolean;
   /** The stateful dfs with a bitstate visited set of 2^bitstate bits (bitstate.ts): never exhausted,
    * its coverage reported. */
   bitstate?: number;

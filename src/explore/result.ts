@@ -109,7 +109,7 @@ function allShards(shards: string[]): boolean {
  * schedules covered add up exactly, each share's being its own (the jobs of one process count
  * theirs on their merged state graphs: parallel.ts). */
 function mergeStates(parts: StatefulStats[]): StatefulStats {
-  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top' | 'por' | 'bitstate'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
+  const add = (k: keyof Omit<StatefulStats, 'exhausted' | 'graph' | 'top' | 'por' | 'bitstate' | 'symmetry'>) => parts.reduce((n, p) => n + (p[k] ?? Infinity), 0);
   return {
     states: add('states'),
     transitions: add('transitions'),
@@ -120,6 +120,8 @@ function mergeStates(parts: StatefulStats[]): StatefulStats {
     paths: add('paths'),
     exhausted: parts.every((p) => p.exhausted),
     top: parts.reduce((n, p) => n + (p.top ?? 0), 0),
+    // Every share of one world has the same symmetry.
+    ...(parts[0]?.symmetry ? { symmetry: parts[0].symmetry } : {}),
   };
 }
 

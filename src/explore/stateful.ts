@@ -27,6 +27,7 @@ import { END, GraphRecorder, ROOT, type StateGraph } from './graph.ts';
 import { localStore, sharedStore, type StateStore } from './visited.ts';
 import type { BitstateStats, BitstateStore } from './bitstate.ts';
 import { fnv1a } from '../hash.ts';
+import type { Canonical } from '../engine/canonical.ts';
 
 /** One run of the search: from the start to an end state, or to a state explored before. Its
  * steps were judged as the search took them (each transition once); its end, if it has one, too. */
@@ -86,6 +87,9 @@ export interface StatefulStats {
    * the quiet learning passes made before this one (each stopped when something learned would
    * have changed a reduction it had made: ample.ts). */
   por?: { reduced: number; proviso: number; passes: number };
+  /** Symmetry (StatefulOptions.canonical): the classes of interchangeable processes and the
+   * permutations each state was hashed under. */
+  symmetry?: { classes: string[][]; perms: number };
 }
 
 /** See StatefulOptions.split. The top of the tree is walked in the same order by every job, so
@@ -131,6 +135,9 @@ export interface StatefulOptions {
    * job only (no `shared`, no `store`): with a visited set other jobs fill, it is off (the stack
    * proviso needs the whole stack that reaches a state, which another job's search does not show). */
   por?: boolean;
+  /** Symmetry (src/engine/canonical.ts): states are matched by their orbit's least fingerprint,
+   * so one state of each orbit is expanded. */
+  canonical?: Canonical;
   stop?: () => boolean;
   /** Called with every run; may answer at once (no promise), which keeps the search synchronous. */
   onLeaf: (leaf: Leaf) => Promise<void> | void;
@@ -358,7 +365,7 @@ class Search {
     const cached = !split || (!!parent && (parent.cached || parent.dealt));
     let id = -1;
     if (cached) {
-      const claimed = this.store.claim(g.fp);
+      const claimed = this.store.claim(o.canonical ? o.canonical.key(g) : g.fp);
       if (claimed.full) stats.unstored = (stats.unstored ?? 0) + 1;
       id = claimed.id;
       if (id >= 0) graph?.add(parent && parent.id >= 0 ? parent.id : ROOT, id);
@@ -489,6 +496,7 @@ async function searchOnce(s: Search, o: StatefulOptions): Promise<StatefulStats>
     }
     stats.exhausted = !stack.length && !stats.unstored && !o.bitstate;
     stats.visitedBytes = s.visitedBytes;
+    if (o.canonical) stats.symmetry = { classes: o.canonical.symmetry.classes, perms: o.canonical.symmetry.perms.length };
     if (s.cyclic) stats.paths = Infinity;
     if (o.bitstate) {
       stats.bitstate = o.bitstate.stats();

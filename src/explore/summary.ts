@@ -23,7 +23,7 @@ export interface Summary extends Head {
   /** --swarm: each bitstate search's states, coverage and finds. */
   swarm?: SwarmMember[];
   /** dfs, stateful: the state graph searched, and how many schedules run through it. */
-  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; top?: number; schedulesCovered?: number | null; por?: { reduced: number; proviso: number; passes: number }; bitstate?: BitstateStats };
+  states?: { states: number; transitions: number; complete: number; revisits: number; capped: number; maxSteps: number; top?: number; schedulesCovered?: number | null; por?: { reduced: number; proviso: number; passes: number }; bitstate?: BitstateStats; symmetry?: { classes: string[][]; perms: number } };
 }
 
 export function summarize(r: ExploreResult): Summary {
@@ -60,6 +60,8 @@ export function summarize(r: ExploreResult): Summary {
                   // --reduction por: states expanded with an ample set, of them expanded fully by
                   // the cycle proviso, and the quiet learning passes before the counting one.
                   ...(dfs.states.por ? { por: dfs.states.por } : {}),
+                  // --symmetry: the interchangeable processes, and the permutations of each state.
+                  ...(dfs.states.symmetry ? { symmetry: dfs.states.symmetry } : {}),
                   // --bitstate: the bit array and the coverage it gives (never exhausted).
                   ...(dfs.states.bitstate ? { bitstate: dfs.states.bitstate } : {}),
                   // Known once the search is exhausted. JSON has no Infinity: null is a cyclic
@@ -126,6 +128,7 @@ export function summaryText(s: Summary): string {
       `  reduction (${s.reduction?.mode ?? 'states'}): ${g.complete} runs to an end state, ${g.revisits} cut at a state explored before` +
         (g.por ? `; ${g.por.reduced} states expanded with an ample set (${g.por.proviso} of them fully after all, by the cycle proviso), after ${g.por.passes} learning pass(es)` : ''),
     );
+    if (g.symmetry) lines.push(`  symmetry: ${g.symmetry.classes.map((c) => c.join(' ~ ')).join('; ')} interchangeable: one state of each orbit of ${g.symmetry.perms} permutations (the states above are orbits)`);
   } else if (s.exhausted !== undefined && s.reduction) {
     const r = s.reduction;
     const within = s.preemptionBound !== undefined ? ` within ${s.preemptionBound} preemption(s)` : '';

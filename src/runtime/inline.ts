@@ -11,6 +11,10 @@ export function inlineTransport(opts: { inspect?: (e: InspectionEvent) => void }
     start: async (specs) => host.start(specs),
     deliver: (msg) => (isWorkerFault(msg) ? simulatedWorkerFault(msg) : host.deliver(msg.to, msg.event, msg.from)),
     views: async () => host.views(),
+    stateText: (id) => {
+      const snap = host.snapshotOf(id);
+      return JSON.stringify([snap.value, snap.context]);
+    },
     close: async () => host.stop(),
     journal: async (on) => host.setJournal(on),
     undo: (receivers) => host.undo(receivers.length),

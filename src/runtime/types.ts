@@ -125,6 +125,9 @@ export interface Transport {
   /** The same, at once, where the actors are on this thread (the engine's). */
   viewsNow?(): ActorView[];
   close(): Promise<void>;
+  /** The text of an actor's state now, as the stateful search's fingerprint counts it (one text
+   * per state): what symmetry renames (src/engine/canonical.ts). On the actors' own thread only. */
+  stateText?(id: ActorId): string;
   /** Stateful search (src/explore/stateful.ts): from the next start on, keep an undo entry per
    * delivery and report each receiver's `digest`. */
   journal?(on: boolean): Promise<void>;

@@ -38,6 +38,7 @@ interface ExploreOpts extends CommonOpts, OutputOpts, QueueOpts {
   depth?: string;
   preemptionBound?: string;
   reduction?: string;
+  symmetry?: boolean;
   bitstate?: string;
   swarm?: string;
   jobs: string;
@@ -73,6 +74,7 @@ export function register(program: Command): void {
     .option('--depth <d>', 'pct: bug depth (d-1 priority change points)', String(DEFAULT_DEPTH))
     .option('--preemption-bound <p>', 'dfs: only schedules with at most p preemptions (iterative context bounding)')
     .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), por the same with the partial-order reduction, the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
+    .option('--symmetry', 'stateful dfs, inline: match states up to the world\'s symmetry (processes whose steps are the same up to their names are interchangeable, found from the scenario): one state of each orbit is expanded')
     .option('--bitstate <bits>', `dfs: a bitstate visited set of 2^bits bits (SPIN's supertrace, ${BITSTATE_RANGE.min} to ${BITSTATE_RANGE.max}; 30 is 128 MB): far more states in the same memory, at the risk of missing some; never exhausted, its coverage reported`)
     .option('--swarm <n>', 'with --bitstate: n bitstate searches, each with its own hashes and order of deliveries (a swarm), on --jobs threads; what any one finds is reported')
     .option('--jobs <j>', `parallel jobs (a worker pool; each has its own transport; at most ${JOBS_PER_CORE} per core)`, '1')
@@ -95,6 +97,7 @@ export function register(program: Command): void {
       const preemptionBound = o.preemptionBound === undefined ? undefined : intOption('--preemption-bound', o.preemptionBound);
       const reduction = o.reduction === undefined ? undefined : oneOf<Reduction>('reduction', o.reduction, REDUCTIONS);
       if (preemptionBound !== undefined && (reduction === 'dpor' || isStateful(reduction))) throw new BadInput(`--reduction ${reduction} cannot be combined with --preemption-bound (use sleep or none)`);
+      if (o.symmetry) symmetryAllowed(strategy, reduction, preemptionBound, c.transport, o.queue !== undefined || o.resume !== undefined);
       const jobs = jobsOption(o.jobs, c.transport);
       const shard = parseShard(o.shard);
       const { bitstate, swarm } = bitstateOptions(o, { strategy, reduction, preemptionBound, jobs, shards: shard.n });
@@ -148,6 +151,7 @@ export function register(program: Command): void {
             delays,
             preemptionBound,
             reduction,
+            symmetry: !!o.symmetry,
             bitstate,
             maxSteps: c.maxSteps,
             transport: c.transport,
@@ -200,6 +204,13 @@ async function showCounterexample(file: string | undefined, o: OutputOpts): Prom
 
 /** --bitstate and --swarm: a stateful dfs of one job (the bit array is this process's); a swarm's
  * members may run on --jobs threads, each member's bit array in its thread. */
+/** --symmetry renames the states of a stateful search on this thread (the actors' texts). */
+function symmetryAllowed(strategy: string, reduction: Reduction | undefined, bound: number | undefined, transport: string, queued: boolean): void {
+  if (strategy !== 'dfs' || bound !== undefined || (reduction !== undefined && !isStateful(reduction))) throw new BadInput('--symmetry applies to the stateful dfs (--strategy dfs, --reduction states or por)');
+  if (transport !== 'inline') throw new BadInput('--symmetry needs --transport inline (it reads each actor\'s state on this thread)');
+  if (queued) throw new BadInput('--symmetry runs in this process: not with --queue');
+}
+
 function bitstateOptions(o: ExploreOpts, c: { strategy: string; reduction?: Reduction; preemptionBound?: number; jobs: number; shards: number }): { bitstate?: number; swarm?: number } {
   if (o.bitstate === undefined) {
     if (o.swarm !== undefined) throw new BadInput('--swarm needs --bitstate BITS (each member a bitstate search)');

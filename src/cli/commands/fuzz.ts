@@ -13,7 +13,7 @@ import { fuzzFiles } from '../../fuzz/files.ts';
 import { claimFolder, newRunId } from '../../explore/run-folder.ts';
 import { judgePool } from '../../fuzz/pool.ts';
 import { stopOnSignals } from '../signals.ts';
-import { JOBS_PER_CORE, jobsOption } from './explore.ts';
+import { JOBS_PER_CORE, jobsOption } from '../jobs-option.ts';
 
 interface FuzzOpts {
   kernel: string;
