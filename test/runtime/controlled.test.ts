@@ -46,8 +46,9 @@ describe('workers transport, controlled', () => {
     const r = await simulate({ scenario: loadScenario('exit-with-mmap'), variant: VARIANTS[1]!, strategy: fifo(), transport: t, keepOpen: true });
     const created = inspected.filter((e) => e.type === '@xstate.actor');
     expect(created.map((e) => e.actorRef.id).sort()).toEqual(specs.map((s) => s.id).sort());
-    // Every kind that has an actor in this world (the fault injector exists only where faults are allowed).
-    expect(new Set(inspected.map((e) => e.worker))).toEqual(new Set(KINDS.filter((k) => k !== 'injector')));
+    // Every kind that has an actor in this world (the fault injector exists only where faults are
+    // allowed, a files_struct only where a clone shares the fd table).
+    expect(new Set(inspected.map((e) => e.worker))).toEqual(new Set(KINDS.filter((k) => k !== 'injector' && k !== 'files')));
     // Each actor is reported by the worker of its kind, under a session id unique across threads.
     for (const e of created) expect(e.worker).toBe(specs.find((s) => s.id === e.actorRef.id)!.kind);
     expect(new Set(created.map((e) => e.actorRef.sessionId)).size).toBe(created.length);
