@@ -8,6 +8,7 @@ import { injectorMachine } from './injector.ts';
 import { iommuMachine } from './iommu.ts';
 import { mmMachine } from './mm.ts';
 import { processMachine } from './process.ts';
+import { srcuMachine } from './srcu.ts';
 import { svmMachine } from './svm.ts';
 import { vmaMachine } from './vma.ts';
 
@@ -18,6 +19,7 @@ export const machines: Record<string, AnyStateMachine> = {
   files: filesMachine,
   vma: vmaMachine,
   svm: svmMachine,
+  srcu: srcuMachine,
   faultHandler: faultHandlerMachine,
   iommu: iommuMachine,
   dma: dmaMachine,

@@ -60,6 +60,8 @@ interface Ctx {
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
+/** The caller's thread, when it gave one: a notifier callback's replies go back to its thread. */
+const ctxOf = (event: Ev) => (event.ctx === undefined ? {} : { ctx: event.ctx });
 const key = (tag: unknown, pasid: unknown, addr: unknown) => `${String(tag)}:${String(pasid)}:${String(addr)}`;
 /** A key's fields: tag (DID or SID), PASID, page. */
 const fields = (k: string) => k.split(':').map(Number) as [number, number, number];
@@ -116,7 +118,7 @@ export const iommuMachine = setup({
           objs: patch(context.objs, e.entry, { alive: false }),
         });
       }
-      enqueue.emit(ret(callerOf(event)));
+      enqueue.emit(ret(callerOf(event), ctxOf(event)));
     }),
     // qi_submit_sync(desc) (dmar.c, 4.4): the descriptor and an invalidation-wait descriptor go
     // in the queue, the tail register is written, and the driver spins until the wait's status
@@ -142,7 +144,7 @@ export const iommuMachine = setup({
         const devtlb = without(context.devtlb, (k) => devIotlbCovers(d, ...fields(k)));
         enqueue.assign({ gen, devtlb, objs: withCaches(context, context.objs, context.iotlb, context.pcache, context.tlbPasid, devtlb) });
       }
-      enqueue.emit(ret(callerOf(event), { tag: event.tag }));
+      enqueue.emit(ret(callerOf(event), { tag: event.tag, ...ctxOf(event) }));
     }),
     // A DMA translation: a device-TLB hit (ATS: the device sends the request translated) or an
     // IOTLB hit goes straight to the page.

@@ -1,9 +1,11 @@
 // The mm_struct: mm_users (the address space) and mm_count (the struct), mmap_sem, the mmu-notifier
 // list, VMAs, page tables, the PGD and the pages faults populate (kernel/fork.c, mm/mmap.c,
-// mm/mmu_notifier.c at v4.4). Two regions run side by side, as in the kernel where the mm is data
-// that several threads touch: `lifecycle` (live → exit_mmap → defunct → freed) and `op` (the
-// mmap_sem-taking operations, one at a time). exit_mmap advances by messages to itself, so the
-// scheduler can interleave a page-request thread between its phases; it takes no mmap_sem.
+// mm/mmu_notifier.c at v4.4). Three regions run side by side, as in the kernel where the mm is
+// data that several threads touch: `lifecycle` (live → exit_mmap → defunct → freed), `op` (the
+// mmap_sem-taking operations, one at a time) and `unregister` (mmu_notifier_unregister, which takes
+// no mmap_sem). exit_mmap advances by messages to itself, so the scheduler can interleave a
+// page-request thread between its phases; it takes no mmap_sem. Every notifier callback runs
+// inside the global mmu-notifier SRCU read lock (machines/srcu.ts).
 import { assign, emit, enqueueActions, raise, setup } from 'xstate';
 import { access, bug, callerOf, noop, ret, send } from './emit.ts';
 import { obj, patch, type Objs } from './objects.ts';
@@ -19,6 +21,8 @@ interface Ctx {
   id: string;
   owner: string;
   svm: string;
+  /** The global mmu-notifier srcu_struct (machines/srcu.ts). */
+  srcu: string;
   objs: Objs;
   /** mmap_sem: readers, a writer, readers queued behind the writer. */
   readers: number;
@@ -26,8 +30,11 @@ interface Ctx {
   readWaiters: { from: string; fn: string }[];
   /** mm->mmu_notifier_mm->list: the svm records registered on this mm. */
   notifiers: { svm: string; hashed: boolean }[];
-  /** __mmu_notifier_release is between ->release and synchronize_srcu. */
-  releasing: boolean;
+  /** mm->mmu_notifier_mm: installed by the first mmu_notifier_register, kept until __mmdrop
+   * (mm_has_notifiers() tests it, not the list). */
+  mmu_notifier_mm: boolean;
+  /** The mmu_notifier_unregister in progress (its caller, thread and notifier). */
+  unreg: { from: string; fn: string; ctx: string; svm: string } | null;
   vmas: Vma[];
   /** The live page-table page (below the PGD) and the pages it maps, by address. */
   pt: string | null;
@@ -56,7 +63,7 @@ const inRange = (addr: string, v: { start: number; end: number }) => Number(addr
 const hashed = (c: Ctx) => c.notifiers.filter((n) => n.hashed);
 
 export const mmMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; owner: string; svm: string } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; owner: string; svm: string; srcu: string } },
   actions: {
     // get_task_mm / mmget: atomic_inc(&mm->mm_users).
     mmget: enqueueActions(({ context, event, enqueue }) => {
@@ -200,7 +207,12 @@ export const mmMachine = setup({
       for (const a of Object.keys(pages)) if (inRange(a, v)) delete pages[a];
       return { pages, gather, op: { ...context.op!, start: v.start, end: v.end } };
     }),
-    // tlb_flush_mmu_tlbonly → mmu_notifier_invalidate_range: every listed notifier, one at a time.
+    // __mmu_notifier_invalidate_range: srcu_read_lock(&srcu), then the walk of the list.
+    srcu_read_lock_munmap: emit(({ context }) => send(context.srcu, { type: 'srcu_read_lock', ctx: context.op!.ctx, tag: 'munmap' })),
+    // srcu_read_unlock(&srcu, id) at the walk's end.
+    srcu_read_unlock_munmap: emit(({ context }) => send(context.srcu, { type: 'srcu_read_unlock', ctx: context.op!.ctx, tag: 'munmap' })),
+    // tlb_flush_mmu_tlbonly → mmu_notifier_invalidate_range: ->invalidate_range of every listed
+    // notifier, one at a time.
     intel_invalidate_range: enqueueActions(({ context, enqueue }) => {
       const n = hashed(context)[context.i]!;
       enqueue.assign({ i: context.i + 1 });
@@ -221,34 +233,54 @@ export const mmMachine = setup({
     bugIfNoUsers: emit(({ context }) =>
       users(context) <= 0 ? bug('invariant', `BUG: mmu_notifier_register on ${context.id} with mm_users ${users(context)}`) : noop,
     ),
+    // BUG_ON(atomic_read(&mm->mm_count) <= 0), at mmu_notifier_unregister's start and after synchronize_srcu.
     bugIfNoCount: emit(({ context }) =>
       mmCount(context) <= 0 ? bug('invariant', `BUG: mmu_notifier_unregister on ${context.id} with mm_count ${mmCount(context)}`) : noop,
     ),
-    // do_mmu_notifier_register: atomic_inc(&mm->mm_count), hlist_add_head.
+    // do_mmu_notifier_register: install mm->mmu_notifier_mm, atomic_inc(&mm->mm_count), hlist_add_head.
     hlist_add_head: assign(({ context }) => {
       const notifiers = [...context.notifiers, { svm: String(context.op!.svm), hashed: true }];
-      return { notifiers, objs: patch(context.objs, context.id, { mm_count: mmCount(context) + 1, links: notifiers.map((n) => n.svm) }) };
+      return { notifiers, mmu_notifier_mm: true, objs: patch(context.objs, context.id, { mm_count: mmCount(context) + 1, links: notifiers.map((n) => n.svm) }) };
     }),
-    // ->release from mmu_notifier_unregister, the notifier still hashed.
+    // mmu_notifier_unregister(mn, mm), called by the driver's thread: no mmap_sem.
+    beginUnregister: assign(({ event }) => ({ unreg: { ...callerOf(event), ctx: String(event.ctx), svm: String(event.svm) } })),
+    // if (!hlist_unhashed(&mn->hlist)) { id = srcu_read_lock(&srcu); ...
+    srcu_read_lock_unregister: emit(({ context }) => send(context.srcu, { type: 'srcu_read_lock', ctx: context.unreg!.ctx, tag: 'unregister' })),
+    // ... mn->ops->release(mn, mm) ...
     release_from_unregister: emit(({ context }) =>
-      send(context.svm, { type: 'intel_mm_release', ctx: context.op!.ctx, svm: context.op!.svm, mm: context.id, tag: 'op' }),
+      send(context.svm, { type: 'intel_mm_release', ctx: context.unreg!.ctx, svm: context.unreg!.svm, mm: context.id, tag: 'unregister' }),
     ),
+    // ... srcu_read_unlock(&srcu, id); }
+    srcu_read_unlock_unregister: emit(({ context }) => send(context.srcu, { type: 'srcu_read_unlock', ctx: context.unreg!.ctx, tag: 'unregister' })),
+    // spin_lock(&mm->mmu_notifier_mm->lock); hlist_del_init_rcu(&mn->hlist); spin_unlock.
     unhash_one: assign(({ context }) => ({
-      notifiers: context.notifiers.map((n) => (n.svm === context.op!.svm ? { ...n, hashed: false } : n)),
+      notifiers: context.notifiers.map((n) => (n.svm === context.unreg!.svm ? { ...n, hashed: false } : n)),
     })),
+    // synchronize_srcu(&srcu): waits for every callback in flight, of every mm.
+    synchronize_srcu_unregister: emit(({ context }) => send(context.srcu, { type: 'synchronize_srcu', ctx: context.unreg!.ctx, tag: 'unregister' })),
     // The notifier is gone from the mm for good once unregister is done.
     forget_notifier: assign(({ context }) => {
-      const notifiers = context.notifiers.filter((n) => n.svm !== context.op!.svm);
+      const notifiers = context.notifiers.filter((n) => n.svm !== context.unreg!.svm);
       return { notifiers, objs: patch(context.objs, context.id, { links: notifiers.map((n) => n.svm) }) };
     }),
+    returnUnregister: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit(ret(context.unreg));
+      enqueue.assign({ unreg: null });
+    }),
+    // __mmu_notifier_release: id = srcu_read_lock(&srcu).
+    srcu_read_lock_exit: emit(({ context }) => send(context.srcu, { type: 'srcu_read_lock', ctx: context.exitCtx, tag: 'exit' })),
     // __mmu_notifier_release: ->release on every notifier, in list order.
     release_from_exit: enqueueActions(({ context, enqueue }) => {
       const n = hashed(context)[context.i]!;
-      enqueue.assign({ i: context.i + 1, releasing: true });
+      enqueue.assign({ i: context.i + 1 });
       enqueue.emit(send(context.svm, { type: 'intel_mm_release', ctx: context.exitCtx, svm: n.svm, mm: context.id, tag: 'exit' }));
     }),
-    // hlist_del_init_rcu of every entry, then synchronize_srcu: no callback reaches a driver again.
-    hlist_del_init_rcu: assign(({ context }) => ({ notifiers: context.notifiers.map((n) => ({ ...n, hashed: false })), releasing: false, i: 0 })),
+    // srcu_read_unlock(&srcu, id) after the last ->release.
+    srcu_read_unlock_exit: emit(({ context }) => send(context.srcu, { type: 'srcu_read_unlock', ctx: context.exitCtx, tag: 'exit' })),
+    // Under mmu_notifier_mm->lock, hlist_del_init_rcu of every entry: no callback reaches a driver again.
+    hlist_del_init_rcu: assign(({ context }) => ({ notifiers: context.notifiers.map((n) => ({ ...n, hashed: false })), i: 0 })),
+    // synchronize_srcu(&srcu): a ->release that mmu_notifier_unregister runs elsewhere ends first.
+    synchronize_srcu_exit: emit(({ context }) => send(context.srcu, { type: 'synchronize_srcu', ctx: context.exitCtx, tag: 'exit' })),
     // exit_mmap's next phase, as a message to itself (a point where others may run).
     next_phase: emit(({ context }, p: { phase: string }) => send(context.id, { type: p.phase, ctx: context.exitCtx })),
     // unmap_vmas: zap every page into the gather; invalidate_range_start/end find an empty list.
@@ -271,10 +303,13 @@ export const mmMachine = setup({
     opQueued: ({ context }) => context.opQueue.length > 0,
     moreToInvalidate: ({ context }) => context.i < hashed(context).length,
     moreToRelease: ({ context }) => context.i < hashed(context).length,
-    isHashed: ({ context }) => context.notifiers.some((n) => n.svm === context.op!.svm && n.hashed),
-    srcuIdle: ({ context }) => !context.releasing,
+    // !hlist_unhashed(&mn->hlist), read without the lock.
+    isHashed: ({ context, event }) => context.notifiers.some((n) => n.svm === String(event.svm) && n.hashed),
+    // mm_has_notifiers(mm): mm->mmu_notifier_mm is set.
+    mm_has_notifiers: ({ context }) => context.mmu_notifier_mm,
     fromExit: ({ event }) => event.tag === 'exit',
-    fromOp: ({ event }) => event.tag !== 'exit',
+    fromUnregister: ({ event }) => event.tag === 'unregister',
+    fromMunmap: ({ event }) => event.tag === 'munmap',
     hasVmas: ({ context }) => context.vmas.length > 0,
   },
 }).createMachine({
@@ -289,7 +324,8 @@ export const mmMachine = setup({
     writer: false,
     readWaiters: [],
     notifiers: [],
-    releasing: false,
+    mmu_notifier_mm: false,
+    unreg: null,
     vmas: [],
     pt: null,
     pages: {},
@@ -325,19 +361,38 @@ export const mmMachine = setup({
         exit_mmap: {
           initial: 'mmu_notifier_release',
           states: {
+            // mmu_notifier_release(mm): if (mm_has_notifiers(mm)) __mmu_notifier_release(mm).
             mmu_notifier_release: {
-              on: { mmu_notifier_release: 'release' },
+              on: {
+                mmu_notifier_release: [
+                  { guard: 'mm_has_notifiers', target: 'srcu_read_lock', actions: 'srcu_read_lock_exit' },
+                  { target: 'unmap_vmas', actions: { type: 'next_phase', params: { phase: 'unmap_vmas' } } },
+                ],
+              },
             },
-            // __mmu_notifier_release: ->release of each notifier, then unhash them all.
+            srcu_read_lock: {
+              tags: ['waiting'],
+              on: { 'ret.srcu_read_lock': { guard: 'fromExit', target: 'release' } },
+            },
+            // __mmu_notifier_release: ->release of each notifier, then srcu_read_unlock.
             release: {
               always: [
                 { guard: 'moreToRelease', target: 'intel_mm_release', actions: 'release_from_exit' },
-                { target: 'unmap_vmas', actions: ['hlist_del_init_rcu', { type: 'next_phase', params: { phase: 'unmap_vmas' } }] },
+                { target: 'srcu_read_unlock', actions: 'srcu_read_unlock_exit' },
               ],
             },
             intel_mm_release: {
               tags: ['waiting'],
               on: { 'ret.intel_mm_release': { guard: 'fromExit', target: 'release' } },
+            },
+            // Then every entry unhashed under the spinlock, and synchronize_srcu.
+            srcu_read_unlock: {
+              tags: ['waiting'],
+              on: { 'ret.srcu_read_unlock': { guard: 'fromExit', target: 'synchronize_srcu', actions: ['hlist_del_init_rcu', 'synchronize_srcu_exit'] } },
+            },
+            synchronize_srcu: {
+              tags: ['waiting'],
+              on: { 'ret.synchronize_srcu': { guard: 'fromExit', target: 'unmap_vmas', actions: { type: 'next_phase', params: { phase: 'unmap_vmas' } } } },
             },
             unmap_vmas: {
               on: { unmap_vmas: { target: 'free_pgtables', actions: ['unmap_vmas', { type: 'next_phase', params: { phase: 'free_pgtables' } }] } },
@@ -378,7 +433,6 @@ export const mmMachine = setup({
         mmap_region: { actions: 'queueOp' },
         do_munmap: { actions: 'queueOp' },
         mmu_notifier_register: { actions: 'queueOp' },
-        mmu_notifier_unregister: { actions: 'queueOp' },
       },
       states: {
         idle: {
@@ -387,7 +441,6 @@ export const mmMachine = setup({
             mmap_region: { target: 'mmap_region', actions: 'beginOp' },
             do_munmap: { target: 'do_munmap', actions: 'beginOp' },
             mmu_notifier_register: { target: 'mmu_notifier_register', actions: ['beginOp', 'bugIfNoUsers'] },
-            mmu_notifier_unregister: { target: 'mmu_notifier_unregister', actions: ['beginOp', 'bugIfNoCount'] },
           },
         },
         // mmap_region under down_write(mmap_sem).
@@ -412,15 +465,32 @@ export const mmMachine = setup({
               tags: ['waiting'],
               always: { guard: 'semFree', target: 'mmu_notifier_invalidate_range', actions: ['down_write', 'zap_range'] },
             },
+            // mmu_notifier_invalidate_range: if (mm_has_notifiers(mm)) __mmu_notifier_invalidate_range.
             mmu_notifier_invalidate_range: {
               always: [
-                { guard: 'moreToInvalidate', target: 'intel_invalidate_range', actions: 'intel_invalidate_range' },
+                { guard: 'mm_has_notifiers', target: 'srcu_read_lock', actions: 'srcu_read_lock_munmap' },
                 { target: 'remove_vma', actions: ['free_gathered', 'remove_vma_op'] },
+              ],
+            },
+            srcu_read_lock: {
+              tags: ['waiting'],
+              on: { 'ret.srcu_read_lock': { guard: 'fromMunmap', target: '__mmu_notifier_invalidate_range' } },
+            },
+            // hlist_for_each_entry_rcu: ->invalidate_range of each notifier; then srcu_read_unlock.
+            __mmu_notifier_invalidate_range: {
+              always: [
+                { guard: 'moreToInvalidate', target: 'intel_invalidate_range', actions: 'intel_invalidate_range' },
+                { target: 'srcu_read_unlock', actions: 'srcu_read_unlock_munmap' },
               ],
             },
             intel_invalidate_range: {
               tags: ['waiting'],
-              on: { 'ret.intel_invalidate_range': 'mmu_notifier_invalidate_range' },
+              on: { 'ret.intel_invalidate_range': '__mmu_notifier_invalidate_range' },
+            },
+            // tlb_flush_mmu_free: the pages go once the secondary TLBs are flushed.
+            srcu_read_unlock: {
+              tags: ['waiting'],
+              on: { 'ret.srcu_read_unlock': { guard: 'fromMunmap', target: 'remove_vma', actions: ['free_gathered', 'remove_vma_op'] } },
             },
             remove_vma: {
               tags: ['waiting'],
@@ -433,26 +503,38 @@ export const mmMachine = setup({
           tags: ['waiting'],
           always: { guard: 'semFree', target: 'idle', actions: ['hlist_add_head', 'endOp'] },
         },
-        // mmu_notifier_unregister: ->release if still hashed, synchronize_srcu, mmdrop.
-        mmu_notifier_unregister: {
-          initial: 'check_hashed',
-          states: {
-            check_hashed: {
-              always: [
-                { guard: 'isHashed', target: 'intel_mm_release', actions: 'release_from_unregister' },
-                { target: 'synchronize_srcu' },
-              ],
-            },
-            intel_mm_release: {
-              tags: ['waiting'],
-              on: { 'ret.intel_mm_release': { guard: 'fromOp', target: 'synchronize_srcu', actions: 'unhash_one' } },
-            },
-            // Waits for a ->release that exit_mmap started on another thread, then mmdrop.
-            synchronize_srcu: {
-              tags: ['waiting'],
-              always: { guard: 'srcuIdle', target: '#mm.op.idle', actions: ['forget_notifier', 'mmdrop', 'endOp'] },
-            },
+      },
+    },
+    // mmu_notifier_unregister(mn, mm): no mmap_sem, so nothing an mmap_sem holder does holds it up.
+    // The driver calls it under pasid_mutex: one at a time.
+    unregister: {
+      initial: 'idle',
+      states: {
+        idle: {
+          on: {
+            mmu_notifier_unregister: [
+              { guard: 'isHashed', target: 'srcu_read_lock', actions: ['beginUnregister', 'bugIfNoCount', 'srcu_read_lock_unregister'] },
+              { target: 'synchronize_srcu', actions: ['beginUnregister', 'bugIfNoCount', 'synchronize_srcu_unregister'] },
+            ],
           },
+        },
+        srcu_read_lock: {
+          tags: ['waiting'],
+          on: { 'ret.srcu_read_lock': { guard: 'fromUnregister', target: 'intel_mm_release', actions: 'release_from_unregister' } },
+        },
+        intel_mm_release: {
+          tags: ['waiting'],
+          on: { 'ret.intel_mm_release': { guard: 'fromUnregister', target: 'srcu_read_unlock', actions: 'srcu_read_unlock_unregister' } },
+        },
+        srcu_read_unlock: {
+          tags: ['waiting'],
+          on: { 'ret.srcu_read_unlock': { guard: 'fromUnregister', target: 'synchronize_srcu', actions: ['unhash_one', 'synchronize_srcu_unregister'] } },
+        },
+        // Waits for every callback in flight (a ->release exit_mmap runs on another thread too),
+        // then BUG_ON(mm_count <= 0) and mmdrop.
+        synchronize_srcu: {
+          tags: ['waiting'],
+          on: { 'ret.synchronize_srcu': { guard: 'fromUnregister', target: 'idle', actions: ['bugIfNoCount', 'forget_notifier', 'mmdrop', 'returnUnregister'] } },
         },
       },
     },

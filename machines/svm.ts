@@ -1,9 +1,10 @@
 // intel-svm.c: intel_svm_bind_mm / intel_svm_unbind_mm under pasid_mutex, the mmu-notifier
-// callbacks (intel_mm_release, intel_invalidate_range) which take no mutex, and pasid_idr, which
+// callbacks (intel_mm_release, intel_invalidate_range) which take no mutex and run side by side,
+// one per calling thread, each inside the caller's SRCU read lock, and pasid_idr, which
 // hands out the lowest free PASID like idr_alloc. One actor for the driver; each intel_svm and
 // intel_svm_dev is an object in its context with a lifetime of its own.
-import { assign, emit, enqueueActions, setup } from 'xstate';
-import { access, callerOf, noop, ret, send, warn } from './emit.ts';
+import { assign, emit, enqueueActions, raise, setup } from 'xstate';
+import { access, bug, callerOf, noop, ret, send, warn } from './emit.ts';
 import { obj, patch, type Emitted, type Hunks, type Objs } from './objects.ts';
 import { intel_flush_pasid_dev, intel_flush_svm_range_dev, type DevHw, type QiDesc } from './qi.ts';
 
@@ -27,6 +28,8 @@ interface Op {
   at?: string | null;
   /** The descriptors of the flush under way still to submit, each its own qi_submit_sync. */
   descs?: QiDesc[];
+  /** A callback's step: the flush it waits on (intel_flush_pasid_dev, intel_flush_svm_range_dev). */
+  step?: string;
   [k: string]: unknown;
 }
 interface Ctx {
@@ -45,9 +48,9 @@ interface Ctx {
   /** A woken waiter is on its way to take the mutex: wake no other. */
   handoff: boolean;
   op: Op | null;
-  /** The notifier callback running (under SRCU), and those queued behind it. */
-  cb: Op | null;
-  cbQueue: Ev[];
+  /** The notifier callbacks running, by the thread that runs each (its `ctx`), each with its own
+   * walk of svm->devs; `step` names where it stands. */
+  cbs: Record<string, Op>;
   rcu: Rcu;
 }
 /** RCU as the sdevs see it: the threads inside rcu_read_lock(), the ->next of each entry
@@ -99,6 +102,12 @@ const holding = (objs: Objs, svm: string, n: number) => patch(objs, svm, { heldU
 /** The device a flush is for: unbind's own device (the unbound sdev's, already off svm->devs), or
  * that of the sdev a notifier callback's walk of svm->devs stands on (list_for_each_entry_rcu). */
 const devOf = (c: Ctx, o: Op) => (o === c.op ? o.dev : String(c.objs[String(o.at)]!.dev));
+/** The callback the event belongs to: the one its thread runs (a reply carries the ctx). */
+const cbOf = (c: Ctx, e: Ev): Op | undefined => c.cbs[String(e.ctx)];
+/** The callbacks with `o` set (added, or replaced), keys sorted: two threads' callbacks are one
+ * state whichever began first. */
+const withCb = (c: Ctx, o: Op): Record<string, Op> => Object.fromEntries(Object.entries({ ...c.cbs, [o.ctx]: o }).sort(([a], [b]) => (a < b ? -1 : 1)));
+const withoutCb = (c: Ctx, ctx: string): Record<string, Op> => Object.fromEntries(Object.entries(c.cbs).filter(([k]) => k !== ctx));
 const hwOf = (c: Ctx, dev: string): DevHw => c.devHw[dev] ?? { did: 1, sid: 0, ats: false, qdep: 0 };
 /** What each flush writes (machines/qi.ts); `gl` is !svm->mm (the model's svms all have an mm). */
 const FLUSHES: Record<string, (c: Ctx, o: Op) => QiDesc[]> = {
@@ -113,12 +122,14 @@ const FLUSHES: Record<string, (c: Ctx, o: Op) => QiDesc[]> = {
  * returns: one descriptor per qi_submit_sync, as the driver writes them. As an action body:
  * `flush` names the flush that begins, null goes on with the descriptors it left. */
 const qiStep =
-  (slot: 'op' | 'cb', tag: string, flush: keyof typeof FLUSHES | null) =>
-  ({ context: c, enqueue }: { context: Ctx; enqueue: { assign: (p: Partial<Ctx>) => void; emit: (e: Emitted) => void } }) => {
-    const o = c[slot]!;
+  (slot: 'op' | 'cb', flush: keyof typeof FLUSHES | null, step?: string) =>
+  ({ context: c, event, enqueue }: { context: Ctx; event: Ev; enqueue: { assign: (p: Partial<Ctx>) => void; emit: (e: Emitted) => void } }) => {
+    const o = slot === 'op' ? c.op! : cbOf(c, event)!;
     const [first, ...rest] = flush ? FLUSHES[flush]!(c, o) : o.descs!;
-    if (rest.length || o.descs?.length) enqueue.assign({ [slot]: { ...o, descs: rest } });
-    enqueue.emit(send(c.iommu, { type: 'qi_submit_sync', ...first!, tag }));
+    const next = { ...o, ...(rest.length || o.descs?.length ? { descs: rest } : {}), ...(step ? { step } : {}) };
+    if (next.descs !== o.descs || next.step !== o.step) enqueue.assign(slot === 'op' ? { op: next } : { cbs: withCb(c, next) });
+    // A callback's descriptors carry its thread, so that the return finds the callback.
+    enqueue.emit(send(c.iommu, { type: 'qi_submit_sync', ...first!, ...(slot === 'op' ? { tag: 'unbind' } : { tag: 'notifier', ctx: o.ctx }) }));
   };
 
 export const svmMachine = setup({
@@ -219,11 +230,11 @@ export const svmMachine = setup({
       return { rcu: { ...context.rcu, pending: [...context.rcu.pending, { sdev, waits }] } };
     }),
     // intel_flush_pasid_dev(svm, sdev, svm->pasid): one PASID-selective PASID-cache descriptor.
-    intel_flush_pasid_dev: enqueueActions(qiStep('op', 'unbind', 'pasid')),
+    intel_flush_pasid_dev: enqueueActions(qiStep('op', 'pasid')),
     // intel_flush_svm_range_dev(svm, sdev, 0, -1, 0, !svm->mm): the extended IOTLB descriptor first.
-    intel_flush_svm_range_dev: enqueueActions(qiStep('op', 'unbind', 'all')),
+    intel_flush_svm_range_dev: enqueueActions(qiStep('op', 'all')),
     // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
-    qi_submit_next_op: enqueueActions(qiStep('op', 'unbind', null)),
+    qi_submit_next_op: enqueueActions(qiStep('op', null)),
     mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
     // idr_remove(&pasid_idr, svm->pasid): the PASID is free for the next bind.
     idr_remove: assign(({ context }) => {
@@ -244,47 +255,54 @@ export const svmMachine = setup({
       return { svms, objs: patch(context.objs, context.op!.svm!, { alive: false }) };
     }),
     returnOp: emit(({ context }) => ret(context.op)),
-    // A notifier callback while another runs: queued (the model runs callbacks one at a time).
-    cb_wait: assign(({ context, event }) => ({ cbQueue: [...context.cbQueue, event] })),
-    cb_wake: enqueueActions(({ context, enqueue }) => {
-      const [next, ...rest] = context.cbQueue;
-      enqueue.assign({ cbQueue: rest });
-      enqueue.raise(next as never);
-    }),
+    // A callback begins on its thread; callbacks of other threads run on meanwhile.
     beginCb: enqueueActions(({ context, event, enqueue }) => {
-      enqueue.assign({ cb: { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: '', at: null } as Op });
+      enqueue.assign({ cbs: withCb(context, { ...callerOf(event), ...(event as object), ctx: String(event.ctx), dev: '', at: null } as Op) });
       enqueue.emit(access(String(event.svm), event.type));
     }),
     // intel_mm_release: pasid_table[svm->pasid].val = 0.
-    pasid_table_clear: emit(({ context }) => send(context.iommu, { type: 'pasid_table_clear', pasid: svmOf(context, context.cb)?.pasid ?? -1 })),
-    // pre-fix: WARN_ON(!list_empty(&svm->devs)) — "no flush needed, no devices left".
-    warn_on_devs: emit(({ context }) =>
-      (svmOf(context, context.cb)?.devs.length ?? 0) > 0
-        ? warn(`WARNING: intel_mm_release with devices still bound to ${context.cb!.svm} (no flush)`)
-        : noop,
+    pasid_table_clear: emit(({ context, event }) =>
+      send(context.iommu, { type: 'pasid_table_clear', pasid: svmOf(context, cbOf(context, event) ?? null)?.pasid ?? -1, ctx: String(event.ctx) }),
     ),
-    // rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs, list): the walk starts at the head.
-    rcu_read_lock_walk: assign(({ context }) => ({
-      cb: { ...context.cb!, at: nextRcu(context, context.cb!.svm, null) },
-      rcu: { ...context.rcu, readers: [...context.rcu.readers, context.cb!.ctx] },
-    })),
-    // The walk's next entry (list_next_rcu), from wherever it stands, on the list or unlinked.
-    list_next_rcu: assign(({ context }) => ({ cb: { ...context.cb!, at: nextRcu(context, context.cb!.svm, context.cb!.at as string) } })),
-    // rcu_read_unlock() at the walk's end: the grace periods it held up may end.
-    rcu_read_unlock_cb: assign(({ context }) => unlockRcu(context, context.cb!.ctx)),
-    // sdev->did, sdev->sid, sdev->dev_iotlb: the walk reads the entry it stands on.
-    sdev_read: emit(({ context }) => access(String(context.cb!.at), `${context.cb!.fn}: sdev`)),
-    // The fix: per sdev, PASID-cache flush and a full IOTLB/devTLB flush for the PASID.
-    release_flush_pasid_dev: enqueueActions(qiStep('cb', 'notifier', 'pasid')),
-    release_flush_svm_range_dev: enqueueActions(qiStep('cb', 'notifier', 'all')),
-    // intel_invalidate_range → intel_flush_svm_range: the range, for each sdev.
-    flush_range_dev: enqueueActions(qiStep('cb', 'notifier', 'range')),
-    // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
-    qi_submit_next_cb: enqueueActions(qiStep('cb', 'notifier', null)),
-    returnCb: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit(send(context.cb!.from, { type: `ret.${context.cb!.fn}`, tag: context.cb!.tag }));
-      enqueue.assign({ cb: null });
+    // pre-fix: WARN_ON(!list_empty(&svm->devs)) — "no flush needed, no devices left".
+    warn_on_devs: emit(({ context, event }) => {
+      const cb = cbOf(context, event)!;
+      return (svmOf(context, cb)?.devs.length ?? 0) > 0 ? warn(`WARNING: intel_mm_release with devices still bound to ${cb.svm} (no flush)`) : noop;
     }),
+    // rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs, list): the walk starts at the head.
+    rcu_read_lock_walk: assign(({ context, event }) => {
+      const cb = cbOf(context, event)!;
+      return { cbs: withCb(context, { ...cb, at: nextRcu(context, cb.svm, null) }), rcu: { ...context.rcu, readers: [...context.rcu.readers, cb.ctx] } };
+    }),
+    // The walk's next entry (list_next_rcu), from wherever it stands, on the list or unlinked.
+    list_next_rcu: assign(({ context, event }) => {
+      const cb = cbOf(context, event)!;
+      return { cbs: withCb(context, { ...cb, at: nextRcu(context, cb.svm, cb.at as string) }) };
+    }),
+    // The walk goes on from where it stands (an event to itself, handled in this same step).
+    walk: raise(({ event }) => ({ type: 'notifier.walk', ctx: event.ctx })),
+    // rcu_read_unlock() at the walk's end: the grace periods it held up may end.
+    rcu_read_unlock_cb: assign(({ context, event }) => unlockRcu(context, String(event.ctx))),
+    // sdev->did, sdev->sid, sdev->dev_iotlb: the walk reads the entry it stands on.
+    sdev_read: emit(({ context, event }) => {
+      const cb = cbOf(context, event)!;
+      return access(String(cb.at), `${cb.fn}: sdev`);
+    }),
+    // The fix: per sdev, PASID-cache flush and a full IOTLB/devTLB flush for the PASID.
+    release_flush_pasid_dev: enqueueActions(qiStep('cb', 'pasid', 'intel_flush_pasid_dev')),
+    release_flush_svm_range_dev: enqueueActions(qiStep('cb', 'all', 'intel_flush_svm_range_dev')),
+    // intel_invalidate_range → intel_flush_svm_range: the range, for each sdev.
+    flush_range_dev: enqueueActions(qiStep('cb', 'range', 'intel_flush_svm_range_dev')),
+    // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
+    qi_submit_next_cb: enqueueActions(qiStep('cb', null)),
+    // The callback returns to mmu_notifier.c (its caller's srcu_read_unlock comes next).
+    returnCb: enqueueActions(({ context, event, enqueue }) => {
+      const cb = cbOf(context, event)!;
+      enqueue.emit(send(cb.from, { type: `ret.${cb.fn}`, tag: cb.tag }));
+      enqueue.assign({ cbs: withoutCb(context, cb.ctx) });
+    }),
+    // A thread runs one callback at a time: a second on the same thread is a model error.
+    cb_same_thread: emit(({ event }) => bug('invariant', `BUG: ${event.type} on ${String(event.ctx)} while its callback runs`)),
     // prq_event_thread: idr_find under rcu_read_lock; no reference is taken on the svm.
     idr_find: emit(({ context, event }) => {
       const svm = context.idr[String(event.pasid)] ?? null;
@@ -338,17 +356,21 @@ export const svmMachine = setup({
     idrRemoved: ({ context }) => context.idr[svmOf(context, context.op)!.pasid] !== context.op!.svm,
     releaseFlushes: ({ context }) => context.hunks.releaseFlush,
     // The walk stands on an entry (list_for_each_entry_rcu has not come back to the head).
-    moreDevs: ({ context }) => context.cb!.at !== null,
-    cbQueued: ({ context }) => context.cbQueue.length > 0,
+    moreDevsRelease: ({ context, event }) => cbOf(context, event)?.fn === 'intel_mm_release' && cbOf(context, event)?.at !== null,
+    moreDevsInvalidate: ({ context, event }) => cbOf(context, event)?.fn === 'intel_invalidate_range' && cbOf(context, event)?.at !== null,
+    threadBusy: ({ context, event }) => cbOf(context, event) !== undefined,
+    noCallbacks: ({ context }) => Object.keys(context.cbs).length === 0,
     tagUnbind: ({ event }) => event.tag === 'unbind',
     tagNotifier: ({ event }) => event.tag === 'notifier',
+    // The release flush's PASID-cache descriptor came back: its IOTLB flush is next.
+    atFlushPasidDev: ({ context, event }) => event.tag === 'notifier' && cbOf(context, event)?.step === 'intel_flush_pasid_dev',
     // The flush has another descriptor to write (the device-IOTLB one after the IOTLB one).
     moreDescsOp: ({ context, event }) => event.tag === 'unbind' && (context.op?.descs?.length ?? 0) > 0,
-    moreDescsCb: ({ context, event }) => event.tag === 'notifier' && (context.cb?.descs?.length ?? 0) > 0,
+    moreDescsCb: ({ context, event }) => event.tag === 'notifier' && (cbOf(context, event)?.descs?.length ?? 0) > 0,
   },
 }).createMachine({
   id: 'svm',
-  context: ({ input }) => ({ ...input, devHw: input.devHw ?? {}, objs: {}, idr: {}, svms: {}, seq: 0, mutexWaiters: [], handoff: false, op: null, cb: null, cbQueue: [], rcu: { readers: [], unlinked: {}, pending: [] } }),
+  context: ({ input }) => ({ ...input, devHw: input.devHw ?? {}, objs: {}, idr: {}, svms: {}, seq: 0, mutexWaiters: [], handoff: false, op: null, cbs: {}, rcu: { readers: [], unlinked: {}, pending: [] } }),
   type: 'parallel',
   on: {
     idr_find: { actions: 'idr_find' },
@@ -467,76 +489,45 @@ export const svmMachine = setup({
         },
       },
     },
-    // The mmu-notifier callbacks, under SRCU: no pasid_mutex.
+    // The mmu-notifier callbacks, inside the caller's SRCU read lock: no pasid_mutex, and no lock
+    // between them: each thread's callback walks svm->devs on its own (its own RCU reader), and
+    // the replies of its flushes come back with its thread.
     mmu_notifier: {
       initial: 'idle',
       on: {
-        intel_mm_release: { actions: 'cb_wait' },
-        intel_invalidate_range: { actions: 'cb_wait' },
+        intel_mm_release: [
+          { guard: 'threadBusy', actions: 'cb_same_thread' },
+          { target: '.callbacks', actions: ['beginCb', 'pasid_table_clear'] },
+        ],
+        intel_invalidate_range: [
+          { guard: 'threadBusy', actions: 'cb_same_thread' },
+          // rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs): one range flush each.
+          { target: '.callbacks', actions: ['beginCb', 'rcu_read_lock_walk', 'walk'] },
+        ],
+        // intel_mm_release, once the entry is clear: the fix walks svm->devs, pre-fix WARN_ONs.
+        'ret.pasid_table_clear': [
+          { guard: 'releaseFlushes', actions: ['rcu_read_lock_walk', 'walk'] },
+          { actions: ['warn_on_devs', 'returnCb'] },
+        ],
+        'ret.qi_submit_sync': [
+          { guard: 'moreDescsCb', actions: 'qi_submit_next_cb' },
+          { guard: 'atFlushPasidDev', actions: 'release_flush_svm_range_dev' },
+          { guard: 'tagNotifier', actions: ['list_next_rcu', 'walk'] },
+        ],
+        // list_for_each_entry_rcu: intel_mm_release flushes PASID cache, then IOTLB, per sdev;
+        // intel_invalidate_range → intel_flush_svm_range the range; at the head, rcu_read_unlock.
+        'notifier.walk': [
+          { guard: 'moreDevsRelease', actions: ['sdev_read', 'release_flush_pasid_dev'] },
+          { guard: 'moreDevsInvalidate', actions: ['sdev_read', 'flush_range_dev'] },
+          { actions: ['rcu_read_unlock_cb', 'returnCb'] },
+        ],
       },
       states: {
-        idle: {
-          always: { guard: 'cbQueued', actions: 'cb_wake' },
-          on: {
-            intel_mm_release: { target: 'intel_mm_release', actions: ['beginCb', 'pasid_table_clear'] },
-            intel_invalidate_range: { target: 'intel_invalidate_range', actions: ['beginCb', 'rcu_read_lock_walk'] },
-          },
-        },
-        intel_mm_release: {
-          initial: 'pasid_table_clear',
-          states: {
-            pasid_table_clear: {
-              tags: ['waiting'],
-              on: {
-                'ret.pasid_table_clear': [
-                  { guard: 'releaseFlushes', target: 'flush', actions: 'rcu_read_lock_walk' },
-                  { target: '#svm.mmu_notifier.idle', actions: ['warn_on_devs', 'returnCb'] },
-                ],
-              },
-            },
-            // list_for_each_entry_rcu(sdev, &svm->devs): flush PASID cache, then IOTLB; then rcu_read_unlock.
-            flush: {
-              always: [
-                { guard: 'moreDevs', target: 'intel_flush_pasid_dev', actions: ['sdev_read', 'release_flush_pasid_dev'] },
-                { target: '#svm.mmu_notifier.idle', actions: ['rcu_read_unlock_cb', 'returnCb'] },
-              ],
-            },
-            intel_flush_pasid_dev: {
-              tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagNotifier', target: 'intel_flush_svm_range_dev', actions: 'release_flush_svm_range_dev' } },
-            },
-            intel_flush_svm_range_dev: {
-              tags: ['waiting'],
-              on: {
-                'ret.qi_submit_sync': [
-                  { guard: 'moreDescsCb', actions: 'qi_submit_next_cb' },
-                  { guard: 'tagNotifier', target: 'flush', actions: 'list_next_rcu' },
-                ],
-              },
-            },
-          },
-        },
-        // intel_invalidate_range → intel_flush_svm_range for each sdev.
-        intel_invalidate_range: {
-          initial: 'intel_flush_svm_range',
-          states: {
-            // rcu_read_lock(); list_for_each_entry_rcu(sdev, &svm->devs): one range flush each; rcu_read_unlock.
-            intel_flush_svm_range: {
-              always: [
-                { guard: 'moreDevs', target: 'intel_flush_svm_range_dev', actions: ['sdev_read', 'flush_range_dev'] },
-                { target: '#svm.mmu_notifier.idle', actions: ['rcu_read_unlock_cb', 'returnCb'] },
-              ],
-            },
-            intel_flush_svm_range_dev: {
-              tags: ['waiting'],
-              on: {
-                'ret.qi_submit_sync': [
-                  { guard: 'moreDescsCb', actions: 'qi_submit_next_cb' },
-                  { guard: 'tagNotifier', target: 'intel_flush_svm_range', actions: 'list_next_rcu' },
-                ],
-              },
-            },
-          },
+        idle: {},
+        // One callback or more in flight, each on its own thread.
+        callbacks: {
+          tags: ['waiting'],
+          always: { guard: 'noCallbacks', target: 'idle' },
         },
       },
     },

@@ -1,5 +1,5 @@
 // Scenario + variant → the actors of one run, with stable ids (process#1, mm#1, file#2, vma#1,
-// dma#1, and the singletons svm, iommu, prq). Ids depend only on the scenario, so the same world
+// dma#1, and the singletons svm, iommu, prq, srcu). Ids depend only on the scenario, so the same world
 // is built on every transport and in every worker.
 import type { Step } from '../../machines/process.ts';
 import type { Variant } from '../variants/variants.ts';
@@ -33,6 +33,8 @@ export interface World {
 export const SVM = 'svm';
 export const IOMMU = 'iommu';
 export const PRQ = 'prq';
+/** The global mmu-notifier srcu_struct (mm/mmu_notifier.c): one for every mm. */
+export const SRCU = 'srcu';
 
 /** Worlds built so far, by scenario and variant (a world is read, never changed). */
 const built = new WeakMap<Scenario, Map<Variant, World>>();
@@ -58,6 +60,7 @@ function makeWorld(s: Scenario, v: Variant): World {
     { id: SVM, kind: 'svm', input: { id: SVM, iommu: IOMMU, hunks, devHw } },
     { id: IOMMU, kind: 'iommu', input: { id: IOMMU, prqThread: PRQ, devHw, prqSize: s.iommu?.prq ?? PRQ_ENTRIES } },
     { id: PRQ, kind: 'faultHandler', input: { id: PRQ, iommu: IOMMU, svm: SVM, hunks, prqSize: s.iommu?.prq ?? PRQ_ENTRIES } },
+    { id: SRCU, kind: 'srcu', input: { id: SRCU } },
   ];
   s.devices.forEach((d, i) => {
     names[d] = `dma#${i + 1}`;
@@ -77,7 +80,7 @@ function makeWorld(s: Scenario, v: Variant): World {
     const mmOwner = `process#${groupRoot(spawns, i, false) + 1}`;
     const files = sharesTable(s, spawns, i) ? `files#${groupRoot(spawns, i, true) + 1}` : undefined;
     names[p.name] = pid;
-    const own: ActorSpec[] = mm === `mm#${i + 1}` ? [{ id: mm, kind: 'mm', input: { id: mm, owner: pid, svm: SVM } }] : [];
+    const own: ActorSpec[] = mm === `mm#${i + 1}` ? [{ id: mm, kind: 'mm', input: { id: mm, owner: pid, svm: SVM, srcu: SRCU } }] : [];
     if (files === `files#${i + 1}`) own.push({ id: files, kind: 'files', input: { id: files } });
     const got = handed.get(i);
     if (got) Object.entries(got.names).forEach(([n, id]) => (names[`${p.name}/${n}`] = id));
