@@ -40,7 +40,8 @@ const unbind = (s: D, dev: string, ctx = 'process#2') => {
 };
 /** intel_invalidate_range by `ctx`: the walk starts (rcu_read_lock) and flushes the head entry. */
 const invalidate = (s: D, ctx = 'process#1') => sent(s.send({ type: 'intel_invalidate_range', ctx, svm: 'svm#1', mm: 'mm#1', start: 16, end: 20, tag: 'munmap' }, 'mm#1'), 'qi_submit_sync');
-const nextFlush = (s: D) => s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu');
+/** The iommu's return of a callback's qi_submit_sync: it comes back with the callback's thread. */
+const nextFlush = (s: D, ctx = 'process#1') => s.send({ type: 'ret.qi_submit_sync', tag: 'notifier', ctx }, 'iommu');
 
 describe('list_add_rcu and the unbind flush', () => {
   it('list_add_rcu(&sdev->list, &svm->devs) inserts at the head', () => {
@@ -125,7 +126,7 @@ describe('a walk follows list_next_rcu: an entry deleted under it may or may not
     const s = bound(['dma#1', 'dma#2']);
     const b = sdevOf(s, 'dma#2');
     s.send({ type: 'intel_mm_release', ctx: 'process#1', svm: 'svm#1', mm: 'mm#1', tag: 'exit' }, 'mm#1');
-    const first = s.send({ type: 'ret.pasid_table_clear' }, 'iommu');
+    const first = s.send({ type: 'ret.pasid_table_clear', ctx: 'process#1' }, 'iommu');
     expect(sent(first, 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache', did: 2 });
     expect(s.context.rcu.readers).toEqual(['process#1']);
     unbind(s, 'dma#2');
@@ -136,5 +137,35 @@ describe('a walk follows list_next_rcu: an entry deleted under it may or may not
     const end = nextFlush(s);
     expect(sent(end, 'ret.intel_mm_release')).toBeDefined();
     expect(alive(s, b)).toBe(false);
+  });
+});
+
+describe('notifier callbacks of different threads run side by side, each with its own walk', () => {
+  it('an intel_invalidate_range and an intel_mm_release on two threads: both inside at once, each reply to its own', () => {
+    const s = bound(['dma#1', 'dma#2']);
+    expect(invalidate(s, 'process#1')).toMatchObject({ desc: 'eiotlb', gran: 'psi-pasid', did: 2 });
+    // no queue: the release on another thread starts while the range walk waits on its flush
+    expect(sent(s.send({ type: 'intel_mm_release', ctx: 'kworker', svm: 'svm#1', mm: 'mm#1', tag: 'unregister' }, 'mm#1'), 'pasid_table_clear')).toMatchObject({ ctx: 'kworker' });
+    expect(Object.keys(s.context.cbs)).toEqual(['kworker', 'process#1']);
+    expect(sent(s.send({ type: 'ret.pasid_table_clear', ctx: 'kworker' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache', did: 2, ctx: 'kworker' });
+    expect(s.context.rcu.readers).toEqual(['process#1', 'kworker']);
+    // process#1's walk moves on to dma#1; kworker's stays on dma#2 for its IOTLB flush
+    expect(sent(nextFlush(s, 'process#1'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'psi-pasid', did: 1, ctx: 'process#1' });
+    expect(sent(nextFlush(s, 'kworker'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid', did: 2, ctx: 'kworker' });
+    expect(sent(nextFlush(s, 'process#1'), 'ret.intel_invalidate_range')).toMatchObject({ tag: 'munmap' });
+    expect(s.context.rcu.readers).toEqual(['kworker']);
+    expect(s.state).toMatch(/mmu_notifier\.callbacks/);
+    nextFlush(s, 'kworker'); // dma#1's PASID cache
+    nextFlush(s, 'kworker'); // dma#1's IOTLB
+    expect(sent(nextFlush(s, 'kworker'), 'ret.intel_mm_release')).toMatchObject({ tag: 'unregister' });
+    expect(s.state).toMatch(/mmu_notifier\.idle/);
+    expect(s.context.cbs).toEqual({});
+  });
+
+  it('a second callback on a thread whose callback runs is a model error', () => {
+    const s = bound(['dma#1']);
+    invalidate(s, 'process#1');
+    const out = s.send({ type: 'intel_mm_release', ctx: 'process#1', svm: 'svm#1', mm: 'mm#1', tag: 'exit' }, 'mm#1');
+    expect(out).toContainEqual({ type: 'bug', oracle: 'invariant', message: 'BUG: intel_mm_release on process#1 while its callback runs' });
   });
 });

@@ -115,9 +115,9 @@ describe('svm machine (intel-svm.c)', () => {
     const r = s.send({ type: 'intel_mm_release', ctx: 'p', svm: 'svm#1', mm: 'mm#1', tag: 'exit' }, 'mm#1');
     expect(r).toContainEqual({ type: 'access', obj: 'svm#1', how: 'intel_mm_release' });
     expect(sends(r)).toEqual(['iommu:pasid_table_clear']);
-    expect(sent(s.send({ type: 'ret.pasid_table_clear' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache', tag: 'notifier' });
-    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid', pasid: 0 });
-    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier' }, 'iommu'), 'ret.intel_mm_release')).toMatchObject({ tag: 'exit' });
+    expect(sent(s.send({ type: 'ret.pasid_table_clear', ctx: 'p' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache', tag: 'notifier' });
+    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier', ctx: 'p' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid', pasid: 0 });
+    expect(sent(s.send({ type: 'ret.qi_submit_sync', tag: 'notifier', ctx: 'p' }, 'iommu'), 'ret.intel_mm_release')).toMatchObject({ tag: 'exit' });
   });
 
   it('intel_mm_release without the flush hunk: clear only, and WARN_ON(devices bound)', () => {
@@ -126,7 +126,7 @@ describe('svm machine (intel-svm.c)', () => {
     completeBind(s);
     s.send({ type: 'ret.mmput' }, 'mm#1');
     s.send({ type: 'intel_mm_release', ctx: 'p', svm: 'svm#1', mm: 'mm#1', tag: 'exit' }, 'mm#1');
-    const out = s.send({ type: 'ret.pasid_table_clear' }, 'iommu');
+    const out = s.send({ type: 'ret.pasid_table_clear', ctx: 'p' }, 'iommu');
     expect(sends(out)).toEqual(['mm#1:ret.intel_mm_release']);
     expect(out.some((e) => e.type === 'warn')).toBe(true);
   });
