@@ -150,9 +150,13 @@ export const fileMachine = setup({
         get_file: { actions: 'get_file' },
         // dup_fd (fork, or clone without CLONE_FILES): get_file for the copied fd.
         dup_fd: { actions: 'get_file' },
+        // sendmsg(SCM_RIGHTS) → scm_fp_copy: fget, the reference the message carries.
+        scm_fp_copy: { actions: 'get_file' },
         // filp_close: f_op->flush (nothing to do here), then fput.
         filp_close: { target: '.fput', actions: 'fput' },
         fput: { target: '.fput', actions: 'fput' },
+        // A failed sendmsg(SCM_RIGHTS) → scm_destroy → __scm_destroy: fput of the message's reference.
+        scm_destroy: { target: '.fput', actions: 'fput' },
       },
       initial: 'idle',
       states: {
