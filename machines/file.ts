@@ -59,9 +59,10 @@ export const fileMachine = setup({
       caller: event.type === 'delayed_fput' ? null : callerOf(event),
       ctx: String(event.ctx),
     })),
-    // The driver's ioctl: intel_svm_bind_mm(dev, &pasid, 0, ops) in the caller's context.
-    intel_svm_bind_mm: emit(({ context }) =>
-      send(context.svm, { type: 'intel_svm_bind_mm', ctx: context.ctx, dev: context.dev, mm: context.mm, owner: context.owner }),
+    // The driver's ioctl: intel_svm_bind_mm(dev, &pasid, 0, ops) in the caller's context; a
+    // supervisor bind passes SVM_FLAG_SUPERVISOR_MODE (no mm: kernel addresses).
+    intel_svm_bind_mm: emit(({ context, event }) =>
+      send(context.svm, { type: 'intel_svm_bind_mm', ctx: context.ctx, dev: context.dev, owner: context.owner, ...(event.supervisor ? { mm: null, supervisor: true } : { mm: context.mm }) }),
     ),
     storePasid: assign(({ context, event }) => ({
       pasid: Number(event.pasid),

@@ -11,7 +11,7 @@ import type { Emitted } from './objects.ts';
  * or fork, and its own after); `notify`: the processes waiting for this one. */
 export type Step = (
   | { op: 'open'; file: string }
-  | { op: 'bind'; file: string }
+  | { op: 'bind'; file: string; supervisor?: boolean }
   | { op: 'mmap'; vma: string; file: string | null; start: number; end: number; ro?: boolean }
   | { op: 'touch'; addr: number; write: boolean }
   | { op: 'dma'; file: string; addr: number; write: boolean; count: number; wait: boolean; pasid?: number; request?: Record<string, boolean> }
@@ -62,7 +62,7 @@ function syscall(c: Ctx, s: Step) {
     case 'open':
       return send(s.file, { type: 'open', ctx, owner: c.id, mm: c.mm });
     case 'bind':
-      return send(s.file, { type: 'ioctl_bind', ctx });
+      return send(s.file, { type: 'ioctl_bind', ctx, ...(s.supervisor ? { supervisor: true } : {}) });
     case 'mmap':
       return send(c.mm, { type: 'mmap_region', ctx, vma: s.vma, file: s.file, start: s.start, end: s.end, ...(s.ro ? { ro: true } : {}) });
     case 'touch':

@@ -126,6 +126,8 @@ function makeWorld(s: Scenario, v: Variant): World {
           for (const v of h.vmas.values()) own.push({ id: v.vma, kind: 'vma', input: { id: v.vma, owner: cpid, mm: cmm } });
           return { op: 'fork', task: cpid, mm: cmm, vmas: [...h.vmas.values()] };
         }
+        case 'bind':
+          return { op: 'bind', file: local(st.file), ...(st.supervisor ? { supervisor: true } : {}) };
         case 'send_fd':
           return { op: 'send_fd', file: local(st.file), to: `process#${s.processes.findIndex((q) => q.name === st.to) + 1}` };
         case 'close': {
