@@ -59,9 +59,10 @@ export const fileMachine = setup({
       caller: event.type === 'delayed_fput' ? null : callerOf(event),
       ctx: String(event.ctx),
     })),
-    // The driver's ioctl: intel_svm_bind_mm(dev, &pasid, 0, ops) in the caller's context.
-    intel_svm_bind_mm: emit(({ context }) =>
-      send(context.svm, { type: 'intel_svm_bind_mm', ctx: context.ctx, dev: context.dev, mm: context.mm, owner: context.owner }),
+    // The driver's ioctl: intel_svm_bind_mm(dev, &pasid, 0, ops) in the caller's context; a
+    // supervisor bind passes SVM_FLAG_SUPERVISOR_MODE (no mm: kernel addresses).
+    intel_svm_bind_mm: emit(({ context, event }) =>
+      send(context.svm, { type: 'intel_svm_bind_mm', ctx: context.ctx, dev: context.dev, owner: context.owner, ...(event.supervisor ? { mm: null, supervisor: true } : { mm: context.mm }) }),
     ),
     storePasid: assign(({ context, event }) => ({
       pasid: Number(event.pasid),
@@ -150,9 +151,13 @@ export const fileMachine = setup({
         get_file: { actions: 'get_file' },
         // dup_fd (fork, or clone without CLONE_FILES): get_file for the copied fd.
         dup_fd: { actions: 'get_file' },
+        // sendmsg(SCM_RIGHTS) → scm_fp_copy: fget, the reference the message carries.
+        scm_fp_copy: { actions: 'get_file' },
         // filp_close: f_op->flush (nothing to do here), then fput.
         filp_close: { target: '.fput', actions: 'fput' },
         fput: { target: '.fput', actions: 'fput' },
+        // A failed sendmsg(SCM_RIGHTS) → scm_destroy → __scm_destroy: fput of the message's reference.
+        scm_destroy: { target: '.fput', actions: 'fput' },
       },
       initial: 'idle',
       states: {

@@ -10,7 +10,8 @@ import { emptyPrq, prqAt, prqReceive, prqRebase, prqWriteHead, type Prq } from '
 
 interface Entry {
   pgd: string;
-  mm: string;
+  /** The mm whose page tables the entry points at; null with SRE: init_mm's (a supervisor PASID). */
+  mm: string | null;
   entry: string;
   /** The PASID object and svm the entry was set for. */
   pasidObj: string;
@@ -99,13 +100,16 @@ export const iommuMachine = setup({
     // It fills sdev->did, sid, dev_iotlb and qdep from the device's domain and ATS state.
     intel_iommu_enable_pasid: emit(({ context, event }) => ret(callerOf(event), { ...hwOf(context, String(event.dev)) })),
     // pasid_table[pasid].val = __pa(pgd) | 1: a present entry (an object: leaks if never cleared).
+    // With SRE (bit 11) it points at init_mm's pgd, which is never freed (no object to link).
     pasid_table_set: enqueueActions(({ context, event, enqueue }) => {
       const seq = context.seq + 1;
       const entry = `pasid-entry#${seq}`;
+      const sre = event.sre === true;
+      const links = [String(event.pasidObj), String(event.svm), ...(sre ? [] : [String(event.pgd)])];
       enqueue.assign({
         seq,
-        table: { ...context.table, [String(event.pasid)]: { pgd: String(event.pgd), mm: String(event.mm), entry, pasidObj: String(event.pasidObj) } },
-        objs: { ...context.objs, [entry]: obj('pasid-entry', String(event.owner), { pasid: event.pasid, pgd: event.pgd, links: [String(event.pasidObj), String(event.svm), String(event.pgd)] }) },
+        table: { ...context.table, [String(event.pasid)]: { pgd: String(event.pgd), mm: sre ? null : String(event.mm), entry, pasidObj: String(event.pasidObj) } },
+        objs: { ...context.objs, [entry]: obj('pasid-entry', String(event.owner), { pasid: event.pasid, pgd: event.pgd, ...(sre ? { sre: true } : {}), links }) },
       });
       enqueue.emit(ret(callerOf(event)));
     }),
@@ -155,6 +159,15 @@ export const iommuMachine = setup({
       enqueue.emit(ret(callerOf(event), { ok: true, pasid: event.pasid }));
     }),
     pasid_not_present: emit(({ event }) => ret(callerOf(event), { ok: false, fault: 'pasid-not-present', pasid: event.pasid })),
+    // A walk of init_mm's page tables (an SRE entry): the model maps no kernel memory, and init_mm
+    // maps no user address, so every address faults: a page request, answered from bad_req.
+    init_mm_walk: enqueueActions(({ context, event, enqueue }) => {
+      const pk = pcKey(hwOf(context, String(event.from)).did, event.pasid);
+      const e = context.pcache[pk] ?? context.table[String(event.pasid)]!;
+      const pcache = { ...context.pcache, [pk]: e };
+      enqueue.assign({ pcache, objs: withCaches(context, context.objs, context.iotlb, pcache, context.tlbPasid) });
+      enqueue.emit(ret(callerOf(event), { ok: false, fault: 'page-not-present', pasid: event.pasid }));
+    }),
     // A request without PASID is translated by the device's domain (second-level tables), which
     // the model leaves empty (the driver maps nothing there for SVM): it always faults.
     second_level_fault: emit(({ event }) => ret(callerOf(event), { ok: false, fault: 'second-level', pasid: event.pasid })),
@@ -167,7 +180,7 @@ export const iommuMachine = setup({
       const walk: Walk = { ...callerOf(event), did: hw.did, sid: hw.sid, ats: hw.ats, pasid: Number(event.pasid), addr: Number(event.addr), write: !!event.write, forMm: String(event.forMm), gen: context.gen[p] ?? 0, pasidObj: e.pasidObj };
       const pcache = { ...context.pcache, [pk]: e };
       enqueue.assign({ walk, pcache, objs: withCaches(context, context.objs, context.iotlb, pcache, context.tlbPasid) });
-      enqueue.emit(send(e.mm, { type: 'iommu_walk', pgd: e.pgd, pt: context.pwc[pk] ?? null, addr: event.addr, write: !!event.write, forMm: event.forMm, pasid: event.pasid }));
+      enqueue.emit(send(e.mm!, { type: 'iommu_walk', pgd: e.pgd, pt: context.pwc[pk] ?? null, addr: event.addr, write: !!event.write, forMm: event.forMm, pasid: event.pasid }));
     }),
     // The walk came back: fill the IOTLB unless an invalidation raced it, answer the device.
     walk_done: enqueueActions(({ context, event, enqueue }) => {
@@ -241,6 +254,7 @@ export const iommuMachine = setup({
     pasidPresent: ({ context, event }) => !!(context.pcache[pcKey(hwOf(context, String(event.from)).did, event.pasid)] ?? context.table[String(event.pasid)]),
     walkQueued: ({ context }) => context.walkQueue.length > 0,
     withoutPasid: ({ event }) => event.pasid_present === false,
+    supervisorEntry: ({ context, event }) => (context.pcache[pcKey(hwOf(context, String(event.from)).did, event.pasid)] ?? context.table[String(event.pasid)])?.mm === null,
   },
 }).createMachine({
   id: 'iommu',
@@ -281,6 +295,7 @@ export const iommuMachine = setup({
         dma_map: [
           { guard: 'withoutPasid', actions: 'second_level_fault' },
           { guard: 'iotlbHit', actions: 'iotlb_hit' },
+          { guard: 'supervisorEntry', actions: 'init_mm_walk' },
           { guard: 'pasidPresent', target: 'page_walk', actions: 'page_walk' },
           { actions: 'pasid_not_present' },
         ],

@@ -47,6 +47,9 @@ export interface Hunks {
   /** 3aa7c62cb7d7 (v5.12): result = QI_RESP_INVALID from the start, so a request without PASID
    * or for a PASID not in use is answered INVALID, not FAILURE (which halts the device's PRI). */
   invalidResponse: boolean;
+  /** 4fa064b26c2e (v4.19): intel_svm_unbind_mm clears the PASID-table entry (a supervisor
+   * svm's, which no mmu notifier's release clears, stayed present for a freed PASID). */
+  unbindClear: boolean;
 }
 
 /** is_canonical_address(addr << VTD_PAGE_SHIFT) with 4-level paging (__VIRTUAL_MASK_SHIFT 47):

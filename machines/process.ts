@@ -11,7 +11,7 @@ import type { Emitted } from './objects.ts';
  * or fork, and its own after); `notify`: the processes waiting for this one. */
 export type Step = (
   | { op: 'open'; file: string }
-  | { op: 'bind'; file: string }
+  | { op: 'bind'; file: string; supervisor?: boolean }
   | { op: 'mmap'; vma: string; file: string | null; start: number; end: number; ro?: boolean }
   | { op: 'touch'; addr: number; write: boolean }
   | { op: 'dma'; file: string; addr: number; write: boolean; count: number; wait: boolean; pasid?: number; request?: Record<string, boolean> }
@@ -23,6 +23,9 @@ export type Step = (
   | { op: 'clone'; task: string; table: string | null }
   // fork: dup_fd, then dup_mmap into the child's new mm: one VMA copy each, a file's with get_file.
   | { op: 'fork'; task: string; mm: string; vmas: { vma: string; file: string | null; start: number; end: number; ro?: boolean }[] }
+  // sendmsg(SCM_RIGHTS): scm_fp_copy's get_file, then the receiver `to` installs the fd
+  // (scm_detach_fds), or, gone, refuses it: scm_destroy fputs the reference in the sender.
+  | { op: 'send_fd'; file: string; to: string }
 ) & { after?: string | string[]; notify?: string[]; /** open, close on a shared fd table: its files_struct. */ files?: string };
 
 interface Ctx {
@@ -43,6 +46,10 @@ interface Ctx {
   files?: string;
   /** Only in a syscall of several calls (`calls`): how many have been made. */
   sub?: number;
+  /** Only in a send_fd whose receiver was gone: scm_destroy's fput is still to come. */
+  refused?: boolean;
+  /** Only for a task some send_fd passes an fd to: close_files has run (its socket is released). */
+  filesExited?: boolean;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
@@ -55,7 +62,7 @@ function syscall(c: Ctx, s: Step) {
     case 'open':
       return send(s.file, { type: 'open', ctx, owner: c.id, mm: c.mm });
     case 'bind':
-      return send(s.file, { type: 'ioctl_bind', ctx });
+      return send(s.file, { type: 'ioctl_bind', ctx, ...(s.supervisor ? { supervisor: true } : {}) });
     case 'mmap':
       return send(c.mm, { type: 'mmap_region', ctx, vma: s.vma, file: s.file, start: s.start, end: s.end, ...(s.ro ? { ro: true } : {}) });
     case 'touch':
@@ -88,6 +95,8 @@ function callsOf(c: Ctx, s: Step): Emitted[] | null {
       return s.files ? [send(s.files, { type: '__close_fd', ctx, file: s.file }), syscall(c, s)] : null;
     case 'clone':
       return [...(s.table ? [send(s.table, { type: 'get_files', ctx })] : dupFd()), send(c.mm, { type: 'mmget', ctx })];
+    case 'send_fd':
+      return [send(s.file, { type: 'scm_fp_copy', ctx }), send(s.to, { type: 'scm_detach_fds', ctx, file: s.file }), ...(c.refused ? [send(s.file, { type: 'scm_destroy', ctx })] : [])];
     case 'fork':
       return [...dupFd(), ...s.vmas.map((v) => send(s.mm, { type: 'mmap_region', ctx, vma: v.vma, file: v.file, start: v.start, end: v.end, ...(v.ro ? { ro: true } : {}) }))];
     default:
@@ -96,7 +105,7 @@ function callsOf(c: Ctx, s: Step): Emitted[] | null {
 }
 
 export const processMachine = setup({
-  types: {} as { context: Ctx; events: Ev; input: { id: string; mm: string; steps: Step[]; files?: string; fds?: string[] } },
+  types: {} as { context: Ctx; events: Ev; input: { id: string; mm: string; steps: Step[]; files?: string; fds?: string[]; receives?: boolean } },
   actions: {
     // The next scenario step, as the syscall it is.
     enterSyscall: emit(({ context }) => syscall(context, step(context)!)),
@@ -112,7 +121,23 @@ export const processMachine = setup({
       const own = !context.files;
       const fds =
         own && s.op === 'open' ? [...context.fds, s.file] : own && s.op === 'close' ? context.fds.filter((f) => f !== s.file) : context.fds;
-      return context.sub === undefined ? { fds, pc: context.pc + 1 } : { fds, pc: context.pc + 1, sub: 0 };
+      return context.sub === undefined ? { fds, pc: context.pc + 1 } : { fds, pc: context.pc + 1, sub: 0, ...(context.refused ? { refused: undefined } : {}) };
+    }),
+    // A call of the syscall returned: a send_fd's receiver may have refused it.
+    noteRefusal: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'ret.scm_detach_fds' && event.ok === false) enqueue.assign({ refused: true });
+    }),
+    // recvmsg → scm_detach_fds: fd_install of a new fd on the passed file, whose reference the
+    // skb carried (the sender's scm_fp_copy). Once close_files has released this task's socket,
+    // the sender's unix_stream_sendmsg fails instead (its scm_destroy fputs the file).
+    scm_detach_fds: enqueueActions(({ context, event, enqueue }) => {
+      const ok = context.filesExited !== true;
+      if (ok) enqueue.assign({ fds: [...context.fds, String(event.file)] });
+      enqueue.emit(send(String(event.from), { type: 'ret.scm_detach_fds', ok }));
+    }),
+    // close_files closes the task's socket too: unix_release_sock, after which no fd reaches it.
+    unix_release_sock: enqueueActions(({ context, enqueue }) => {
+      if (context.filesExited === false) enqueue.assign({ filesExited: true });
     }),
     // The step just run (after returnFromSyscall: pc - 1), or the exit once the task is gone (pc),
     // is one that other processes wait for.
@@ -169,9 +194,10 @@ export const processMachine = setup({
   },
 }).createMachine({
   id: 'process',
-  context: ({ input }) => ({ ...input, pc: 0, fds: input.fds ?? [], taskWorks: [], workExited: false, ...(input.steps.some((s) => s.after) ? { afterDone: [] } : {}) }),
+  context: ({ input: { receives, ...input } }) => ({ ...input, pc: 0, fds: input.fds ?? [], taskWorks: [], workExited: false, ...(input.steps.some((s) => s.after) ? { afterDone: [] } : {}), ...(receives ? { filesExited: false } : {}) }),
   on: {
     task_work_add: { actions: 'task_work_add' },
+    scm_detach_fds: { actions: 'scm_detach_fds' },
     after_done: { actions: 'afterDone' },
   },
   initial: 'user_mode',
@@ -197,7 +223,7 @@ export const processMachine = setup({
     },
     call: {
       tags: ['waiting'],
-      on: { 'ret.*': 'calls' },
+      on: { 'ret.*': { target: 'calls', actions: 'noteRefusal' } },
     },
     // Inside a syscall, waiting for it to return.
     syscall: {
@@ -235,7 +261,7 @@ export const processMachine = setup({
         },
         // exit_files: filp_close every open fd.
         exit_files: {
-          always: [{ guard: 'sharesFiles', target: 'put_files_struct' }, { guard: 'hasOpenFds', target: 'filp_close' }, { target: 'exit_task_work' }],
+          always: [{ guard: 'sharesFiles', target: 'put_files_struct' }, { guard: 'hasOpenFds', target: 'filp_close' }, { target: 'exit_task_work', actions: 'unix_release_sock' }],
         },
         // A shared table: put_files_struct, which closes the fds only at the last put.
         put_files_struct: {

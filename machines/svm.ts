@@ -10,7 +10,8 @@ import { intel_flush_pasid_dev, intel_flush_svm_range_dev, type DevHw, type QiDe
 
 interface Svm {
   pasid: number;
-  mm: string;
+  /** NULL for a supervisor PASID (SVM_FLAG_SUPERVISOR_MODE): kernel addresses, init_mm's pgd. */
+  mm: string | null;
   owner: string;
   pasidObj: string;
   devs: { dev: string; sdev: string }[];
@@ -20,7 +21,8 @@ interface Op {
   fn: string;
   ctx: string;
   dev: string;
-  mm?: string;
+  /** The bind's mm, null for a supervisor bind. */
+  mm?: string | null;
   owner?: string;
   pasid?: number;
   svm?: string;
@@ -64,6 +66,8 @@ interface Rcu {
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
 const svmOf = (c: Ctx, o: Op | null) => (o?.svm ? c.svms[o.svm] : undefined);
+/** The unbind's svm has no mm: a supervisor PASID. */
+const supervisorSvm = (c: Ctx) => svmOf(c, c.op)!.mm === null;
 const sdevOf = (c: Ctx, o: Op) => svmOf(c, o)?.devs.find((d) => d.dev === o.dev);
 const usersOf = (c: Ctx, sdev: string) => c.objs[sdev]?.users ?? 0;
 /** list_next_rcu from `at` (null: from the head): an entry still on the list gives its successor;
@@ -90,7 +94,7 @@ const unlockRcu = (c: Ctx, reader: string): Pick<Ctx, 'rcu' | 'objs'> => {
   }
   return { objs, rcu: { readers: c.rcu.readers.filter((r) => r !== reader), unlinked, pending } };
 };
-const svmForMm = (c: Ctx, mm: string) => Object.keys(c.svms).find((k) => c.svms[k]!.mm === mm);
+const svmForMm = (c: Ctx, mm: string | null) => Object.keys(c.svms).find((k) => c.svms[k]!.mm === mm);
 /** idr_alloc(&pasid_idr, svm, 0, pasid_max): the lowest free id. */
 const lowestFree = (idr: Record<string, string>) => {
   let p = 0;
@@ -132,6 +136,15 @@ const qiStep =
     enqueue.emit(send(c.iommu, { type: 'qi_submit_sync', ...first!, ...(slot === 'op' ? { tag: 'unbind' } : { tag: 'notifier', ctx: o.ctx }) }));
   };
 
+/** intel_svm_unbind_mm once the sdev is gone: if svm->devs is empty, the svm goes. */
+const LIST_EMPTY = [
+  { guard: 'supervisorEmptyIdrFirst', target: '#svm.pasid_mutex.unlocked', actions: ['idr_remove', 'kfree_svm', 'returnOp', 'endOp'] },
+  { guard: 'devsEmptyIdrFirst', target: 'mmu_notifier_unregister', actions: ['idr_remove', 'mmu_notifier_unregister'] },
+  { guard: 'supervisorEmpty', target: 'oops', actions: 'mmu_notifier_unregister_null' },
+  { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
+  { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
+] as const;
+
 export const svmMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks; devHw?: Record<string, DevHw> } },
   actions: {
@@ -162,7 +175,7 @@ export const svmMachine = setup({
       const pasid = lowestFree(context.idr);
       const id = `svm#${seq}`;
       const pasidObj = `pasid#${seq}`;
-      const svm: Svm = { pasid, mm: o.mm!, owner: o.owner!, pasidObj, devs: [] };
+      const svm: Svm = { pasid, mm: o.mm ?? null, owner: o.owner!, pasidObj, devs: [] };
       return {
         seq,
         idr: { ...context.idr, [pasid]: id },
@@ -170,16 +183,17 @@ export const svmMachine = setup({
         op: { ...o, svm: id, pasid },
         objs: {
           ...context.objs,
-          [id]: obj('svm', o.owner!, { pasid, mm: o.mm, heldUsers: 0, refs: [], links: [o.mm!, pasidObj] }),
+          [id]: obj('svm', o.owner!, { pasid, mm: o.mm, heldUsers: 0, refs: [], links: o.mm ? [o.mm, pasidObj] : [pasidObj] }),
           [pasidObj]: obj('pasid', o.owner!, { value: pasid }),
         },
       };
     }),
     // mmu_notifier_register(&svm->notifier, mm): mm_count +1.
     mmu_notifier_register: emit(({ context }) => send(context.op!.mm!, { type: 'mmu_notifier_register', ctx: context.op!.ctx, svm: context.op!.svm })),
-    // pasid_table[pasid].val = __pa(mm->pgd) | 1.
+    // pasid_table[pasid].val = __pa(mm->pgd) | 1; supervisor: __pa(init_mm.pgd) | 1 | (1ULL << 11), SRE.
     pasid_table_set: emit(({ context }) => {
       const o = context.op!;
+      if (!o.mm) return send(context.iommu, { type: 'pasid_table_set', pasid: o.pasid, pgd: 'init_mm.pgd', sre: true, mm: null, owner: o.owner, svm: o.svm, pasidObj: svmOf(context, o)!.pasidObj });
       const mmNum = o.mm!.slice(o.mm!.indexOf('#') + 1);
       return send(context.iommu, { type: 'pasid_table_set', pasid: o.pasid, pgd: `pgd#${mmNum}`, mm: o.mm, owner: o.owner, svm: o.svm, pasidObj: svmOf(context, o)!.pasidObj });
     }),
@@ -235,7 +249,19 @@ export const svmMachine = setup({
     intel_flush_svm_range_dev: enqueueActions(qiStep('op', 'all')),
     // if (sdev->dev_iotlb) qi_submit_sync(the device-IOTLB descriptor): the flush's next one.
     qi_submit_next_op: enqueueActions(qiStep('op', null)),
-    mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
+    // 4.4: mmu_notifier_unregister(&svm->notifier, svm->mm) with svm->mm NULL: its first
+    // BUG_ON(atomic_read(&mm->mm_count) <= 0) dereferences NULL; the task dies in the unbind,
+    // holding pasid_mutex.
+    mmu_notifier_unregister_null: emit(() =>
+      bug('invariant', 'BUG: unable to handle kernel NULL pointer dereference in mmu_notifier_unregister: 4.4\'s intel_svm_unbind_mm unregisters the notifier of a supervisor svm (svm->mm NULL, SVM_FLAG_SUPERVISOR_MODE); the task oopses holding pasid_mutex'),
+    ),
+    // 4fa064b26c2e (v4.19): intel_pasid_clear_entry(dev, svm->pasid) once the device's last user
+    // is gone; with the model's one table, when svm->devs is empty (see docs/reference/fidelity.md).
+    intel_pasid_clear_entry: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ op: { ...context.op!, cleared: true } });
+      enqueue.emit(send(context.iommu, { type: 'pasid_table_clear', pasid: svmOf(context, context.op)!.pasid }));
+    }),
+    mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm!, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
     // idr_remove(&pasid_idr, svm->pasid): the PASID is free for the next bind.
     idr_remove: assign(({ context }) => {
       const s = svmOf(context, context.op)!;
@@ -246,7 +272,7 @@ export const svmMachine = setup({
     // pre-fix: mmput(svm->mm), the reference the svm kept since bind.
     mmput_svm_mm: enqueueActions(({ context, enqueue }) => {
       enqueue.assign({ objs: holding(context.objs, context.op!.svm!, 0) });
-      enqueue.emit(send(svmOf(context, context.op)!.mm, { type: 'mmput', ctx: context.op!.ctx }));
+      enqueue.emit(send(svmOf(context, context.op)!.mm!, { type: 'mmput', ctx: context.op!.ctx }));
     }),
     // memset(svm, 0x6b) + kfree(svm).
     kfree_svm: assign(({ context }) => {
@@ -338,6 +364,15 @@ export const svmMachine = setup({
   },
   guards: {
     mutexWaiter: ({ context }) => context.mutexWaiters.length > 0 && !context.handoff,
+    // intel_svm_bind_mm(dev, &pasid, SVM_FLAG_SUPERVISOR_MODE, ops): no get_task_mm, mm stays NULL.
+    supervisorMode: ({ event }) => event.supervisor === true,
+    supervisorOp: ({ context }) => context.op!.mm === null,
+    // 4fa064b26c2e: the unbind clears the entry before the svm goes (once, when devs is empty).
+    clearsEntry: ({ context }) => context.hunks.unbindClear && svmOf(context, context.op)!.devs.length === 0 && context.op!.cleared !== true,
+    // The fix: `if (svm->mm) mmu_notifier_unregister(...)`: a supervisor svm is freed at once.
+    supervisorEmptyIdrFirst: ({ context }) => context.hunks.mmCountOnly && svmOf(context, context.op)!.devs.length === 0 && supervisorSvm(context),
+    // 4.4: the unconditional mmu_notifier_unregister(&svm->notifier, svm->mm), here with NULL.
+    supervisorEmpty: ({ context }) => svmOf(context, context.op)!.devs.length === 0 && supervisorSvm(context),
     hasSdevForDev: ({ context }) => {
       const s = svmForMm(context, context.op!.mm!);
       return !!s && context.svms[s]!.devs.some((d) => d.dev === context.op!.dev);
@@ -389,7 +424,10 @@ export const svmMachine = setup({
         unlocked: {
           always: { guard: 'mutexWaiter', actions: 'mutex_wake' },
           on: {
-            intel_svm_bind_mm: { target: 'intel_svm_bind_mm', actions: 'beginOp' },
+            intel_svm_bind_mm: [
+              { guard: 'supervisorMode', target: 'intel_svm_bind_mm.find_svm', actions: 'beginOp' },
+              { target: 'intel_svm_bind_mm', actions: 'beginOp' },
+            ],
             intel_svm_unbind_mm: { target: 'intel_svm_unbind_mm', actions: ['beginOp', 'idr_find_op'] },
           },
         },
@@ -413,6 +451,8 @@ export const svmMachine = setup({
               on: {
                 'ret.intel_iommu_enable_pasid': [
                   { guard: 'hasSvmForMm', target: 'out', actions: ['useExisting', 'list_add_rcu'] },
+                  // Supervisor: no mmu_notifier_register; the entry points at init_mm's pgd.
+                  { guard: 'supervisorOp', target: 'pasid_table_set', actions: ['idr_alloc', 'pasid_table_set'] },
                   { target: 'mmu_notifier_register', actions: ['idr_alloc', 'mmu_notifier_register'] },
                 ],
               },
@@ -428,6 +468,8 @@ export const svmMachine = setup({
             // out: mutex_unlock, then mmput(mm) unless the svm keeps it (pre-fix first bind).
             out: {
               always: [
+                // `if (mm) mmput(mm)`: a supervisor bind took no mm.
+                { guard: 'supervisorOp', target: '#svm.pasid_mutex.unlocked', actions: ['returnPasid', 'endOp'] },
                 { guard: 'keepsMmUsers', target: '#svm.pasid_mutex.unlocked', actions: ['keep_mm_users', 'returnPasid', 'endOp'] },
                 { target: 'mmput', actions: 'mmput' },
               ],
@@ -464,12 +506,18 @@ export const svmMachine = setup({
             // devs empty: pre-fix mmu_notifier_unregister()s, then idr_remove()s and mmput()s; the
             // fix idr_remove()s first, so while unregister runs a page request finds no svm.
             kfree_rcu: {
-              always: [
-                { guard: 'devsEmptyIdrFirst', target: 'mmu_notifier_unregister', actions: ['idr_remove', 'mmu_notifier_unregister'] },
-                { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
-                { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
-              ],
+              always: [{ guard: 'clearsEntry', target: 'intel_pasid_clear_entry', actions: 'intel_pasid_clear_entry' }, ...LIST_EMPTY],
             },
+            // 4fa064b26c2e: the entry cleared (pasid_table[pasid] = 0) before idr_remove.
+            intel_pasid_clear_entry: {
+              tags: ['waiting'],
+              on: { 'ret.pasid_table_clear': 'list_empty' },
+            },
+            list_empty: {
+              always: LIST_EMPTY,
+            },
+            // 4.4's NULL svm->mm in mmu_notifier_unregister: the task is gone, pasid_mutex held.
+            oops: {},
             mmu_notifier_unregister: {
               tags: ['waiting'],
               on: {

@@ -19,6 +19,9 @@ export const FAULT_FINDINGS: Record<string, OracleName[]> = {
   // 4.4 to v5.11: a request for a PASID not in use is answered QI_RESP_FAILURE, which disables
   // the device's PRI for every PASID (3aa7c62cb7d7, v5.12, answers INVALID).
   'dma-unknown-pasid': ['isolation'],
+  // The seed to v4.18: a supervisor svm's PASID entry (init_mm's pgd, SRE) stays present after
+  // the unbind frees its PASID (no notifier release clears it); 4fa064b26c2e (v4.19) clears it.
+  'supervisor-unbind': ['dangling'],
 };
 export const FAULT_SCENARIOS = Object.keys(FAULT_FINDINGS);
 export const isFaultScenario = (name: string): boolean => FAULT_SCENARIOS.includes(name);

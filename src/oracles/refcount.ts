@@ -35,10 +35,11 @@ export const refcount: Oracle = ({ trace, objects, views, quiescent, cut }) => {
 };
 
 /** A live file's f_count: one per fd that opened it and has not closed it (open, a fork's or
- * clone's dup_fd, and filp_close deliveries in the trace), one per live VMA whose refs name it. */
+ * clone's dup_fd, a send_fd's scm_fp_copy, and filp_close and a failed send's scm_destroy
+ * deliveries in the trace), one per live VMA whose refs name it. */
 function fileCount(trace: Parameters<Oracle>[0]['trace'], all: ObjState[], f: ObjState, releasing: boolean): Violation[] {
   let fds = 0;
-  for (const ev of trace) if (ev.to === f.id && ev.seq >= 0) fds += ev.event === 'open' || ev.event === 'dup_fd' ? 1 : ev.event === 'filp_close' ? -1 : 0;
+  for (const ev of trace) if (ev.to === f.id && ev.seq >= 0) fds += ev.event === 'open' || ev.event === 'dup_fd' || ev.event === 'scm_fp_copy' ? 1 : ev.event === 'filp_close' || ev.event === 'scm_destroy' ? -1 : 0;
   const vmas = all.filter((o) => o.kind === 'vma' && o.alive && o.refs?.includes(f.id));
   const want = fds + vmas.length;
   if (f.f_count === want && (want > 0 || releasing)) return [];

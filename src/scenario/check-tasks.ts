@@ -17,6 +17,8 @@ export interface FileSt {
   /** Another task holds it too (clone or fork), and through the same fd table (CLONE_FILES). */
   shared: boolean;
   sharedTable: boolean;
+  /** Passed to this task by another's send_fd: its own fd on the sender's file. */
+  received?: boolean;
 }
 export interface VmaSt {
   start: number;
@@ -64,6 +66,11 @@ export class Tasks {
     return { open: true, bound: false, key: `${i}/${name}`, mm: this.mmOf(i), shared: false, sharedTable: false };
   }
 
+  /** An fd received by send_fd: open from the task's start (its first use waits for the send). */
+  receivedFile(i: number, name: string): FileSt {
+    return { open: true, bound: false, key: `${i}/${name}`, mm: -1, shared: false, sharedTable: false, received: true };
+  }
+
   newVma(i: number, name: string, start: number, end: number, anon: boolean): VmaSt {
     return { start, end, mapped: true, key: `${i}/${name}`, anon, shared: false };
   }
@@ -71,6 +78,9 @@ export class Tasks {
   /** A step of task `i` names file `f`: an inherited one is one task's only. close and mmap use
    * the task's own fd, so with a copied table they touch nothing the other task holds. */
   use(i: number, op: string, f: FileSt, at: string, fail: Fail): void {
+    // The driver's ioctls on a passed fd would act on the sender's binding while the sender's steps
+    // change it (not modelled): the receiver may close and mmap it.
+    if (f.received && op !== 'close' && op !== 'mmap') fail(at, `a ${op} of an fd received by send_fd: the driver's ioctls on a passed fd, and passing it on, are not modelled (close and mmap are)`);
     if (!f.shared || ((op === 'close' || op === 'mmap') && !f.sharedTable)) return;
     this.oneUser(i, f.key, 'file', at, fail);
   }

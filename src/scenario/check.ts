@@ -8,6 +8,7 @@ import { checkFaults } from './check-faults.ts';
 import { checkAfter } from './after.ts';
 import { checkFamiliesExit, checkSpawns, spawnOrder } from './spawn.ts';
 import { Tasks } from './check-tasks.ts';
+import { receivedFds } from './check-sends.ts';
 
 export function checkScenario(s: Scenario, where: string): void {
   const fail = (path: string, msg: string): never => {
@@ -21,9 +22,14 @@ export function checkScenario(s: Scenario, where: string): void {
   });
   const spawns = checkSpawns(s, fail);
   const tasks = new Tasks(s, spawns);
+  const received = receivedFds(s, spawns, fail);
   for (const pi of spawnOrder(s, spawns)) {
     const p = s.processes[pi]!;
     const { files, vmas, pages } = tasks.start(pi);
+    for (const [name, r] of received.get(pi) ?? []) {
+      if (files.has(name)) fail(`${r.at}.as`, `'${p.name}' has a file '${name}' already (inherited): name the passed fd otherwise`);
+      files.set(name, tasks.receivedFile(pi, name));
+    }
     let exited = false;
     p.steps.forEach((st, si) => {
       const at = `processes[${pi}].steps[${si}]`;
@@ -33,6 +39,7 @@ export function checkScenario(s: Scenario, where: string): void {
       if ('file' in st && st.file !== undefined && st.op !== 'open') tasks.use(pi, st.op, file(st.file), `${at}.file`, fail);
       switch (st.op) {
         case 'open':
+          if (files.get(st.file)?.received) fail(`${at}.file`, `file '${st.file}' is the name of an fd this process receives by send_fd`);
           if (!s.devices.includes(st.device)) fail(`${at}.device`, `unknown device '${st.device}' (valid: ${s.devices.join(', ')})`);
           if (files.has(st.file)) fail(`${at}.file`, `file '${st.file}' opened twice`);
           files.set(st.file, tasks.newFile(pi, st.file));
@@ -85,6 +92,9 @@ export function checkScenario(s: Scenario, where: string): void {
           for (let pg = v.start; pg < v.end; pg++) pages.delete(pg);
           break;
         }
+        case 'send_fd':
+          if (!file(st.file).open) fail(`${at}.file`, `file '${st.file}' is closed: sendmsg's scm_fp_copy finds no file at that fd (EBADF)`);
+          break;
         case 'clone':
         case 'fork':
           tasks.spawn(pi, st, { files, vmas, pages }, `${at}.task`, fail);

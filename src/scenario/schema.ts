@@ -24,7 +24,8 @@ export const RequestSchema = z.strictObject({
 
 export const StepSchema = z.discriminatedUnion('op', [
   step({ op: z.literal('open'), file: name, device: name }),
-  step({ op: z.literal('bind'), file: name }),
+  // supervisor: SVM_FLAG_SUPERVISOR_MODE, a PASID for kernel addresses (svm->mm NULL, init_mm's pgd).
+  step({ op: z.literal('bind'), file: name, supervisor: z.boolean().optional() }),
   // prot: the VMA's protection; "r" makes a device write an access_error.
   step({ op: z.literal('mmap'), vma: name, file: name.optional(), addr: page, pages: z.number().int().min(1).max(1024), prot: z.enum(['r', 'rw']).optional() }),
   step({ op: z.literal('touch'), addr: page, write: z.boolean().default(true) }),
@@ -43,6 +44,9 @@ export const StepSchema = z.discriminatedUnion('op', [
   // fork: `task` gets a new mm (dup_mm: each VMA copied, a file-backed one with get_file) and a
   // copy of the fd table (dup_fd); its steps start once this step has run.
   step({ op: z.literal('fork'), task: name }),
+  // sendmsg(SCM_RIGHTS) of fd `file` to process `to`, which gets it as its fd `as` (scm_fp_copy's
+  // get_file; scm_detach_fds installs it in the receiver's table).
+  step({ op: z.literal('send_fd'), file: name, to: name, as: name }),
 ]);
 
 /** One allowed fault: its kind, a scope (a device, a process, or the whole run) and a budget. */

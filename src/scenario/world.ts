@@ -11,6 +11,7 @@ import { deviceHw } from './device-hw.ts';
 import type { DevHw } from '../../machines/qi.ts';
 import { groupRoot, spawnOrder, spawnsOf } from './spawn.ts';
 import { handOver, sharesTable, startAfter, type Handed, type MappedVma } from './world-tasks.ts';
+import { applySends, placeholder, receivedNames } from './world-sends.ts';
 
 /** A dma step's request flags, only those that differ from a plain request (PASID present, last
  * in its group, no stream response, not privileged, no execute): a plain world's specs stay as
@@ -71,6 +72,7 @@ function makeWorld(s: Scenario, v: Variant): World {
   const spawns = spawnsOf(s);
   /** What a clone or fork step hands the task it starts, by child index. */
   const handed = new Map<number, Handed>();
+  const received = receivedNames(s);
   for (const i of spawnOrder(s, spawns)) {
     const p = s.processes[i]!;
     const pid = `process#${i + 1}`;
@@ -84,7 +86,9 @@ function makeWorld(s: Scenario, v: Variant): World {
     if (files === `files#${i + 1}`) own.push({ id: files, kind: 'files', input: { id: files } });
     const got = handed.get(i);
     if (got) Object.entries(got.names).forEach(([n, id]) => (names[`${p.name}/${n}`] = id));
-    const local = (n: string) => names[`${p.name}/${n}`]!;
+    const passed = received.get(p.name);
+    // A passed fd's id is known once its sender is compiled: applySends fills it in.
+    const local = (n: string) => (passed?.has(n) ? placeholder(n) : names[`${p.name}/${n}`]!);
     /** The fds and VMAs this task holds as its steps run: what a fork or clone copies. */
     const fds = [...(got?.fds ?? [])];
     const mapped = new Map<string, MappedVma>(got?.vmas ?? []);
@@ -125,9 +129,13 @@ function makeWorld(s: Scenario, v: Variant): World {
           for (const v of h.vmas.values()) own.push({ id: v.vma, kind: 'vma', input: { id: v.vma, owner: cpid, mm: cmm } });
           return { op: 'fork', task: cpid, mm: cmm, vmas: [...h.vmas.values()] };
         }
+        case 'bind':
+          return { op: 'bind', file: local(st.file), ...(st.supervisor ? { supervisor: true } : {}) };
+        case 'send_fd':
+          return { op: 'send_fd', file: local(st.file), to: `process#${s.processes.findIndex((q) => q.name === st.to) + 1}` };
         case 'close': {
           const id = local(st.file);
-          fds.splice(fds.indexOf(id), 1);
+          if (fds.includes(id)) fds.splice(fds.indexOf(id), 1);
           return files ? { op: 'close', file: id, files } : { op: 'close', file: id };
         }
         default:
@@ -139,6 +147,7 @@ function makeWorld(s: Scenario, v: Variant): World {
     if (sp) startAfter(specs, pid, `process#${sp.parent + 1}`, sp.step);
   }
   applyAfter(specs, s);
+  applySends(specs, s, names);
   applyFaults(specs, s, names);
   return { specs, names };
 }

@@ -44,6 +44,15 @@ export const HUNKS: Hunk[] = [
     scenario: 'page-request-no-pasid',
   },
   {
+    id: 'unbindClear',
+    commit: '4fa064b26c2e',
+    subject: 'iommu/vt-d: Clear pasid table entry when memory unbound',
+    release: 'v4.19',
+    where: 'intel_svm_unbind_mm',
+    what: 'intel_pasid_clear_entry(dev, svm->pasid) once the device\'s last user is gone (was: only intel_mm_release cleared the entry, and a supervisor svm has no notifier, so its entry stayed present for the freed PASID)',
+    scenario: 'supervisor-unbind',
+  },
+  {
     id: 'canonicalFirst',
     commit: '902baf61adf6',
     subject: 'iommu/vt-d: Fix mm reference leak',
@@ -75,12 +84,13 @@ export interface Variant {
   ablates?: string;
 }
 
-const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, noPasidAnswer: false, canonicalCheck: false, canonicalFirst: false, invalidResponse: false };
+const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, noPasidAnswer: false, canonicalCheck: false, canonicalFirst: false, invalidResponse: false, unbindClear: false };
 const on = (base: Hunks, ...ids: HunkId[]): Hunks => ({ ...base, ...Object.fromEntries(ids.map((id) => [id, true])) });
 const seed = on(NONE, 'releaseFlush', 'mmCountOnly', 'faultPin');
 const v49 = on(seed, 'noPasidAnswer');
 const v414 = on(v49, 'canonicalCheck');
-const v57 = on(v414, 'canonicalFirst');
+const v419 = on(v414, 'unbindClear');
+const v57 = on(v419, 'canonicalFirst');
 const v512 = on(v57, 'invalidResponse');
 
 export const VARIANTS: Variant[] = [
@@ -88,7 +98,8 @@ export const VARIANTS: Variant[] = [
   { name: 'fixed', description: 'the seed patch e57e58bd390a: the svm holds mm_count; release flushes; the fault handler pins mm_users', hunks: seed, line: true, release: SEED.release, commit: SEED.commit },
   { name: 'v4.9-no-pasid', description: 'fixed + 4.9.y\'s no_pasid (commit not found): a page request without PASID is answered (FAILURE), not an oops', hunks: v49, line: true, release: 'v4.9' },
   { name: 'v4.14-9d8c3af31607', description: 'v4.9 + 9d8c3af31607 (v4.14): a non-canonical page request goes to bad_req after mmget_not_zero, leaking mm_users', hunks: v414, line: true, release: 'v4.14', commit: '9d8c3af31607' },
-  { name: 'v5.7-902baf61adf6', description: 'v4.14 + 902baf61adf6 (v5.7): the canonical check before mmget_not_zero, no leak', hunks: v57, line: true, release: 'v5.7', commit: '902baf61adf6' },
+  { name: 'v4.19-4fa064b26c2e', description: 'v4.14 + 4fa064b26c2e (v4.19): the unbind clears the PASID-table entry, so a supervisor PASID\'s entry no longer outlives it', hunks: v419, line: true, release: 'v4.19', commit: '4fa064b26c2e' },
+  { name: 'v5.7-902baf61adf6', description: 'v4.19 + 902baf61adf6 (v5.7): the canonical check before mmget_not_zero, no leak', hunks: v57, line: true, release: 'v5.7', commit: '902baf61adf6' },
   { name: 'v5.12-3aa7c62cb7d7', description: 'v5.7 + 3aa7c62cb7d7 (v5.12): an unowned page request (no PASID, PASID not in use) is answered INVALID, so it no longer halts the device\'s PRI for every PASID', hunks: v512, line: true, release: 'v5.12', commit: '3aa7c62cb7d7' },
   { name: 'fixed-no-release-flush', description: 'fixed, but intel_mm_release as before the patch: clears the entry, no flush', hunks: { ...seed, releaseFlush: false }, line: false, ablates: 'fixed' },
   { name: 'fixed-no-fault-pin', description: 'fixed, but prq_event_thread without the mm_users inc-not-zero/mmput', hunks: { ...seed, faultPin: false }, line: false, ablates: 'fixed' },
