@@ -27,7 +27,8 @@ beforeAll(async () => {
     '6.4': stepOf(t, 'remove_vma fput', is('fput', 'file#1', 'vma#1')),
     '6.5': stepOf(t, 'mmput returns', is('ret.mmput', 'process#1')),
     '7': stepOf(t, 'filp_close', is('filp_close', 'file#1')),
-    '8': stepOf(t, 'unregister', is('mmu_notifier_unregister', 'mm#1')),
+    // mmu_notifier_unregister's mmdrop, once its synchronize_srcu returns.
+    '8': stepOf(t, 'unregister: mmdrop', (e) => e.to === 'mm#1' && e.event === 'ret.synchronize_srcu' && e.args.tag === 'unregister'),
     '9': stepOf(t, 'finish_task_switch', (e) => e.event === 'mmdrop' && e.args.why === 'finish_task_switch'),
   };
 });
@@ -60,9 +61,10 @@ const FIXED_UNBIND: readonly Call[] = [
   ['kfree_rcu(sdev)', frees('sdev#2')],
   ['idr_remove', frees('pasid#1')],
   ['mmu_notifier_unregister', is('mmu_notifier_unregister', 'mm#1')],
-  // synchronize_srcu; mmdrop: mm_count drops where unregister ends (its own step, or the return
-  // of the ->release it called).
-  ['synchronize_srcu; mmdrop', (e) => e.to === 'mm#1' && (e.event === 'mmu_notifier_unregister' || (e.event === 'ret.intel_mm_release' && e.args.tag === 'op')) && counts(e, 'mm_count')],
+  // The notifier is unhashed (exit_mmap released it): no ->release, only synchronize_srcu; then
+  // mmdrop where it returns.
+  ['synchronize_srcu', (e) => e.event === 'synchronize_srcu' && e.args.tag === 'unregister'],
+  ['mmdrop', (e) => e.to === 'mm#1' && e.event === 'ret.synchronize_srcu' && e.args.tag === 'unregister' && counts(e, 'mm_count')],
   ['kfree(svm)', frees('svm#1')],
   ['ret.intel_svm_unbind_mm', is('ret.intel_svm_unbind_mm', 'file#1')],
 ];
@@ -93,11 +95,13 @@ const ORDER: Record<string, readonly Call[]> = {
     ['exit_mm: atomic_inc(mm_count)', is('exit_mm', 'mm#1')],
     ['exit_mm → mmput', is('mmput', 'mm#1', 'process#1')],
     ['exit_mmap → mmu_notifier_release', is('mmu_notifier_release', 'mm#1')],
+    ['srcu_read_lock', (e) => e.event === 'srcu_read_lock' && e.args.tag === 'exit'],
     ['intel_mm_release', is('intel_mm_release', 'svm')],
     ['pasid_table[pasid] = 0', is('pasid_table_clear', 'iommu')],
     ['intel_flush_pasid_dev', qi('notifier', 'pasid-cache')],
     ['intel_flush_svm_range_dev', qi('notifier', 'eiotlb')],
-    ['hlist_del_init_rcu; synchronize_srcu', is('ret.intel_mm_release', 'mm#1')],
+    ['srcu_read_unlock', (e) => e.event === 'srcu_read_unlock' && e.args.tag === 'exit'],
+    ['hlist_del_init_rcu; synchronize_srcu', (e) => e.event === 'synchronize_srcu' && e.args.tag === 'exit'],
     ['unmap_vmas', is('unmap_vmas', 'mm#1')],
     ['free_pgtables', is('free_pgtables', 'mm#1')],
     ['tlb_finish_mmu', is('tlb_finish_mmu', 'mm#1')],

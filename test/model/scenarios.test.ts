@@ -17,7 +17,7 @@ describe('pre-fix graphics (no mmap of the bound file): never leaked', () => {
     const svmBefore = r.trace.filter((e) => e.to === 'svm' && e.step < release).at(-1)!;
     expect(svmBefore.state).toContain('pasid_mutex.intel_svm_unbind_mm.mmput');
     // Release came from mmu_notifier_unregister (notifier still hashed), not from exit_mmap.
-    expect(r.trace.filter((e) => e.event === 'intel_mm_release').map((e) => e.args.tag)).toEqual(['op']);
+    expect(r.trace.filter((e) => e.event === 'intel_mm_release').map((e) => e.args.tag)).toEqual(['unregister']);
   });
   it.each(SEEDS)('random seed %i: no leak, no violation', async (seed) => {
     expect((await run('graphics', 'pre-fix', seed)).violations).toEqual([]);
@@ -63,7 +63,7 @@ describe('fixed munmap-close-alive: release while the process lives', () => {
   it('unregister finds the notifier hashed and calls intel_mm_release itself; the mm lives on', async () => {
     const r = await run('munmap-close-alive', 'fixed');
     const rel = r.trace.filter((e) => e.event === 'intel_mm_release');
-    expect(rel.map((e) => e.args.tag)).toEqual(['op']);
+    expect(rel.map((e) => e.args.tag)).toEqual(['unregister']);
     const unreg = stepOf(r.trace, 'unregister', is('mmu_notifier_unregister', 'mm#1'));
     expect(countsAfter(r.trace, unreg)).toMatchObject({ mm_users: 1, mm_count: 2 });
     // ->release ran inside unregister, which then drops the notifier's mm_count.
