@@ -363,6 +363,8 @@ export const svmMachine = setup({
     }),
   },
   guards: {
+    // A reply to the unbind (sent with no thread), not to a notifier callback's clear.
+    notCbReply: ({ context, event }) => cbOf(context, event) === undefined,
     mutexWaiter: ({ context }) => context.mutexWaiters.length > 0 && !context.handoff,
     // intel_svm_bind_mm(dev, &pasid, SVM_FLAG_SUPERVISOR_MODE, ops): no get_task_mm, mm stays NULL.
     supervisorMode: ({ event }) => event.supervisor === true,
@@ -511,7 +513,7 @@ export const svmMachine = setup({
             // 4fa064b26c2e: the entry cleared (pasid_table[pasid] = 0) before idr_remove.
             intel_pasid_clear_entry: {
               tags: ['waiting'],
-              on: { 'ret.pasid_table_clear': 'list_empty' },
+              on: { 'ret.pasid_table_clear': { guard: 'notCbReply', target: 'list_empty' } },
             },
             list_empty: {
               always: LIST_EMPTY,
@@ -554,6 +556,7 @@ export const svmMachine = setup({
         ],
         // intel_mm_release, once the entry is clear: the fix walks svm->devs, pre-fix WARN_ONs.
         'ret.pasid_table_clear': [
+          { guard: 'notCbReply' },
           { guard: 'releaseFlushes', actions: ['rcu_read_lock_walk', 'walk'] },
           { actions: ['warn_on_devs', 'returnCb'] },
         ],
