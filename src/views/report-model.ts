@@ -83,7 +83,7 @@ export interface ReportData {
 const nameOf = (x: string | { name: string } | undefined) => (typeof x === 'string' ? x : x?.name);
 
 /** Lanes read from the process down to the hardware: user side, kernel objects, driver, IOMMU. */
-const LANE_ORDER = ['process', 'file', 'vma', 'mm', 'svm', 'faultHandler', 'iommu', 'dma'];
+const LANE_ORDER = ['process', 'file', 'vma', 'mm', 'svm', 'srcu', 'faultHandler', 'iommu', 'dma'];
 
 function specsOf(input: ReportInput): { id: string; kind: string; input?: Record<string, unknown> }[] | null {
   if (input.world) return input.world.specs;

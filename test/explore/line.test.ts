@@ -34,13 +34,13 @@ describe('a cell', () => {
 describe('the matrix', () => {
   it('each change names the hunks between the two columns, and which of the seed\'s three changes it', async () => {
     const m = await matrix([canonical], LINE, opts);
-    expect(m.rows[0]!.cells.map(verdictOf)).toEqual(['leak', 'clean', 'clean', 'leak,refcount', 'clean', 'clean']);
+    expect(m.rows[0]!.cells.map(verdictOf)).toEqual(['leak', 'clean', 'clean', 'leak,refcount', 'leak,refcount', 'clean', 'clean']);
     const ch = m.rows[0]!.changes.map((c) => ({ from: c.from, to: c.to, added: c.added.map((h) => h.id), responsible: c.responsible?.id }));
     expect(ch).toEqual([
       // pre-fix's leak is the svm's mm_users reference: mmCountOnly (bind drops it) is what ends it.
       { from: 'pre-fix', to: 'fixed', added: ['releaseFlush', 'mmCountOnly', 'faultPin'], responsible: 'mmCountOnly' },
       { from: 'v4.9-no-pasid', to: 'v4.14-9d8c3af31607', added: ['canonicalCheck'], responsible: 'canonicalCheck' },
-      { from: 'v4.14-9d8c3af31607', to: 'v5.7-902baf61adf6', added: ['canonicalFirst'], responsible: 'canonicalFirst' },
+      { from: 'v4.19-4fa064b26c2e', to: 'v5.7-902baf61adf6', added: ['canonicalFirst'], responsible: 'canonicalFirst' },
     ]);
   });
 });
@@ -52,6 +52,7 @@ describe('bisect', () => {
       ['fixed', 'old'],
       ['v5.12-3aa7c62cb7d7', 'new'],
       ['v4.14-9d8c3af31607', 'old'],
+      ['v4.19-4fa064b26c2e', 'old'],
       ['v5.7-902baf61adf6', 'old'],
     ]);
     expect(r).toMatchObject({ before: { variant: 'v5.7-902baf61adf6', oracles: ['isolation'] }, first: { variant: 'v5.12-3aa7c62cb7d7', oracles: [], exhausted: true }, responsible: { id: 'invalidResponse', commit: '3aa7c62cb7d7' } });
