@@ -6,7 +6,7 @@ import type { ActorSpec, TraceEvent } from '../runtime/types.ts';
 import type { Violation } from '../oracles/types.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { FAULT_KINDS, isFaultName, type Harm } from '../scenario/fault-kinds.ts';
-import { requestWithoutPasid, roguePasid } from './scenarios.ts';
+import { requestWithoutPasid, roguePasid, supervisorBind } from './scenarios.ts';
 
 /** A device that DMAs with a PASID nobody bound to it (a `dma` step's `pasid`): its page request
  * gets Response Failure, which disables PRI for the device and fails another PASID's DMA. */
@@ -14,6 +14,9 @@ const ROGUE_DMA_HARMS: readonly Harm[] = [{ oracle: 'isolation' }];
 /** A page request without PASID: 4.4's prq_event_thread oopses in bad_req (svm == NULL, a BUG),
  * and the request it dies on is never answered, so the device and a release waiting for it hang. */
 const NO_PASID_HARMS: readonly Harm[] = [{ oracle: 'invariant' }, { oracle: 'stuck' }];
+/** A supervisor svm's unbind: 4.4's mmu_notifier_unregister on a NULL mm (an oops holding
+ * pasid_mutex), and until 4fa064b26c2e (v4.19) a PASID entry left present for the freed PASID. */
+const SUPERVISOR_HARMS: readonly Harm[] = [{ oracle: 'invariant' }, { oracle: 'stuck' }, { oracle: 'dangling' }];
 
 /** The faults that fired in a run, by kind. */
 export function firedFaults(trace: readonly TraceEvent[]): Map<string, number> {
@@ -42,7 +45,7 @@ export function faultBudgets(specs: readonly ActorSpec[]): Record<string, number
 /** The violations of a run of `scenario` that none of the fired faults' harms explains (nor the
  * scenario's own rogue DMA). */
 export function unexplained(scenario: Scenario, violations: readonly Violation[], fired: ReadonlyMap<string, number>): Violation[] {
-  const harms: readonly Harm[] = [...(roguePasid(scenario) ? ROGUE_DMA_HARMS : []), ...(requestWithoutPasid(scenario) ? NO_PASID_HARMS : []), ...[...fired.keys()].flatMap((k): readonly Harm[] => (isFaultName(k) ? FAULT_KINDS[k].harms : []))];
+  const harms: readonly Harm[] = [...(roguePasid(scenario) ? ROGUE_DMA_HARMS : []), ...(requestWithoutPasid(scenario) ? NO_PASID_HARMS : []), ...(supervisorBind(scenario) ? SUPERVISOR_HARMS : []), ...[...fired.keys()].flatMap((k): readonly Harm[] => (isFaultName(k) ? FAULT_KINDS[k].harms : []))];
   return violations.filter((v) => !harms.some((h) => h.oracle === v.oracle && (h.by === undefined || v.actors?.[0] === h.by)));
 }
 

@@ -34,5 +34,8 @@ export const breaksContracts = (s: Scenario): boolean => !!s.faults?.length || r
 /** A `dma` step's device sends page requests without a PASID (`request.pasid_present` false):
  * legal for the device, fatal for 4.4's prq_event_thread. */
 export const requestWithoutPasid = (s: Scenario): boolean => s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.request?.pasid_present === false));
+/** A `bind` step with SVM_FLAG_SUPERVISOR_MODE: its unbind oopses at 4.4 (NULL svm->mm) and leaves
+ * the PASID entry present from the seed to v4.18 (supervisor-unbind's findings). */
+export const supervisorBind = (s: Scenario): boolean => s.processes.some((p) => p.steps.some((x) => x.op === 'bind' && (x as { supervisor?: boolean }).supervisor === true));
 /** A `dma` step names a PASID of its own: a device told a PASID nobody bound to it. */
 export const roguePasid = (s: Scenario): boolean => s.processes.some((p) => p.steps.some((x) => x.op === 'dma' && x.pasid !== undefined));
