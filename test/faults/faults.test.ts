@@ -38,7 +38,7 @@ describe('no fault allowed: today unchanged', () => {
   // docs/results/issue-25.md); issue 26 gave prq_event_thread's walk 4.4.y's register steps
   // (writel PPR, read PQT/PQH, write PQH: +2,116 / +5,436; docs/results/issue-26.md). They
   // interleave with the exit; merged, the two moves add exactly. Faults play no part in either.
-  it('exit-with-mmap on fixed: 17,650 states and 48,186 transitions (issue 25's srcu steps: docs/results/issue-25-srcu.md), no violation', async () => {
+  it('exit-with-mmap on fixed: 17,650 states and 48,186 transitions (the srcu steps of issue 25: docs/results/issue-25-srcu.md), no violation', async () => {
     const r = await explore({ ...base, scenario: withFaults(loadScenario('exit-with-mmap'), 'none'), strategy: 'dfs' });
     expect(r.dfs!.states).toMatchObject({ states: 17650, transitions: 48186, exhausted: true });
     expect(r.violations).toEqual([]);
