@@ -136,14 +136,6 @@ const qiStep =
     enqueue.emit(send(c.iommu, { type: 'qi_submit_sync', ...first!, ...(slot === 'op' ? { tag: 'unbind' } : { tag: 'notifier', ctx: o.ctx }) }));
   };
 
-/** intel_svm_unbind_mm once the sdev is gone: if svm->devs is empty, the svm goes. */
-const LIST_EMPTY = [
-  { guard: 'supervisorEmptyIdrFirst', target: '#svm.pasid_mutex.unlocked', actions: ['idr_remove', 'kfree_svm', 'returnOp', 'endOp'] },
-  { guard: 'devsEmptyIdrFirst', target: 'mmu_notifier_unregister', actions: ['idr_remove', 'mmu_notifier_unregister'] },
-  { guard: 'supervisorEmpty', target: 'oops', actions: 'mmu_notifier_unregister_null' },
-  { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
-  { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
-] as const;
 
 export const svmMachine = setup({
   types: {} as { context: Ctx; events: Ev; input: { id: string; iommu: string; hunks: Hunks; devHw?: Record<string, DevHw> } },
@@ -508,7 +500,15 @@ export const svmMachine = setup({
             // devs empty: pre-fix mmu_notifier_unregister()s, then idr_remove()s and mmput()s; the
             // fix idr_remove()s first, so while unregister runs a page request finds no svm.
             kfree_rcu: {
-              always: [{ guard: 'clearsEntry', target: 'intel_pasid_clear_entry', actions: 'intel_pasid_clear_entry' }, ...LIST_EMPTY],
+              // if svm->devs is empty the svm goes (4fa064b26c2e clears the entry first).
+              always: [
+                { guard: 'clearsEntry', target: 'intel_pasid_clear_entry', actions: 'intel_pasid_clear_entry' },
+                { guard: 'supervisorEmptyIdrFirst', target: '#svm.pasid_mutex.unlocked', actions: ['idr_remove', 'kfree_svm', 'returnOp', 'endOp'] },
+                { guard: 'devsEmptyIdrFirst', target: 'mmu_notifier_unregister', actions: ['idr_remove', 'mmu_notifier_unregister'] },
+                { guard: 'supervisorEmpty', target: 'oops', actions: 'mmu_notifier_unregister_null' },
+                { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
+                { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
+              ],
             },
             // 4fa064b26c2e: the entry cleared (pasid_table[pasid] = 0) before idr_remove.
             intel_pasid_clear_entry: {
@@ -516,7 +516,13 @@ export const svmMachine = setup({
               on: { 'ret.pasid_table_clear': { guard: 'notCbReply', target: 'list_empty' } },
             },
             list_empty: {
-              always: LIST_EMPTY,
+              always: [
+                { guard: 'supervisorEmptyIdrFirst', target: '#svm.pasid_mutex.unlocked', actions: ['idr_remove', 'kfree_svm', 'returnOp', 'endOp'] },
+                { guard: 'devsEmptyIdrFirst', target: 'mmu_notifier_unregister', actions: ['idr_remove', 'mmu_notifier_unregister'] },
+                { guard: 'supervisorEmpty', target: 'oops', actions: 'mmu_notifier_unregister_null' },
+                { guard: 'devsEmpty', target: 'mmu_notifier_unregister', actions: 'mmu_notifier_unregister' },
+                { target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
+              ],
             },
             // 4.4's NULL svm->mm in mmu_notifier_unregister: the task is gone, pasid_mutex held.
             oops: {},

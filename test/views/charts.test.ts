@@ -15,9 +15,9 @@ import { exploreCoverageOf } from './fixtures.ts';
 const mm = chartOf(machines.mm!);
 
 describe('chart model', () => {
-  it('mm is two regions; exit_mmap ends in defunct through an id target, resolved', () => {
+  it('mm is three regions (lifecycle, the mmap_sem ops, mmu_notifier_unregister, which takes no mmap_sem); exit_mmap ends in defunct through an id target, resolved', () => {
     expect(mm.type).toBe('parallel');
-    expect(mm.top).toEqual(['lifecycle', 'op']);
+    expect(mm.top).toEqual(['lifecycle', 'op', 'unregister']);
     expect(mm.states.get('lifecycle')!.initial).toBe('lifecycle.live');
     const keys = mm.edges.map(edgeKey);
     expect(keys).toContain('lifecycle.exit_mmap.remove_next_vma -> lifecycle.defunct on always');
