@@ -107,7 +107,7 @@ describe('svmsim history and bisect', { timeout: 90_000 }, () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/first variant with the new verdict: v5.7-902baf61adf6 \(v5.7 902baf61adf6\)/);
     expect(r.stdout).toMatch(/the hunk responsible: canonicalFirst: prq_event_thread: .*\n\s+\[902baf61adf6 v5.7 "iommu\/vt-d: Fix mm reference leak"\]/);
-    expect(r.stdout).toContain(`counterexample leak: ${join(out, 'v4.14-9d8c3af31607', 'mine', 'leak.json')}`);
+    expect(r.stdout).toContain(`counterexample leak: ${join(out, 'v4.19-4fa064b26c2e', 'mine', 'leak.json')}`);
     expect(r.stdout).toMatch(/after {3}v5.7-902baf61adf6: clean — dfs exhausted: \d+ states/);
   });
 });
