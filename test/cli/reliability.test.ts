@@ -250,9 +250,9 @@ describe('the summary is kept whatever happens', { timeout: 120_000 }, () => {
   it('a disk that fills mid-run: the summary holds what was found, the error, and exit 74 with one line', () => {
     const out = join(dir, 'full');
     const FULL = fileURLToPath(new URL('./fixtures/full-disk.mjs', import.meta.url));
-    // fixed-no-fault-pin under random: the leak at schedule 1, the use-after-free at 14, whose
+    // fixed-no-fault-pin under random: the leak at schedule 1, the use-after-free at 355, whose
     // counterexample cannot be written.
-    const r = spawnSync(process.execPath, ['--import', FULL, BIN, 'explore', '--kernel', 'fixed-no-fault-pin', '--strategy', 'random', '--schedules', '100', '--out', out], {
+    const r = spawnSync(process.execPath, ['--import', FULL, BIN, 'explore', '--kernel', 'fixed-no-fault-pin', '--strategy', 'random', '--schedules', '400', '--out', out], {
       encoding: 'utf8',
       env: { ...process.env, SVMSIM_TEST_FULL: 'use-after-free.json' },
     });
