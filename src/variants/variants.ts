@@ -62,6 +62,14 @@ export const HUNKS: Hunk[] = [
     scenario: 'dma-noncanonical',
   },
   {
+    id: 'drainPrq',
+    commit: '66ac4db36f4c',
+    subject: 'iommu/vt-d: Add page request draining support',
+    release: 'v5.8',
+    where: 'intel_svm_unbind_mm / intel_svm_drain_prq / prq_event_thread',
+    what: 'the unbind tears the PASID entry down, then under pasid_mutex drains the PASID\'s page requests: wait_for_completion(&iommu->prq_complete) (which prq_event_thread completes after it writes PQH) while the PRQ between head and tail holds one, then qi_submit_sync of {inv_wait with fence, PASID IOTLB, device-TLB} with QI_OPT_WAIT_DRAIN',
+  },
+  {
     id: 'invalidResponse',
     commit: '3aa7c62cb7d7',
     subject: 'iommu/vt-d: Use INVALID response code instead of FAILURE',
@@ -84,14 +92,15 @@ export interface Variant {
   ablates?: string;
 }
 
-const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, noPasidAnswer: false, canonicalCheck: false, canonicalFirst: false, invalidResponse: false, unbindClear: false };
+const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, noPasidAnswer: false, canonicalCheck: false, canonicalFirst: false, invalidResponse: false, unbindClear: false, drainPrq: false };
 const on = (base: Hunks, ...ids: HunkId[]): Hunks => ({ ...base, ...Object.fromEntries(ids.map((id) => [id, true])) });
 const seed = on(NONE, 'releaseFlush', 'mmCountOnly', 'faultPin');
 const v49 = on(seed, 'noPasidAnswer');
 const v414 = on(v49, 'canonicalCheck');
 const v419 = on(v414, 'unbindClear');
 const v57 = on(v419, 'canonicalFirst');
-const v512 = on(v57, 'invalidResponse');
+const v58 = on(v57, 'drainPrq');
+const v512 = on(v58, 'invalidResponse');
 
 export const VARIANTS: Variant[] = [
   { name: 'pre-fix', description: 'v4.4.1: the svm holds mm_users; exit with the file mmap()ed leaks a reference cycle', hunks: NONE, line: true, release: 'v4.4.1' },
@@ -100,7 +109,8 @@ export const VARIANTS: Variant[] = [
   { name: 'v4.14-9d8c3af31607', description: 'v4.9 + 9d8c3af31607 (v4.14): a non-canonical page request goes to bad_req after mmget_not_zero, leaking mm_users', hunks: v414, line: true, release: 'v4.14', commit: '9d8c3af31607' },
   { name: 'v4.19-4fa064b26c2e', description: 'v4.14 + 4fa064b26c2e (v4.19): the unbind clears the PASID-table entry, so a supervisor PASID\'s entry no longer outlives it', hunks: v419, line: true, release: 'v4.19', commit: '4fa064b26c2e' },
   { name: 'v5.7-902baf61adf6', description: 'v4.19 + 902baf61adf6 (v5.7): the canonical check before mmget_not_zero, no leak', hunks: v57, line: true, release: 'v5.7', commit: '902baf61adf6' },
-  { name: 'v5.12-3aa7c62cb7d7', description: 'v5.7 + 3aa7c62cb7d7 (v5.12): an unowned page request (no PASID, PASID not in use) is answered INVALID, so it no longer halts the device\'s PRI for every PASID', hunks: v512, line: true, release: 'v5.12', commit: '3aa7c62cb7d7' },
+  { name: 'v5.8-66ac4db36f4c', description: 'v5.7 + 66ac4db36f4c (v5.8): the unbind tears the PASID entry down and drains the PASID\'s page requests (the PRQ scan under pasid_mutex, waiting on prq_complete, then the QI page-drain) before it frees the sdev', hunks: v58, line: true, release: 'v5.8', commit: '66ac4db36f4c' },
+  { name: 'v5.12-3aa7c62cb7d7', description: 'v5.8 + 3aa7c62cb7d7 (v5.12): an unowned page request (no PASID, PASID not in use) is answered INVALID, so it no longer halts the device\'s PRI for every PASID', hunks: v512, line: true, release: 'v5.12', commit: '3aa7c62cb7d7' },
   { name: 'fixed-no-release-flush', description: 'fixed, but intel_mm_release as before the patch: clears the entry, no flush', hunks: { ...seed, releaseFlush: false }, line: false, ablates: 'fixed' },
   { name: 'fixed-no-fault-pin', description: 'fixed, but prq_event_thread without the mm_users inc-not-zero/mmput', hunks: { ...seed, faultPin: false }, line: false, ablates: 'fixed' },
 ];
