@@ -516,10 +516,21 @@ export const svmMachine = setup({
               tags: ['waiting'],
               on: { 'ret.pasid_table_clear': { guard: 'notCbReply', target: 'pasid_cache_invalidation_with_pasid', actions: 'intel_flush_pasid_dev' } },
             },
-            // ...and flushes the PASID cache for it; then intel_svm_drain_prq(dev, svm->pasid).
+            // ...flushes the PASID cache for it...
             pasid_cache_invalidation_with_pasid: {
               tags: ['waiting'],
-              on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'intel_svm_drain_prq', actions: 'prq_retry' } },
+              on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'iotlb_invalidation_with_pasid', actions: 'intel_flush_svm_range_dev' } },
+            },
+            // ...then the PASID's IOTLB and (ATS) device-TLB entries, each descriptor with a plain
+            // wait (no drain flag); then intel_svm_drain_prq(dev, svm->pasid).
+            iotlb_invalidation_with_pasid: {
+              tags: ['waiting'],
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsOp', actions: 'qi_submit_next_op' },
+                  { guard: 'tagUnbind', target: 'intel_svm_drain_prq', actions: 'prq_retry' },
+                ],
+              },
             },
             // intel_svm_drain_prq, under pasid_mutex: wait until the PRQ holds no request of the
             // PASID, then the page-drain; then intel_flush_svm_range_dev and kfree_rcu as before.
