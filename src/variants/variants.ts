@@ -113,11 +113,11 @@ export const VARIANTS: Variant[] = [
   { name: 'v4.19-4fa064b26c2e', description: 'v4.14 + 4fa064b26c2e (v4.19): the unbind clears the PASID-table entry, so a supervisor PASID\'s entry no longer outlives it', hunks: v419, line: true, release: 'v4.19', commit: '4fa064b26c2e' },
   { name: 'v5.7-902baf61adf6', description: 'v4.19 + 902baf61adf6 (v5.7): the canonical check before mmget_not_zero, no leak', hunks: v57, line: true, release: 'v5.7', commit: '902baf61adf6' },
   { name: 'v5.12-3aa7c62cb7d7', description: 'v5.7 + 3aa7c62cb7d7 (v5.12): an unowned page request (no PASID, PASID not in use) is answered INVALID, so it no longer halts the device\'s PRI for every PASID', hunks: v512, line: true, release: 'v5.12', commit: '3aa7c62cb7d7' },
+  { name: 'fixed-no-release-flush', description: 'fixed, but intel_mm_release as before the patch: clears the entry, no flush', hunks: { ...seed, releaseFlush: false }, line: false, ablates: 'fixed' },
+  { name: 'fixed-no-fault-pin', description: 'fixed, but prq_event_thread without the mm_users inc-not-zero/mmput', hunks: { ...seed, faultPin: false }, line: false, ablates: 'fixed' },
   // Off the line: 66ac4db36f4c as the kernel wrote it does not close the window it exists for in
   // the model (docs/results/issue-28-drain.md), so v5.12 does not carry it.
   { name: 'v5.8-66ac4db36f4c', description: 'v5.7 + 66ac4db36f4c (v5.8), tried: the unbind tears the PASID entry down and drains the PASID\'s page requests (the PRQ scan under pasid_mutex, waiting on prq_complete, then the QI page-drain) before it frees the sdev; a request that reaches the PRQ after the scan is still served after the unbind', hunks: v58, line: false, release: 'v5.8', commit: '66ac4db36f4c', tried: 'v5.7-902baf61adf6' },
-  { name: 'fixed-no-release-flush', description: 'fixed, but intel_mm_release as before the patch: clears the entry, no flush', hunks: { ...seed, releaseFlush: false }, line: false, ablates: 'fixed' },
-  { name: 'fixed-no-fault-pin', description: 'fixed, but prq_event_thread without the mm_users inc-not-zero/mmput', hunks: { ...seed, faultPin: false }, line: false, ablates: 'fixed' },
 ];
 
 /** The line of history, oldest first. */
