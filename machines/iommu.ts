@@ -58,8 +58,10 @@ interface Ctx {
   prq: Prq;
   walk: Walk | null;
   walkQueue: Ev[];
-  /** 66ac4db36f4c (v5.8): struct completion iommu->prq_complete (done saturates at 1: 5.8's
-   * thread completes it only `if (!completion_done(...))`), and the one thread asleep on it. */
+  /** 66ac4db36f4c (v5.8): struct completion iommu->prq_complete (done saturates at 1, as the
+   * thread's `if (!completion_done(...)) complete(...)` keeps it; with a bare complete() done
+   * would only grow past 1, which the reinit_completion before each scan hides), and the one
+   * thread asleep on it. */
   prqComplete: { done: boolean; waiter: { from: string; fn: string } | null };
   /** A page-drain qi_submit_sync under way: its caller, waiting for the device's invalidation
    * completion (which PCIe orders behind the device's earlier page requests). */
