@@ -512,6 +512,7 @@ export const svmMachine = setup({
                 { target: 'pasid_cache_invalidation_with_pasid', actions: 'intel_flush_pasid_dev' },
               ],
             },
+            // intel_pasid_clear_entry(dev, pasid): the entry written not present.
             pasid_table_clear: {
               tags: ['waiting'],
               on: { 'ret.pasid_table_clear': { guard: 'notCbReply', target: 'pasid_cache_invalidation_with_pasid', actions: 'intel_flush_pasid_dev' } },
