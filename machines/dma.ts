@@ -139,6 +139,10 @@ export const dmaMachine = setup({
       enqueue.emit(send(context.id, { type: 'timer_pass', ...tag }, 'pass'));
       enqueue.emit(send(context.id, { type: 'page_timeout', ...tag }, 'timer'));
     }),
+    // An ATS invalidation request (the page-drain's device-TLB descriptor, 66ac4db36f4c): the
+    // device answers with its invalidation completion, which PCIe ordering keeps behind the page
+    // requests it sent before (one channel to the IOMMU, first in first out).
+    ats_invalidate: emit(({ context, event }) => send(context.iommu, { type: 'ats_invalidate_complete', sid: event.sid, pasid: event.pasid })),
     // The timer's race was decided without a timeout (pass first, or the response came first).
     disarm: assign(({ context, event }) => (context.fx?.armed === event.prg ? { fx: { ...context.fx, armed: -1 } } : {})),
     // device-timeout fired: the device gives up on the request and fails the job (the request
@@ -213,6 +217,7 @@ export const dmaMachine = setup({
   on: {
     dma_submit: { actions: 'dma_submit' },
     dma_stop: { actions: 'dma_stop' },
+    ats_invalidate: { actions: 'ats_invalidate' },
     // A late Response Failure (for a request the device gave up on) still disables PRI; any
     // other late response is dropped. Only reachable with faults.
     page_response: { guard: 'responseFailure', actions: 'disable_pri' },

@@ -6,7 +6,7 @@
 // a last-in-group request (Page Group Response) or a stream request (Page Stream Response), then
 // dmar_writeq(PQH, tail) once. PRO is never read nor cleared at 4.4.
 import { assign, emit, setup } from 'xstate';
-import { access, bug, send } from './emit.ts';
+import { access, bug, noop, send } from './emit.ts';
 import { isCanonical, type Hunks } from './objects.ts';
 
 interface Req {
@@ -63,6 +63,9 @@ export const faultHandlerMachine = setup({
     prq_advance: assign(({ context }) => ({ head: (context.head + 1) % context.prqSize })),
     // dmar_writeq(iommu->reg + DMAR_PQH_REG, tail): the whole walk handed back at once.
     dmar_writeq_pqh: emit(({ context }) => send(context.iommu, { type: 'dmar_writeq_pqh', ctx: context.id, tail: context.tail })),
+    // 66ac4db36f4c (v5.8), after dmar_writeq(PQH): if (!completion_done(&iommu->prq_complete))
+    // complete(&iommu->prq_complete), waking an unbind asleep in intel_svm_drain_prq.
+    complete: emit(({ context }) => (context.hunks.drainPrq ? send(context.iommu, { type: 'complete', ctx: context.id }) : noop)),
     irqAgain: assign({ irqAgain: true }),
     irqServed: assign({ irqAgain: false }),
     // return IRQ_RETVAL(handled): head and tail are prq_event_thread's locals, gone with it.
@@ -193,8 +196,8 @@ export const faultHandlerMachine = setup({
       tags: ['waiting'],
       on: {
         'ret.dmar_writeq_pqh': [
-          { guard: 'irqAgain', target: 'writel_prs_ppr', actions: ['prq_event_thread_return', 'irqServed', 'writel_prs_ppr'] },
-          { target: 'idle', actions: 'prq_event_thread_return' },
+          { guard: 'irqAgain', target: 'writel_prs_ppr', actions: ['complete', 'prq_event_thread_return', 'irqServed', 'writel_prs_ppr'] },
+          { target: 'idle', actions: ['complete', 'prq_event_thread_return'] },
         ],
       },
     },

@@ -58,6 +58,14 @@ interface Ctx {
   prq: Prq;
   walk: Walk | null;
   walkQueue: Ev[];
+  /** 66ac4db36f4c (v5.8): struct completion iommu->prq_complete (done saturates at 1, as the
+   * thread's `if (!completion_done(...)) complete(...)` keeps it; with a bare complete() done
+   * would only grow past 1, which the reinit_completion before each scan hides), and the one
+   * thread asleep on it. */
+  prqComplete: { done: boolean; waiter: { from: string; fn: string } | null };
+  /** A page-drain qi_submit_sync under way: its caller, waiting for the device's invalidation
+   * completion (which PCIe orders behind the device's earlier page requests). */
+  drain: { from: string; fn: string; tag: unknown } | null;
 }
 type Ev = { type: string; from?: string; [k: string]: unknown };
 
@@ -124,6 +132,56 @@ export const iommuMachine = setup({
       }
       enqueue.emit(ret(callerOf(event), ctxOf(event)));
     }),
+    // 66ac4db36f4c's page-drain, qi_submit_sync(iommu, desc, 3, QI_OPT_WAIT_DRAIN): the fenced
+    // wait, the PASID's IOTLB entries (QI_GRAN_NONG_PASID, paging-structure caches too) and its
+    // device-TLB entries at every address go; the device-TLB invalidation goes out to the device
+    // (ats_invalidate) and the wait completes only with the device's invalidation completion:
+    // VT-d spec 7.10, PCIe ordering makes it push the page requests the device issued before it,
+    // so by then they are all in the PRQ. The model's other qi_submit_syncs complete at once.
+    qi_submit_drain: enqueueActions(({ context, event, enqueue }) => {
+      const d = event as unknown as Extract<QiDesc, { desc: 'drain' }>;
+      const p = String(d.pasid);
+      const gen = { ...context.gen, [p]: (context.gen[p] ?? 0) + 1 };
+      const iotlb = without(context.iotlb, (k) => eiotlbCovers({ desc: 'eiotlb', did: d.did, pasid: d.pasid, gran: 'nong-pasid' }, ...fields(k)));
+      const pwc = without(context.pwc, (k) => k === pcKey(d.did, d.pasid));
+      const devtlb = without(context.devtlb, (k) => fields(k)[0] === d.sid && fields(k)[1] === d.pasid);
+      const drain = { ...callerOf(event), tag: event.tag };
+      enqueue.assign({ gen, iotlb, pwc, devtlb, drain, objs: withCaches(context, context.objs, iotlb, context.pcache, context.tlbPasid, devtlb) });
+      enqueue.emit(send(d.dev, { type: 'ats_invalidate', sid: d.sid, pasid: d.pasid }));
+    }),
+    // The device's invalidation completion: every page request it sent before is in the PRQ;
+    // the drain's wait descriptor completes, qi_submit_sync returns.
+    ats_invalidate_complete: enqueueActions(({ context, enqueue }) => {
+      const d = context.drain;
+      if (!d) return;
+      enqueue.assign({ drain: null });
+      enqueue.emit(ret(d, { tag: d.tag }));
+    }),
+    // 66ac4db36f4c's scan, one step (pure reads and the waiter's own reinit): reinit_completion(
+    // &iommu->prq_complete); tail = PQT; head = PQH; while (head != tail) a request with
+    // pasid_present and this PASID at iommu->prq[head]? (the ring between PQH and PQT is only
+    // written by the hardware beyond PQT, and the thread moves PQH by writing it).
+    prq_scan: enqueueActions(({ context, event, enqueue }) => {
+      const pending = context.prq.live.some((r) => r.pasid_present !== false && r.pasid === event.pasid);
+      if (context.prqComplete.done) enqueue.assign({ prqComplete: { ...context.prqComplete, done: false } });
+      enqueue.emit(ret(callerOf(event), { head: context.prq.pqh, tail: context.prq.pqt, pending }));
+    }),
+    // wait_for_completion(&iommu->prq_complete): done is taken at once, else the caller sleeps.
+    wait_for_completion: enqueueActions(({ context, event, enqueue }) => {
+      if (context.prqComplete.done) {
+        enqueue.assign({ prqComplete: { done: false, waiter: null } });
+        enqueue.emit(ret(callerOf(event)));
+      } else enqueue.assign({ prqComplete: { done: false, waiter: callerOf(event) } });
+    }),
+    // prq_event_thread: if (!completion_done(&iommu->prq_complete)) complete(...): wakes the
+    // sleeper, or leaves done set for the next wait.
+    complete: enqueueActions(({ context, enqueue }) => {
+      const w = context.prqComplete.waiter;
+      if (w) {
+        enqueue.assign({ prqComplete: { done: false, waiter: null } });
+        enqueue.emit(ret(w));
+      } else if (!context.prqComplete.done) enqueue.assign({ prqComplete: { done: true, waiter: null } });
+    }),
     // qi_submit_sync(desc) (dmar.c, 4.4): the descriptor and an invalidation-wait descriptor go
     // in the queue, the tail register is written, and the driver spins until the wait's status
     // reads done: on return the descriptor has taken effect (a device-IOTLB one included: the wait
@@ -144,7 +202,7 @@ export const iommuMachine = setup({
         // caches for the PASID; IH = 1 keeps them (only leaf entries changed).
         const pwc = d.ih === 1 ? context.pwc : without(context.pwc, (k) => k === pcKey(d.did, d.pasid) || (d.gran === 'all-all' && k.startsWith(`${d.did}:`)));
         enqueue.assign({ gen, iotlb, pwc, objs: withCaches(context, context.objs, iotlb, context.pcache, context.tlbPasid) });
-      } else {
+      } else if (d.desc === 'dev-eiotlb') {
         const devtlb = without(context.devtlb, (k) => devIotlbCovers(d, ...fields(k)));
         enqueue.assign({ gen, devtlb, objs: withCaches(context, context.objs, context.iotlb, context.pcache, context.tlbPasid, devtlb) });
       }
@@ -253,6 +311,10 @@ export const iommuMachine = setup({
     },
     pasidPresent: ({ context, event }) => !!(context.pcache[pcKey(hwOf(context, String(event.from)).did, event.pasid)] ?? context.table[String(event.pasid)]),
     walkQueued: ({ context }) => context.walkQueue.length > 0,
+    // qi_submit_sync(..., QI_OPT_WAIT_DRAIN): intel_svm_drain_prq's page-drain.
+    drainDesc: ({ event }) => event.desc === 'drain',
+    // The drain's scan (dmar_readq_pq with the PASID to look for), not prq_event_thread's read.
+    scanForPasid: ({ event }) => event.pasid !== undefined,
     withoutPasid: ({ event }) => event.pasid_present === false,
     supervisorEntry: ({ context, event }) => (context.pcache[pcKey(hwOf(context, String(event.from)).did, event.pasid)] ?? context.table[String(event.pasid)])?.mm === null,
   },
@@ -273,15 +335,20 @@ export const iommuMachine = setup({
     prq: emptyPrq(input.prqSize ?? 256),
     walk: null,
     walkQueue: [],
+    prqComplete: { done: false, waiter: null },
+    drain: null,
   }),
   on: {
     intel_iommu_enable_pasid: { actions: 'intel_iommu_enable_pasid' },
     pasid_table_set: { actions: 'pasid_table_set' },
     pasid_table_clear: { actions: 'pasid_table_clear' },
-    qi_submit_sync: { actions: 'qi_submit_sync' },
+    qi_submit_sync: [{ guard: 'drainDesc', actions: 'qi_submit_drain' }, { actions: 'qi_submit_sync' }],
     page_request: { actions: 'prq_enqueue' },
     writel_prs_ppr: { actions: 'writel_prs_ppr' },
-    dmar_readq_pq: { actions: 'dmar_readq_pq' },
+    dmar_readq_pq: [{ guard: 'scanForPasid', actions: 'prq_scan' }, { actions: 'dmar_readq_pq' }],
+    ats_invalidate_complete: { actions: 'ats_invalidate_complete' },
+    wait_for_completion: { actions: 'wait_for_completion' },
+    complete: { actions: 'complete' },
     prq_next: { actions: 'prq_next' },
     dmar_writeq_pqh: { actions: 'dmar_writeq_pqh' },
     qi_page_response: { actions: 'qi_page_response' },

@@ -50,6 +50,9 @@ export interface Hunks {
   /** 4fa064b26c2e (v4.19): intel_svm_unbind_mm clears the PASID-table entry (a supervisor
    * svm's, which no mmu notifier's release clears, stayed present for a freed PASID). */
   unbindClear: boolean;
+  /** 66ac4db36f4c (v5.8): the unbind tears the PASID entry down, then intel_svm_drain_prq: waits
+   * (prq_complete) until the PRQ holds no request of the PASID, then the QI page-drain. */
+  drainPrq?: boolean;
 }
 
 /** is_canonical_address(addr << VTD_PAGE_SHIFT) with 4-level paging (__VIRTUAL_MASK_SHIFT 47):

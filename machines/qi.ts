@@ -27,7 +27,12 @@ export type QiDesc =
   /** QI_EIOTLB_TYPE: PASID, DID, GRAN; for PSI also ADDR, AM, IH, GL. */
   | { desc: 'eiotlb'; did: number; pasid: number; gran: EiotlbGran; addr?: number; am?: number; ih?: number; gl?: number }
   /** QI_DEIOTLB_TYPE: PASID, SID, QDEP, ADDR and the size bit S (QI_DEV_EIOTLB_SIZE, bit 11). */
-  | { desc: 'dev-eiotlb'; sid: number; pasid: number; qdep: number; addr: number; size: boolean };
+  | { desc: 'dev-eiotlb'; sid: number; pasid: number; qdep: number; addr: number; size: boolean }
+  /** 66ac4db36f4c (v5.8), intel_svm_drain_prq: desc[0] QI_IWD_STATUS_DATA(QI_DONE) | QI_IWD_FENCE
+   * | QI_IWD_TYPE, desc[1] QI_EIOTLB_GRAN(QI_GRAN_NONG_PASID) for (did, pasid), desc[2] the
+   * device-TLB descriptor for (sid, pasid, qdep) at every address, in one qi_submit_sync(iommu,
+   * desc, 3, QI_OPT_WAIT_DRAIN); `dev` is the device the SID names. */
+  | { desc: 'drain'; did: number; sid: number; pasid: number; qdep: number; dev: string };
 
 /** PCI_DEVID(bus, devfn) (include/linux/pci.h): ((bus) << 8) | (devfn). */
 export const PCI_DEVID = (bus: number, devfn: number): number => ((bus & 0xff) << 8) | (devfn & 0xff);
@@ -81,6 +86,10 @@ export function intel_flush_svm_range_dev(pasid: number, dev: DevHw, page: numbe
   }
   return out;
 }
+
+/** intel_svm_drain_prq's page-drain (66ac4db36f4c): the three descriptors of one
+ * qi_submit_sync with QI_OPT_WAIT_DRAIN (the wait descriptor's PD flag). */
+export const drainDescs = (pasid: number, dev: DevHw, devId: string): QiDesc => ({ desc: 'drain', did: dev.did, sid: dev.sid, pasid, qdep: dev.qdep, dev: devId });
 
 /** intel_flush_pasid_dev(svm, sdev, pasid): one PASID-selective PASID-cache invalidation. */
 export const intel_flush_pasid_dev = (pasid: number, dev: DevHw): QiDesc => ({ desc: 'pasid-cache', did: dev.did, pasid });

@@ -6,7 +6,7 @@
 import { assign, emit, enqueueActions, raise, setup } from 'xstate';
 import { access, bug, callerOf, noop, ret, send, warn } from './emit.ts';
 import { obj, patch, type Emitted, type Hunks, type Objs } from './objects.ts';
-import { intel_flush_pasid_dev, intel_flush_svm_range_dev, type DevHw, type QiDesc } from './qi.ts';
+import { drainDescs, intel_flush_pasid_dev, intel_flush_svm_range_dev, type DevHw, type QiDesc } from './qi.ts';
 
 interface Svm {
   pasid: number;
@@ -253,6 +253,17 @@ export const svmMachine = setup({
       enqueue.assign({ op: { ...context.op!, cleared: true } });
       enqueue.emit(send(context.iommu, { type: 'pasid_table_clear', pasid: svmOf(context, context.op)!.pasid }));
     }),
+    // 66ac4db36f4c, intel_svm_drain_prq's prq_retry: reinit_completion(&iommu->prq_complete),
+    // read PQT and PQH, look for a request of this PASID between them (machines/iommu.ts).
+    prq_retry: emit(({ context }) => send(context.iommu, { type: 'dmar_readq_pq', pasid: svmOf(context, context.op)!.pasid })),
+    // wait_for_completion(&iommu->prq_complete), then goto prq_retry.
+    wait_for_completion: emit(({ context }) => send(context.iommu, { type: 'wait_for_completion' })),
+    // qi_retry: qi_submit_sync(iommu, desc, 3, QI_OPT_WAIT_DRAIN) (the PRO check after it is not
+    // posed: the model's thread never clears PRO, see docs/reference/variants.md).
+    qi_submit_sync_drain: emit(({ context }) => {
+      const o = context.op!;
+      return send(context.iommu, { type: 'qi_submit_sync', ...drainDescs(svmOf(context, o)!.pasid, hwOf(context, o.dev), o.dev), tag: 'unbind' });
+    }),
     mmu_notifier_unregister: emit(({ context }) => send(svmOf(context, context.op)!.mm!, { type: 'mmu_notifier_unregister', ctx: context.op!.ctx, svm: context.op!.svm })),
     // idr_remove(&pasid_idr, svm->pasid): the PASID is free for the next bind.
     idr_remove: assign(({ context }) => {
@@ -378,6 +389,10 @@ export const svmMachine = setup({
     holdsMmUsers: ({ context }) => Number(context.objs[context.op!.svm!]?.heldUsers ?? 0) > 0,
     unknownPasid: ({ context }) => !context.op!.svm || !sdevOf(context, context.op!),
     lastUser: ({ context }) => usersOf(context, sdevOf(context, context.op!)!.sdev) === 1,
+    // 66ac4db36f4c (v5.8): the last user's unbind tears the entry down and drains the PRQ.
+    lastUserDrains: ({ context }) => context.hunks.drainPrq === true && usersOf(context, sdevOf(context, context.op!)!.sdev) === 1,
+    // The drain's scan found a request of the PASID between PQH and PQT.
+    prqHoldsPasid: ({ event }) => event.pending === true,
     devsEmpty: ({ context }) => svmOf(context, context.op)!.devs.length === 0,
     // The fix's unbind: `idr_remove(...); if (svm->mm) mmu_notifier_unregister(...)`.
     devsEmptyIdrFirst: ({ context }) => context.hunks.mmCountOnly && svmOf(context, context.op)!.devs.length === 0,
@@ -480,6 +495,7 @@ export const svmMachine = setup({
             idr_find: {
               always: [
                 { guard: 'unknownPasid', target: '#svm.pasid_mutex.unlocked', actions: ['returnOp', 'endOp'] },
+                { guard: 'lastUserDrains', target: 'intel_pasid_tear_down_entry', actions: ['sdev_users_dec', 'list_del_rcu'] },
                 { guard: 'lastUser', target: 'intel_flush_pasid_dev', actions: ['sdev_users_dec', 'list_del_rcu', 'intel_flush_pasid_dev'] },
                 { target: '#svm.pasid_mutex.unlocked', actions: ['sdev_users_dec', 'returnOp', 'endOp'] },
               ],
@@ -487,6 +503,62 @@ export const svmMachine = setup({
             intel_flush_pasid_dev: {
               tags: ['waiting'],
               on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'intel_flush_svm_range_dev', actions: 'intel_flush_svm_range_dev' } },
+            },
+            // 66ac4db36f4c (v5.8): intel_pasid_tear_down_entry(iommu, dev, svm->pasid) clears the
+            // entry (the model's one table: once svm->devs is empty, as 4fa064b26c2e's clear)...
+            intel_pasid_tear_down_entry: {
+              always: [
+                { guard: 'devsEmpty', target: 'pasid_table_clear', actions: 'intel_pasid_clear_entry' },
+                { target: 'pasid_cache_invalidation_with_pasid', actions: 'intel_flush_pasid_dev' },
+              ],
+            },
+            // intel_pasid_clear_entry(dev, pasid): the entry written not present.
+            pasid_table_clear: {
+              tags: ['waiting'],
+              on: { 'ret.pasid_table_clear': { guard: 'notCbReply', target: 'pasid_cache_invalidation_with_pasid', actions: 'intel_flush_pasid_dev' } },
+            },
+            // ...flushes the PASID cache for it...
+            pasid_cache_invalidation_with_pasid: {
+              tags: ['waiting'],
+              on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: 'iotlb_invalidation_with_pasid', actions: 'intel_flush_svm_range_dev' } },
+            },
+            // ...then the PASID's IOTLB and (ATS) device-TLB entries, each descriptor with a plain
+            // wait (no drain flag); then intel_svm_drain_prq(dev, svm->pasid).
+            iotlb_invalidation_with_pasid: {
+              tags: ['waiting'],
+              on: {
+                'ret.qi_submit_sync': [
+                  { guard: 'moreDescsOp', actions: 'qi_submit_next_op' },
+                  { guard: 'tagUnbind', target: 'intel_svm_drain_prq', actions: 'prq_retry' },
+                ],
+              },
+            },
+            // intel_svm_drain_prq, under pasid_mutex: wait until the PRQ holds no request of the
+            // PASID, then the page-drain; then intel_flush_svm_range_dev and kfree_rcu as before.
+            intel_svm_drain_prq: {
+              initial: 'prq_retry',
+              states: {
+                // prq_retry: reinit_completion, scan PQH..PQT for the PASID.
+                prq_retry: {
+                  tags: ['waiting'],
+                  on: {
+                    'ret.dmar_readq_pq': [
+                      { guard: 'prqHoldsPasid', target: 'wait_for_completion', actions: 'wait_for_completion' },
+                      { target: 'qi_retry', actions: 'qi_submit_sync_drain' },
+                    ],
+                  },
+                },
+                // wait_for_completion(&iommu->prq_complete); goto prq_retry.
+                wait_for_completion: {
+                  tags: ['waiting'],
+                  on: { 'ret.wait_for_completion': { target: 'prq_retry', actions: 'prq_retry' } },
+                },
+                // qi_retry: qi_submit_sync(iommu, desc, 3, QI_OPT_WAIT_DRAIN).
+                qi_retry: {
+                  tags: ['waiting'],
+                  on: { 'ret.qi_submit_sync': { guard: 'tagUnbind', target: '#svm.pasid_mutex.intel_svm_unbind_mm.intel_flush_svm_range_dev', actions: 'intel_flush_svm_range_dev' } },
+                },
+              },
             },
             intel_flush_svm_range_dev: {
               tags: ['waiting'],

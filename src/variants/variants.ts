@@ -62,6 +62,14 @@ export const HUNKS: Hunk[] = [
     scenario: 'dma-noncanonical',
   },
   {
+    id: 'drainPrq',
+    commit: '66ac4db36f4c',
+    subject: 'iommu/vt-d: Add page request draining support',
+    release: 'v5.8',
+    where: 'intel_svm_unbind_mm / intel_svm_drain_prq / prq_event_thread',
+    what: 'the unbind tears the PASID entry down, then under pasid_mutex drains the PASID\'s page requests: wait_for_completion(&iommu->prq_complete) (which prq_event_thread completes after it writes PQH) while the PRQ between head and tail holds one, then qi_submit_sync of {inv_wait with fence, PASID IOTLB, device-TLB} with QI_OPT_WAIT_DRAIN',
+  },
+  {
     id: 'invalidResponse',
     commit: '3aa7c62cb7d7',
     subject: 'iommu/vt-d: Use INVALID response code instead of FAILURE',
@@ -82,9 +90,11 @@ export interface Variant {
   release?: string;
   commit?: string;
   ablates?: string;
+  /** Off the line, a commit tried and not posed: the line variant it was tried on. */
+  tried?: string;
 }
 
-const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, noPasidAnswer: false, canonicalCheck: false, canonicalFirst: false, invalidResponse: false, unbindClear: false };
+const NONE: Hunks = { releaseFlush: false, mmCountOnly: false, faultPin: false, noPasidAnswer: false, canonicalCheck: false, canonicalFirst: false, invalidResponse: false, unbindClear: false, drainPrq: false };
 const on = (base: Hunks, ...ids: HunkId[]): Hunks => ({ ...base, ...Object.fromEntries(ids.map((id) => [id, true])) });
 const seed = on(NONE, 'releaseFlush', 'mmCountOnly', 'faultPin');
 const v49 = on(seed, 'noPasidAnswer');
@@ -92,6 +102,8 @@ const v414 = on(v49, 'canonicalCheck');
 const v419 = on(v414, 'unbindClear');
 const v57 = on(v419, 'canonicalFirst');
 const v512 = on(v57, 'invalidResponse');
+// Tried, not posed: v5.7 + 66ac4db36f4c (docs/results/issue-28-drain.md).
+const v58 = on(v57, 'drainPrq');
 
 export const VARIANTS: Variant[] = [
   { name: 'pre-fix', description: 'v4.4.1: the svm holds mm_users; exit with the file mmap()ed leaks a reference cycle', hunks: NONE, line: true, release: 'v4.4.1' },
@@ -103,6 +115,9 @@ export const VARIANTS: Variant[] = [
   { name: 'v5.12-3aa7c62cb7d7', description: 'v5.7 + 3aa7c62cb7d7 (v5.12): an unowned page request (no PASID, PASID not in use) is answered INVALID, so it no longer halts the device\'s PRI for every PASID', hunks: v512, line: true, release: 'v5.12', commit: '3aa7c62cb7d7' },
   { name: 'fixed-no-release-flush', description: 'fixed, but intel_mm_release as before the patch: clears the entry, no flush', hunks: { ...seed, releaseFlush: false }, line: false, ablates: 'fixed' },
   { name: 'fixed-no-fault-pin', description: 'fixed, but prq_event_thread without the mm_users inc-not-zero/mmput', hunks: { ...seed, faultPin: false }, line: false, ablates: 'fixed' },
+  // Off the line: 66ac4db36f4c as the kernel wrote it does not close the window it exists for in
+  // the model (docs/results/issue-28-drain.md), so v5.12 does not carry it.
+  { name: 'v5.8-66ac4db36f4c', description: 'v5.7 + 66ac4db36f4c (v5.8), tried: the unbind tears the PASID entry down and drains the PASID\'s page requests (the PRQ scan under pasid_mutex, waiting on prq_complete, then the QI page-drain) before it frees the sdev; a request that reaches the PRQ after the scan is still served after the unbind', hunks: v58, line: false, release: 'v5.8', commit: '66ac4db36f4c', tried: 'v5.7-902baf61adf6' },
 ];
 
 /** The line of history, oldest first. */
@@ -131,4 +146,8 @@ export function hunkDiff(a: Variant, b: Variant): { added: Hunk[]; removed: Hunk
 }
 
 /** A line variant's parent: the one before it on the line (none for the first). */
-export const parentOf = (v: Variant): Variant | undefined => (v.line ? LINE[LINE.indexOf(v) - 1] : v.ablates ? variantByName(v.ablates) : undefined);
+export const parentOf = (v: Variant): Variant | undefined => {
+  if (v.line) return LINE[LINE.indexOf(v) - 1];
+  const base = v.ablates ?? v.tried;
+  return base ? variantByName(base) : undefined;
+};

@@ -24,7 +24,7 @@ const hw = (iommu?: unknown, request?: unknown) =>
 describe('svmsim run: bad input is one line on stderr and exit code 2', () => {
   const cases: [string, string[], RegExp][] = [
     // (v4.5 names `fixed` now: a line variant answers to its release, test/model/history.test.ts.)
-    ['unknown variant', ['run', '--kernel', 'v4.6', '--transport', 'inline'], /^svmsim: unknown kernel variant 'v4\.6' \(valid: pre-fix, fixed, v4\.9-no-pasid, v4\.14-9d8c3af31607, v4\.19-4fa064b26c2e, v5\.7-902baf61adf6, v5\.12-3aa7c62cb7d7, fixed-no-release-flush, fixed-no-fault-pin; or a line variant's commit\)\n$/],
+    ['unknown variant', ['run', '--kernel', 'v4.6', '--transport', 'inline'], /^svmsim: unknown kernel variant 'v4\.6' \(valid: pre-fix, fixed, v4\.9-no-pasid, v4\.14-9d8c3af31607, v4\.19-4fa064b26c2e, v5\.7-902baf61adf6, v5\.12-3aa7c62cb7d7, fixed-no-release-flush, fixed-no-fault-pin, v5\.8-66ac4db36f4c; or a line variant's commit\)\n$/],
     ['unknown scenario', ['run', '--scenario', 'exit', '--transport', 'inline'], /^svmsim: unknown scenario 'exit' \(valid: bind-after-exit, bind-alive, close-then-exit, .*, or a \.json file\)\n$/],
     ['unknown strategy', ['run', '--strategy', 'lifo', '--transport', 'inline'], /^svmsim: unknown strategy 'lifo' \(valid: fifo, random\)\n$/],
     ['bad seed', ['run', '--seed', 'x1', '--transport', 'inline'], /^svmsim: --seed must be an integer from 0 to 4294967295, got 'x1'\n$/],

@@ -290,3 +290,60 @@ describe('the requests a device may send (issue 26)', () => {
     expect(sends(i.send({ type: 'qi_page_response', dev: 'dma#1', sid: 0x09, pasid: 0, addr: 16, result: 'SUCCESS' }, 'prq'))).toEqual(['dma#2:page_response', 'prq:ret.qi_page_response']);
   });
 });
+
+describe('66ac4db36f4c\'s drain in the hardware (tried, off the line)', () => {
+  const hw = { 'dma#1': { did: 1, sid: 0x08, ats: true, qdep: 0 } };
+  const DRAIN = { type: 'qi_submit_sync', desc: 'drain', did: 1, sid: 0x08, pasid: 0, qdep: 0, dev: 'dma#1', tag: 'unbind' };
+  it('the page-drain goes to the device and completes only with its ATS invalidation completion', () => {
+    const i = drive(iommuMachine, { id: 'iommu', prqThread: 'prq', devHw: hw });
+    i.send({ type: 'pasid_table_set', pasid: 0, pgd: 'pgd#1', mm: 'mm#1', owner: 'process#1' }, 'svm');
+    i.send(MAP, 'dma#1');
+    i.send({ type: 'ret.iommu_walk', page: 'page#1.2', pt: 'pt#1.1' }, 'mm#1');
+    expect(Object.keys(i.context.devtlb)).toEqual(['8:0:16']);
+    expect(sends(i.send(DRAIN, 'svm'))).toEqual(['dma#1:ats_invalidate']);
+    // The PASID's IOTLB and device-TLB entries are gone, but the wait is not done.
+    expect(i.context.iotlb).toEqual({});
+    expect(i.context.devtlb).toEqual({});
+    // A request the device sent before its completion lands first (one channel, in order).
+    expect(sends(i.send({ type: 'page_request', pasid: 0, addr: 17 }, 'dma#1'))).toEqual(['prq:pr_irq']);
+    expect(sent(i.send({ type: 'ats_invalidate_complete', sid: 0x08, pasid: 0 }, 'dma#1'), 'ret.qi_submit_sync')).toMatchObject({ tag: 'unbind' });
+  });
+
+  it('the scan sees a queued request of its PASID only; prq_complete: done is kept for the next wait, a sleeper is woken', () => {
+    const i = iommu();
+    i.send({ type: 'page_request', pasid: 1, addr: 16 }, 'dma#1');
+    i.send({ type: 'page_request', pasid: 0, addr: 16, pasid_present: false }, 'dma#1');
+    expect(sent(i.send({ type: 'dmar_readq_pq', pasid: 0 }, 'svm'), 'ret.dmar_readq_pq')).toMatchObject({ pending: false });
+    i.send({ type: 'page_request', pasid: 0, addr: 17 }, 'dma#1');
+    expect(sent(i.send({ type: 'dmar_readq_pq', pasid: 0 }, 'svm'), 'ret.dmar_readq_pq')).toMatchObject({ pending: true });
+    // complete() before the wait: the wait returns at once.
+    expect(sends(i.send({ type: 'complete' }, 'prq'))).toEqual([]);
+    expect(sends(i.send({ type: 'wait_for_completion' }, 'svm'))).toEqual(['svm:ret.wait_for_completion']);
+    // The wait first: it sleeps until the thread's complete().
+    expect(sends(i.send({ type: 'wait_for_completion' }, 'svm'))).toEqual([]);
+    expect(sends(i.send({ type: 'complete' }, 'prq'))).toEqual(['svm:ret.wait_for_completion']);
+    // The scan's reinit_completion forgets a complete() that came before it.
+    i.send({ type: 'complete' }, 'prq');
+    i.send({ type: 'dmar_readq_pq', pasid: 0 }, 'svm');
+    expect(sends(i.send({ type: 'wait_for_completion' }, 'svm'))).toEqual([]);
+  });
+
+  it('the device answers an ATS invalidation in any state, on its channel to the IOMMU', () => {
+    const d = drive(dmaMachine, { id: 'dma#1', iommu: 'iommu' });
+    expect(sent(d.send({ type: 'ats_invalidate', sid: 8, pasid: 0 }, 'iommu'), 'ats_invalidate_complete')).toMatchObject({ sid: 8, pasid: 0 });
+    d.send({ type: 'dma_submit', pasid: 0, addr: 16, write: true, forMm: 'mm#1' }, 'file#1');
+    expect(d.state).toBe('dma_map');
+    expect(sends(d.send({ type: 'ats_invalidate', sid: 8, pasid: 0 }, 'iommu'))).toEqual(['iommu:ats_invalidate_complete']);
+    expect(d.state).toBe('dma_map');
+  });
+
+  it('prq_event_thread completes prq_complete after writing PQH (the drain\'s variant only)', () => {
+    for (const [kernel, after] of [['v5.8-66ac4db36f4c', ['iommu:complete']], ['v5.7-902baf61adf6', []]] as const) {
+      const p = prq(kernel);
+      p.send({ type: 'pr_irq' }, 'iommu');
+      p.send({ type: 'ret.writel_prs_ppr' }, 'iommu');
+      expect(sends(p.send({ type: 'ret.dmar_readq_pq', head: 0, tail: 0 }, 'iommu')), kernel).toEqual(['iommu:dmar_writeq_pqh']);
+      expect(sends(p.send({ type: 'ret.dmar_writeq_pqh' }, 'iommu')), kernel).toEqual(after);
+    }
+  });
+});

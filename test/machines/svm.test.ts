@@ -139,3 +139,41 @@ describe('svm machine (intel-svm.c)', () => {
     expect(s.send({ type: 'list_for_each_entry_rcu', ctx: 'prq', svm: 'svm#1', dev: 'dma#1' }, 'prq')).toContainEqual({ type: 'access', obj: 'svm#1', how: 'prq_event_thread' });
   });
 });
+
+describe('66ac4db36f4c (tried, off the line): the unbind tears the entry down, then intel_svm_drain_prq', () => {
+  const bound = () => {
+    const s = svm('v5.8-66ac4db36f4c');
+    bind(s);
+    completeBind(s);
+    s.send({ type: 'ret.mmput' }, 'mm#1');
+    return s;
+  };
+  const qiRet = (s: D) => s.send({ type: 'ret.qi_submit_sync', tag: 'unbind' }, 'iommu');
+  it('clear, PASID cache, IOTLB, then the scan; a request of the PASID found: wait, scan again', () => {
+    const s = bound();
+    expect(sends(s.send({ type: 'intel_svm_unbind_mm', ctx: 'process#1', dev: 'dma#1', pasid: 0 }, 'file#1'))).toEqual(['iommu:pasid_table_clear']);
+    expect(sent(s.send({ type: 'ret.pasid_table_clear' }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache', pasid: 0 });
+    expect(sent(qiRet(s), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid' });
+    // prq_retry: reinit_completion, PQT, PQH and the ring, for PASID 0.
+    expect(sent(qiRet(s), 'dmar_readq_pq')).toMatchObject({ pasid: 0 });
+    expect(s.state).toBe('pasid_mutex.intel_svm_unbind_mm.intel_svm_drain_prq.prq_retry|mmu_notifier.idle');
+    expect(sends(s.send({ type: 'ret.dmar_readq_pq', pending: true }, 'iommu'))).toEqual(['iommu:wait_for_completion']);
+    expect(sends(s.send({ type: 'ret.wait_for_completion' }, 'iommu'))).toEqual(['iommu:dmar_readq_pq']);
+    // Nothing of the PASID left: the page-drain, then the flush as before, then the svm goes.
+    expect(sent(s.send({ type: 'ret.dmar_readq_pq', pending: false }, 'iommu'), 'qi_submit_sync')).toMatchObject({ desc: 'drain', pasid: 0, dev: 'dma#1', tag: 'unbind' });
+    expect(s.context.objs['sdev#2'].alive).toBe(true);
+    expect(sent(qiRet(s), 'qi_submit_sync')).toMatchObject({ desc: 'eiotlb', gran: 'nong-pasid' });
+    // kfree_rcu, the entry already cleared (no second clear): idr_remove, mmu_notifier_unregister.
+    expect(sends(qiRet(s))).toEqual(['mm#1:mmu_notifier_unregister']);
+    expect(s.context.objs['sdev#2'].alive).toBe(false);
+  });
+  it('v5.7 has none of it: the unbind flushes and frees the sdev without looking at the PRQ', () => {
+    const s = svm('v5.7-902baf61adf6');
+    bind(s);
+    completeBind(s);
+    s.send({ type: 'ret.mmput' }, 'mm#1');
+    expect(sent(s.send({ type: 'intel_svm_unbind_mm', ctx: 'process#1', dev: 'dma#1', pasid: 0 }, 'file#1'), 'qi_submit_sync')).toMatchObject({ desc: 'pasid-cache' });
+    qiRet(s);
+    expect(sends(qiRet(s))).toEqual(['iommu:pasid_table_clear']);
+  });
+});

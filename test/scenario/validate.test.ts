@@ -57,7 +57,7 @@ describe('scenario validation: the error names the bad field', () => {
 
   it('unknown names list the valid ones', () => {
     expect(() => loadScenario('exit')).toThrow(/^unknown scenario 'exit' \(valid: bind-after-exit, bind-alive, close-then-exit, dma-after-munmap, /);
-    expect(() => variantByName('fixd')).toThrow("unknown kernel variant 'fixd' (valid: pre-fix, fixed, v4.9-no-pasid, v4.14-9d8c3af31607, v4.19-4fa064b26c2e, v5.7-902baf61adf6, v5.12-3aa7c62cb7d7, fixed-no-release-flush, fixed-no-fault-pin; or a line variant's commit)");
+    expect(() => variantByName('fixd')).toThrow("unknown kernel variant 'fixd' (valid: pre-fix, fixed, v4.9-no-pasid, v4.14-9d8c3af31607, v4.19-4fa064b26c2e, v5.7-902baf61adf6, v5.12-3aa7c62cb7d7, fixed-no-release-flush, fixed-no-fault-pin, v5.8-66ac4db36f4c; or a line variant's commit)");
   });
 });
 

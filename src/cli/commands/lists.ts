@@ -14,7 +14,7 @@ export function register(program: Command): void {
         return;
       }
       for (const v of VARIANTS) {
-        const at = v.line ? `line: ${v.release}${v.commit ? ` ${v.commit}` : ''}` : `ablation of ${v.ablates}`;
+        const at = v.line ? `line: ${v.release}${v.commit ? ` ${v.commit}` : ''}` : v.tried ? `tried on ${v.tried}, off the line` : `ablation of ${v.ablates}`;
         console.log(`${v.name}\n  ${v.description} (${at})`);
         const hunks = hunksOf(v);
         console.log(hunks.length ? hunks.map((h) => `  + ${h.id}: ${h.where}: ${h.what} [${h.commit || 'commit not found'} ${h.release} "${h.subject}"]`).join('\n') : '  (no hunk of the seed: v4.4.1 as it was)');
