@@ -1,0 +1,65 @@
+// A swarm as a campaign (src/distributed/swarm.ts): N member jobs on 2 workers search exactly what
+// the in-process `--swarm N` members search (the same states, transitions, coverage and oracles per
+// member), keep each oracle's counterexample from the lowest member that found it (the file the
+// in-process swarm writes, shrunk), and `status` lists the members.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exploreSwarm } from '../../src/explore/swarm.ts';
+import { counterexamples } from '../../src/distributed/results.ts';
+import { campaignStatus, statusText } from '../../src/distributed/status.ts';
+import { register } from '../../src/cli/commands/explore.ts';
+import { refusedBy } from '../cli/cli.ts';
+import { campaign, inProcess, options, withWorkers } from './harness.ts';
+import { startRedis, type TestRedis } from '../../tools/redis-server.ts';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(() => redis.stop());
+
+const BITS = 14;
+const MEMBERS = 3;
+const files = (dir: string) => Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown]));
+
+describe('a swarm as a campaign', { timeout: 300_000 }, () => {
+  it('N member jobs on 2 workers: each member as in process, the same oracles and counterexample files, never exhausted', async () => {
+    const o = options('exit-with-mmap', 'fixed-no-fault-pin', 'dfs', { shrink: true, bitstate: BITS });
+    const dir = mkdtempSync(join(tmpdir(), 'svmsim-swarm-local-'));
+    const local = await exploreSwarm({ ...inProcess(o), bitstate: BITS, out: dir }, MEMBERS);
+    const { result, status, cex } = await withWorkers(redis.url, 2, async (r) => {
+      const run = await campaign(r, { options: o, swarm: MEMBERS });
+      return { ...run, status: await campaignStatus(r, run.spec.id), cex: await counterexamples(r, run.spec.id) };
+    });
+    expect(result.jobs).toBe(MEMBERS);
+    expect(result.dfs!.exhausted).toBe(false);
+    expect(result.interrupted).toBe(false);
+    expect(result.dfs!.swarm).toEqual(local.dfs!.swarm);
+    expect(result.dfs!.swarm!.map((m) => m.member)).toEqual([0, 1, 2]);
+    expect(result.dfs!.states!.states).toBe(local.dfs!.states!.states);
+    expect(result.coverage).toEqual(local.coverage);
+    expect(result.endStates).toEqual(local.endStates);
+    const oracles = (r: typeof result) => r.violations.map((v) => v.oracle).sort();
+    expect(oracles(result)).toEqual(oracles(local));
+    expect(oracles(result).length).toBeGreaterThan(0);
+    // Each oracle's file is the lowest member's, shrunk, as the in-process swarm wrote it.
+    const mine = Object.fromEntries(cex.map((f) => [`${f.violation.oracle}.json`, f]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    expect(mine).toEqual(files(dir));
+    for (const f of cex) expect(f.shrunk).toBe(true);
+    // status: every member done, with its states and coverage.
+    expect(status.swarm!.map((m) => [m.member, m.state, m.states, m.coverage])).toEqual(local.dfs!.swarm!.map((m) => [m.member, 'done', m.states, m.coverage]));
+    expect(statusText(status)).toMatch(/member 2: \d+ states, \d+ transitions, coverage/);
+  });
+
+  it('is refused before any work: --swarm without --bitstate, --bitstate without --swarm, --swarm with random', async () => {
+    const q = ['--queue', redis.url];
+    const without = await refusedBy(register, 'explore', ['--strategy', 'dfs', '--swarm', '3', ...q]);
+    expect((without as Error).message).toMatch(/^--swarm needs --bitstate BITS/);
+    const alone = await refusedBy(register, 'explore', ['--strategy', 'dfs', '--bitstate', '14', ...q]);
+    expect((alone as Error).message).toMatch(/^--bitstate keeps its bit array in one process: with --queue, give --swarm N/);
+    const random = await refusedBy(register, 'explore', ['--strategy', 'random', '--bitstate', '14', '--swarm', '3', ...q]);
+    expect((random as Error).message).toMatch(/^--bitstate applies to --strategy dfs/);
+  });
+});
