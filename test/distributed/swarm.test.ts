@@ -9,8 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exploreSwarm } from '../../src/explore/swarm.ts';
 import { counterexamples } from '../../src/distributed/results.ts';
 import { campaignStatus, statusText } from '../../src/distributed/status.ts';
-import { register } from '../../src/cli/commands/explore.ts';
-import { refusedBy } from '../cli/cli.ts';
 import { campaign, inProcess, options, withWorkers } from './harness.ts';
 import { startRedis, type TestRedis } from '../../tools/redis-server.ts';
 
@@ -53,13 +51,4 @@ describe('a swarm as a campaign', { timeout: 300_000 }, () => {
     expect(statusText(status)).toMatch(/member 2: \d+ states, \d+ transitions, coverage/);
   });
 
-  it('is refused before any work: --swarm without --bitstate, --bitstate without --swarm, --swarm with random', async () => {
-    const q = ['--queue', redis.url];
-    const without = await refusedBy(register, 'explore', ['--strategy', 'dfs', '--swarm', '3', ...q]);
-    expect((without as Error).message).toMatch(/^--swarm needs --bitstate BITS/);
-    const alone = await refusedBy(register, 'explore', ['--strategy', 'dfs', '--bitstate', '14', ...q]);
-    expect((alone as Error).message).toMatch(/^--bitstate keeps its bit array in one process: with --queue, give --swarm N/);
-    const random = await refusedBy(register, 'explore', ['--strategy', 'random', '--bitstate', '14', '--swarm', '3', ...q]);
-    expect((random as Error).message).toMatch(/^--bitstate applies to --strategy dfs/);
-  });
 });
