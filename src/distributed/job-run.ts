@@ -90,11 +90,18 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
       for (const v of result.violations) v.schedule += schedule0;
     } else if (part.kind === 'member') {
       // A swarm's member: the whole space, member i's hashes and order, as the in-process swarm
-      // runs it; it writes (and shrinks) every oracle it finds, as a member on --jobs threads does.
-      result = await explore({ ...base, member: part.member, claim: () => true, onProgress: (p) => {
-        pending.push(count(redis, k, id, p.schedules));
-        for (const o of p.oracles) offer(o, 0);
-      } });
+      // runs it; it writes (and shrinks) every oracle it finds, and --stop-on-first stops only
+      // it, as a member on --jobs threads does (its own flags).
+      result = await explore({
+        ...base,
+        member: part.member,
+        claim: () => true,
+        halt: undefined,
+        onProgress: (p) => {
+          pending.push(count(redis, k, id, p.schedules));
+          for (const o of p.oracles) offer(o, 0);
+        },
+      });
     } else if (!isStateful(reductionOf(spec.options))) {
       // The stateless dfs: its share of the tree, no visited set to share.
       const split = { owner: part.owner, owners: part.owners, level: part.level };

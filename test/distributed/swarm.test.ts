@@ -51,4 +51,12 @@ describe('a swarm as a campaign', { timeout: 300_000 }, () => {
     expect(statusText(status)).toMatch(/member 2: \d+ states, \d+ transitions, coverage/);
   });
 
+  it('--stop-on-first stops each member at its own first find, as in process (one member halts no other)', async () => {
+    const o = options('exit-with-mmap', 'fixed-no-fault-pin', 'dfs', { stopOnFirst: true, bitstate: BITS });
+    const local = await exploreSwarm({ ...inProcess(o), bitstate: BITS }, MEMBERS);
+    const { result } = await withWorkers(redis.url, 2, (r) => campaign(r, { options: o, swarm: MEMBERS }));
+    expect(result.dfs!.swarm).toEqual(local.dfs!.swarm);
+    expect(result.dfs!.swarm!.every((m) => m.oracles.length === 1)).toBe(true);
+  });
+
 });
