@@ -30,8 +30,10 @@ export interface CampaignSpec {
   splitAfter: number;
   /** Tries of a job (a crash of the process running it counts), then it is failed. */
   attempts: number;
-  /** --swarm N: N bitstate searches (options.bitstate bits), one job each (src/distributed/swarm.ts). */
+  /** --swarm N: N bitstate searches (options.bitstate bits), one job each (src/distributed/swarm.ts);
+   * with --time, each member's own time (as in process), not a deadline for the campaign. */
   swarm?: number;
+  memberSeconds?: number;
 }
 
 /** A job's share: seeds [from, to), or the dfs subtrees dealt to owner k of n at `level` (after

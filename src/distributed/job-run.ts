@@ -91,10 +91,11 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
     } else if (part.kind === 'member') {
       // A swarm's member: the whole space, member i's hashes and order, as the in-process swarm
       // runs it; it writes (and shrinks) every oracle it finds, and --stop-on-first stops only
-      // it, as a member on --jobs threads does (its own flags).
+      // it, as a member on --jobs threads does (its own flags); --time is each member's own.
       result = await explore({
         ...base,
         member: part.member,
+        ...(spec.memberSeconds !== undefined ? { seconds: spec.memberSeconds } : {}),
         claim: () => true,
         halt: undefined,
         onProgress: (p) => {

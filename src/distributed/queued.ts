@@ -146,7 +146,7 @@ function unchanged(spec: CampaignSpec, o: QueueOpts, run: QueuedRun): void {
     strategy: ['--strategy', spec.options.strategy, ask.options.strategy],
     seed: ['--seed', spec.options.seed, ask.options.seed],
     schedules: ['--schedules', spec.schedules, ask.schedules],
-    time: ['--time', undefined, ask.seconds],
+    time: ['--time', spec.memberSeconds, ask.seconds],
     depth: ['--depth', spec.options.depth, ask.options.depth],
     preemptionBound: ['--preemption-bound', spec.options.preemptionBound, ask.options.preemptionBound],
     reduction: ['--reduction', spec.options.reduction, ask.options.reduction],

@@ -57,7 +57,7 @@ export function newSpec(req: CampaignRequest, now = Date.now()): CampaignSpec {
     created: now,
     options: req.options,
     ...(req.schedules !== undefined ? { schedules: req.schedules } : {}),
-    ...(req.seconds !== undefined ? { deadline: now + req.seconds * 1000 } : {}),
+    ...(req.seconds === undefined ? {} : req.swarm !== undefined ? { memberSeconds: req.seconds } : { deadline: now + req.seconds * 1000 }),
     chunk,
     parts,
     level: Math.ceil(Math.log2(parts * 8)),

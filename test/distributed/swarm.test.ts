@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exploreSwarm } from '../../src/explore/swarm.ts';
 import { counterexamples } from '../../src/distributed/results.ts';
 import { campaignStatus, statusText } from '../../src/distributed/status.ts';
+import { firstParts, newSpec } from '../../src/distributed/submit.ts';
 import { campaign, inProcess, options, withWorkers } from './harness.ts';
 import { startRedis, type TestRedis } from '../../tools/redis-server.ts';
 
@@ -49,6 +50,15 @@ describe('a swarm as a campaign', { timeout: 300_000 }, () => {
     // status: every member done, with its states and coverage.
     expect(status.swarm!.map((m) => [m.member, m.state, m.states, m.coverage])).toEqual(local.dfs!.swarm!.map((m) => [m.member, 'done', m.states, m.coverage]));
     expect(statusText(status)).toMatch(/member 2: \d+ states, \d+ transitions, coverage/);
+  });
+
+  it('--time is each member\'s own (as in process), not a deadline for the campaign: a member that waits for a worker gets all of it', () => {
+    const o = options('exit-with-mmap', 'fixed-no-fault-pin', 'dfs', { bitstate: BITS });
+    const spec = newSpec({ options: o, swarm: MEMBERS, seconds: 5 });
+    expect(spec).toMatchObject({ swarm: MEMBERS, memberSeconds: 5 });
+    expect(spec.deadline).toBeUndefined();
+    expect(firstParts(spec)).toEqual([0, 1, 2].map((member) => ({ kind: 'member', member })));
+    expect(newSpec({ options: o, seconds: 5 }, 1000).deadline).toBe(6000);
   });
 
   it('--stop-on-first stops each member at its own first find, as in process (one member halts no other)', async () => {
