@@ -44,12 +44,14 @@ const readJson = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as Record<st
 const SWARM = ['-s', 'exit-with-mmap', '-k', 'fixed-no-fault-pin', '--strategy', 'dfs', '--bitstate', '14', '--swarm', '3'];
 
 describe('explore --swarm N --queue: bad input', { timeout: 60_000 }, () => {
-  it.concurrent('--swarm without --bitstate, --bitstate without --swarm, a swarm of random: exit 2, one line, nothing submitted', async () => {
+  it.concurrent('--swarm without --bitstate, --bitstate without --swarm, a swarm of random, of por, with --parts or --split-after: exit 2, one line, nothing submitted', async () => {
     const q = ['explore', '-s', 'exit-with-mmap', '--queue', redis.url];
     oneLine(await cli([...q, '--strategy', 'dfs', '--swarm', '3']), /^svmsim: --swarm needs --bitstate BITS/);
     oneLine(await cli([...q, '--strategy', 'dfs', '--bitstate', '14']), /^svmsim: --bitstate keeps its bit array in one process: with --queue, give --swarm N/);
     oneLine(await cli([...q, '--strategy', 'random', '--bitstate', '14', '--swarm', '3']), /^svmsim: --bitstate applies to --strategy dfs/);
     oneLine(await cli([...q, '--strategy', 'dfs', '--bitstate', '14', '--swarm', '3', '--reduction', 'por']), /^svmsim: --bitstate is a stateful search: not with --reduction por/);
+    oneLine(await cli([...q, '--strategy', 'dfs', '--bitstate', '14', '--swarm', '3', '--parts', '4']), /^svmsim: --parts shares out seeds or a dfs tree: a swarm's jobs are its members/);
+    oneLine(await cli([...q, '--strategy', 'dfs', '--bitstate', '14', '--swarm', '3', '--split-after', '10']), /^svmsim: --split-after shares out seeds or a dfs tree/);
     const r = new Redis(redis.url);
     try {
       expect(await r.keys('svmsim:*')).toEqual([]);

@@ -115,6 +115,7 @@ export function register(program: Command): void {
         const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink, ...(bitstate !== undefined ? { bitstate } : {}) };
         const show = (file: string | undefined) => showCounterexample(file, o);
         const given = command.options.map((f) => f.attributeName()).filter((n) => command.getOptionValueSource(n) === 'cli');
+        if (swarm !== undefined) swarmShares(given);
         return exploreQueued(o, { options, swarm, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid), given });
       }
 
@@ -210,6 +211,12 @@ function symmetryAllowed(strategy: string, reduction: Reduction | undefined, bou
   if (strategy !== 'dfs' || bound !== undefined || (reduction !== undefined && !isStateful(reduction))) throw new BadInput('--symmetry applies to the stateful dfs (--strategy dfs, --reduction states or por)');
   if (transport !== 'inline') throw new BadInput('--symmetry needs --transport inline (it reads each actor\'s state on this thread)');
   if (queued) throw new BadInput('--symmetry runs in this process: not with --queue');
+}
+
+/** A swarm's jobs are its members: the flags that share out seeds or a dfs tree are refused. */
+function swarmShares(given: string[]): void {
+  const flag = (['chunk', 'parts', 'splitAfter'] as const).find((n) => given.includes(n));
+  if (flag) throw new BadInput(`--${flag === 'splitAfter' ? 'split-after' : flag} shares out seeds or a dfs tree: a swarm's jobs are its members (one each), not with --swarm`);
 }
 
 function bitstateOptions(o: ExploreOpts, c: { strategy: string; reduction?: Reduction; preemptionBound?: number; jobs: number; shards: number }): { bitstate?: number; swarm?: number } {
