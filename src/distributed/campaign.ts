@@ -30,9 +30,9 @@ export interface CampaignSpec {
   splitAfter: number;
   /** Tries of a job (a crash of the process running it counts), then it is failed. */
   attempts: number;
-  /** --swarm N: N bitstate searches (options.bitstate bits), one job each (src/distributed/swarm.ts);
-   * with --time, each member's own time (as in process), not a deadline for the campaign. */
+  /** --swarm N: N bitstate searches (options.bitstate bits), one job each (src/distributed/swarm.ts). */
   swarm?: number;
+  /** A swarm's --time: each member's own (as in process), not a deadline for the campaign. */
   memberSeconds?: number;
 }
 
