@@ -2,7 +2,7 @@
 // the in-process `--swarm N` members search (the same states, transitions, coverage and oracles per
 // member), keep each oracle's counterexample from the lowest member that found it (the file the
 // in-process swarm writes, shrunk), and `status` lists the members.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,9 @@ describe('a swarm as a campaign', { timeout: 300_000 }, () => {
     // it took (seconds, history), where its files went, and the report's entry counts
     // (coverageCounts: xstate's microsteps, seen only where the process's transition table misses,
     // so they depend on what the process ran before; docs/results/issue-27.md).
-    const alone = await explore({ ...inProcess(o), bitstate: BITS, member: 1, out: mkdtempSync(join(tmpdir(), 'svmsim-swarm-m1-')) });
+    const aloneDir = mkdtempSync(join(tmpdir(), 'svmsim-swarm-m1-'));
+    const alone = await explore({ ...inProcess(o), bitstate: BITS, member: 1, out: aloneDir });
+    rmSync(aloneDir, { recursive: true, force: true });
     const timeless = ({ seconds: _s, history: _h, coverageCounts: _c, ...rest }: ExploreResult) => JSON.parse(JSON.stringify({ ...rest, violations: rest.violations.map(({ file: _f, ...v }) => v) })) as unknown;
     expect(timeless(stored)).toEqual(timeless(alone));
     expect(result.jobs).toBe(MEMBERS);
@@ -61,6 +63,7 @@ describe('a swarm as a campaign', { timeout: 300_000 }, () => {
     // status: every member done, with its states and coverage.
     expect(status.swarm!.map((m) => [m.member, m.state, m.states, m.coverage])).toEqual(local.dfs!.swarm!.map((m) => [m.member, 'done', m.states, m.coverage]));
     expect(statusText(status)).toMatch(/member 2: \d+ states, \d+ transitions, coverage/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('--time is each member\'s own (as in process), not a deadline for the campaign: a member that waits for a worker gets all of it', () => {
