@@ -30,11 +30,19 @@ export interface CampaignSpec {
   splitAfter: number;
   /** Tries of a job (a crash of the process running it counts), then it is failed. */
   attempts: number;
+  /** --swarm N: N bitstate searches (options.bitstate bits), one job each (src/distributed/swarm.ts). */
+  swarm?: number;
+  /** A swarm's --time: each member's own (as in process), not a deadline for the campaign. */
+  memberSeconds?: number;
 }
 
 /** A job's share: seeds [from, to), or the dfs subtrees dealt to owner k of n at `level` (after
  * the dealt node at path `after`, when an earlier job handed its rest on: stateful.ts Split). */
-export type Part = { kind: 'seeds'; from: number; to: number } | { kind: 'subtree'; owner: number; owners: number; level: number; after?: string };
+export type Part =
+  | { kind: 'seeds'; from: number; to: number }
+  | { kind: 'subtree'; owner: number; owners: number; level: number; after?: string }
+  /** A swarm's member: the whole space, with member `member`'s hashes and order (swarm.ts). */
+  | { kind: 'member'; member: number };
 
 export interface JobData {
   campaign: string;
@@ -86,6 +94,7 @@ export const newCampaignId = (): string => `${new Date().toISOString().slice(0, 
 
 /** A job's BullMQ id: the campaign and its share (BullMQ ids may not contain ':'). */
 export function jobId(campaign: string, p: Part): string {
+  if (p.kind === 'member') return `${campaign}.m${p.member}`;
   return p.kind === 'seeds' ? `${campaign}.s${p.from}-${p.to}` : `${campaign}.d${p.owner}of${p.owners}`;
 }
 

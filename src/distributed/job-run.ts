@@ -20,6 +20,7 @@ import { encodeGraph, ownedGraph } from './graph-fp.ts';
 import { enqueue, openQueue } from './queue.ts';
 import { offerCounterexample, storeResult } from './results.ts';
 import { RedisVisited } from './visited-redis.ts';
+import { memberRank } from './swarm.ts';
 
 /** The campaign's stop flag (Ctrl-C with --cancel, --stop-on-first), read every POLL_MS. */
 const POLL_MS = 200;
@@ -52,11 +53,14 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
   await look();
   const poll = setInterval(() => void look().catch(() => {}), POLL_MS);
   const pending: Promise<unknown>[] = [];
+  // A swarm's member ranks its files by member (the lowest member's is kept), any other by size.
+  const member = data.part.kind === 'member' ? data.part.member : undefined;
   const offer = (oracle: OracleName, schedule0: number) => {
     const f = join(out, `${oracle}.json`);
     if (!existsSync(f)) return;
-    const file = JSON.parse(readFileSync(f, 'utf8')) as ScheduleFile;
-    pending.push(offerCounterexample(redis, spec.id, { ...file, schedule: file.schedule + schedule0 }));
+    const read = JSON.parse(readFileSync(f, 'utf8')) as ScheduleFile;
+    const file = { ...read, schedule: read.schedule + schedule0 };
+    pending.push(offerCounterexample(redis, spec.id, file, member === undefined ? undefined : memberRank(file, member)));
   };
   try {
     const part = data.part;
@@ -84,6 +88,21 @@ export async function runCampaignJob(redis: Redis, id: string, data: JobData): P
         },
       });
       for (const v of result.violations) v.schedule += schedule0;
+    } else if (part.kind === 'member') {
+      // A swarm's member: the whole space, member i's hashes and order, as the in-process swarm
+      // runs it; it writes (and shrinks) every oracle it finds, and --stop-on-first stops only
+      // it, as a member on --jobs threads does (its own flags); --time is each member's own.
+      result = await explore({
+        ...base,
+        member: part.member,
+        ...(spec.memberSeconds !== undefined ? { seconds: spec.memberSeconds } : {}),
+        claim: () => true,
+        halt: undefined,
+        onProgress: (p) => {
+          pending.push(count(redis, k, id, p.schedules));
+          for (const o of p.oracles) offer(o, 0);
+        },
+      });
     } else if (!isStateful(reductionOf(spec.options))) {
       // The stateless dfs: its share of the tree, no visited set to share.
       const split = { owner: part.owner, owners: part.owners, level: part.level };

@@ -35,6 +35,8 @@ export const addQueueOptions = (c: Command): Command =>
 
 export interface QueuedRun {
   options: CampaignOptions;
+  /** --swarm N (options.bitstate set): a member job each. */
+  swarm?: number;
   schedules?: number;
   seconds?: number;
   kinds: string[];
@@ -116,6 +118,7 @@ function newRequest(o: QueueOpts, run: QueuedRun): CampaignRequest {
     parts: intOption('--parts', o.parts ?? '16', 1),
     splitAfter: intOption('--split-after', o.splitAfter ?? '20000', 1),
     attempts: intOption('--attempts', o.attempts ?? '3', 1),
+    ...(run.swarm !== undefined ? { swarm: run.swarm } : {}),
   };
 }
 
@@ -143,7 +146,7 @@ function unchanged(spec: CampaignSpec, o: QueueOpts, run: QueuedRun): void {
     strategy: ['--strategy', spec.options.strategy, ask.options.strategy],
     seed: ['--seed', spec.options.seed, ask.options.seed],
     schedules: ['--schedules', spec.schedules, ask.schedules],
-    time: ['--time', undefined, ask.seconds],
+    time: ['--time', spec.memberSeconds, ask.seconds],
     depth: ['--depth', spec.options.depth, ask.options.depth],
     preemptionBound: ['--preemption-bound', spec.options.preemptionBound, ask.options.preemptionBound],
     reduction: ['--reduction', spec.options.reduction, ask.options.reduction],
@@ -156,6 +159,8 @@ function unchanged(spec: CampaignSpec, o: QueueOpts, run: QueuedRun): void {
     parts: ['--parts', spec.parts, ask.parts],
     splitAfter: ['--split-after', spec.splitAfter, ask.splitAfter],
     attempts: ['--attempts', spec.attempts, ask.attempts],
+    bitstate: ['--bitstate', spec.options.bitstate, ask.options.bitstate],
+    swarm: ['--swarm', spec.swarm, ask.swarm],
   };
   for (const name of run.given) {
     const w = was[name];

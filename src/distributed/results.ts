@@ -21,10 +21,11 @@ return 1`;
  * first, then fewer preemptions, then fewer deliveries (each capped to its field's width). */
 export const sizeOf = (f: ScheduleFile): number => (f.shrunk ? 0 : 2 ** 52) + Math.min(f.preemptions, 2 ** 20 - 1) * 2 ** 32 + Math.min(f.deliveries, 2 ** 32 - 1);
 
-/** The counterexample's signature: its oracle (a campaign keeps one per oracle, as explore does). */
-export async function offerCounterexample(r: Redis, campaign: string, f: ScheduleFile): Promise<boolean> {
+/** The counterexample's signature: its oracle (a campaign keeps one per oracle, as explore does):
+ * the smallest, or the one of lowest `rank` when given (a swarm's: swarm.ts memberRank). */
+export async function offerCounterexample(r: Redis, campaign: string, f: ScheduleFile, rank = sizeOf(f)): Promise<boolean> {
   const k = keys(campaign);
-  const kept = await r.eval(KEEP_SMALLEST, 2, k.cex, k.cexSize, f.violation.oracle, sizeOf(f), JSON.stringify(f));
+  const kept = await r.eval(KEEP_SMALLEST, 2, k.cex, k.cexSize, f.violation.oracle, rank, JSON.stringify(f));
   return kept === 1;
 }
 

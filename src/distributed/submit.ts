@@ -10,7 +10,11 @@ import { isStateful } from '../scheduler/dfs.ts';
 import type { ScheduleFile } from '../explore/schedule-file.ts';
 import { keys, loadSpec, newCampaignId, saveSpec, seedParts, subtreeParts, type CampaignOptions, type CampaignSpec, type JobData, type Part } from './campaign.ts';
 import { enqueue, jobCounts, openQueue, type JobCounts } from './queue.ts';
-import { campaignResult, counterexamples, noResult } from './results.ts';
+import { campaignResult as anyResult, counterexamples, noResult, type CampaignEnd } from './results.ts';
+import { memberParts, swarmCampaignResult } from './swarm.ts';
+
+/** A swarm's members merge as the in-process swarm's do; any other campaign's jobs as --jobs'. */
+const campaignResult = (r: Redis, spec: CampaignSpec, end: CampaignEnd) => (spec.swarm !== undefined ? swarmCampaignResult(r, spec, end) : anyResult(r, spec.id, end));
 
 export interface CampaignRequest {
   /** Its id, when the caller needs it before it is submitted (default: a new one). */
@@ -23,6 +27,8 @@ export interface CampaignRequest {
   parts?: number;
   splitAfter?: number;
   attempts?: number;
+  /** --swarm N (options.bitstate set): N member jobs (swarm.ts). */
+  swarm?: number;
 }
 
 export interface Waiting {
@@ -51,12 +57,13 @@ export function newSpec(req: CampaignRequest, now = Date.now()): CampaignSpec {
     created: now,
     options: req.options,
     ...(req.schedules !== undefined ? { schedules: req.schedules } : {}),
-    ...(req.seconds !== undefined ? { deadline: now + req.seconds * 1000 } : {}),
+    ...(req.seconds === undefined ? {} : req.swarm !== undefined ? { memberSeconds: req.seconds } : { deadline: now + req.seconds * 1000 }),
     chunk,
     parts,
     level: Math.ceil(Math.log2(parts * 8)),
     splitAfter: req.splitAfter ?? DEFAULT_SPLIT_AFTER,
     attempts: req.attempts ?? DEFAULT_ATTEMPTS,
+    ...(req.swarm !== undefined ? { swarm: req.swarm } : {}),
   };
 }
 
@@ -64,8 +71,9 @@ const isDfs = (s: CampaignSpec) => s.options.strategy === 'dfs';
 /** Seeds handed out as the time lasts (--time without --schedules). */
 const openEnded = (s: CampaignSpec) => !isDfs(s) && s.schedules === undefined;
 
-/** The first jobs: the dfs tree dealt out, or every seed range (none yet for --time: topUp). */
+/** The first jobs: a swarm's members, the dfs tree dealt out, or every seed range (none yet for --time: topUp). */
 export function firstParts(s: CampaignSpec): Part[] {
+  if (s.swarm !== undefined) return memberParts(s.swarm);
   if (isDfs(s)) return subtreeParts(s.parts, s.level);
   return openEnded(s) ? [] : seedParts(s.schedules ?? 1000, s.chunk);
 }
@@ -128,14 +136,14 @@ async function soFar(redis: Redis, spec: CampaignSpec, counts: JobCounts): Promi
   const k = keys(spec.id);
   const [schedules, cex] = await Promise.all([redis.hget(k.progress, 'schedules'), counterexamples(redis, spec.id)]);
   const end = { finished: false, failed: counts.failed, interrupted: true, seed: spec.options.seed, seconds: Number(((Date.now() - spec.created) / 1000).toFixed(2)) };
-  const result = (await campaignResult(redis, spec.id, end)) ?? noResult(spec, Number(schedules ?? 0), cex, end.seconds);
+  const result = (await campaignResult(redis, spec, end)) ?? noResult(spec, Number(schedules ?? 0), cex, end.seconds);
   return { spec, detached: true, result, counterexamples: cex, failed: counts.errors };
 }
 
 async function finish(redis: Redis, spec: CampaignSpec, counts: JobCounts): Promise<CampaignOutcome> {
   const k = keys(spec.id);
   const ended = Number(await redis.hsetnx(k.progress, 'ended', Date.now())) === 1 ? Date.now() : Number(await redis.hget(k.progress, 'ended'));
-  const result = await campaignResult(redis, spec.id, {
+  const result = await campaignResult(redis, spec, {
     finished: true,
     failed: counts.failed,
     interrupted: false,

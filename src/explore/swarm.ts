@@ -18,10 +18,13 @@ export async function exploreSwarm(o: ExploreOptions & { bitstate: number }, mem
   return swarmResult(parts, !!o.stop?.());
 }
 
-/** The members' results as one swarm's: every member's states, coverage and oracles listed. */
-export function swarmResult(parts: ExploreResult[], interrupted: boolean, seconds?: number): ExploreResult {
+/** The members' results as one swarm's: every member's states, coverage and oracles listed
+ * (`members`: which member each part is, when not 0..n-1: a campaign some of whose members have
+ * not finished). */
+export function swarmResult(parts: ExploreResult[], interrupted: boolean, seconds?: number, members?: number[]): ExploreResult {
   const merged = mergeResults(parts);
-  const swarm: SwarmMember[] = parts.map((p, member) => {
+  const swarm: SwarmMember[] = parts.map((p, i) => {
+    const member = members?.[i] ?? i;
     const st = p.dfs!.states!;
     return { member, states: st.states, transitions: st.transitions, coverage: st.bitstate!.coverage, oracles: [...new Set(p.violations.map((v) => v.oracle))].sort() };
   });

@@ -76,7 +76,7 @@ export function register(program: Command): void {
     .option('--reduction <mode>', `dfs: ${REDUCTIONS.join(', ')}: states is a stateful search (each global state once), por the same with the partial-order reduction, the rest stateless with dpor, sleep sets or nothing (default states; sleep with a bound)`)
     .option('--symmetry', 'stateful dfs, inline: match states up to the world\'s symmetry (processes whose steps are the same up to their names are interchangeable, found from the scenario): one state of each orbit is expanded')
     .option('--bitstate <bits>', `dfs: a bitstate visited set of 2^bits bits (SPIN's supertrace, ${BITSTATE_RANGE.min} to ${BITSTATE_RANGE.max}; 30 is 128 MB): far more states in the same memory, at the risk of missing some; never exhausted, its coverage reported`)
-    .option('--swarm <n>', 'with --bitstate: n bitstate searches, each with its own hashes and order of deliveries (a swarm), on --jobs threads; what any one finds is reported')
+    .option('--swarm <n>', 'with --bitstate: n bitstate searches, each with its own hashes and order of deliveries (a swarm), on --jobs threads or, with --queue, one campaign job each; what any one finds is reported')
     .option('--jobs <j>', `parallel jobs (a worker pool; each has its own transport; at most ${JOBS_PER_CORE} per core)`, '1')
     .option('--shard <k/n>', 'this machine explores share k of n (merge the results with `svmsim merge`)', '1/1')
     .option('--out <dir>', 'write summary.json and a shrunk schedule file per violation here (the run locks the folder; earlier files move to DIR/earlier/)')
@@ -109,12 +109,14 @@ export function register(program: Command): void {
       checkOutputs(o);
       if (o.queue !== undefined || o.resume !== undefined) {
         if (jobs !== 1 || shard.n !== 1) throw new BadInput('--queue shares the work out itself: no --jobs or --shard with it');
-        if (bitstate !== undefined) throw new BadInput('--bitstate runs in this process: not with --queue');
+        // A bitstate search keeps its bit array in its process: on a campaign, only as a swarm's members (a job each).
+        if (bitstate !== undefined && swarm === undefined) throw new BadInput('--bitstate keeps its bit array in one process: with --queue, give --swarm N (each member a job of the campaign)');
         const kinds = [...new Set(buildWorld(c.scenario, c.variant).specs.map((s) => s.kind))];
-        const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink };
+        const options = { scenario: c.scenario, kernel: c.variant.name, strategy, seed: c.seed, depth, preemptionBound, reduction, maxSteps: c.maxSteps, transport: c.transport, reorder: !!o.reorder, stopOnFirst: !!o.stopOnFirst, shrink: o.shrink, ...(bitstate !== undefined ? { bitstate } : {}) };
         const show = (file: string | undefined) => showCounterexample(file, o);
         const given = command.options.map((f) => f.attributeName()).filter((n) => command.getOptionValueSource(n) === 'cli');
-        return exploreQueued(o, { options, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid), given });
+        if (swarm !== undefined) swarmShares(given);
+        return exploreQueued(o, { options, swarm, schedules, seconds, kinds, json: o.json, out: o.out, show, wantsFile: !!(o.report || o.mermaid), given });
       }
 
       // Every check is done: claim the folder, then work.
@@ -209,6 +211,12 @@ function symmetryAllowed(strategy: string, reduction: Reduction | undefined, bou
   if (strategy !== 'dfs' || bound !== undefined || (reduction !== undefined && !isStateful(reduction))) throw new BadInput('--symmetry applies to the stateful dfs (--strategy dfs, --reduction states or por)');
   if (transport !== 'inline') throw new BadInput('--symmetry needs --transport inline (it reads each actor\'s state on this thread)');
   if (queued) throw new BadInput('--symmetry runs in this process: not with --queue');
+}
+
+/** A swarm's jobs are its members: the flags that share out seeds or a dfs tree are refused. */
+function swarmShares(given: string[]): void {
+  const flag = (['chunk', 'parts', 'splitAfter'] as const).find((n) => given.includes(n));
+  if (flag) throw new BadInput(`--${flag === 'splitAfter' ? 'split-after' : flag} shares out seeds or a dfs tree: a swarm's jobs are its members (one each), not with --swarm`);
 }
 
 function bitstateOptions(o: ExploreOpts, c: { strategy: string; reduction?: Reduction; preemptionBound?: number; jobs: number; shards: number }): { bitstate?: number; swarm?: number } {
