@@ -173,3 +173,28 @@ describe('the refcount oracle counts scm_fp_copy and scm_destroy as fds', () => 
     expect(judge(r, 'scm_destroy').map((v) => v.message)).toEqual(['BUG: at quiescence: file#1->f_count = 1, but its live holders account for 2: 2 fd(s)']);
   });
 });
+
+describe('a refusal is the send\'s own: the next send of the same task starts unrefused', () => {
+  // A passes its fd to B, which has exited (refused), then to C, which waits for it (installed).
+  const TWO = {
+    name: 'passed-fd-twice',
+    description: 'A sends its fd to B, gone, then to C',
+    devices: ['accel0'],
+    processes: [
+      { name: 'A', steps: [{ op: 'open', file: 'dev', device: 'accel0' }, { op: 'send_fd', file: 'dev', to: 'B', as: 'dev', after: 'B.exit' }, { op: 'send_fd', file: 'dev', to: 'C', as: 'dev' }, { op: 'close', file: 'dev' }] },
+      { name: 'B', steps: [{ op: 'exit' }] },
+      { name: 'C', steps: [{ op: 'close', file: 'dev' }] },
+    ],
+  };
+  it('one scm_destroy, in the first send; the second is installed; the file is freed, nothing counted twice', async () => {
+    const r = await sim(TWO, 'fixed', 0);
+    const t = r.trace;
+    expect(t.filter(is('ret.scm_detach_fds')).map((e) => [e.from, e.args.ok])).toEqual([['process#2', false], ['process#3', true]]);
+    const destroys = t.filter(is('scm_destroy'));
+    expect(destroys).toHaveLength(1);
+    const second = t.find(is('scm_detach_fds', 'process#3'))!;
+    expect(destroys[0]!.step).toBeLessThan(second.step);
+    expect(r.objects.get('file#1')!.alive).toBe(false);
+    expect(r.violations).toEqual([]);
+  });
+});
