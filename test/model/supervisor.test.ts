@@ -40,19 +40,27 @@ describe('supervisor-bind: a supervisor PASID that lives on', () => {
         expect(entry.links).not.toContain('pgd#1');
       });
 
-      it('the DMA to A\'s own mapped page walks no page table of A\'s and faults; the fault handler answers from bad_req: INVALID, never pinning or reading svm->mm', async () => {
+      it('both DMAs to A\'s own page walk no page table of A\'s and fault, even once A\'s touch has mapped the page; the fault handler answers each from bad_req: INVALID, never pinning or reading svm->mm', async () => {
         const r = await run('supervisor-bind', k);
-        // A's page 16 is mapped (mmap_region of the device file), yet the walk is init_mm's.
+        // A's page 16 is mapped (mmap_region of the device file, then A's own touch), yet the walk is init_mm's.
+        const touched = stepOf(r.trace, 'A\'s handle_mm_fault', (e) => e.to === 'mm#1' && e.event === 'handle_mm_fault' && e.from === 'process#1');
+        expect(r.trace.find((e) => e.step === touched)!.effects).toContainEqual(expect.objectContaining({ op: 'alloc', kind: 'page' }));
         expect(r.trace.some((e) => e.to === 'mm#1' && e.event === 'iommu_walk')).toBe(false);
-        expect(r.trace.some((e) => e.effects.some((x) => x.op === 'access' && x.obj === 'pgd#1'))).toBe(false);
-        expect(r.trace.find(is('ret.dma_map'))!.args).toMatchObject({ ok: false, fault: 'page-not-present' });
-        const found = r.trace.find(is('ret.idr_find'))!;
-        expect(found.args).toMatchObject({ svm: 'svm#1', mm: null });
-        expect(found.state).toBe('bad_req');
+        expect(r.trace.some((e) => e.effects.some((x) => x.op === 'access' && String(x.how).startsWith('dma')))).toBe(false);
+        const maps = r.trace.filter(is('ret.dma_map'));
+        expect(maps.length).toBeGreaterThanOrEqual(2);
+        for (const m of maps) expect(m.args).toMatchObject({ ok: false, fault: 'page-not-present' });
+        expect(maps.some((m) => m.step > touched)).toBe(true);
+        const found = r.trace.filter(is('ret.idr_find'));
+        expect(found).toHaveLength(2);
+        for (const f of found) {
+          expect(f.args).toMatchObject({ svm: 'svm#1', mm: null });
+          expect(f.state).toBe('bad_req');
+        }
         const handler = r.trace.filter((e) => e.from === 'prq' || e.to === 'prq').map((e) => e.event);
         for (const call of ['mmget_not_zero', 'down_read', 'find_extend_vma', 'handle_mm_fault', 'up_read', 'mmput']) expect(handler).not.toContain(call);
-        expect(r.trace.find(is('qi_page_response'))!.args.result).toBe('INVALID');
-        expect(r.trace.find(is('page_response'))!.args.result).toBe('INVALID');
+        expect(r.trace.filter(is('qi_page_response')).map((e) => e.args.result)).toEqual(['INVALID', 'INVALID']);
+        expect(r.trace.filter(is('page_response')).map((e) => e.args.result)).toEqual(['INVALID', 'INVALID']);
         expect(r.violations).toEqual([]);
       });
     });
