@@ -46,7 +46,8 @@ interface Ctx {
   files?: string;
   /** Only in a syscall of several calls (`calls`): how many have been made. */
   sub?: number;
-  /** Only in a send_fd whose receiver was gone: scm_destroy's fput is still to come. */
+  /** Only for a task with send_fd steps: true in a send whose receiver was gone (scm_destroy's
+   * fput is still to come), false otherwise. */
   refused?: boolean;
   /** Only for a task some send_fd passes an fd to: close_files has run (its socket is released). */
   filesExited?: boolean;
@@ -121,7 +122,7 @@ export const processMachine = setup({
       const own = !context.files;
       const fds =
         own && s.op === 'open' ? [...context.fds, s.file] : own && s.op === 'close' ? context.fds.filter((f) => f !== s.file) : context.fds;
-      return context.sub === undefined ? { fds, pc: context.pc + 1 } : { fds, pc: context.pc + 1, sub: 0, ...(context.refused ? { refused: undefined } : {}) };
+      return context.sub === undefined ? { fds, pc: context.pc + 1 } : { fds, pc: context.pc + 1, sub: 0, ...(context.refused ? { refused: false } : {}) };
     }),
     // A call of the syscall returned: a send_fd's receiver may have refused it.
     noteRefusal: enqueueActions(({ event, enqueue }) => {
@@ -194,7 +195,7 @@ export const processMachine = setup({
   },
 }).createMachine({
   id: 'process',
-  context: ({ input: { receives, ...input } }) => ({ ...input, pc: 0, fds: input.fds ?? [], taskWorks: [], workExited: false, ...(input.steps.some((s) => s.after) ? { afterDone: [] } : {}), ...(receives ? { filesExited: false } : {}) }),
+  context: ({ input: { receives, ...input } }) => ({ ...input, pc: 0, fds: input.fds ?? [], taskWorks: [], workExited: false, ...(input.steps.some((s) => s.after) ? { afterDone: [] } : {}), ...(receives ? { filesExited: false } : {}), ...(input.steps.some((s) => s.op === 'send_fd') ? { refused: false } : {}) }),
   on: {
     task_work_add: { actions: 'task_work_add' },
     scm_detach_fds: { actions: 'scm_detach_fds' },

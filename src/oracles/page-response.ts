@@ -13,8 +13,9 @@
 // request makes it retry the DMA unless the driver stopped the PASID (dma_stop). End to end: a
 // waited DMA (dma_submit with wait) to a page its mm maps, and may access so, returns only once
 // each of its jobs has reached the page, as asked (read or write), unless something took the
-// mapping, the PASID or the device's PRI away meanwhile, or a fault was injected in the run. A
-// posted DMA is issued at some point unless dma_stop cancels it.
+// mapping, the PASID or the device's PRI away meanwhile, or its request was found to be for a
+// supervisor PASID (svm->mm NULL: the entry walks init_mm, which maps no user address, and the
+// thread answers from bad_req), or a fault was injected in the run. A posted DMA is issued at some point unless dma_stop cancels it.
 import type { TraceEvent } from '../runtime/types.ts';
 import type { Oracle, Violation } from './types.ts';
 import { isCanonical } from '../../machines/objects.ts';
@@ -104,7 +105,7 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   // A run cut where it met a state seen before has no views: no thread or device to follow.
   if (!threads.size && !devices.size) return [];
   const out: Violation[] = [];
-  const cur = new Map<string, { addr: number; write: boolean; exe: boolean; want: Want }>();
+  const cur = new Map<string, { addr: number; write: boolean; exe: boolean; want: Want; dev: string; pasid: unknown }>();
   const lists = new VmaLists();
   // A step's event: the trace holds step s at index s (a trace given otherwise is searched).
   const byStep = { get: (s: number): TraceEvent | undefined => (trace[s]?.step === s ? trace[s] : trace.find((e) => e.step === s)) };
@@ -130,8 +131,8 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
   for (const ev of trace) {
     const cause = ev.cause === null ? undefined : byStep.get(ev.cause);
     if (threads.has(ev.to) && ev.event === 'ret.prq_next') {
-      const req = ev.args.req as { addr?: unknown; write?: unknown; exe_req?: unknown; pasid_present?: unknown } | null;
-      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, exe: req.exe_req === true, want: req.pasid_present === false ? 'unowned' : 'undecided' });
+      const req = ev.args.req as { addr?: unknown; write?: unknown; exe_req?: unknown; pasid_present?: unknown; dev?: unknown; pasid?: unknown } | null;
+      if (req) cur.set(ev.to, { addr: Number(req.addr), write: req.write === true, exe: req.exe_req === true, want: req.pasid_present === false ? 'unowned' : 'undecided', dev: String(req.dev), pasid: req.pasid });
       else cur.delete(ev.to);
     } else if (threads.has(ev.to) && cur.has(ev.to)) {
       // Once the answer is decided the thread must not go on looking (a fault served after
@@ -143,6 +144,9 @@ export const pageResponse: Oracle = ({ trace, views, quiescent }) => {
         if (v !== undefined && (v?.id ?? null) !== got) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got ?? 'no VMA'} where the mm maps ${v?.id ?? 'nothing'}`, [ev.to, ev.from]);
         else if (v && v.ro !== (ev.args.ro === true)) bad(ev, `find_extend_vma(${ev.from}, ${c.addr}) returned ${got} ${v.ro ? 'writable' : 'read-only'}, which mmap_region mapped ${v.ro ? 'read-only' : 'writable'}`, [ev.to, ev.from]);
       }
+      // A supervisor svm: the device's waited jobs of that PASID are owed nothing (the answer
+      // comes before the device's return, so every order of the run sees it first).
+      if (ev.event === 'ret.idr_find' && ev.args.svm !== null && ev.args.mm === null) for (const w of waited.get(c.dev) ?? []) if (w.ev.args.pasid === c.pasid) w.owed = false;
       if (c.want === 'undecided') c.want = next(c.want, ev, c.addr, c.write, c.exe);
     } else if (threads.has(ev.from) && ev.event === 'qi_page_response' && cur.has(ev.from)) {
       const { want, addr } = cur.get(ev.from)!;

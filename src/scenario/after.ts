@@ -44,10 +44,41 @@ export function checkAfter(s: Scenario, fail: Fail): void {
       waits.set(`${pi}.${si}`, [...(waits.get(`${pi}.${si}`) ?? []), r]);
     }),
   );
+  const recvs = sendWaits(s, waits);
 
   const cycle = waitCycle(s, waits);
-  const first = cycle?.find((l) => s.processes[l.at.proc]!.steps[l.at.step]!.after !== undefined);
-  if (cycle && first) fail(`processes[${first.at.proc}].steps[${first.at.step}].after`, `a cycle of after steps: ${describeCycle(s, cycle)}; none of them can ever run`);
+  if (!cycle) return;
+  const first = cycle.find((l) => s.processes[l.at.proc]!.steps[l.at.step]!.after !== undefined);
+  const recv = cycle.find((l) => recvs.has(`${l.at.proc}.${l.at.step}`));
+  const at = first ? `processes[${first.at.proc}].steps[${first.at.step}].after` : recv ? `processes[${recv.at.proc}].steps[${recv.at.step}].file` : undefined;
+  if (at) fail(at, `a cycle of after steps: ${describeCycle(s, cycle, recvs)}; none of them can ever run`);
+}
+
+/** A send_fd's receiver: its first step naming the passed fd waits for the send step (recvmsg
+ * blocks until the message is queued; world-sends.ts compiles it as an after). Added to `waits`;
+ * returns the waiting steps' keys. */
+function sendWaits(s: Scenario, waits: Map<string, At[]>): Set<string> {
+  const recvs = new Set<string>();
+  s.processes.forEach((p, pi) =>
+    p.steps.forEach((st, si) => {
+      if (st.op !== 'send_fd') return;
+      const to = s.processes.findIndex((q) => q.name === st.to);
+      const use = to < 0 ? -1 : s.processes[to]!.steps.findIndex((x) => 'file' in x && x.file === st.as);
+      if (use < 0) return;
+      const k = `${to}.${use}`;
+      waits.set(k, [...(waits.get(k) ?? []), { proc: pi, step: si }]);
+      recvs.add(k);
+    }),
+  );
+  // waitCycle reads each process's waiting steps in the Map's order: keep it the scenario's.
+  const sorted = [...waits].sort(([a], [b]) => {
+    const [pa, sa] = a.split('.').map(Number) as [number, number];
+    const [pb, sb] = b.split('.').map(Number) as [number, number];
+    return pa - pb || sa - sb;
+  });
+  waits.clear();
+  for (const [k, v] of sorted) waits.set(k, v);
+  return recvs;
 }
 
 type At = { proc: number; step: number };
@@ -57,13 +88,14 @@ type Link = { at: At; by: 'after' | 'order'; target: At };
 
 const stepName = (s: Scenario, a: At) => `${s.processes[a.proc]!.name}.${a.step} (${s.processes[a.proc]!.steps[a.step]!.op})`;
 
-function describeCycle(s: Scenario, cycle: Link[]): string {
+function describeCycle(s: Scenario, cycle: Link[], recvs: Set<string>): string {
   return cycle
     .map((l, i) => {
       const next = cycle[(i + 1) % cycle.length]!.at;
       if (l.by === 'order') return `${stepName(s, l.at)} comes after ${stepName(s, next)}`;
       const same = l.target.proc === next.proc && l.target.step === next.step;
-      return `${stepName(s, l.at)} waits for ${stepName(s, l.target)}${same ? '' : `, which comes after ${stepName(s, next)}`}`;
+      const how = recvs.has(`${l.at.proc}.${l.at.step}`) && s.processes[l.target.proc]!.steps[l.target.step]!.op === 'send_fd' ? ' (the fd it passes)' : '';
+      return `${stepName(s, l.at)} waits for ${stepName(s, l.target)}${how}${same ? '' : `, which comes after ${stepName(s, next)}`}`;
     })
     .join('; ');
 }

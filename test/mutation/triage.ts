@@ -44,7 +44,10 @@ export const TRIAGE: readonly Rule[] = [
   // fault-handler.ts
   { file: 'fault-handler.ts', lines: [77], equivalent: true, what: "`id: 'faultHandler'` → `''`", why: NAMES_ONLY },
   { file: 'fault-handler.ts', lines: [44], equivalent: true, what: '`takeVma` → `{}`', why: 'the fault handler then passes no VMA, and the model\'s `handle_mm_fault` finds the same one itself' },
-  { file: 'fault-handler.ts', lines: [66, 97], equivalent: true, what: '`supervisor` → `false`, and that branch\'s target and actions', why: 'no supervisor PASIDs in the model (every bind has an mm)' },
+  {
+    file: 'fault-handler.ts', lines: [66, 97], equivalent: false, what: '`supervisor` → `false`, and that branch\'s target and actions',
+    why: 'equivalent while every bind had an mm; supervisor binds are modelled now (`"supervisor": true`), and the built-ins `supervisor-bind` and `supervisor-unbind` take this branch (`!svm->mm`: bad_req, INVALID): test/model/supervisor.test.ts fails on each of the three mutants (the handler pins and walks a NULL mm). Killed at the next `retest.ts --record` over this file',
+  },
   { file: 'fault-handler.ts', lines: [70], equivalent: true, what: '`addr < vm_start` → `false`', why: '`find_extend_vma` in the model returns only a VMA that contains the address (no stack growth), so `addr < vm_start` never holds' },
   { file: 'fault-handler.ts', lines: [74, 130], equivalent: true, what: '`faultFailed` → `false`, and that branch\'s target → `\'\'`', why: 'unreachable: the model\'s `handle_mm_fault` fails only without a VMA, which `noVma` catches first' },
   { file: 'fault-handler.ts', lines: [99, 138], equivalent: true, what: 'the non-pinning branches (`down_read` after `idr_find`, `bad_req` after `up_read`): emptied, target or actions emptied', why: OTHER_VARIANTS },

@@ -55,3 +55,53 @@ describe('after: cycles are scenario errors', () => {
     expect(r.stderr).toMatch(/a cycle of after steps/);
   });
 });
+
+// A send_fd's receiver waits for the send at its first step naming the fd (recvmsg blocks until the
+// message is queued): that wait is part of the cycle check, so a cycle through it is refused too
+// (before, every schedule of such a world ended `stuck`).
+describe('after: a receiver\'s wait for a send_fd is part of the cycle check', () => {
+  const open = (file: string) => ({ op: 'open', file, device: 'accel0' });
+  const mmapOf = (file: string) => ({ op: 'mmap', vma: `v-${file}`, file, addr: 16, pages: 1 });
+  const two = (a: unknown[], b: unknown[]) => ({ name: 'cyc', devices: ['accel0'], processes: [{ name: 'A', steps: a }, { name: 'B', steps: b }] });
+  // A's send comes after its bind, which waits for B's exit; B's exit comes after its mmap of the
+  // fd, which waits for A's send.
+  const THROUGH_SEND = two([open('dev'), { op: 'bind', file: 'dev', after: 'B.exit' }, { op: 'send_fd', file: 'dev', to: 'B', as: 'p' }, { op: 'exit' }], [mmapOf('p'), { op: 'exit' }]);
+  // Each mmaps the fd the other sends, before sending its own: no after step at all.
+  const SENDS_ONLY = two(
+    [open('dev'), mmapOf('q'), { op: 'send_fd', file: 'dev', to: 'B', as: 'p' }, { op: 'exit' }],
+    [open('d2'), mmapOf('p'), { op: 'send_fd', file: 'd2', to: 'A', as: 'q' }, { op: 'exit' }],
+  );
+
+  it('an after and a send: refused at the after step, the cycle naming the send', () => {
+    expect(() => parseScenario(THROUGH_SEND, 'c.json')).toThrow(
+      /^c\.json: processes\[0\]\.steps\[1\]\.after: a cycle of after steps: A\.1 \(bind\) waits for B\.1 \(exit\), which comes after B\.0 \(mmap\); B\.0 \(mmap\) waits for A\.2 \(send_fd\) \(the fd it passes\), which comes after A\.1 \(bind\); none of them can ever run$/,
+    );
+  });
+
+  it('two sends and no after: refused at the receiver\'s first use of the fd (its `file`)', () => {
+    expect(() => parseScenario(SENDS_ONLY, 'c.json')).toThrow(/^c\.json: processes\[0\]\.steps\[1\]\.file: a cycle of after steps: A\.1 \(mmap\) waits for B\.2 \(send_fd\) \(the fd it passes\), .*none of them can ever run$/);
+  });
+
+  it('only the first use waits: a later step of the receiver, or an after on the sender past its send, is no cycle', () => {
+    // B's exit waits for... nothing; A's exit waits for B's mmap, which waits for A's send (before A's exit).
+    expect(() => parseScenario(two([open('dev'), { op: 'send_fd', file: 'dev', to: 'B', as: 'p' }, { op: 'exit', after: 'B.0' }], [mmapOf('p'), { op: 'exit' }]), 'c.json')).not.toThrow();
+    // A's send waits for B's first step, which does not name the fd: no wait of B's is on the path.
+    expect(() => parseScenario(two([open('dev'), { op: 'send_fd', file: 'dev', to: 'B', as: 'p', after: 'B.0' }, { op: 'exit' }], [{ op: 'touch', addr: 1 }, mmapOf('p'), { op: 'exit' }]), 'c.json')).not.toThrow();
+    // ... but waiting for B's use of the fd is.
+    expect(() => parseScenario(two([open('dev'), { op: 'send_fd', file: 'dev', to: 'B', as: 'p', after: 'B.1' }, { op: 'exit' }], [{ op: 'touch', addr: 1 }, mmapOf('p'), { op: 'exit' }]), 'c.json')).toThrow(/a cycle of after steps/);
+    for (const n of ['passed-fd-release', 'passed-fd-unreceived']) expect(() => loadScenario(n)).not.toThrow();
+  });
+
+  it('the CLI refuses it in one line with exit 2 instead of running into `stuck`', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'svmsim-after-send-'));
+    for (const [name, w] of [['through-send', THROUGH_SEND], ['sends-only', SENDS_ONLY]] as const) {
+      const f = join(dir, `${name}.json`);
+      writeFileSync(f, JSON.stringify(w));
+      const r = svmsim(['run', '--scenario', f, '--transport', 'inline']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/processes\[0\]\.steps\[1\]\.(after|file): a cycle of after steps: .*\(the fd it passes\)/);
+    }
+  });
+});
