@@ -24,7 +24,8 @@ export class Interner<V = undefined> {
  * key `keyOf` recomputes from the value kept, so two keys with one hash still get two ids. For keys
  * much longer than their values' share of memory (a state's JSON text against its snapshot). */
 export class HashInterner<V> {
-  private readonly ids = new Map<string, number | number[]>();
+  /** By the hash's high half (a small integer, so a key costs no string): the id, or the ids. */
+  private readonly ids = new Map<number, number | number[]>();
   readonly values: V[] = [];
 
   constructor(private readonly keyOf: (v: V) => string) {}
@@ -35,7 +36,7 @@ export class HashInterner<V> {
 
   /** The id of `key` (`hash` is its strHash, which the caller has made anyway). */
   intern(key: string, hash: Fp, value: () => V): number {
-    const h = `${hash.hi}:${hash.lo}`;
+    const h = hash.hi | 0;
     const got = this.ids.get(h);
     const bucket = got === undefined ? [] : typeof got === 'number' ? [got] : got;
     for (const id of bucket) if (this.keyOf(this.values[id]!) === key) return id;

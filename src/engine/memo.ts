@@ -80,6 +80,37 @@ interface WorldTable {
   boot: { from: string; delivery: Delivery; sid: number }[];
   bootSteps: MicroStep[];
   entries: number;
+  parts: Parts;
+}
+
+type Send = Delivery['sends'][number];
+
+/** The pieces deliveries are made of, each kept once and shared by every entry that has it (most
+ * entries differ only in the next state): sends (by sender, event and receiver), lists of sends,
+ * lists of effects (by their JSON text, undefined fields told apart). */
+interface Parts {
+  sends: Map<string, { send: Send; n: number }>;
+  sendLists: Map<string, Delivery['sends']>;
+  effectLists: Map<string, Delivery['effects']>;
+}
+
+const NO_STEPS: MicroStep[] = Object.freeze([]) as unknown as MicroStep[];
+const undefinedKept = (_k: string, v: unknown): unknown => (v === undefined ? '\u0000undefined' : v);
+
+/** The one list of effects like `effects` (frozen, shared). */
+function effectList(parts: Parts, effects: Delivery['effects']): Delivery['effects'] {
+  const key = effects.length ? JSON.stringify(effects, undefinedKept) : '';
+  let got = parts.effectLists.get(key);
+  if (!got) parts.effectLists.set(key, (got = Object.freeze(effects) as Delivery['effects']));
+  return got;
+}
+
+/** The one list of these sends (each already the shared one, numbered `ns`). */
+function sendList(parts: Parts, sends: Send[], ns: number[]): Delivery['sends'] {
+  const key = ns.join(',');
+  let got = parts.sendLists.get(key);
+  if (!got) parts.sendLists.set(key, (got = Object.freeze(sends) as Delivery['sends']));
+  return got;
 }
 
 export interface MemoOptions {
@@ -156,7 +187,7 @@ export class MemoHost {
     let w = worlds.get(key);
     if (!w) {
       const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((v) => stateKey(s.kind, v.snap)), table: new Map() }));
-      w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new Interner(), boot: [], bootSteps: steps, entries: 0 };
+      w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new Interner(), boot: [], bootSteps: steps, entries: 0, parts: { sends: new Map(), sendLists: new Map(), effectLists: new Map() } };
       this.world = w;
       w.boot = started.map(({ from, delivery }) => {
         const a = w!.byId.get(from)!;
@@ -201,7 +232,7 @@ export class MemoHost {
     this.stats.misses++;
     if (this.live[a.index] !== cur) this.host.restore(a.id, a.states.values[cur]!.snap);
     // Coverage's microsteps, only when something reads them.
-    const steps: MicroStep[] = [];
+    const steps: MicroStep[] = this.opts.inspect ? [] : NO_STEPS;
     this.recording = this.opts.inspect ? steps : null;
     let answer: Delivery;
     try {
@@ -267,6 +298,22 @@ export class MemoHost {
     return id;
   }
 
+  /** The send of event `id` from actor `a` to `to`, made once per world: its message's key worked out. */
+  private send(a: ActorTable, id: number, to: string): { send: Send; n: number } {
+    const w = this.world!;
+    const k = `${a.index}\u0000${id}\u0000${to}`;
+    let got = w.parts.sends.get(k);
+    if (got) return got;
+    const event = w.events.values[id]!;
+    w.eventIds.set(event, id);
+    const row = w.byId.get(to);
+    const { type: _t, ...args } = event;
+    const key: MemoKey | undefined = row && Object.freeze({ ch: channelOf({ from: a.id, to, event }), args: Object.freeze(args), world: w, to: row, dkey: id * (w.actors.length + 1) + a.index });
+    got = { send: Object.freeze({ to, event, key }), n: w.parts.sends.size };
+    w.parts.sends.set(k, got);
+    return got;
+  }
+
   /** The delivery as the table keeps it: its events interned (so the messages made from it are
    * known by identity), the receiver's new state interned, frozen. */
   private canonical(d: Delivery, a: ActorTable, snap: AnyMachineSnapshot): { delivery: Delivery; sid: number } {
@@ -275,17 +322,16 @@ export class MemoHost {
     const hash = Object.freeze(strHash(text));
     const sid = a.states.intern(stateKey(a.kind, snap, text), hash, () => ({ snap, hash, state: d.state, waiting: d.waiting }));
     this.stats.states = Math.max(this.stats.states, sid + 1);
+    const ns: number[] = [];
     const sends = d.sends.map((s) => {
       const id = w.events.intern(JSON.stringify(s.event), () => Object.freeze(s.event));
-      const event = w.events.values[id]!;
-      w.eventIds.set(event, id);
-      const to = w.byId.get(s.to);
-      const { type: _t, ...args } = event;
-      const key: MemoKey | undefined = to && Object.freeze({ ch: channelOf({ from: a.id, to: s.to, event }), args: Object.freeze(args), world: w, to, dkey: id * (w.actors.length + 1) + a.index });
-      return Object.freeze({ to: s.to, event, key });
+      const got = this.send(a, id, s.to);
+      ns.push(got.n);
+      return got.send;
     });
     this.stats.events = w.events.size;
-    const delivery = Object.freeze({ state: d.state, waiting: d.waiting, sends: Object.freeze(sends) as Delivery['sends'], effects: Object.freeze(d.effects) as Delivery['effects'], hash: a.states.values[sid]!.hash });
+    const row = a.states.values[sid]!;
+    const delivery = Object.freeze({ state: row.state, waiting: d.waiting, sends: sendList(w.parts, sends, ns), effects: effectList(w.parts, d.effects), hash: row.hash });
     return { delivery, sid };
   }
 }
