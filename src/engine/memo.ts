@@ -20,17 +20,34 @@ import { HashInterner, Interner } from './intern.ts';
 import type { WireInspection } from '../runtime/threads/inspection.ts';
 import { isWorkerFault, simulatedWorkerFault } from '../runtime/thread-faults.ts';
 
-/** An interned state: the snapshot to restore, its fingerprint component, what views show. */
-interface StateRow {
+/** What the states of an actor in one configuration (xstate's active nodes, in the order it
+ * entered them) have alike: a snapshot in it, whose every field but the context (the state value,
+ * the nodes, the tags, the status) such a state has too; what views show. */
+interface Shape {
   snap: AnyMachineSnapshot;
-  hash: Fp;
+  order: string;
   state: string;
   waiting: boolean;
 }
 
+/** An interned state: its configuration and context (the snapshot to restore, rebuilt), its
+ * fingerprint component. */
+interface StateRow {
+  shape: Shape;
+  context: unknown;
+  hash: Fp;
+}
+
 /** A state's key: xstate's node order and the JSON text of its value and context (keyContext). */
-const stateText = (kind: string, snap: AnyMachineSnapshot): string => JSON.stringify([snap.value, keyContext(kind, snap.context as Record<string, unknown>)]);
-const stateKey = (kind: string, snap: AnyMachineSnapshot, text = stateText(kind, snap)): string => `${nodeOrder(snap)}\u0000${text}`;
+const stateText = (kind: string, value: unknown, context: unknown): string => JSON.stringify([value, keyContext(kind, context as Record<string, unknown>)]);
+const rowKey = (kind: string, r: StateRow): string => `${r.shape.order}\u0000${stateText(kind, r.shape.snap.value, r.context)}`;
+/** The snapshot of an interned state: its shape's, with its own context (every other field alike). */
+const snapshotOf = (r: StateRow): AnyMachineSnapshot => (r.shape.snap.context === r.context ? r.shape.snap : ({ ...r.shape.snap, context: r.context } as AnyMachineSnapshot));
+
+/** A snapshot whose fields but the context are its configuration's alone (no children, history,
+ * output or error): one that can share a shape. */
+const plain = (snap: AnyMachineSnapshot): boolean =>
+  snap.status === 'active' && snap.output === undefined && snap.error === undefined && !Object.keys(snap.children).length && !Object.keys(snap.historyValue ?? {}).length;
 
 /** One actor's interned states and its row of the table (shared by every host of the world). */
 interface ActorTable {
@@ -40,6 +57,8 @@ interface ActorTable {
   /** Exact states (value, context and xstate's node order, which decides which parallel region's
    * eventless transitions run first): the table's keys. */
   states: HashInterner<StateRow>;
+  /** Its configurations seen, by node order. */
+  shapes: Map<string, Shape>;
   /** sid · 2^26 + (event · actors + sender) → entry. */
   table: Map<number, Entry>;
 }
@@ -96,6 +115,15 @@ interface Parts {
 
 const NO_STEPS: MicroStep[] = Object.freeze([]) as unknown as MicroStep[];
 const undefinedKept = (_k: string, v: unknown): unknown => (v === undefined ? '\u0000undefined' : v);
+
+/** The shape of `snap` (its node order `order`), made once per configuration of actor `a`. */
+function shapeOf(a: ActorTable, snap: AnyMachineSnapshot, order: string, d: Delivery): Shape {
+  const fresh = (): Shape => ({ snap, order, state: d.state, waiting: d.waiting });
+  if (!plain(snap)) return fresh();
+  let got = a.shapes.get(order);
+  if (!got) a.shapes.set(order, (got = fresh()));
+  return got;
+}
 
 /** The one list of effects like `effects` (frozen, shared). */
 function effectList(parts: Parts, effects: Delivery['effects']): Delivery['effects'] {
@@ -186,7 +214,7 @@ export class MemoHost {
     this.recording = null;
     let w = worlds.get(key);
     if (!w) {
-      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((v) => stateKey(s.kind, v.snap)), table: new Map() }));
+      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(s.kind, r)), shapes: new Map(), table: new Map() }));
       w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new Interner(), boot: [], bootSteps: steps, entries: 0, parts: { sends: new Map(), sendLists: new Map(), effectLists: new Map() } };
       this.world = w;
       w.boot = started.map(({ from, delivery }) => {
@@ -230,7 +258,7 @@ export class MemoHost {
   private miss(msg: Message, a: ActorTable, cur: number, key: number): Delivery {
     const w = this.world!;
     this.stats.misses++;
-    if (this.live[a.index] !== cur) this.host.restore(a.id, a.states.values[cur]!.snap);
+    if (this.live[a.index] !== cur) this.host.restore(a.id, snapshotOf(a.states.values[cur]!));
     // Coverage's microsteps, only when something reads them.
     const steps: MicroStep[] = this.opts.inspect ? [] : NO_STEPS;
     this.recording = this.opts.inspect ? steps : null;
@@ -270,15 +298,15 @@ export class MemoHost {
 
   views(): ActorView[] {
     return this.world!.actors.map((a) => {
-      const st = a.states.values[this.cur[a.index]!]!;
-      return { id: a.id, kind: a.kind, state: st.state, waiting: st.waiting };
+      const { shape } = a.states.values[this.cur[a.index]!]!;
+      return { id: a.id, kind: a.kind, state: shape.state, waiting: shape.waiting };
     });
   }
 
   /** An actor's state now, as its key (stateKey: the text the table interns it by). */
   stateText(id: string): string {
     const a = this.world!.byId.get(id)!;
-    return stateKey(a.kind, a.states.values[this.cur[a.index]!]!.snap);
+    return rowKey(a.kind, a.states.values[this.cur[a.index]!]!);
   }
 
   stop(): void {
@@ -318,9 +346,10 @@ export class MemoHost {
    * known by identity), the receiver's new state interned, frozen. */
   private canonical(d: Delivery, a: ActorTable, snap: AnyMachineSnapshot): { delivery: Delivery; sid: number } {
     const w = this.world!;
-    const text = stateText(a.kind, snap);
+    const text = stateText(a.kind, snap.value, snap.context);
     const hash = Object.freeze(strHash(text));
-    const sid = a.states.intern(stateKey(a.kind, snap, text), hash, () => ({ snap, hash, state: d.state, waiting: d.waiting }));
+    const order = nodeOrder(snap);
+    const sid = a.states.intern(`${order}\u0000${text}`, hash, () => ({ shape: shapeOf(a, snap, order, d), context: snap.context, hash }));
     this.stats.states = Math.max(this.stats.states, sid + 1);
     const ns: number[] = [];
     const sends = d.sends.map((s) => {
@@ -331,7 +360,7 @@ export class MemoHost {
     });
     this.stats.events = w.events.size;
     const row = a.states.values[sid]!;
-    const delivery = Object.freeze({ state: row.state, waiting: d.waiting, sends: sendList(w.parts, sends, ns), effects: effectList(w.parts, d.effects), hash: row.hash });
+    const delivery = Object.freeze({ state: row.shape.state, waiting: d.waiting, sends: sendList(w.parts, sends, ns), effects: effectList(w.parts, d.effects), hash: row.hash });
     return { delivery, sid };
   }
 }
