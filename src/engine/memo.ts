@@ -16,7 +16,7 @@ import type { AnyMachineSnapshot, InspectedMicrostepEvent } from 'xstate';
 import { ActorHost } from '../runtime/host.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
-import { HashInterner, Interner } from './intern.ts';
+import { HashInterner } from './intern.ts';
 import type { WireInspection } from '../runtime/threads/inspection.ts';
 import { isWorkerFault, simulatedWorkerFault } from '../runtime/thread-faults.ts';
 
@@ -59,8 +59,13 @@ interface ActorTable {
   states: HashInterner<StateRow>;
   /** Its configurations seen, by node order. */
   shapes: Map<string, Shape>;
-  /** sid · 2^26 + (event · actors + sender) → entry. */
-  table: Map<number, Entry>;
+  /** sid · 2^26 + (event · actors + sender) → entry (its number in the lists below). */
+  table: Map<number, number>;
+  /** Each entry's next state and delivery. */
+  next: number[];
+  deliveries: Delivery[];
+  /** The entries whose miss was recorded for coverage: the microsteps. */
+  covered: Map<number, Covered>;
 }
 
 /** A microstep as an entry keeps it: a plain inspection event (WireInspection's fields) with the
@@ -73,10 +78,9 @@ function microStep(e: InspectedMicrostepEvent): MicroStep {
   return { type: e.type, worker: 'inline', rootId: e.rootId, actorRef: { id: ref.id, sessionId: ref.sessionId }, snapshot: { status, value, context: null }, _transitions: e._transitions };
 }
 
-interface Entry {
-  next: number;
-  delivery: Delivery;
-  /** The microsteps the machine took, for coverage. */
+/** An entry's microsteps, for coverage. */
+interface Covered {
+  /** The microsteps the machine took. */
   steps: MicroStep[];
   /** The last host whose coverage saw them. */
   seenBy: number;
@@ -95,7 +99,8 @@ interface WorldTable {
   actors: ActorTable[];
   byId: Map<string, ActorTable>;
   eventIds: Map<object, number>;
-  events: Interner<KEvent>;
+  /** By their JSON text (kept as its hash). */
+  events: HashInterner<KEvent>;
   boot: { from: string; delivery: Delivery; sid: number }[];
   bootSteps: MicroStep[];
   entries: number;
@@ -113,8 +118,15 @@ interface Parts {
   effectLists: Map<string, Delivery['effects']>;
 }
 
-const NO_STEPS: MicroStep[] = Object.freeze([]) as unknown as MicroStep[];
 const undefinedKept = (_k: string, v: unknown): unknown => (v === undefined ? '\u0000undefined' : v);
+
+const eventText = (e: KEvent): string => JSON.stringify(e);
+
+/** The id of event `e` in world `w` (kept, frozen if `freeze`, when new). */
+function internEvent(w: WorldTable, e: KEvent, freeze = false): number {
+  const text = eventText(e);
+  return w.events.intern(text, strHash(text), () => (freeze ? Object.freeze(e) : e));
+}
 
 /** The shape of `snap` (its node order `order`), made once per configuration of actor `a`. */
 function shapeOf(a: ActorTable, snap: AnyMachineSnapshot, order: string, d: Delivery): Shape {
@@ -214,8 +226,8 @@ export class MemoHost {
     this.recording = null;
     let w = worlds.get(key);
     if (!w) {
-      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(s.kind, r)), shapes: new Map(), table: new Map() }));
-      w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new Interner(), boot: [], bootSteps: steps, entries: 0, parts: { sends: new Map(), sendLists: new Map(), effectLists: new Map() } };
+      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(s.kind, r)), shapes: new Map(), table: new Map(), next: [], deliveries: [], covered: new Map() }));
+      w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new HashInterner<KEvent>(eventText), boot: [], bootSteps: steps, entries: 0, parts: { sends: new Map(), sendLists: new Map(), effectLists: new Map() } };
       this.world = w;
       w.boot = started.map(({ from, delivery }) => {
         const a = w!.byId.get(from)!;
@@ -243,11 +255,12 @@ export class MemoHost {
     const key = dkey < KEY_SPAN ? cur * KEY_SPAN + dkey : -1;
     this.journal?.push({ actor: a.index, prev: cur });
     const hit = key >= 0 ? a.table.get(key) : undefined;
-    if (hit) {
+    if (hit !== undefined) {
       this.stats.hits++;
-      this.cur[a.index] = hit.next;
-      if (this.opts.inspect && hit.seenBy !== this.epoch) this.cover(hit);
-      return hit.delivery;
+      this.cur[a.index] = a.next[hit]!;
+      const c = this.opts.inspect && a.covered.get(hit);
+      if (c && c.seenBy !== this.epoch) this.cover(c);
+      return a.deliveries[hit]!;
     }
     // A worker fault is never kept in the table (its delivery throws): so only a miss can be one.
     if (isWorkerFault(msg)) simulatedWorkerFault(msg);
@@ -260,7 +273,7 @@ export class MemoHost {
     this.stats.misses++;
     if (this.live[a.index] !== cur) this.host.restore(a.id, snapshotOf(a.states.values[cur]!));
     // Coverage's microsteps, only when something reads them.
-    const steps: MicroStep[] = this.opts.inspect ? [] : NO_STEPS;
+    const steps: MicroStep[] = [];
     this.recording = this.opts.inspect ? steps : null;
     let answer: Delivery;
     try {
@@ -271,17 +284,21 @@ export class MemoHost {
     const { delivery, sid } = this.canonical(answer, a, this.host.snapshotOf(msg.to));
     this.live[a.index] = sid;
     this.cur[a.index] = sid;
-    const entry: Entry = { next: sid, delivery, steps, seenBy: 0 };
-    if (this.opts.inspect) this.cover(entry);
+    const covered: Covered = { steps, seenBy: 0 };
+    if (this.opts.inspect) this.cover(covered);
     if (key >= 0 && w.entries < this.maxEntries) {
-      a.table.set(key, entry);
+      const e = a.next.length;
+      a.table.set(key, e);
+      a.next.push(sid);
+      a.deliveries.push(delivery);
+      if (steps.length) a.covered.set(e, covered);
       w.entries++;
       this.stats.entries++;
     } else if (key >= 0) this.stats.full = true;
     return delivery;
   }
 
-  private cover(e: Entry): void {
+  private cover(e: Covered): void {
     e.seenBy = this.epoch;
     for (const s of e.steps) this.opts.inspect!(s);
   }
@@ -319,7 +336,7 @@ export class MemoHost {
     const w = this.world!;
     let id = w.eventIds.get(e);
     if (id === undefined) {
-      id = w.events.intern(JSON.stringify(e), () => e);
+      id = internEvent(w, e);
       w.eventIds.set(e, id);
       this.stats.events = w.events.size;
     }
@@ -353,7 +370,7 @@ export class MemoHost {
     this.stats.states = Math.max(this.stats.states, sid + 1);
     const ns: number[] = [];
     const sends = d.sends.map((s) => {
-      const id = w.events.intern(JSON.stringify(s.event), () => Object.freeze(s.event));
+      const id = internEvent(w, s.event, true);
       const got = this.send(a, id, s.to);
       ns.push(got.n);
       return got.send;
