@@ -17,7 +17,6 @@ import { ActorHost } from '../runtime/host.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
 import { HashInterner } from './intern.ts';
-import { pack, packing, unpack, type Packing } from './pack.ts';
 import type { WireInspection } from '../runtime/threads/inspection.ts';
 import { isWorkerFault, simulatedWorkerFault } from '../runtime/thread-faults.ts';
 
@@ -35,21 +34,15 @@ interface Shape {
  * fingerprint component. */
 interface StateRow {
   shape: Shape;
-  /** The context, or null when it is kept packed (pack.ts). */
-  context: Record<string, unknown> | null;
-  packed: string | null;
+  context: unknown;
   hash: Fp;
 }
 
 /** A state's key: xstate's node order and the JSON text of its value and context (keyContext). */
 const stateText = (kind: string, value: unknown, context: unknown): string => JSON.stringify([value, keyContext(kind, context as Record<string, unknown>)]);
-const rowKey = (a: ActorTable, r: StateRow): string => `${r.shape.order}\u0000${stateText(a.kind, r.shape.snap.value, contextOf(a, r))}`;
-const contextOf = (a: ActorTable, r: StateRow): Record<string, unknown> => r.context ?? unpack(a.packing!, r.packed!);
+const rowKey = (kind: string, r: StateRow): string => `${r.shape.order}\u0000${stateText(kind, r.shape.snap.value, r.context)}`;
 /** The snapshot of an interned state: its shape's, with its own context (every other field alike). */
-function snapshotOf(a: ActorTable, r: StateRow): AnyMachineSnapshot {
-  if (r.context && r.shape.snap.context === r.context) return r.shape.snap;
-  return { ...r.shape.snap, context: contextOf(a, r) } as AnyMachineSnapshot;
-}
+const snapshotOf = (r: StateRow): AnyMachineSnapshot => (r.shape.snap.context === r.context ? r.shape.snap : ({ ...r.shape.snap, context: r.context } as AnyMachineSnapshot));
 
 /** A snapshot whose fields but the context are its configuration's alone (no children, history,
  * output or error): one that can share a shape. */
@@ -66,8 +59,6 @@ interface ActorTable {
   states: HashInterner<StateRow>;
   /** Its configurations seen, by node order. */
   shapes: Map<string, Shape>;
-  /** How its contexts are packed: against its first state's (null until that one is interned). */
-  packing: Packing | null;
   /** sid · 2^26 + (event · actors + sender) → entry (its number in the lists below). */
   table: Map<number, number>;
   /** Each entry's next state and delivery. */
@@ -128,16 +119,6 @@ interface Parts {
 }
 
 const undefinedKept = (_k: string, v: unknown): unknown => (v === undefined ? '\u0000undefined' : v);
-
-/** A new state's context as its row keeps it: packed, but for the actor's first (the dictionary). */
-function packed(a: ActorTable, context: Record<string, unknown>): Pick<StateRow, 'context' | 'packed'> {
-  if (!a.packing) {
-    a.packing = packing(context, a.kind === 'process' ? ['steps'] : []);
-    return { context, packed: null };
-  }
-  const s = pack(a.packing, context);
-  return s === null ? { context, packed: null } : { context: null, packed: s };
-}
 
 const eventText = (e: KEvent): string => JSON.stringify(e);
 
@@ -245,10 +226,7 @@ export class MemoHost {
     this.recording = null;
     let w = worlds.get(key);
     if (!w) {
-      const actors = specs.map((s, index): ActorTable => {
-        const a: ActorTable = { id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(a, r)), shapes: new Map(), packing: null, table: new Map(), next: [], deliveries: [], covered: new Map() };
-        return a;
-      });
+      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(s.kind, r)), shapes: new Map(), table: new Map(), next: [], deliveries: [], covered: new Map() }));
       w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new HashInterner<KEvent>(eventText), boot: [], bootSteps: steps, entries: 0, parts: { sends: new Map(), sendLists: new Map(), effectLists: new Map() } };
       this.world = w;
       w.boot = started.map(({ from, delivery }) => {
@@ -293,7 +271,7 @@ export class MemoHost {
   private miss(msg: Message, a: ActorTable, cur: number, key: number): Delivery {
     const w = this.world!;
     this.stats.misses++;
-    if (this.live[a.index] !== cur) this.host.restore(a.id, snapshotOf(a, a.states.values[cur]!));
+    if (this.live[a.index] !== cur) this.host.restore(a.id, snapshotOf(a.states.values[cur]!));
     // Coverage's microsteps, only when something reads them.
     const steps: MicroStep[] = [];
     this.recording = this.opts.inspect ? steps : null;
@@ -345,7 +323,7 @@ export class MemoHost {
   /** An actor's state now, as its key (stateKey: the text the table interns it by). */
   stateText(id: string): string {
     const a = this.world!.byId.get(id)!;
-    return rowKey(a, a.states.values[this.cur[a.index]!]!);
+    return rowKey(a.kind, a.states.values[this.cur[a.index]!]!);
   }
 
   stop(): void {
@@ -388,7 +366,7 @@ export class MemoHost {
     const text = stateText(a.kind, snap.value, snap.context);
     const hash = Object.freeze(strHash(text));
     const order = nodeOrder(snap);
-    const sid = a.states.intern(`${order}\u0000${text}`, hash, () => ({ shape: shapeOf(a, snap, order, d), ...packed(a, snap.context as Record<string, unknown>), hash }));
+    const sid = a.states.intern(`${order}\u0000${text}`, hash, () => ({ shape: shapeOf(a, snap, order, d), context: snap.context, hash }));
     this.stats.states = Math.max(this.stats.states, sid + 1);
     const ns: number[] = [];
     const sends = d.sends.map((s) => {
