@@ -12,6 +12,12 @@
 // An entry keeps the statechart steps its miss took, so that each host's coverage sees them once:
 // only what coverage reads of each (the transitions taken, the actor, its state value), not the
 // microstep's whole snapshot, and only when a host asks for coverage.
+//
+// What an entry costs is mostly what it shares: an interned state is its configuration's shape
+// (one snapshot per set of active nodes in xstate's order: value, nodes, tags) and its own context,
+// its snapshot rebuilt from the two on a restore, field for field the one xstate made; a delivery
+// is its next state's name and hash and lists of sends and effects each kept once per world, as
+// are the sends (what a message made from one is delivered by). Figures: docs/results/issue-27.md.
 import type { AnyMachineSnapshot, InspectedMicrostepEvent } from 'xstate';
 import { ActorHost } from '../runtime/host.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
