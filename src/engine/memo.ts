@@ -22,7 +22,7 @@ import type { AnyMachineSnapshot, InspectedMicrostepEvent } from 'xstate';
 import { ActorHost } from '../runtime/host.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
-import { HashInterner } from './intern.ts';
+import { HashInterner, NumberMap } from './intern.ts';
 import type { WireInspection } from '../runtime/threads/inspection.ts';
 import { isWorkerFault, simulatedWorkerFault } from '../runtime/thread-faults.ts';
 
@@ -66,7 +66,7 @@ interface ActorTable {
   /** Its configurations seen, by node order. */
   shapes: Map<string, Shape>;
   /** sid · 2^26 + (event · actors + sender) → entry (its number in the lists below). */
-  table: Map<number, number>;
+  table: NumberMap;
   /** Each entry's next state and delivery. */
   next: number[];
   deliveries: Delivery[];
@@ -232,7 +232,7 @@ export class MemoHost {
     this.recording = null;
     let w = worlds.get(key);
     if (!w) {
-      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(s.kind, r)), shapes: new Map(), table: new Map(), next: [], deliveries: [], covered: new Map() }));
+      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(s.kind, r)), shapes: new Map(), table: new NumberMap(), next: [], deliveries: [], covered: new Map() }));
       w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new HashInterner<KEvent>(eventText), boot: [], bootSteps: steps, entries: 0, parts: { sends: new Map(), sendLists: new Map(), effectLists: new Map() } };
       this.world = w;
       w.boot = started.map(({ from, delivery }) => {
