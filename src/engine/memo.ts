@@ -326,7 +326,7 @@ export class MemoHost {
     });
   }
 
-  /** An actor's state now, as its key (stateKey: the text the table interns it by). */
+  /** An actor's state now, as its key (rowKey: the text the table interns it by). */
   stateText(id: string): string {
     const a = this.world!.byId.get(id)!;
     return rowKey(a.kind, a.states.values[this.cur[a.index]!]!);
