@@ -12,25 +12,48 @@
 // An entry keeps the statechart steps its miss took, so that each host's coverage sees them once:
 // only what coverage reads of each (the transitions taken, the actor, its state value), not the
 // microstep's whole snapshot, and only when a host asks for coverage.
+//
+// What an entry costs is mostly what it shares: an interned state is its configuration's shape
+// (one snapshot per set of active nodes in xstate's order: value, nodes, tags) and its own context,
+// its snapshot rebuilt from the two on a restore, field for field the one xstate made; a delivery
+// is its next state's name and hash and lists of sends and effects each kept once per world, as
+// are the sends (what a message made from one is delivered by). Figures: docs/results/issue-27.md.
 import type { AnyMachineSnapshot, InspectedMicrostepEvent } from 'xstate';
 import { ActorHost } from '../runtime/host.ts';
 import { channelOf, type ActorSpec, type ActorView, type Delivery, type KEvent, type Message, type SendKey, type Transport } from '../runtime/types.ts';
 import { strHash, type Fp } from './hash.ts';
-import { HashInterner, Interner } from './intern.ts';
+import { HashInterner, NumberMap } from './intern.ts';
 import type { WireInspection } from '../runtime/threads/inspection.ts';
 import { isWorkerFault, simulatedWorkerFault } from '../runtime/thread-faults.ts';
 
-/** An interned state: the snapshot to restore, its fingerprint component, what views show. */
-interface StateRow {
+/** What the states of an actor in one configuration (xstate's active nodes, in the order it
+ * entered them) have alike: a snapshot in it, whose every field but the context (the state value,
+ * the nodes, the tags, the status) such a state has too; what views show. */
+interface Shape {
   snap: AnyMachineSnapshot;
-  hash: Fp;
+  order: string;
   state: string;
   waiting: boolean;
 }
 
+/** An interned state: its configuration and context (the snapshot to restore, rebuilt), its
+ * fingerprint component. */
+interface StateRow {
+  shape: Shape;
+  context: unknown;
+  hash: Fp;
+}
+
 /** A state's key: xstate's node order and the JSON text of its value and context (keyContext). */
-const stateText = (kind: string, snap: AnyMachineSnapshot): string => JSON.stringify([snap.value, keyContext(kind, snap.context as Record<string, unknown>)]);
-const stateKey = (kind: string, snap: AnyMachineSnapshot, text = stateText(kind, snap)): string => `${nodeOrder(snap)}\u0000${text}`;
+const stateText = (kind: string, value: unknown, context: unknown): string => JSON.stringify([value, keyContext(kind, context as Record<string, unknown>)]);
+const rowKey = (kind: string, r: StateRow): string => `${r.shape.order}\u0000${stateText(kind, r.shape.snap.value, r.context)}`;
+/** The snapshot of an interned state: its shape's, with its own context (every other field alike). */
+const snapshotOf = (r: StateRow): AnyMachineSnapshot => (r.shape.snap.context === r.context ? r.shape.snap : ({ ...r.shape.snap, context: r.context } as AnyMachineSnapshot));
+
+/** A snapshot whose fields but the context are its configuration's alone (no children, history,
+ * output or error): one that can share a shape. */
+const plain = (snap: AnyMachineSnapshot): boolean =>
+  snap.status === 'active' && snap.output === undefined && snap.error === undefined && !Object.keys(snap.children).length && !Object.keys(snap.historyValue ?? {}).length;
 
 /** One actor's interned states and its row of the table (shared by every host of the world). */
 interface ActorTable {
@@ -40,8 +63,15 @@ interface ActorTable {
   /** Exact states (value, context and xstate's node order, which decides which parallel region's
    * eventless transitions run first): the table's keys. */
   states: HashInterner<StateRow>;
-  /** sid · 2^26 + (event · actors + sender) → entry. */
-  table: Map<number, Entry>;
+  /** Its configurations seen, by node order. */
+  shapes: Map<string, Shape>;
+  /** sid · 2^26 + (event · actors + sender) → entry (its number in the lists below). */
+  table: NumberMap;
+  /** Each entry's next state and delivery. */
+  next: number[];
+  deliveries: Delivery[];
+  /** The entries whose miss was recorded for coverage: the microsteps. */
+  covered: Map<number, Covered>;
 }
 
 /** A microstep as an entry keeps it: a plain inspection event (WireInspection's fields) with the
@@ -54,10 +84,9 @@ function microStep(e: InspectedMicrostepEvent): MicroStep {
   return { type: e.type, worker: 'inline', rootId: e.rootId, actorRef: { id: ref.id, sessionId: ref.sessionId }, snapshot: { status, value, context: null }, _transitions: e._transitions };
 }
 
-interface Entry {
-  next: number;
-  delivery: Delivery;
-  /** The microsteps the machine took, for coverage. */
+/** An entry's microsteps, for coverage. */
+interface Covered {
+  /** The microsteps the machine took. */
   steps: MicroStep[];
   /** The last host whose coverage saw them. */
   seenBy: number;
@@ -76,10 +105,58 @@ interface WorldTable {
   actors: ActorTable[];
   byId: Map<string, ActorTable>;
   eventIds: Map<object, number>;
-  events: Interner<KEvent>;
+  /** By their JSON text (kept as its hash). */
+  events: HashInterner<KEvent>;
   boot: { from: string; delivery: Delivery; sid: number }[];
   bootSteps: MicroStep[];
   entries: number;
+  parts: Parts;
+}
+
+type Send = Delivery['sends'][number];
+
+/** The pieces deliveries are made of, each kept once and shared by every entry that has it (most
+ * entries differ only in the next state): sends (by sender, event and receiver), lists of sends,
+ * lists of effects (by their JSON text, undefined fields told apart). */
+interface Parts {
+  sends: Map<string, { send: Send; n: number }>;
+  sendLists: Map<string, Delivery['sends']>;
+  effectLists: Map<string, Delivery['effects']>;
+}
+
+const undefinedKept = (_k: string, v: unknown): unknown => (v === undefined ? '\u0000undefined' : v);
+
+const eventText = (e: KEvent): string => JSON.stringify(e);
+
+/** The id of event `e` in world `w` (kept, frozen if `freeze`, when new). */
+function internEvent(w: WorldTable, e: KEvent, freeze = false): number {
+  const text = eventText(e);
+  return w.events.intern(text, strHash(text), () => (freeze ? Object.freeze(e) : e));
+}
+
+/** The shape of `snap` (its node order `order`), made once per configuration of actor `a`. */
+function shapeOf(a: ActorTable, snap: AnyMachineSnapshot, order: string, d: Delivery): Shape {
+  const fresh = (): Shape => ({ snap, order, state: d.state, waiting: d.waiting });
+  if (!plain(snap)) return fresh();
+  let got = a.shapes.get(order);
+  if (!got) a.shapes.set(order, (got = fresh()));
+  return got;
+}
+
+/** The one list of effects like `effects` (frozen, shared). */
+function effectList(parts: Parts, effects: Delivery['effects']): Delivery['effects'] {
+  const key = effects.length ? JSON.stringify(effects, undefinedKept) : '';
+  let got = parts.effectLists.get(key);
+  if (!got) parts.effectLists.set(key, (got = Object.freeze(effects) as Delivery['effects']));
+  return got;
+}
+
+/** The one list of these sends (each already the shared one, numbered `ns`). */
+function sendList(parts: Parts, sends: Send[], ns: number[]): Delivery['sends'] {
+  const key = ns.join(',');
+  let got = parts.sendLists.get(key);
+  if (!got) parts.sendLists.set(key, (got = Object.freeze(sends) as Delivery['sends']));
+  return got;
 }
 
 export interface MemoOptions {
@@ -155,8 +232,8 @@ export class MemoHost {
     this.recording = null;
     let w = worlds.get(key);
     if (!w) {
-      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((v) => stateKey(s.kind, v.snap)), table: new Map() }));
-      w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new Interner(), boot: [], bootSteps: steps, entries: 0 };
+      const actors = specs.map((s, index): ActorTable => ({ id: s.id, kind: s.kind, index, states: new HashInterner<StateRow>((r) => rowKey(s.kind, r)), shapes: new Map(), table: new NumberMap(), next: [], deliveries: [], covered: new Map() }));
+      w = { actors, byId: new Map(actors.map((a) => [a.id, a])), eventIds: new Map(), events: new HashInterner<KEvent>(eventText), boot: [], bootSteps: steps, entries: 0, parts: { sends: new Map(), sendLists: new Map(), effectLists: new Map() } };
       this.world = w;
       w.boot = started.map(({ from, delivery }) => {
         const a = w!.byId.get(from)!;
@@ -184,11 +261,12 @@ export class MemoHost {
     const key = dkey < KEY_SPAN ? cur * KEY_SPAN + dkey : -1;
     this.journal?.push({ actor: a.index, prev: cur });
     const hit = key >= 0 ? a.table.get(key) : undefined;
-    if (hit) {
+    if (hit !== undefined) {
       this.stats.hits++;
-      this.cur[a.index] = hit.next;
-      if (this.opts.inspect && hit.seenBy !== this.epoch) this.cover(hit);
-      return hit.delivery;
+      this.cur[a.index] = a.next[hit]!;
+      const c = this.opts.inspect && a.covered.get(hit);
+      if (c && c.seenBy !== this.epoch) this.cover(c);
+      return a.deliveries[hit]!;
     }
     // A worker fault is never kept in the table (its delivery throws): so only a miss can be one.
     if (isWorkerFault(msg)) simulatedWorkerFault(msg);
@@ -199,7 +277,7 @@ export class MemoHost {
   private miss(msg: Message, a: ActorTable, cur: number, key: number): Delivery {
     const w = this.world!;
     this.stats.misses++;
-    if (this.live[a.index] !== cur) this.host.restore(a.id, a.states.values[cur]!.snap);
+    if (this.live[a.index] !== cur) this.host.restore(a.id, snapshotOf(a.states.values[cur]!));
     // Coverage's microsteps, only when something reads them.
     const steps: MicroStep[] = [];
     this.recording = this.opts.inspect ? steps : null;
@@ -212,17 +290,21 @@ export class MemoHost {
     const { delivery, sid } = this.canonical(answer, a, this.host.snapshotOf(msg.to));
     this.live[a.index] = sid;
     this.cur[a.index] = sid;
-    const entry: Entry = { next: sid, delivery, steps, seenBy: 0 };
-    if (this.opts.inspect) this.cover(entry);
+    const covered: Covered = { steps, seenBy: 0 };
+    if (this.opts.inspect) this.cover(covered);
     if (key >= 0 && w.entries < this.maxEntries) {
-      a.table.set(key, entry);
+      const e = a.next.length;
+      a.table.set(key, e);
+      a.next.push(sid);
+      a.deliveries.push(delivery);
+      if (steps.length) a.covered.set(e, covered);
       w.entries++;
       this.stats.entries++;
     } else if (key >= 0) this.stats.full = true;
     return delivery;
   }
 
-  private cover(e: Entry): void {
+  private cover(e: Covered): void {
     e.seenBy = this.epoch;
     for (const s of e.steps) this.opts.inspect!(s);
   }
@@ -239,15 +321,15 @@ export class MemoHost {
 
   views(): ActorView[] {
     return this.world!.actors.map((a) => {
-      const st = a.states.values[this.cur[a.index]!]!;
-      return { id: a.id, kind: a.kind, state: st.state, waiting: st.waiting };
+      const { shape } = a.states.values[this.cur[a.index]!]!;
+      return { id: a.id, kind: a.kind, state: shape.state, waiting: shape.waiting };
     });
   }
 
-  /** An actor's state now, as its key (stateKey: the text the table interns it by). */
+  /** An actor's state now, as its key (rowKey: the text the table interns it by). */
   stateText(id: string): string {
     const a = this.world!.byId.get(id)!;
-    return stateKey(a.kind, a.states.values[this.cur[a.index]!]!.snap);
+    return rowKey(a.kind, a.states.values[this.cur[a.index]!]!);
   }
 
   stop(): void {
@@ -260,32 +342,48 @@ export class MemoHost {
     const w = this.world!;
     let id = w.eventIds.get(e);
     if (id === undefined) {
-      id = w.events.intern(JSON.stringify(e), () => e);
+      id = internEvent(w, e);
       w.eventIds.set(e, id);
       this.stats.events = w.events.size;
     }
     return id;
   }
 
+  /** The send of event `id` from actor `a` to `to`, made once per world: its message's key worked out. */
+  private send(a: ActorTable, id: number, to: string): { send: Send; n: number } {
+    const w = this.world!;
+    const k = `${a.index}\u0000${id}\u0000${to}`;
+    let got = w.parts.sends.get(k);
+    if (got) return got;
+    const event = w.events.values[id]!;
+    w.eventIds.set(event, id);
+    const row = w.byId.get(to);
+    const { type: _t, ...args } = event;
+    const key: MemoKey | undefined = row && Object.freeze({ ch: channelOf({ from: a.id, to, event }), args: Object.freeze(args), world: w, to: row, dkey: id * (w.actors.length + 1) + a.index });
+    got = { send: Object.freeze({ to, event, key }), n: w.parts.sends.size };
+    w.parts.sends.set(k, got);
+    return got;
+  }
+
   /** The delivery as the table keeps it: its events interned (so the messages made from it are
    * known by identity), the receiver's new state interned, frozen. */
   private canonical(d: Delivery, a: ActorTable, snap: AnyMachineSnapshot): { delivery: Delivery; sid: number } {
     const w = this.world!;
-    const text = stateText(a.kind, snap);
+    const text = stateText(a.kind, snap.value, snap.context);
     const hash = Object.freeze(strHash(text));
-    const sid = a.states.intern(stateKey(a.kind, snap, text), hash, () => ({ snap, hash, state: d.state, waiting: d.waiting }));
+    const order = nodeOrder(snap);
+    const sid = a.states.intern(`${order}\u0000${text}`, hash, () => ({ shape: shapeOf(a, snap, order, d), context: snap.context, hash }));
     this.stats.states = Math.max(this.stats.states, sid + 1);
+    const ns: number[] = [];
     const sends = d.sends.map((s) => {
-      const id = w.events.intern(JSON.stringify(s.event), () => Object.freeze(s.event));
-      const event = w.events.values[id]!;
-      w.eventIds.set(event, id);
-      const to = w.byId.get(s.to);
-      const { type: _t, ...args } = event;
-      const key: MemoKey | undefined = to && Object.freeze({ ch: channelOf({ from: a.id, to: s.to, event }), args: Object.freeze(args), world: w, to, dkey: id * (w.actors.length + 1) + a.index });
-      return Object.freeze({ to: s.to, event, key });
+      const id = internEvent(w, s.event, true);
+      const got = this.send(a, id, s.to);
+      ns.push(got.n);
+      return got.send;
     });
     this.stats.events = w.events.size;
-    const delivery = Object.freeze({ state: d.state, waiting: d.waiting, sends: Object.freeze(sends) as Delivery['sends'], effects: Object.freeze(d.effects) as Delivery['effects'], hash: a.states.values[sid]!.hash });
+    const row = a.states.values[sid]!;
+    const delivery = Object.freeze({ state: row.shape.state, waiting: d.waiting, sends: sendList(w.parts, sends, ns), effects: effectList(w.parts, d.effects), hash: row.hash });
     return { delivery, sid };
   }
 }

@@ -6,7 +6,7 @@ import { forgetTables, memoTransport } from '../../src/engine/memo.ts';
 import { explore } from '../../src/explore/explore.ts';
 import { SEED_VARIANTS as VARIANTS, variantByName } from '../../src/variants/variants.ts';
 import { inlineTransport } from '../../src/runtime/inline.ts';
-import type { Transport } from '../../src/runtime/types.ts';
+import type { Delivery, Message, Transport } from '../../src/runtime/types.ts';
 import { workersTransport } from '../../src/runtime/threads/controlled.ts';
 import { builtinNames, loadScenario } from '../../src/scenario/load.ts';
 import { fifo } from '../../src/scheduler/fifo.ts';
@@ -77,6 +77,29 @@ describe('the transition table', () => {
     const other = memoTransport();
     await runText(other, 'exit-with-mmap', 'fixed', random(), 1);
     expect(other.memo.stats).toMatchObject({ misses: 0 });
+  });
+
+  it('keeps what deliveries have alike once: a send, a list of sends, a list of effects, shared by the entries that have it', async () => {
+    forgetTables();
+    const t = memoTransport();
+    const deliveries = new Map<Delivery, string>();
+    const rec: Transport = { ...t, deliver: (m: Message) => { const d = t.deliver(m) as Delivery; deliveries.set(d, m.to); return d; } };
+    for (let seed = 0; seed < 40; seed++) await simulate({ scenario: loadScenario('two-processes'), variant: variantByName('fixed'), strategy: random(), transport: rec, seed, keepOpen: true });
+    const kept = new Map<string, unknown>();
+    let shared = 0;
+    const once = (text: string, v: unknown) => {
+      const got = kept.get(text);
+      if (got === undefined) kept.set(text, v);
+      else (expect(got).toBe(v), shared++);
+    };
+    const text = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x === undefined ? '(undefined)' : x));
+    for (const [d, from] of deliveries) {
+      for (const s of d.sends) once(`send ${from} ${text([s.to, s.event])}`, s);
+      once(`sends ${from} ${text(d.sends.map((s) => [s.to, s.event]))}`, d.sends);
+      once(`effects ${text(d.effects)}`, d.effects);
+    }
+    expect(deliveries.size).toBeGreaterThan(100);
+    expect(shared).toBeGreaterThan(deliveries.size);
   });
 
   it('past its bound it stops filling and stays exact', async () => {
