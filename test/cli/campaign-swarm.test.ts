@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { BIN } from './cli.ts';
+import { BIN, oneLine, svmsimAsync } from './cli.ts';
 import { jobId, keys } from '../../src/distributed/campaign.ts';
 import { connectRedis } from '../../src/distributed/connection.ts';
 import { runCampaignJob } from '../../src/distributed/job-run.ts';
@@ -21,22 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
-function cli(args: string[], started?: (p: ChildProcess) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started?.(p);
-  let stdout = '';
-  let stderr = '';
-  p.stdout.on('data', (d) => (stdout += d));
-  p.stderr.on('data', (d) => (stderr += d));
-  const cap = setTimeout(() => p.kill('SIGKILL'), 120_000);
-  return new Promise((ok) => p.on('exit', (code) => (clearTimeout(cap), ok({ code, stdout, stderr }))));
-}
+const cli = (args: string[], started?: (p: ChildProcess) => void) => svmsimAsync(args, started, 120_000);
 
-const oneLine = (r: { code: number | null; stderr: string }, message: RegExp) => {
-  expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-};
 const until = async (what: string, cond: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> => {
   for (const t0 = Date.now(); !(await cond()); await new Promise((ok) => setTimeout(ok, 100))) if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
 };

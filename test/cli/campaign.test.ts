@@ -7,7 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { BIN } from './cli.ts';
+import { BIN, oneLine, svmsimAsync } from './cli.ts';
 import { jobId, keys } from '../../src/distributed/campaign.ts';
 import { connectRedis } from '../../src/distributed/connection.ts';
 import { runCampaignJob } from '../../src/distributed/job-run.ts';
@@ -20,24 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => redis.stop());
 
-/** `svmsim ARGS` to its end, without blocking the others (they run side by side). */
-function cli(args: string[], started?: (p: ChildProcess) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  started?.(p);
-  let stdout = '';
-  let stderr = '';
-  p.stdout.on('data', (d) => (stdout += d));
-  p.stderr.on('data', (d) => (stderr += d));
-  // A command that should have refused at once and did not (a worker runs until stopped): end it.
-  const cap = setTimeout(() => p.kill('SIGKILL'), 45_000);
-  return new Promise((ok) => p.on('exit', (code) => (clearTimeout(cap), ok({ code, stdout, stderr }))));
-}
+const cli = (args: string[], started?: (p: ChildProcess) => void) => svmsimAsync(args, started, 45_000);
 
-const oneLine = (r: { code: number | null; stderr: string }, message: RegExp) => {
-  expect(r.code).toBe(2);
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-};
 
 describe('bad queue input: exit 2, one line, nothing submitted', { timeout: 60_000 }, () => {
   it.concurrent("--queue '' names --queue, not --resume (F16)", async () => {

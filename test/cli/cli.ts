@@ -1,8 +1,9 @@
 // Run the CLI as a user would: `node bin/svmsim.js ...`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { expect } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/svmsim.js', import.meta.url));
 
@@ -39,4 +40,23 @@ export async function refusedBy(register: (p: Command) => void, command: string,
     return e;
   }
   return undefined;
+}
+
+/** `svmsim ARGS` to its end without blocking the others (tests run them side by side); a command
+ * that should have refused at once and did not (a worker runs until stopped) is killed at `capMs`. */
+export function svmsimAsync(args: string[], started?: (p: ChildProcess) => void, capMs = 45_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  started?.(p);
+  let stdout = '';
+  let stderr = '';
+  p.stdout!.on('data', (d) => (stdout += d));
+  p.stderr!.on('data', (d) => (stderr += d));
+  const cap = setTimeout(() => p.kill('SIGKILL'), capMs);
+  return new Promise((ok) => p.on('exit', (code) => (clearTimeout(cap), ok({ code, stdout, stderr }))));
+}
+
+/** Bad input: exit 2 and one line on stderr matching `message`. */
+export function oneLine(r: { code: number | null; stderr: string }, message: RegExp): void {
+  expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(message)]);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
 }

@@ -7,15 +7,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BIN, signalled, svmsim } from './cli.ts';
+import { BIN, oneLine, signalled, svmsim } from './cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'svmsim-reliability-'));
 const json = (s: string) => JSON.parse(s) as Record<string, any>;
 const read = (f: string) => json(readFileSync(f, 'utf8'));
-const oneLine = (r: { code: number | null; stderr: string }, message: RegExp) => {
-  expect([r.code, r.stderr]).toEqual([2, expect.stringMatching(message)]);
-  expect(r.stderr.trim().split('\n')).toHaveLength(1);
-};
 const aFile = join(dir, 'a-file');
 writeFileSync(aFile, 'x\n');
 
