@@ -15,7 +15,14 @@ export const LIVE_KINDS_READ: readonly string[] = ['pasid', 'svm'];
 const liveOfKind = (objects: ObjectTable, kind: string) => objects.states().filter((o) => o.alive && o.kind === kind);
 const field = (o: object, f: string) => (o as Record<string, unknown>)[f];
 
+/** Whether a step allocates anything: most do not, and the oracle then costs one loop. */
+const allocates = (effects: readonly { op: string }[]) => {
+  for (const e of effects) if (e.op === 'alloc') return true;
+  return false;
+};
+
 export const pasidIdr: StepOracle = (ev, objects) => {
+  if (!allocates(ev.effects)) return undefined;
   let out: Violation[] | undefined;
   const bad = (message: string, ids: string[]) => (out ??= []).push({ oracle: 'invariant', message: `BUG: ${message} in ${ev.event}`, step: ev.step, objects: ids });
   for (const e of ev.effects) {
